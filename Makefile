@@ -1,0 +1,175 @@
+# nsearch: GNU Makefile.
+#
+#   make                 build nsearch-index and nsearch into build/$(BUILD)
+#   make check           build and run every test (prints "N passed, N failed")
+#   make check-asan      the same under AddressSanitizer + UBSan
+#   make demo            index corpus/ and run two sample queries
+#   make install         PREFIX=/usr/local DESTDIR=
+#   make uninstall / clean
+#
+# BUILD=release|debug|asan selects the out-of-tree build folder and flags.
+# WERROR=1 turns warnings into errors (CI does).
+# Missing Debian packages are installed first (as root) by mk/deps.sh.
+
+BUILD ?= release
+O ?= build/$(BUILD)
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+VERSION := 0.1.0
+
+# Install what the goals need before reading any flags from pkg-config.
+NO_DEPS_GOALS := clean uninstall help format
+ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+DEPS_SET := $(if $(filter check check-asan,$(MAKECMDGOALS)),check,$(if $(filter bench,$(MAKECMDGOALS)),bench,$(if $(filter fuzz,$(MAKECMDGOALS)),fuzz,build)))
+ifeq ($(NSEARCH_NO_DEPS),)
+DEPS_RC := $(shell sh mk/deps.sh $(DEPS_SET) >&2; echo $$?)
+ifneq ($(DEPS_RC),0)
+$(error missing dependencies, see above)
+endif
+endif
+endif
+
+CC ?= cc
+CXX ?= c++
+PKGS := libutf8proc jansson zlib
+
+# -Wformat-truncation guesses at path lengths; real truncation is checked.
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-format-truncation
+WARN_CXX := -Wall -Wextra -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARN += -Werror
+WARN_CXX += -Werror
+endif
+
+ifeq ($(BUILD),release)
+OPT := -O2 -g
+else ifeq ($(BUILD),debug)
+OPT := -O0 -g3
+else ifeq ($(BUILD),asan)
+OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(BUILD),fuzz)
+CC := clang
+CXX := clang++
+OPT := -O1 -g -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer
+else
+$(error BUILD must be release, debug, asan or fuzz)
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lstemmer
+XAPIAN_CXXFLAGS = $(shell xapian-config --cxxflags)
+XAPIAN_LIBS = $(shell xapian-config --libs)
+
+CPPFLAGS += -D_GNU_SOURCE -DNS_VERSION='"$(VERSION)"' -Ilib -Ixapian-c
+CFLAGS += -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS) -MMD -MP
+CXXFLAGS += -std=c++14 $(OPT) $(WARN_CXX) $(XAPIAN_CXXFLAGS) -MMD -MP
+LDFLAGS += $(filter -fsanitize=%,$(OPT))
+LDLIBS = $(PKG_LIBS) $(XAPIAN_LIBS) -lpthread -lm
+
+XC_OBJ := $(O)/xapian-c/xapian-c.o
+LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
+INDEXER_OBJ := $(patsubst %.c,$(O)/%.o,$(sort $(wildcard indexer/*.c)))
+QUERY_OBJ := $(patsubst %.c,$(O)/%.o,$(sort $(wildcard query/*.c)))
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(O)/tests/%)
+TEST_SUPPORT_OBJ := $(patsubst %.c,$(O)/%.o,$(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c)))
+
+TOOL_SRC := $(sort $(wildcard tools/*.c))
+TOOL_BIN := $(TOOL_SRC:tools/%.c=$(O)/tools/%)
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/fuzzers/%)
+FUZZ_SECONDS ?= 20
+
+BINS := $(O)/nsearch-index $(O)/nsearch
+
+.PHONY: all check check-asan demo install uninstall clean help format tests fuzz fuzz-run bench eval
+all: $(BINS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(O)/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+
+$(O)/libxapian-c.a: $(XC_OBJ)
+	$(AR) rcs $@ $^
+
+$(O)/libnsearch.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+# Link with the C++ driver: libxapian and the binding need libstdc++.
+$(O)/nsearch-index: $(INDEXER_OBJ) $(O)/libnsearch.a $(O)/libxapian-c.a
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/nsearch: $(QUERY_OBJ) $(O)/libnsearch.a $(O)/libxapian-c.a
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/tests/%: $(O)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(O)/libnsearch.a $(O)/libxapian-c.a
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+# Small programs for benchmarks and tests (tools/NAME.c -> $(O)/tools/NAME).
+$(O)/tools/%: $(O)/tools/%.o $(O)/libnsearch.a $(O)/libxapian-c.a
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+tests: $(BINS) $(TEST_BIN) $(TOOL_BIN)
+
+# libFuzzer targets (fuzz/fuzz_NAME.c), each run for FUZZ_SECONDS on its
+# seed folder fuzz/corpus/NAME/ (copied, so the seeds stay as committed).
+fuzz:
+	$(MAKE) BUILD=fuzz O=build/fuzz fuzz-run
+
+build/fuzz/fuzzers/%: build/fuzz/fuzz/%.o build/fuzz/libnsearch.a build/fuzz/libxapian-c.a
+	@mkdir -p $(@D)
+	$(CXX) -fsanitize=address,undefined,fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-run: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do n=$$(basename $$f); \
+	  mkdir -p build/fuzz/work/$$n; cp -r fuzz/corpus/$$n/. build/fuzz/work/$$n/ 2>/dev/null || true; \
+	  echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=0 build/fuzz/work/$$n 2>build/fuzz/work/$$n.log \
+	    || { tail -n 40 build/fuzz/work/$$n.log; exit 1; }; \
+	  grep -E '^(#[0-9]+.*DONE|Done)' build/fuzz/work/$$n.log | tail -n 1; done
+
+check: tests
+	@O=$(O) sh tests/run.sh
+
+check-asan:
+	$(MAKE) BUILD=asan check
+
+DEMO_DB := $(O)/demo-index
+demo: $(BINS)
+	@rm -rf $(DEMO_DB)
+	$(O)/nsearch-index --db $(DEMO_DB) corpus
+	@echo
+	@echo '$$ nsearch "Umerov meeting"'
+	@$(O)/nsearch --db $(DEMO_DB) --color=always "Umerov meeting"
+	@echo
+	@echo "\$$ nsearch '\"security guarantees\"'"
+	@$(O)/nsearch --db $(DEMO_DB) --color=always '"security guarantees"'
+
+install: $(BINS)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(MANDIR)/man1
+	for m in doc/*.1; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man1/ || true; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/nsearch-index $(DESTDIR)$(BINDIR)/nsearch
+	rm -f $(DESTDIR)$(MANDIR)/man1/nsearch.1 $(DESTDIR)$(MANDIR)/man1/nsearch-index.1
+
+clean:
+	rm -rf build
+
+format:
+	clang-format -i $(wildcard lib/*.[ch] indexer/*.[ch] query/*.[ch] tests/unit/*.[ch] xapian-c/*.h xapian-c/*.cc)
+
+help:
+	@sed -n '3,12p' Makefile
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

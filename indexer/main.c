@@ -1,0 +1,421 @@
+/* main.c: nsearch-index, the indexer command: walks corpus folders and keeps
+ * the index up to date with them (new, changed and deleted files).
+ *
+ * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+ *
+ * Exit codes: 0 ok, 1 ok but some files were skipped, 2 usage, 3 corpus
+ * unreadable, 4 index error, 75 another indexer is busy (EX_TEMPFAIL).
+ * Silent on success unless -v; warnings go to stderr as
+ * "nsearch: FILE:LINE: message".
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "index.h"
+#include "reader.h"
+#include "status.h"
+#include "walk.h"
+#include "xapian-c.h"
+
+enum { EXIT_SKIPPED = 1, EXIT_USAGE = 2, EXIT_CORPUS = 3, EXIT_INDEX = 4, EXIT_BUSY = 75 };
+
+#define COMMIT_EVERY 20000 /* articles between commits (crash recovery points) */
+
+typedef struct run {
+    ns_index *ix;
+    ns_reader_opts ropts;
+    int verbose;
+    int json;
+    /* counts */
+    size_t files_seen, files_new, files_changed, files_deleted, files_skipped, files_same;
+    size_t articles_new, articles_changed, articles_deleted;
+    size_t since_commit;
+    uint64_t bytes;
+    size_t warnings;
+    /* paths seen this run, sorted at the end for deletions */
+    char **seen;
+    size_t nseen, capseen;
+    const char **roots;
+    size_t nroots;
+    ns_status fatal;
+    ns_error err;
+} run;
+
+static void warn(void *ctx, const char *path, size_t line, const char *msg)
+{
+    run *r = ctx;
+    r->warnings++;
+    if (line) {
+        fprintf(stderr, "nsearch: %s:%zu: %s\n", path, line, msg);
+    } else {
+        fprintf(stderr, "nsearch: %s: %s\n", path, msg);
+    }
+}
+
+static void die_oom(void)
+{
+    fprintf(stderr, "nsearch: out of memory\n");
+    exit(EXIT_INDEX);
+}
+
+static void remember(run *r, const char *path)
+{
+    if (r->nseen == r->capseen) {
+        r->capseen = r->capseen ? r->capseen * 2 : 1024;
+        r->seen = realloc(r->seen, r->capseen * sizeof *r->seen);
+        if (!r->seen) die_oom();
+    }
+    if (!(r->seen[r->nseen++] = strdup(path))) die_oom();
+}
+
+static int64_t mtime_ns(const struct stat *st)
+{
+    return (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
+/* Index every article of one file (whose old articles, if any, are gone). */
+static ns_status index_file(run *r, const char *path, const struct stat *sb, int known,
+                            size_t *narticles, uint32_t *crc)
+{
+    ns_reader *rd = NULL;
+    ns_error err = {0};
+    ns_status st = ns_reader_open(path, &r->ropts, &rd, &err);
+    if (st != NS_OK) {
+        warn(r, path, err.line, err.msg[0] ? err.msg : ns_status_str(st));
+        r->files_skipped++;
+        return st == NS_ERR_NOMEM ? st : NS_DONE;
+    }
+    *narticles = 0;
+    const ns_article *a;
+    while ((st = ns_reader_next(rd, &a, &err)) == NS_OK) {
+        if ((st = ns_index_add(r->ix, a, &r->err)) != NS_OK) {
+            ns_reader_close(rd);
+            return st;
+        }
+        (*narticles)++;
+        if (++r->since_commit >= COMMIT_EVERY) {
+            r->since_commit = 0;
+            if ((st = ns_index_commit(r->ix, &r->err)) != NS_OK) {
+                ns_reader_close(rd);
+                return st;
+            }
+        }
+    }
+    if (st != NS_DONE) {
+        warn(r, path, err.line, err.msg[0] ? err.msg : ns_status_str(st));
+        r->files_skipped++;
+    }
+    *crc = ns_reader_crc32(rd);
+    ns_reader_close(rd);
+    (void)known;
+    (void)sb;
+    return NS_OK;
+}
+
+/* CRC-32 of a whole file through the reader's own checksum. */
+static int file_crc(run *r, const char *path, uint32_t *crc)
+{
+    ns_reader *rd = NULL;
+    ns_error err = {0};
+    if (ns_reader_open(path, &r->ropts, &rd, &err) != NS_OK) return -1;
+    const ns_article *a;
+    ns_status st;
+    while ((st = ns_reader_next(rd, &a, &err)) == NS_OK) {
+    }
+    *crc = ns_reader_crc32(rd);
+    ns_reader_close(rd);
+    return st == NS_DONE ? 0 : -1;
+}
+
+static int visit(void *ctx, const char *path, const struct stat *sb)
+{
+    run *r = ctx;
+    r->files_seen++;
+    remember(r, path);
+    ns_file_state old;
+    int known = 0;
+    if ((r->fatal = ns_index_file_get(r->ix, path, &old, &known, &r->err)) != NS_OK) return 1;
+    ns_file_state now = {(uint64_t)sb->st_size, mtime_ns(sb), 0, 0};
+    if (known && old.size == now.size && old.mtime_ns == now.mtime_ns) {
+        r->files_same++;
+        return 0; /* unchanged: not even opened */
+    }
+    if (known && old.size == now.size) {
+        /* Touched but maybe identical: compare content checksums. */
+        uint32_t crc;
+        if (file_crc(r, path, &crc) == 0 && crc == old.crc) {
+            now.crc = crc;
+            now.articles = old.articles;
+            r->files_same++;
+            r->fatal = ns_index_file_set(r->ix, path, &now, &r->err);
+            return r->fatal != NS_OK;
+        }
+    }
+    if (known) {
+        if ((r->fatal = ns_index_file_remove(r->ix, path, &r->err)) != NS_OK) return 1;
+    }
+    size_t n = 0;
+    uint32_t crc = 0;
+    ns_status st = index_file(r, path, sb, known, &n, &crc);
+    if (st == NS_DONE) {
+        return 0; /* skipped with a warning; nothing recorded, retried next run */
+    }
+    if (st != NS_OK) {
+        r->fatal = st;
+        return 1;
+    }
+    r->bytes += (uint64_t)sb->st_size;
+    now.crc = crc;
+    now.articles = (uint32_t)n;
+    if (known) {
+        r->files_changed++;
+        r->articles_changed += n;
+        r->articles_deleted += old.articles > n ? old.articles - n : 0;
+    } else {
+        r->files_new++;
+        r->articles_new += n;
+    }
+    if (n == 0) {
+        return 0;
+    }
+    r->fatal = ns_index_file_set(r->ix, path, &now, &r->err);
+    return r->fatal != NS_OK;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int under_root(const run *r, const char *path)
+{
+    for (size_t i = 0; i < r->nroots; i++) {
+        size_t n = strlen(r->roots[i]);
+        if (strncmp(path, r->roots[i], n) == 0 && (path[n] == '/' || path[n] == '\0')) return 1;
+    }
+    return 0;
+}
+
+typedef struct gone {
+    run *r;
+    char **paths;
+    size_t n, cap;
+} gone;
+
+static int check_gone(void *ctx, const char *path)
+{
+    gone *g = ctx;
+    run *r = g->r;
+    const char *key = path;
+    int seen = bsearch(&key, r->seen, r->nseen, sizeof *r->seen, cmp_str) != NULL;
+    struct stat sb;
+    if (seen || (!under_root(r, path) && stat(path, &sb) == 0)) return 0;
+    if (g->n == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 64;
+        g->paths = realloc(g->paths, g->cap * sizeof *g->paths);
+        if (!g->paths) die_oom();
+    }
+    if (!(g->paths[g->n++] = strdup(path))) die_oom();
+    return 0;
+}
+
+static ns_status remove_gone(run *r)
+{
+    qsort(r->seen, r->nseen, sizeof *r->seen, cmp_str);
+    gone g = {r, NULL, 0, 0};
+    ns_status st = ns_index_files(r->ix, check_gone, &g, &r->err);
+    for (size_t i = 0; i < g.n; i++) {
+        if (st == NS_OK) {
+            ns_file_state old;
+            int known = 0;
+            st = ns_index_file_get(r->ix, g.paths[i], &old, &known, &r->err);
+            if (st == NS_OK) st = ns_index_file_remove(r->ix, g.paths[i], &r->err);
+            if (st == NS_OK) {
+                r->files_deleted++;
+                r->articles_deleted += known ? old.articles : 0;
+            }
+        }
+        free(g.paths[i]);
+    }
+    free(g.paths);
+    return st;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: nsearch-index [OPTIONS] [CORPUS_DIR...]\n"
+            "Build or update the nsearch index over folders of news articles\n"
+            "(.txt, .jsonl, and their .gz forms). With no folder, updates the folders\n"
+            "the index was built from.\n"
+            "\n"
+            "  --db PATH            index folder (default: $NSEARCH_DB, else\n"
+            "                       $XDG_DATA_HOME/nsearch/index or ~/.local/share/nsearch/index)\n"
+            "  --lang LANG          stemming language of a new index (default english;\n"
+            "                       'none' turns stemming off)\n"
+            "  --rebuild            build a complete new index beside the live one and switch\n"
+            "                       to it atomically\n"
+            "  --exclude PATTERN    skip files and folders matching the glob (repeatable)\n"
+            "  --max-file-size N    skip files larger than N bytes (default 1 GiB)\n"
+            "  --wait SECONDS       wait this long for another indexer (default 5)\n"
+            "  -v, --verbose        print a summary line\n"
+            "  -h, --help           this help\n"
+            "  -V, --version        version\n"
+            "\n"
+            "Exit status: 0 ok, 1 ok with skipped files, 2 usage, 3 corpus unreadable,\n"
+            "4 index error, 75 another indexer is running.\n");
+}
+
+static int index_exit(ns_status st)
+{
+    return st == NS_ERR_LOCKED ? EXIT_BUSY : EXIT_INDEX;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, 0, 'd'},      {"lang", required_argument, 0, 'l'},
+        {"rebuild", no_argument, 0, 'r'},       {"exclude", required_argument, 0, 'x'},
+        {"max-file-size", required_argument, 0, 'm'},
+        {"wait", required_argument, 0, 'w'},    {"verbose", no_argument, 0, 'v'},
+        {"help", no_argument, 0, 'h'},          {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0}};
+    const char *db = NULL, *lang = NULL;
+    const char **excludes = calloc((size_t)argc + 1, sizeof *excludes);
+    size_t nexcludes = 0;
+    double wait_s = 5;
+    uint64_t max_size = 1ULL << 30;
+    int rebuild = 0, verbose = 0, c;
+    if (!excludes) die_oom();
+    while ((c = getopt_long(argc, argv, "vhV", longopts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'l': lang = optarg; break;
+        case 'r': rebuild = 1; break;
+        case 'x': excludes[nexcludes++] = optarg; break;
+        case 'm':
+            max_size = strtoull(optarg, &end, 10);
+            if (*end || end == optarg) {
+                fprintf(stderr, "nsearch: --max-file-size: not a number: %s\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'w':
+            wait_s = strtod(optarg, &end);
+            if (*end || end == optarg || wait_s < 0) {
+                fprintf(stderr, "nsearch: --wait: not a number of seconds: %s\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'v': verbose = 1; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("nsearch-index %s (xapian %s)\n", NS_VERSION, xc_version()); return 0;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    char *dbpath = db ? strdup(db) : ns_index_default_path();
+    if (!dbpath) {
+        fprintf(stderr, "nsearch: no index location: set --db, NSEARCH_DB or HOME\n");
+        return EXIT_USAGE;
+    }
+
+    run r = {0};
+    r.verbose = verbose;
+    r.ropts.max_file_bytes = max_size;
+    r.ropts.warn = warn;
+    r.ropts.warn_ctx = &r;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+
+    /* Resolve the corpus roots before touching the index. */
+    size_t nroots = (size_t)(argc - optind);
+    char **roots = calloc(nroots + 1, sizeof *roots);
+    if (!roots) die_oom();
+    for (size_t i = 0; i < nroots; i++) {
+        const char *arg = argv[optind + (int)i];
+        roots[i] = realpath(arg, NULL);
+        if (!roots[i]) {
+            fprintf(stderr, "nsearch: %s: %s\n", arg, strerror(errno));
+            return EXIT_CORPUS;
+        }
+    }
+
+    ns_index_opts io = {lang, (unsigned)(wait_s * 1000), rebuild, getenv("NSEARCH_NO_SYNC") != NULL};
+    ns_error err = {0};
+    ns_status st = ns_index_open(dbpath, &io, &r.ix, &err);
+    if (st != NS_OK) {
+        fprintf(stderr, "nsearch: %s\n", err.msg);
+        return index_exit(st);
+    }
+    if (nroots == 0) {
+        /* No folders given: the ones this index was built from. */
+        free(roots);
+        st = ns_index_roots_get(r.ix, &roots, &nroots, &err);
+        if (st != NS_OK) {
+            fprintf(stderr, "nsearch: %s\n", err.msg);
+            ns_index_abort(r.ix);
+            return EXIT_INDEX;
+        }
+        if (nroots == 0) {
+            fprintf(stderr, "nsearch: no corpus folder given and none recorded in %s\n"
+                            "usage: nsearch-index [OPTIONS] CORPUS_DIR...\n",
+                    dbpath);
+            ns_index_abort(r.ix);
+            return EXIT_USAGE;
+        }
+    } else if ((st = ns_index_roots_set(r.ix, (const char *const *)roots, nroots, &err)) != NS_OK) {
+        fprintf(stderr, "nsearch: %s\n", err.msg);
+        ns_index_abort(r.ix);
+        return EXIT_INDEX;
+    }
+    r.roots = (const char **)roots;
+    r.nroots = nroots;
+
+    ns_walk_opts wo = {excludes, nexcludes, 0, warn, &r};
+    int corpus_bad = 0;
+    for (size_t i = 0; i < nroots && r.fatal == NS_OK; i++) {
+        ns_error werr = {0};
+        st = ns_walk(roots[i], &wo, visit, &r, &werr);
+        if (r.fatal != NS_OK) break;
+        if (st != NS_OK) {
+            fprintf(stderr, "nsearch: %s\n", werr.msg[0] ? werr.msg : ns_status_str(st));
+            corpus_bad = 1;
+        }
+    }
+    if (r.fatal == NS_OK && !corpus_bad) {
+        r.fatal = remove_gone(&r);
+    }
+    if (r.fatal != NS_OK) {
+        fprintf(stderr, "nsearch: %s\n", r.err.msg[0] ? r.err.msg : ns_status_str(r.fatal));
+        ns_index_abort(r.ix);
+        return index_exit(r.fatal);
+    }
+    st = ns_index_close(r.ix, &err);
+    if (st != NS_OK) {
+        fprintf(stderr, "nsearch: %s\n", err.msg);
+        return index_exit(st);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (verbose) {
+        fprintf(stderr, "indexed %zu new, %zu changed, %zu deleted articles in %.1f s\n",
+                r.articles_new, r.articles_changed, r.articles_deleted, secs);
+    }
+    for (size_t i = 0; i < r.nseen; i++) free(r.seen[i]);
+    free(r.seen);
+    for (size_t i = 0; i < nroots; i++) free(roots[i]);
+    free(roots);
+    free(excludes);
+    free(dbpath);
+    if (corpus_bad) return EXIT_CORPUS;
+    return r.warnings ? EXIT_SKIPPED : 0;
+}

@@ -1,0 +1,858 @@
+/* index.c: the index folder (generations, stub, lock) and the document
+ * schema nsearch writes into Xapian.
+ *
+ * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+ *
+ * Folder layout
+ * -------------
+ *   INDEX/XAPIANDB     Xapian stub file: "auto gen-N". Xapian opens INDEX
+ *                      through it, so readers need nothing of ours.
+ *   INDEX/gen-N/       the live Xapian (glass) database.
+ *   INDEX/gen-M/       the previous generation after a rebuild (kept until
+ *                      the next writer runs, so queries that opened it finish).
+ *   INDEX/write.lock   flock()ed by the one writer; holds its pid.
+ * A rebuild writes gen-(N+1) beside the live one, syncs it, then renames a
+ * new stub over XAPIANDB: readers see the old index or the new one, never a
+ * mix. Incremental runs write into the live generation; each Xapian commit is
+ * atomic, so a crash returns to the last commit.
+ *
+ * Document schema, version 1 (NS_SCHEMA_VERSION)
+ * ----------------------------------------------
+ * One Xapian document per article. Passages are not documents: their text is
+ * in the document data (record.h) and the searcher re-analyzes the passages
+ * of the best articles to rank and highlight them, with the very analyzer
+ * that made the terms. This keeps article-level BM25 statistics true (one
+ * document per article) and the index small (no per-passage copies of title,
+ * dates or boolean terms).
+ *
+ * Terms (T = an analyzer term, X = an analyzer exact form):
+ *   T        title and body, with positions: the title from 0, then each
+ *            passage after a gap of NS_POS_GAP positions.
+ *   ST       title terms again, with positions from 0 (title: field, boost).
+ *   KT       source terms, with positions from 0 (source: field).
+ *   EX       exact (unstemmed, accented) forms of title and body words, wdf
+ *            only: exact-form search and wildcards over real words.
+ *   F<path>  the file the article came from (boolean); "F#<hex>" for paths
+ *            longer than NS_FILEKEY_MAX bytes. Deleting a file's articles is
+ *            one delete-by-term.
+ *   Q<hex>   unique id: 64-bit hash of (path, article id) (boolean).
+ *   Y<yyyy>, M<yyyymm>, D<yyyymmdd>   date terms (boolean), UTC.
+ * Values: NS_SLOT_DATE "YYYYMMDDhhmmss" (UTC, absent when undated),
+ *         NS_SLOT_ID the article id.
+ * Data: the record of record.h (metadata, passages with line and column).
+ * Metadata: "nsearch.schema" = "1", "nsearch.lang" = the stemming language,
+ *   "nsearch.roots" = the corpus folders, one per line;
+ *   per corpus file, key = its F term, value = "size mtime_ns crc32 articles\n"
+ *   followed by the path (the incremental bookkeeping).
+ */
+#include "index.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyzer.h"
+#include "record.h"
+#include "xapian-c.h"
+#include "xcerr.h"
+
+struct ns_index {
+    char *path;
+    int lock_fd;
+    unsigned gen;      /* generation being written */
+    unsigned live_gen; /* generation the stub names (0: none yet) */
+    int rebuild;
+    int no_sync;
+    xc_writable *w;
+    ns_analyzer *an;
+    char lang[64];
+    ns_buf data;       /* reused record buffer */
+    xc_document *doc;  /* document being filled (reused through callbacks) */
+    xc_status doc_st;  /* sticky error of the term callbacks */
+    uint32_t base;     /* position base of the field being analyzed */
+    const char *prefix;
+};
+
+/* ------------------------------------------------------------ helpers */
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+size_t ns_index_file_term(const char *path, char *buf, size_t bufsize)
+{
+    size_t n = strlen(path);
+    if (n <= NS_FILEKEY_MAX && n + 2 <= bufsize) {
+        buf[0] = 'F';
+        memcpy(buf + 1, path, n + 1);
+        return n + 1;
+    }
+    uint64_t h = fnv1a(0xcbf29ce484222325ULL, path, n);
+    return (size_t)snprintf(buf, bufsize, "F#%016" PRIx64, h);
+}
+
+char *ns_index_default_path(void)
+{
+    const char *env = getenv("NSEARCH_DB");
+    if (env && *env) {
+        return strdup(env);
+    }
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    char buf[PATH_MAX];
+    if (xdg && *xdg == '/') {
+        snprintf(buf, sizeof buf, "%s/nsearch/index", xdg);
+    } else if (home && *home) {
+        snprintf(buf, sizeof buf, "%s/.local/share/nsearch/index", home);
+    } else {
+        return NULL;
+    }
+    return strdup(buf);
+}
+
+/* mkdir -p */
+static int make_dirs(const char *path)
+{
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = buf + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+                return -1;
+            }
+            *p = '/';
+        }
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+        return -1;
+    }
+    return 0;
+}
+
+static int remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) {
+        return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
+    }
+    struct dirent *e;
+    char buf[PATH_MAX];
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) {
+            continue;
+        }
+        snprintf(buf, sizeof buf, "%s/%s", path, e->d_name);
+        struct stat st;
+        if (lstat(buf, &st) == 0 && S_ISDIR(st.st_mode)) {
+            remove_tree(buf);
+        } else {
+            unlink(buf);
+        }
+    }
+    closedir(d);
+    return rmdir(path);
+}
+
+static int fsync_path(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        return -1;
+    }
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+/* fsync every file of a folder, then the folder. */
+static int fsync_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) {
+        return -1;
+    }
+    struct dirent *e;
+    char buf[PATH_MAX];
+    int rc = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') {
+            continue;
+        }
+        snprintf(buf, sizeof buf, "%s/%s", path, e->d_name);
+        if (fsync_path(buf) != 0) {
+            rc = -1;
+        }
+    }
+    closedir(d);
+    if (fsync_path(path) != 0) {
+        rc = -1;
+    }
+    return rc;
+}
+
+/* The generation named by INDEX/XAPIANDB, 0 if none. */
+static unsigned read_stub(const char *dir)
+{
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s/XAPIANDB", dir);
+    FILE *f = fopen(buf, "r");
+    if (!f) {
+        return 0;
+    }
+    unsigned gen = 0;
+    if (fscanf(f, "auto gen-%u", &gen) != 1) {
+        gen = 0;
+    }
+    fclose(f);
+    return gen;
+}
+
+static ns_status write_stub(ns_index *ix, unsigned gen, ns_error *err)
+{
+    char tmp[PATH_MAX], dst[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s/XAPIANDB.tmp", ix->path);
+    snprintf(dst, sizeof dst, "%s/XAPIANDB", ix->path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        return ns_error_set(err, NS_ERR_IO, "%s: %s", tmp, strerror(errno));
+    }
+    int ok = fprintf(f, "auto gen-%u\n", gen) > 0;
+    ok = (fflush(f) == 0) && ok;
+    ok = (ix->no_sync || fsync(fileno(f)) == 0) && ok;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, dst) != 0) {
+        ns_status st = ns_error_set(err, NS_ERR_IO, "%s: %s", dst, strerror(errno));
+        unlink(tmp);
+        return st;
+    }
+    if (!ix->no_sync) {
+        fsync_path(ix->path);
+    }
+    return NS_OK;
+}
+
+/* Take INDEX/write.lock, waiting up to wait_ms. */
+static ns_status take_lock(ns_index *ix, unsigned wait_ms, ns_error *err)
+{
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s/write.lock", ix->path);
+    int fd = open(buf, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        return ns_error_set(err, errno == ENOENT ? NS_ERR_NOTFOUND : NS_ERR_IO, "%s: %s", buf,
+                            strerror(errno));
+    }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            break;
+        }
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            ns_status st = ns_error_set(err, NS_ERR_IO, "%s: %s", buf, strerror(errno));
+            close(fd);
+            return st;
+        }
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        long ms = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+        if (ms >= (long)wait_ms) {
+            char pid[32] = "";
+            ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+            pid[n > 0 ? n : 0] = '\0';
+            pid[strcspn(pid, "\n")] = '\0';
+            close(fd);
+            return ns_error_set(err, NS_ERR_LOCKED,
+                                "%s: another nsearch-index (pid %s) is writing this index; "
+                                "gave up after %.1f s",
+                                ix->path, *pid ? pid : "unknown", wait_ms / 1000.0);
+        }
+        struct timespec nap = {0, 50 * 1000000L};
+        nanosleep(&nap, NULL);
+    }
+    char pid[32];
+    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
+        /* The pid is only for messages; the lock itself is held. */
+    }
+    ix->lock_fd = fd;
+    return NS_OK;
+}
+
+static ns_status get_meta(ns_index *ix, const char *key, char **val, size_t *len,
+                          ns_error *err)
+{
+    xc_status s = xc_writable_get_metadata(ix->w, key, strlen(key), val, len);
+    if (s != XC_OK) {
+        return ns_error_from_xc(err, s, ix->path);
+    }
+    return NS_OK;
+}
+
+static ns_status set_meta(ns_index *ix, const char *key, const char *val, ns_error *err)
+{
+    xc_status s = xc_writable_set_metadata(ix->w, key, strlen(key), val, strlen(val));
+    if (s != XC_OK) {
+        return ns_error_from_xc(err, s, ix->path);
+    }
+    return NS_OK;
+}
+
+/* --------------------------------------------------------------- open */
+
+ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **out,
+                        ns_error *err)
+{
+    static const ns_index_opts defaults = {0};
+    if (!opts) {
+        opts = &defaults;
+    }
+    *out = NULL;
+    ns_index *ix = calloc(1, sizeof *ix);
+    if (!ix || !(ix->path = strdup(path))) {
+        free(ix);
+        return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    }
+    ix->lock_fd = -1;
+    ix->rebuild = opts->rebuild;
+    ix->no_sync = opts->no_sync;
+    ns_status st = NS_OK;
+    if (make_dirs(path) != 0) {
+        st = ns_error_set(err, NS_ERR_IO, "%s: cannot create index folder: %s", path,
+                          strerror(errno));
+        goto fail;
+    }
+    if ((st = take_lock(ix, opts->wait_ms, err)) != NS_OK) {
+        goto fail;
+    }
+    ix->live_gen = read_stub(path);
+    if (ix->live_gen == 0) {
+        /* A folder holding a plain Xapian database is not ours to take over. */
+        char probe[PATH_MAX];
+        snprintf(probe, sizeof probe, "%s/iamglass", path);
+        if (access(probe, F_OK) == 0) {
+            st = ns_error_set(err, NS_ERR_VERSION,
+                              "%s: a Xapian database that nsearch did not make", path);
+            goto fail;
+        }
+    }
+    ix->gen = (ix->rebuild || ix->live_gen == 0) ? ix->live_gen + 1 : ix->live_gen;
+    char gendir[PATH_MAX];
+    snprintf(gendir, sizeof gendir, "%s/gen-%u", path, ix->gen);
+    if (ix->gen != ix->live_gen) {
+        /* Leftover of a rebuild that crashed before switching: start over. */
+        remove_tree(gendir);
+    }
+    /* Generations older than the previous one: nobody can still need them. */
+    for (unsigned g = 1; g + 1 < ix->live_gen; g++) {
+        char old[PATH_MAX];
+        snprintf(old, sizeof old, "%s/gen-%u", path, g);
+        remove_tree(old);
+    }
+    unsigned flags = (ix->no_sync || ix->gen != ix->live_gen) ? XC_WRITABLE_NO_SYNC : 0;
+    xc_status xs = xc_writable_open(gendir, XC_OPEN_CREATE_OR_OPEN, flags, opts->wait_ms, &ix->w);
+    if (xs != XC_OK) {
+        st = ns_error_from_xc(err, xs, gendir);
+        goto fail;
+    }
+    char *val = NULL;
+    size_t len = 0;
+    if ((st = get_meta(ix, "nsearch.schema", &val, &len, err)) != NS_OK) {
+        goto fail;
+    }
+    int fresh = (val == NULL);
+    if (!fresh && atoi(val) != NS_SCHEMA_VERSION) {
+        st = ns_error_set(err, NS_ERR_VERSION,
+                          "%s: index schema %.*s, this nsearch writes schema %d: "
+                          "run nsearch-index --rebuild",
+                          path, (int)len, val, NS_SCHEMA_VERSION);
+        xc_free(val);
+        goto fail;
+    }
+    xc_free(val);
+    const char *want = opts->lang;
+    if (!fresh) {
+        if ((st = get_meta(ix, "nsearch.lang", &val, &len, err)) != NS_OK) {
+            goto fail;
+        }
+        snprintf(ix->lang, sizeof ix->lang, "%.*s", (int)len, val ? val : "english");
+        xc_free(val);
+    } else {
+        snprintf(ix->lang, sizeof ix->lang, "%s", want ? want : "english");
+    }
+    if ((st = ns_analyzer_new(ix->lang, &ix->an, err)) != NS_OK) {
+        goto fail;
+    }
+    snprintf(ix->lang, sizeof ix->lang, "%s", ns_analyzer_lang(ix->an));
+    if (!fresh && want) {
+        ns_analyzer *probe = NULL;
+        if ((st = ns_analyzer_new(want, &probe, err)) != NS_OK) {
+            goto fail;
+        }
+        int same = strcmp(ns_analyzer_lang(probe), ix->lang) == 0;
+        ns_analyzer_free(probe);
+        if (!same) {
+            st = ns_error_set(err, NS_ERR_VERSION,
+                              "%s: the index stems %s, not %s: use --rebuild to change "
+                              "the language",
+                              path, ix->lang, want);
+            goto fail;
+        }
+    }
+    if (fresh) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", NS_SCHEMA_VERSION);
+        if ((st = set_meta(ix, "nsearch.schema", v, err)) != NS_OK ||
+            (st = set_meta(ix, "nsearch.lang", ix->lang, err)) != NS_OK) {
+            goto fail;
+        }
+    }
+    if (ix->live_gen == 0) {
+        /* First build: make the stub at once so the index opens even while
+         * this run is still going (it shows whatever was committed). */
+        xs = xc_writable_commit(ix->w);
+        if (xs != XC_OK) {
+            st = ns_error_from_xc(err, xs, gendir);
+            goto fail;
+        }
+        if ((st = write_stub(ix, ix->gen, err)) != NS_OK) {
+            goto fail;
+        }
+        ix->live_gen = ix->gen;
+    }
+    if ((xs = xc_document_new(&ix->doc)) != XC_OK) {
+        st = ns_error_from_xc(err, xs, path);
+        goto fail;
+    }
+    *out = ix;
+    return NS_OK;
+fail:
+    ns_index_abort(ix);
+    return st;
+}
+
+const char *ns_index_lang(const ns_index *ix)
+{
+    return ix->lang;
+}
+
+static void release(ns_index *ix)
+{
+    xc_document_free(ix->doc);
+    ns_analyzer_free(ix->an);
+    ns_buf_free(&ix->data);
+    if (ix->lock_fd >= 0) {
+        close(ix->lock_fd); /* releases the flock */
+    }
+    free(ix->path);
+    free(ix);
+}
+
+void ns_index_abort(ns_index *ix)
+{
+    if (!ix) {
+        return;
+    }
+    if (ix->w) {
+        /* Xapian commits on close; a transaction makes it discard instead. */
+        xc_writable_begin_transaction(ix->w, 0);
+        xc_writable_close(ix->w);
+    }
+    if (ix->gen != ix->live_gen && ix->path) {
+        char gendir[PATH_MAX];
+        snprintf(gendir, sizeof gendir, "%s/gen-%u", ix->path, ix->gen);
+        remove_tree(gendir);
+    }
+    release(ix);
+}
+
+ns_status ns_index_close(ns_index *ix, ns_error *err)
+{
+    if (!ix) {
+        return NS_OK;
+    }
+    ns_status st = NS_OK;
+    xc_status xs = xc_writable_close_checked(ix->w);
+    ix->w = NULL;
+    if (xs != XC_OK) {
+        st = ns_error_from_xc(err, xs, ix->path);
+    } else if (ix->gen != ix->live_gen) {
+        char gendir[PATH_MAX];
+        snprintf(gendir, sizeof gendir, "%s/gen-%u", ix->path, ix->gen);
+        if (!ix->no_sync && fsync_tree(gendir) != 0) {
+            st = ns_error_set(err, NS_ERR_IO, "%s: sync failed: %s", gendir, strerror(errno));
+        } else if ((st = write_stub(ix, ix->gen, err)) == NS_OK) {
+            ix->live_gen = ix->gen;
+        }
+    }
+    if (st != NS_OK && ix->gen != ix->live_gen) {
+        char gendir[PATH_MAX];
+        snprintf(gendir, sizeof gendir, "%s/gen-%u", ix->path, ix->gen);
+        remove_tree(gendir);
+    }
+    release(ix);
+    return st;
+}
+
+ns_status ns_index_commit(ns_index *ix, ns_error *err)
+{
+    xc_status xs = xc_writable_commit(ix->w);
+    return xs == XC_OK ? NS_OK : ns_error_from_xc(err, xs, ix->path);
+}
+
+/* ------------------------------------------------------- bookkeeping */
+
+ns_status ns_index_file_get(ns_index *ix, const char *path, ns_file_state *st, int *found,
+                            ns_error *err)
+{
+    char key[NS_FILEKEY_MAX + 64];
+    ns_index_file_term(path, key, sizeof key);
+    char *val = NULL;
+    size_t len = 0;
+    *found = 0;
+    memset(st, 0, sizeof *st);
+    ns_status s = get_meta(ix, key, &val, &len, err);
+    if (s != NS_OK || !val) {
+        return s;
+    }
+    /* The value is NUL-free text; copy to terminate it. */
+    char buf[128];
+    snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf - 1 ? len : sizeof buf - 1), val);
+    xc_free(val);
+    unsigned long long size;
+    long long mtime;
+    unsigned crc, n;
+    if (sscanf(buf, "%llu %lld %u %u", &size, &mtime, &crc, &n) == 4) {
+        st->size = size;
+        st->mtime_ns = mtime;
+        st->crc = crc;
+        st->articles = n;
+        *found = 1;
+    }
+    return NS_OK;
+}
+
+ns_status ns_index_file_set(ns_index *ix, const char *path, const ns_file_state *st, ns_error *err)
+{
+    char key[NS_FILEKEY_MAX + 64];
+    size_t klen = ns_index_file_term(path, key, sizeof key);
+    ns_buf v = {0};
+    char head[128];
+    int n = snprintf(head, sizeof head, "%llu %lld %u %u\n", (unsigned long long)st->size,
+                     (long long)st->mtime_ns, st->crc, st->articles);
+    if (ns_buf_add(&v, head, (size_t)n) != NS_OK || ns_buf_add(&v, path, strlen(path)) != NS_OK) {
+        ns_buf_free(&v);
+        return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    }
+    xc_status xs = xc_writable_set_metadata(ix->w, key, klen, v.data, v.len);
+    ns_buf_free(&v);
+    return xs == XC_OK ? NS_OK : ns_error_from_xc(err, xs, ix->path);
+}
+
+ns_status ns_index_file_remove(ns_index *ix, const char *path, ns_error *err)
+{
+    char key[NS_FILEKEY_MAX + 64];
+    size_t klen = ns_index_file_term(path, key, sizeof key);
+    xc_status xs = xc_writable_delete_by_term(ix->w, key, klen);
+    if (xs == XC_OK) {
+        xs = xc_writable_set_metadata(ix->w, key, klen, "", 0);
+    }
+    return xs == XC_OK ? NS_OK : ns_error_from_xc(err, xs, ix->path);
+}
+
+typedef struct files_ctx {
+    ns_index *ix;
+    int (*fn)(void *ctx, const char *path);
+    void *ctx;
+    char **paths;
+    size_t n, cap;
+    int nomem;
+} files_ctx;
+
+static int collect_file(void *ctx, const char *term, size_t len, uint32_t tf)
+{
+    files_ctx *fc = ctx;
+    char *key = malloc(len + 1);
+    if (!key) {
+        fc->nomem = 1;
+        return 1;
+    }
+    memcpy(key, term, len);
+    key[len] = '\0';
+    if (fc->n == fc->cap) {
+        size_t cap = fc->cap ? fc->cap * 2 : 64;
+        char **p = realloc(fc->paths, cap * sizeof *p);
+        if (!p) {
+            free(key);
+            fc->nomem = 1;
+            return 1;
+        }
+        fc->paths = p;
+        fc->cap = cap;
+    }
+    fc->paths[fc->n++] = key;
+    return 0;
+}
+
+ns_status ns_index_files(ns_index *ix, int (*fn)(void *ctx, const char *path), void *ctx,
+                         ns_error *err)
+{
+    /* The F terms list every file with articles; the path of a hashed term
+     * is in its bookkeeping record. Collect first: callers may modify. */
+    xc_database *db = NULL;
+    xc_status xs = xc_writable_database(ix->w, &db);
+    if (xs != XC_OK) {
+        return ns_error_from_xc(err, xs, ix->path);
+    }
+    files_ctx fc = {ix, fn, ctx, NULL, 0, 0, 0};
+    xs = xc_database_allterms(db, "F", 1, collect_file, &fc);
+    ns_status st = NS_OK;
+    if (xs != XC_OK) {
+        st = ns_error_from_xc(err, xs, ix->path);
+    } else if (fc.nomem) {
+        st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < fc.n; i++) {
+        if (st == NS_OK) {
+            const char *key = fc.paths[i];
+            if (key[1] != '#') {
+                if (fn(ctx, key + 1)) {
+                    st = NS_DONE;
+                }
+            } else {
+                char *val = NULL;
+                size_t len = 0;
+                xs = xc_database_get_metadata(db, key, strlen(key), &val, &len);
+                if (xs != XC_OK) {
+                    st = ns_error_from_xc(err, xs, ix->path);
+                } else if (val) {
+                    char *nl = memchr(val, '\n', len);
+                    if (nl) {
+                        char *p = strndup(nl + 1, len - (size_t)(nl + 1 - val));
+                        if (p && fn(ctx, p)) {
+                            st = NS_DONE;
+                        }
+                        free(p);
+                    }
+                    xc_free(val);
+                }
+            }
+        }
+        free(fc.paths[i]);
+    }
+    free(fc.paths);
+    xc_database_close(db);
+    return st == NS_DONE ? NS_OK : st;
+}
+
+ns_status ns_index_get_stats(ns_index *ix, ns_index_stats *out, ns_error *err)
+{
+    memset(out, 0, sizeof *out);
+    xc_database *db = NULL;
+    xc_status xs = xc_writable_database(ix->w, &db);
+    if (xs == XC_OK) xs = xc_database_doccount(db, &out->articles);
+    if (xs == XC_OK) xs = xc_database_avlength(db, &out->avg_length);
+    xc_database_close(db);
+    if (xs != XC_OK) {
+        return ns_error_from_xc(err, xs, ix->path);
+    }
+    return NS_OK;
+}
+
+/* ------------------------------------------------------------ writing */
+
+/* Add one analyzer token to ix->doc under ix->prefix at ix->base + pos. */
+static int add_token(void *ctx, const ns_token *t)
+{
+    ns_index *ix = ctx;
+    char buf[NS_TERM_MAX + 8];
+    size_t plen = strlen(ix->prefix);
+    memcpy(buf, ix->prefix, plen);
+    memcpy(buf + plen, t->term, t->term_len);
+    xc_status s = xc_document_add_posting(ix->doc, buf, plen + t->term_len, ix->base + t->pos, 1);
+    if (s == XC_OK && plen == 0 && !(t->flags & NS_TOK_ALT) && t->exact_len) {
+        buf[0] = 'E';
+        memcpy(buf + 1, t->exact, t->exact_len);
+        s = xc_document_add_term(ix->doc, buf, 1 + t->exact_len, 1);
+    }
+    if (s != XC_OK) {
+        ix->doc_st = s;
+        return 1;
+    }
+    return 0;
+}
+
+/* Title tokens go in twice: unprefixed (they are words of the article) and
+ * with "S" (the title: field and its boost). */
+static int add_title_token(void *ctx, const ns_token *t)
+{
+    ns_index *ix = ctx;
+    if (add_token(ctx, t)) {
+        return 1;
+    }
+    char buf[NS_TERM_MAX + 8];
+    buf[0] = 'S';
+    memcpy(buf + 1, t->term, t->term_len);
+    xc_status s = xc_document_add_posting(ix->doc, buf, 1 + t->term_len, t->pos, 1);
+    if (s != XC_OK) {
+        ix->doc_st = s;
+        return 1;
+    }
+    return 0;
+}
+
+static ns_status analyze_into(ns_index *ix, const char *prefix, uint32_t base, const char *text,
+                              size_t len, ns_token_fn fn, uint32_t *npos)
+{
+    ix->prefix = prefix;
+    ix->base = base;
+    ns_status st = ns_analyze(ix->an, text, len, fn, ix, npos);
+    if (st == NS_OK && ix->doc_st != XC_OK) {
+        st = ns_status_from_xc(ix->doc_st);
+    }
+    return st;
+}
+
+ns_status ns_index_add(ns_index *ix, const ns_article *a, ns_error *err)
+{
+    xc_document_free(ix->doc);
+    ix->doc = NULL;
+    xc_status xs = xc_document_new(&ix->doc);
+    if (xs != XC_OK) {
+        return ns_error_from_xc(err, xs, a->path);
+    }
+    ix->doc_st = XC_OK;
+    uint32_t npos = 0, base = 0;
+    ns_status st = analyze_into(ix, "", 0, a->title, strlen(a->title), add_title_token, &npos);
+    base = npos + NS_POS_GAP;
+    for (size_t i = 0; st == NS_OK && i < a->npassages; i++) {
+        const ns_passage *p = &a->passages[i];
+        st = analyze_into(ix, "", base, p->text, p->len, add_token, &npos);
+        base += npos + NS_POS_GAP;
+    }
+    if (st == NS_OK && a->source[0]) {
+        st = analyze_into(ix, "K", 0, a->source, strlen(a->source), add_token, &npos);
+    }
+    if (st != NS_OK) {
+        return ns_error_set(err, st, "%s:%zu: cannot index article: %s", a->path, a->line,
+                            xc_errmsg());
+    }
+
+    char term[NS_FILEKEY_MAX + 64];
+    size_t tlen = ns_index_file_term(a->path, term, sizeof term);
+    xs = xc_document_add_boolean_term(ix->doc, term, tlen);
+    uint64_t h = fnv1a(0xcbf29ce484222325ULL, a->path, strlen(a->path) + 1);
+    h = fnv1a(h, a->id, strlen(a->id));
+    tlen = (size_t)snprintf(term, sizeof term, "Q%016" PRIx64, h);
+    if (xs == XC_OK) xs = xc_document_add_boolean_term(ix->doc, term, tlen);
+    if (a->date != NS_NO_DATE) {
+        time_t t = (time_t)a->date;
+        struct tm tm;
+        if (gmtime_r(&t, &tm)) {
+            char v[32];
+            int y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
+            int n = snprintf(v, sizeof v, "%04d%02d%02d%02d%02d%02d", y, m, d, tm.tm_hour,
+                             tm.tm_min, tm.tm_sec);
+            if (xs == XC_OK) xs = xc_document_set_value(ix->doc, NS_SLOT_DATE, v, (size_t)n);
+            n = snprintf(term, sizeof term, "Y%04d", y);
+            if (xs == XC_OK) xs = xc_document_add_boolean_term(ix->doc, term, (size_t)n);
+            n = snprintf(term, sizeof term, "M%04d%02d", y, m);
+            if (xs == XC_OK) xs = xc_document_add_boolean_term(ix->doc, term, (size_t)n);
+            n = snprintf(term, sizeof term, "D%04d%02d%02d", y, m, d);
+            if (xs == XC_OK) xs = xc_document_add_boolean_term(ix->doc, term, (size_t)n);
+        }
+    }
+    if (xs == XC_OK) xs = xc_document_set_value(ix->doc, NS_SLOT_ID, a->id, strlen(a->id));
+    ix->data.len = 0;
+    if (ns_record_encode(a, &ix->data) != NS_OK) {
+        return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    }
+    if (xs == XC_OK) xs = xc_document_set_data(ix->doc, ix->data.data, ix->data.len);
+    if (xs == XC_OK) xs = xc_writable_add_document(ix->w, ix->doc, NULL);
+    if (xs != XC_OK) {
+        char what[PATH_MAX + 32];
+        snprintf(what, sizeof what, "%s:%zu", a->path, a->line);
+        return ns_error_from_xc(err, xs, what);
+    }
+    return NS_OK;
+}
+
+/* ------------------------------------------------------------- roots */
+
+ns_status ns_index_roots_get(ns_index *ix, char ***roots, size_t *n, ns_error *err)
+{
+    *roots = NULL;
+    *n = 0;
+    char *val = NULL;
+    size_t len = 0;
+    ns_status st = get_meta(ix, "nsearch.roots", &val, &len, err);
+    if (st != NS_OK) return st;
+    size_t cap = 1;
+    for (size_t i = 0; i < len; i++) cap += val[i] == '\n';
+    char **v = calloc(cap + 1, sizeof *v);
+    if (!v) {
+        xc_free(val);
+        return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(val + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - val) : len;
+        if (e > i && !(v[k++] = strndup(val + i, e - i))) {
+            for (size_t j = 0; j < k; j++) free(v[j]);
+            free(v);
+            xc_free(val);
+            return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+        }
+        i = e + 1;
+    }
+    xc_free(val);
+    *roots = v;
+    *n = k;
+    return NS_OK;
+}
+
+ns_status ns_index_roots_set(ns_index *ix, const char *const *roots, size_t n, ns_error *err)
+{
+    char **old = NULL;
+    size_t nold = 0;
+    ns_status st = ns_index_roots_get(ix, &old, &nold, err);
+    if (st != NS_OK) return st;
+    ns_buf b = {0};
+    for (size_t i = 0; i < nold + n && st == NS_OK; i++) {
+        const char *r = i < nold ? old[i] : roots[i - nold];
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++) {
+            dup = strcmp(r, j < nold ? old[j] : roots[j - nold]) == 0;
+        }
+        if (!dup && (ns_buf_add(&b, r, strlen(r)) != NS_OK || ns_buf_add(&b, "\n", 1) != NS_OK)) {
+            st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+        }
+    }
+    if (st == NS_OK) {
+        xc_status xs = xc_writable_set_metadata(ix->w, "nsearch.roots", 13, b.data, b.len);
+        if (xs != XC_OK) st = ns_error_from_xc(err, xs, ix->path);
+    }
+    for (size_t i = 0; i < nold; i++) free(old[i]);
+    free(old);
+    ns_buf_free(&b);
+    return st;
+}

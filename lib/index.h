@@ -1,0 +1,118 @@
+/* index.h: nsearch's index on disk: layout, schema, writing.
+ *
+ * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+ *
+ * An index is a folder holding a Xapian stub file `XAPIANDB` that names the
+ * current generation (`auto gen-N`), the generation folders themselves, and
+ * the writer's lock file. Readers open the folder with Xapian directly (it
+ * follows the stub), so a rebuild can write a new generation beside the live
+ * one and switch to it with one atomic rename. The schema of the documents
+ * is described at the top of index.c, which writes them; record.h reads them.
+ *
+ * Thread-safety: an ns_index is used by one thread at a time.
+ */
+#ifndef NS_INDEX_H
+#define NS_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reader.h"
+#include "status.h"
+
+/* Schema version stored in the index (metadata "nsearch.schema"). */
+#define NS_SCHEMA_VERSION 1
+
+/* Value slots. */
+enum {
+    NS_SLOT_DATE = 0, /* "YYYYMMDDhhmmss" UTC, empty when undated: sorts and ranges */
+    NS_SLOT_ID = 1    /* the article id */
+};
+
+/* Position gap between fields and passages, larger than any NEAR window, so
+ * phrases and NEAR never match across a paragraph boundary. */
+#define NS_POS_GAP 128
+
+typedef struct ns_index ns_index;
+
+typedef struct ns_index_opts {
+    const char *lang;  /* stemming language for a new index (NULL: "english") */
+    unsigned wait_ms;  /* how long to wait for another writer's lock */
+    int rebuild;       /* build a fresh generation and switch at commit */
+    int no_sync;       /* skip fsync (tests); default syncs at commit */
+} ns_index_opts;
+
+/* The default index location: $NSEARCH_DB, else $XDG_DATA_HOME/nsearch/index,
+ * else ~/.local/share/nsearch/index. malloc'd; caller frees. NULL if no
+ * location can be worked out (no HOME). */
+char *ns_index_default_path(void);
+
+/* Open (creating if needed) the index folder `path` for writing and take the
+ * writer lock, waiting up to opts->wait_ms. NS_ERR_LOCKED names the pid of
+ * the holder; NS_ERR_VERSION if the index has another schema or language
+ * than asked. *out is NULL on failure. */
+ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **out,
+                        ns_error *err);
+
+/* Commit (switching generation for a rebuild) and close; releases the lock.
+ * Accepts NULL. On failure nothing of this session's uncommitted work is
+ * visible, and the previous index is intact. */
+ns_status ns_index_close(ns_index *ix, ns_error *err);
+
+/* Close without committing: discards this session's uncommitted work (and a
+ * rebuild's new generation). Accepts NULL. */
+void ns_index_abort(ns_index *ix);
+
+/* The language the index stems with; owned by ix. */
+const char *ns_index_lang(const ns_index *ix);
+
+/* Bookkeeping of one corpus file, for incremental updates. */
+typedef struct ns_file_state {
+    uint64_t size;
+    int64_t mtime_ns;
+    uint32_t crc;
+    uint32_t articles;
+} ns_file_state;
+
+/* Look up what the index knows of `path`. NS_OK with *found 0 when nothing. */
+ns_status ns_index_file_get(ns_index *ix, const char *path, ns_file_state *st, int *found,
+                            ns_error *err);
+/* Record `st` for `path`. */
+ns_status ns_index_file_set(ns_index *ix, const char *path, const ns_file_state *st, ns_error *err);
+/* Remove every article of `path` and its bookkeeping. */
+ns_status ns_index_file_remove(ns_index *ix, const char *path, ns_error *err);
+/* Call fn for every file path the index knows, in sorted order. */
+ns_status ns_index_files(ns_index *ix, int (*fn)(void *ctx, const char *path), void *ctx,
+                         ns_error *err);
+
+/* Add one article. A changed file's old articles must be removed first
+ * (ns_index_file_remove); its bookkeeping is set after its last article, so
+ * a crash in between makes the next run redo the file. */
+ns_status ns_index_add(ns_index *ix, const ns_article *a, ns_error *err);
+
+/* Commit what was added so far (readers see it). Cheap to call every few
+ * thousand articles: each commit is a consistent point a crash returns to. */
+ns_status ns_index_commit(ns_index *ix, ns_error *err);
+
+/* The corpus folders the index is built from (metadata "nsearch.roots"):
+ * *roots is a malloc'd array of malloc'd paths (free each, then the array). */
+ns_status ns_index_roots_get(ns_index *ix, char ***roots, size_t *n, ns_error *err);
+/* Add `roots` to the recorded folders (already recorded ones are kept). */
+ns_status ns_index_roots_set(ns_index *ix, const char *const *roots, size_t n, ns_error *err);
+
+/* Counts for --stats. */
+typedef struct ns_index_stats {
+    uint32_t articles;
+    uint32_t files;
+    double avg_length;
+} ns_index_stats;
+ns_status ns_index_get_stats(ns_index *ix, ns_index_stats *st, ns_error *err);
+
+/* ---- the file key and record format, shared with the searcher ---- */
+
+/* Boolean term naming the file an article came from ("F" + path, or a hash
+ * for long paths) into buf (>= 64 + NS_FILEKEY_MAX bytes); returns its length. */
+#define NS_FILEKEY_MAX 200
+size_t ns_index_file_term(const char *path, char *buf, size_t bufsize);
+
+#endif

@@ -1,0 +1,128 @@
+/* reader.h: corpus files in, articles with passages out.
+ *
+ * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+ *
+ * A reader streams the articles of one corpus file: plain text (.txt), JSON
+ * Lines (.jsonl), and the gzip-compressed form of either (.txt.gz,
+ * .jsonl.gz). Every article comes out in one model: id, title, date, source,
+ * url, and passages (paragraphs) that know their line and byte column in the
+ * file. Problems in the input never stop the reader silently: they go to the
+ * warning callback naming the file and line, and what can be kept is kept.
+ *
+ * Thread-safety: a reader is used by one thread at a time.
+ */
+#ifndef NS_READER_H
+#define NS_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "status.h"
+
+/* ns_article.date for an undated article. */
+#define NS_NO_DATE INT64_MIN
+
+typedef struct ns_passage {
+    const char *text; /* UTF-8 (repaired), not NUL-terminated */
+    size_t len;
+    size_t line;   /* 1-based line in the (decompressed) file */
+    size_t column; /* 1-based byte column of text[0] in that line */
+} ns_passage;
+
+typedef struct ns_article {
+    const char *id;     /* stable id: the JSON `id`, else derived from path and line */
+    const char *path;   /* the file it came from, as given to ns_reader_open */
+    const char *title;  /* "" when none; NUL-terminated UTF-8 */
+    const char *source; /* "" when none */
+    const char *url;    /* "" when none */
+    int64_t date;       /* seconds since the epoch, UTC; NS_NO_DATE if undated */
+    size_t line;        /* 1-based line where the article starts */
+    size_t title_line;  /* line of the title, 0 if none */
+    const ns_passage *passages;
+    size_t npassages;
+    /* Added after the first version of this header: */
+    const char *section; /* "" when none; the "Published in <Section>" line of a text file */
+} ns_article;
+
+/* A warning about the input: `path` names the file, `line` is 1-based or 0
+ * when it concerns the whole file. `msg` does not repeat them: print it as
+ * "PATH:LINE: MSG", or "PATH: MSG" when line is 0. All three are valid
+ * during the call only. */
+typedef void (*ns_warn_fn)(void *ctx, const char *path, size_t line, const char *msg);
+
+/* Longest line kept, in bytes: a longer line is cut there (at a UTF-8
+ * boundary) with a warning in a text file, and skipped with a warning in a
+ * JSON Lines file. This bounds a reader's memory. */
+#define NS_READER_MAX_LINE ((size_t)16 << 20)
+
+/* Most decompressed bytes, and most non-blank lines, of one text article:
+ * the rest of a larger text file is left out with a warning. */
+#define NS_READER_MAX_TEXT ((size_t)64 << 20)
+#define NS_READER_MAX_TEXT_LINES ((size_t)1000000)
+
+/* Zero-initialise, then set what you need: every zero field is a default. */
+typedef struct ns_reader_opts {
+    uint64_t max_file_bytes; /* skip (with a warning) files larger; 0 = no limit.
+                              * The size on disk (compressed for .gz); the
+                              * "warning" is ns_reader_open's NS_ERR_FORMAT,
+                              * whose message names the size and the limit */
+    ns_warn_fn warn;         /* may be NULL */
+    void *warn_ctx;
+    /* Added after the first version of this header: */
+    size_t max_line_bytes; /* 0 = NS_READER_MAX_LINE */
+} ns_reader_opts;
+
+typedef enum ns_file_kind {
+    NS_FILE_UNKNOWN = 0, /* not a corpus file (by name) */
+    NS_FILE_TEXT,
+    NS_FILE_JSONL
+} ns_file_kind;
+
+/* Kind of corpus file by name: .txt / .txt.gz / .jsonl / .jsonl.gz (the
+ * suffix compared case-insensitively, and a name needs at least one byte
+ * before it). *gzipped (may be NULL) is set to 1 for the .gz forms, else 0.
+ * Pure function of the name; thread-safe. */
+ns_file_kind ns_file_kind_of(const char *path, int *gzipped);
+
+typedef struct ns_reader ns_reader;
+
+/* Open `path` for reading. NS_ERR_NOTFOUND / NS_ERR_IO if it can't be
+ * opened, NS_ERR_FORMAT if it is not a corpus file (binary content, too
+ * large), with `err` naming the file. */
+ns_status ns_reader_open(const char *path, const ns_reader_opts *opts, ns_reader **out,
+                         ns_error *err);
+
+/* Details of ns_reader_open (added after the first version of this header):
+ * - The kind comes from the name (ns_file_kind_of); NS_ERR_FORMAT "not a
+ *   corpus file" when it is NS_FILE_UNKNOWN, or the path is not a regular
+ *   file (a folder, a FIFO: opened non-blocking, never waited on).
+ * - NS_ERR_FORMAT "binary file, skipped" when the first 8 KiB (decompressed)
+ *   hold a NUL byte; a leading UTF-8 byte order mark is skipped.
+ * - `opts` may be NULL (all defaults) and is copied; `path` is copied.
+ * - *out is NULL on failure. */
+
+/* Like ns_reader_open, over the bytes data[0..len) instead of a file (for
+ * fuzzing and tests). `name` stands for the path in articles, ids and
+ * messages. `kind` NS_FILE_UNKNOWN means "from the name", and then
+ * `gzipped` is taken from the name too; otherwise `gzipped` says whether
+ * the bytes are gzip. The bytes are borrowed: they must stay unchanged
+ * until ns_reader_close. ns_reader_crc32 covers the bytes consumed. */
+ns_status ns_reader_open_mem(const char *name, const void *data, size_t len, ns_file_kind kind,
+                             int gzipped, const ns_reader_opts *opts, ns_reader **out,
+                             ns_error *err);
+
+/* The next article. NS_OK with *out set: the article is owned by the reader
+ * and valid until the next call to ns_reader_next or ns_reader_close.
+ * NS_DONE at the end of the file. An error (NS_ERR_IO, NS_ERR_NOMEM) ends
+ * the file; articles already returned stay good. */
+ns_status ns_reader_next(ns_reader *r, const ns_article **out, ns_error *err);
+
+/* CRC-32 of the raw file bytes read so far (all of them after NS_DONE). */
+uint32_t ns_reader_crc32(const ns_reader *r);
+
+/* Close the file and free everything the reader owns, articles included.
+ * Accepts NULL. */
+void ns_reader_close(ns_reader *r);
+
+#endif

@@ -1,0 +1,53 @@
+/* record.h: the document data record: an article's fields and passages as
+ * stored in the index, so results (and remote shards) need no corpus files.
+ *
+ * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+ *
+ * Layout (all integers unsigned LEB128 varints unless said otherwise):
+ *   byte 'n', byte NS_RECORD_VERSION
+ *   date        8 bytes, int64 little-endian (NS_NO_DATE when undated)
+ *   line, title_line
+ *   id, path, title, source, url      each: length, bytes, then a NUL byte
+ *   npassages
+ *   per passage: line, column, length, bytes, then a NUL byte
+ * The NUL bytes let a decoded record point straight into the blob.
+ */
+#ifndef NS_RECORD_H
+#define NS_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reader.h"
+#include "status.h"
+
+#define NS_RECORD_VERSION 1
+
+/* A growable byte buffer. */
+typedef struct ns_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} ns_buf;
+
+/* Append n bytes; NS_ERR_NOMEM. */
+ns_status ns_buf_add(ns_buf *b, const void *p, size_t n);
+void ns_buf_free(ns_buf *b);
+
+/* Encode article `a` into `out` (appended after out->len). */
+ns_status ns_record_encode(const ns_article *a, ns_buf *out);
+
+/* A decoded record: every pointer points into the blob it was decoded from,
+ * and stays valid as long as that blob does; `passages` is malloc'd and
+ * freed by ns_record_clear. */
+typedef struct ns_record {
+    ns_article art;
+    ns_passage *passages;
+} ns_record;
+
+/* Decode data[0..len). NS_ERR_CORRUPT when the bytes are not a record this
+ * version can read. */
+ns_status ns_record_decode(const char *data, size_t len, ns_record *rec);
+void ns_record_clear(ns_record *rec);
+
+#endif

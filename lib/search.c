@@ -1,0 +1,1106 @@
+/* search.c: from a query string to ranked, highlighted passages.
+ *
+ * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+ *
+ * 1. The query is parsed (qparse.c) and every leaf's text goes through the
+ *    index's analyzer, giving the same terms the indexer wrote. Each leaf
+ *    becomes a Xapian query (terms prefixed per index.c's schema) and a
+ *    "matcher" that recognizes the leaf in analyzed passage text.
+ * 2. Xapian ranks articles with BM25; the title boost comes from an
+ *    AND_MAYBE over the title copies of the terms ("S" prefix).
+ * 3. The passages of the best articles are analyzed again; each passage is
+ *    scored by the matchers it contains (BM25-like, weighted by each leaf's
+ *    idf), by the share of the query it covers, and by how close together
+ *    the matches are, plus a share of its article's weight. Matches give the
+ *    highlight spans, in bytes of the passage text.
+ * Ties break on article rank (Xapian breaks its ties on docid), then on the
+ * passage's place in the article: output is deterministic.
+ */
+#include "search.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analyzer.h"
+#include "index.h"
+#include "qparse.h"
+#include "reader.h"
+#include "record.h"
+#include "xapian-c.h"
+#include "xcerr.h"
+
+/* Tuning (see doc/ranking.md when it exists; measured with make eval). */
+#define BM25_K1 1.2
+#define BM25_B 0.5
+#define TITLE_BOOST 1.0
+#define ARTICLE_SHARE 0.5 /* weight of the article's score in a passage's */
+#define PASSAGE_K1 1.2
+#define PASSAGE_B 0.5
+#define PASSAGE_AVGLEN 60.0
+#define MAX_ALTS 8
+
+struct ns_searcher {
+    char *path;
+    xc_database *db;
+    ns_analyzer *an;
+};
+
+/* ------------------------------------------------------------ matchers */
+
+/* One leaf of the query, as it shows in analyzed text. */
+typedef struct matcher {
+    enum { M_SEQ, M_EXACT, M_PREFIX } kind;
+    /* M_SEQ: npos positions, each a set of alternative terms, plus joined
+     * forms that match one token alone (the "28point" of "28-point"). */
+    size_t npos;
+    char **alts[NS_QUERY_MAX_TERMS];
+    size_t nalts[NS_QUERY_MAX_TERMS];
+    char *joined[MAX_ALTS];
+    size_t njoined;
+    char *word; /* M_EXACT: exact form; M_PREFIX: exact-form prefix */
+    double idf;
+    const char *label; /* for --explain */
+} matcher;
+
+typedef struct builder {
+    ns_searcher *s;
+    matcher *m;
+    size_t nm, capm;
+    uint32_t ndocs;
+    ns_error *err;
+    ns_status st;
+    /* analyzer callback scratch */
+    struct tokcopy {
+        char term[NS_TERM_MAX + 1];
+        char exact[NS_TERM_MAX + 1];
+        uint32_t pos;
+        unsigned flags;
+        size_t start, end;
+    } toks[NS_QUERY_MAX_TERMS * 4];
+    size_t ntoks;
+} builder;
+
+static int copy_token(void *ctx, const ns_token *t)
+{
+    builder *b = ctx;
+    if (b->ntoks == sizeof b->toks / sizeof b->toks[0]) {
+        return 1;
+    }
+    struct tokcopy *c = &b->toks[b->ntoks++];
+    memcpy(c->term, t->term, t->term_len);
+    c->term[t->term_len] = '\0';
+    memcpy(c->exact, t->exact, t->exact_len);
+    c->exact[t->exact_len] = '\0';
+    c->pos = t->pos;
+    c->flags = t->flags;
+    c->start = t->start;
+    c->end = t->end;
+    return 0;
+}
+
+static void matcher_free(matcher *m)
+{
+    for (size_t i = 0; i < m->npos; i++) {
+        for (size_t j = 0; j < m->nalts[i]; j++) {
+            free(m->alts[i][j]);
+        }
+        free(m->alts[i]);
+    }
+    for (size_t j = 0; j < m->njoined; j++) {
+        free(m->joined[j]);
+    }
+    free(m->word);
+}
+
+static double idf_of(builder *b, const char *term)
+{
+    uint32_t tf = 0;
+    xc_database_termfreq(b->s->db, term, strlen(term), &tf);
+    double n = b->ndocs;
+    return log((n - tf + 0.5) / (tf + 0.5) + 1.0);
+}
+
+static xc_query *fail(builder *b, xc_status xs)
+{
+    if (b->st == NS_OK) {
+        b->st = ns_error_from_xc(b->err, xs, "query");
+    }
+    return NULL;
+}
+
+static xc_query *term_q(builder *b, const char *prefix, const char *term)
+{
+    char buf[NS_TERM_MAX + 8];
+    size_t n = (size_t)snprintf(buf, sizeof buf, "%s%s", prefix, term);
+    xc_query *q = NULL;
+    xc_status xs = xc_query_term(buf, n, 1, 0, &q);
+    return xs == XC_OK ? q : fail(b, xs);
+}
+
+static void free_all(xc_query **qs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        xc_query_free(qs[i]);
+    }
+}
+
+static xc_query *combine(builder *b, xc_query_op op, xc_query **qs, size_t n)
+{
+    xc_query *q = NULL;
+    xc_status xs = XC_OK;
+    if (n == 1) {
+        q = qs[0];
+        return q;
+    }
+    xs = xc_query_combine(op, (const xc_query *const *)qs, n, &q);
+    free_all(qs, n);
+    return xs == XC_OK ? q : fail(b, xs);
+}
+
+/* The Xapian query of a matcher's sequence under `prefix`. */
+static xc_query *seq_query(builder *b, const matcher *m, const char *prefix, int phrase_only)
+{
+    xc_query *pos[NS_QUERY_MAX_TERMS];
+    size_t np = 0;
+    for (size_t i = 0; i < m->npos && b->st == NS_OK; i++) {
+        xc_query *alts[MAX_ALTS];
+        size_t na = 0;
+        for (size_t j = 0; j < m->nalts[i] && b->st == NS_OK; j++) {
+            xc_query *t = term_q(b, prefix, m->alts[i][j]);
+            if (t) alts[na++] = t;
+        }
+        if (b->st != NS_OK) {
+            free_all(alts, na);
+            break;
+        }
+        xc_query *p = combine(b, XC_OP_SYNONYM, alts, na);
+        if (p) pos[np++] = p;
+    }
+    if (b->st != NS_OK) {
+        free_all(pos, np);
+        return NULL;
+    }
+    xc_query *q = NULL;
+    if (np == 0) {
+        return NULL;
+    } else if (np == 1) {
+        q = pos[0];
+    } else {
+        xc_status xs = xc_query_phrase((const xc_query *const *)pos, np, 0, &q);
+        free_all(pos, np);
+        if (xs != XC_OK) return fail(b, xs);
+    }
+    if (!phrase_only && m->njoined) {
+        xc_query *alts[MAX_ALTS + 1];
+        size_t na = 0;
+        alts[na++] = q;
+        for (size_t j = 0; j < m->njoined && b->st == NS_OK; j++) {
+            xc_query *t = term_q(b, prefix, m->joined[j]);
+            if (t) alts[na++] = t;
+        }
+        q = combine(b, XC_OP_SYNONYM, alts, na);
+    }
+    return q;
+}
+
+static matcher *new_matcher(builder *b)
+{
+    if (b->nm == b->capm) {
+        size_t cap = b->capm ? b->capm * 2 : 8;
+        matcher *m = realloc(b->m, cap * sizeof *m);
+        if (!m) {
+            b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
+            return NULL;
+        }
+        b->m = m;
+        b->capm = cap;
+    }
+    matcher *m = &b->m[b->nm++];
+    memset(m, 0, sizeof *m);
+    return m;
+}
+
+static char *xstrdup(builder *b, const char *s)
+{
+    char *p = strdup(s);
+    if (!p && b->st == NS_OK) {
+        b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
+    }
+    return p;
+}
+
+/* Fill a sequence matcher from the analyzed tokens of a leaf. Same-span
+ * alternatives (acronym forms) join their position's set; alternatives that
+ * span several positions (joined compounds) become `joined`, except in a
+ * phrase, where the parts already say the same. */
+static void fill_seq(builder *b, matcher *m, int phrase)
+{
+    m->kind = M_SEQ;
+    size_t last = (size_t)-1;
+    for (size_t i = 0; i < b->ntoks && b->st == NS_OK; i++) {
+        struct tokcopy *t = &b->toks[i];
+        if (t->flags & NS_TOK_ALT) {
+            const struct tokcopy *prim = NULL;
+            for (size_t k = i; k-- > 0;) {
+                if (!(b->toks[k].flags & NS_TOK_ALT)) {
+                    prim = &b->toks[k];
+                    break;
+                }
+            }
+            int same_span = prim && prim->start == t->start && prim->end == t->end;
+            if (same_span && last != (size_t)-1 && m->nalts[last] < MAX_ALTS) {
+                m->alts[last][m->nalts[last]++] = xstrdup(b, t->term);
+            } else if (!same_span && !phrase && m->njoined < MAX_ALTS) {
+                m->joined[m->njoined++] = xstrdup(b, t->term);
+            }
+            continue;
+        }
+        if (m->npos == NS_QUERY_MAX_TERMS) {
+            b->st = ns_error_set(b->err, NS_ERR_LIMIT, "query: more than %d words in one leaf",
+                                 NS_QUERY_MAX_TERMS);
+            return;
+        }
+        last = m->npos++;
+        m->alts[last] = calloc(MAX_ALTS, sizeof(char *));
+        if (!m->alts[last]) {
+            b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
+            return;
+        }
+        m->alts[last][m->nalts[last]++] = xstrdup(b, t->term);
+    }
+    m->idf = 0;
+    for (size_t i = 0; i < m->npos; i++) {
+        m->idf += idf_of(b, m->alts[i][0]);
+    }
+}
+
+static int analyze_leaf(builder *b, const ns_qnode *n)
+{
+    b->ntoks = 0;
+    ns_status st = ns_analyze(b->s->an, n->text, n->len, copy_token, b, NULL);
+    if (st != NS_OK) {
+        b->st = ns_error_set(b->err, st, "query: %s", ns_status_str(st));
+        return 0;
+    }
+    return b->ntoks > 0;
+}
+
+static xc_query *build(builder *b, const ns_qnode *n, int in_not);
+
+/* A word or phrase leaf: body query boosted by its title copy, or only the
+ * title/source copy for a field. */
+static xc_query *leaf_query(builder *b, const ns_qnode *n, int in_not)
+{
+    if (!analyze_leaf(b, n)) {
+        return NULL; /* nothing searchable in it (punctuation only) */
+    }
+    matcher *m = new_matcher(b);
+    if (!m) return NULL;
+    int phrase = n->kind == NS_Q_PHRASE;
+    fill_seq(b, m, phrase);
+    m->label = n->text;
+    if (b->st != NS_OK) return NULL;
+    xc_query *q = NULL;
+    if (n->field == NS_FIELD_TITLE) {
+        q = seq_query(b, m, "S", phrase);
+    } else if (n->field == NS_FIELD_SOURCE) {
+        xc_query *k = seq_query(b, m, "K", phrase);
+        if (k) {
+            xc_status xs = xc_query_scale(k, 0, &q);
+            xc_query_free(k);
+            if (xs != XC_OK) return fail(b, xs);
+        }
+    } else {
+        xc_query *body = seq_query(b, m, "", phrase);
+        xc_query *title = body && !in_not ? seq_query(b, m, "S", phrase) : NULL;
+        if (title) {
+            xc_query *scaled = NULL;
+            xc_status xs = xc_query_scale(title, TITLE_BOOST, &scaled);
+            xc_query_free(title);
+            if (xs != XC_OK) {
+                xc_query_free(body);
+                return fail(b, xs);
+            }
+            xc_query *pair[2] = {body, scaled};
+            q = combine(b, XC_OP_AND_MAYBE, pair, 2);
+        } else {
+            q = body;
+        }
+    }
+    if (in_not || n->field != NS_FIELD_ANY) {
+        /* Negated and field leaves are not highlighted in passages. */
+        matcher_free(m);
+        b->nm--;
+    }
+    return q;
+}
+
+static void format_date(int64_t t, char out[32], int hi)
+{
+    if (t == INT64_MIN) {
+        strcpy(out, "00000000000000");
+        return;
+    }
+    if (t == INT64_MAX) {
+        strcpy(out, "99999999999999");
+        return;
+    }
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0) {
+        strcpy(out, (t > 0) ? "99999999999999" : "00000000000000");
+        return;
+    }
+    snprintf(out, 32, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+             tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static xc_query *build(builder *b, const ns_qnode *n, int in_not)
+{
+    if (b->st != NS_OK) return NULL;
+    switch (n->kind) {
+    case NS_Q_WORD:
+    case NS_Q_PHRASE:
+        return leaf_query(b, n, in_not);
+    case NS_Q_EXACT:
+    case NS_Q_WILDCARD: {
+        if (!analyze_leaf(b, n)) return NULL;
+        const char *exact = b->toks[0].exact;
+        char buf[NS_TERM_MAX + 8];
+        size_t len = (size_t)snprintf(buf, sizeof buf, "E%s", exact);
+        xc_query *q = NULL;
+        xc_status xs = n->kind == NS_Q_EXACT ? xc_query_term(buf, len, 1, 0, &q)
+                                             : xc_query_wildcard(buf, len, 2000, &q);
+        if (xs != XC_OK) return fail(b, xs);
+        if (!in_not && n->field == NS_FIELD_ANY) {
+            matcher *m = new_matcher(b);
+            if (m) {
+                m->kind = n->kind == NS_Q_EXACT ? M_EXACT : M_PREFIX;
+                m->word = xstrdup(b, exact);
+                m->label = n->text;
+                m->idf = n->kind == NS_Q_EXACT ? idf_of(b, buf) : 1.0;
+            }
+        }
+        return q;
+    }
+    case NS_Q_DATE: {
+        char lo[32], hi[32];
+        format_date(n->date_lo, lo, 0);
+        format_date(n->date_hi, hi, 1);
+        xc_query *q = NULL;
+        xc_status xs = xc_query_value_range(NS_SLOT_DATE, lo, 14, hi, 14, &q);
+        return xs == XC_OK ? q : fail(b, xs);
+    }
+    case NS_Q_NOT:
+        return n->nkids ? build(b, n->kids[0], 1) : NULL;
+    case NS_Q_AND:
+    case NS_Q_OR:
+    case NS_Q_NEAR: {
+        size_t nk = n->nkids;
+        xc_query **pos = calloc(nk + 1, sizeof *pos), **neg = calloc(nk + 1, sizeof *neg),
+                 **flt = calloc(nk + 1, sizeof *flt);
+        size_t np = 0, nn = 0, nf = 0;
+        if (!pos || !neg || !flt) {
+            free(pos), free(neg), free(flt);
+            b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
+            return NULL;
+        }
+        for (size_t i = 0; i < nk && b->st == NS_OK; i++) {
+            const ns_qnode *k = n->kids[i];
+            xc_query *q = build(b, k, in_not || k->kind == NS_Q_NOT);
+            if (!q) continue;
+            if (k->kind == NS_Q_NOT) neg[nn++] = q;
+            else if (k->kind == NS_Q_DATE || k->field == NS_FIELD_SOURCE) flt[nf++] = q;
+            else pos[np++] = q;
+        }
+        xc_query *q = NULL;
+        if (b->st == NS_OK) {
+            if (np == 0 && nf > 0) {
+                /* Only filters: every article in the range, by date. */
+                xc_status xs = xc_query_all(&pos[np++]);
+                if (xs != XC_OK) fail(b, xs);
+            }
+            if (n->kind == NS_Q_NEAR && np > 1) {
+                xc_status xs = xc_query_near((const xc_query *const *)pos, np, n->window, &q);
+                free_all(pos, np);
+                if (xs != XC_OK) fail(b, xs);
+            } else if (np) {
+                q = combine(b, n->kind == NS_Q_OR ? XC_OP_OR : XC_OP_AND, pos, np);
+            }
+            if (q && nf) {
+                flt[nf] = NULL;
+                memmove(flt + 1, flt, nf * sizeof *flt);
+                flt[0] = q;
+                q = combine(b, XC_OP_FILTER, flt, nf + 1);
+                nf = 0;
+            }
+            if (q && nn) {
+                memmove(neg + 1, neg, nn * sizeof *neg);
+                neg[0] = q;
+                q = combine(b, XC_OP_AND_NOT, neg, nn + 1);
+                nn = 0;
+            }
+        } else {
+            free_all(pos, np);
+        }
+        free_all(neg, nn);
+        free_all(flt, nf);
+        free(pos), free(neg), free(flt);
+        return q;
+    }
+    }
+    return NULL;
+}
+
+/* Plain words only, joined by AND: the query that may fall back to OR. */
+static int relaxable(const ns_qnode *n)
+{
+    if (n->kind != NS_Q_AND || n->nkids < 2) return 0;
+    size_t words = 0;
+    for (size_t i = 0; i < n->nkids; i++) {
+        ns_qkind k = n->kids[i]->kind;
+        if (k == NS_Q_WORD || k == NS_Q_PHRASE || k == NS_Q_EXACT || k == NS_Q_WILDCARD) words++;
+    }
+    return words >= 2;
+}
+
+/* ------------------------------------------------------------ passages */
+
+typedef struct ptok {
+    uint32_t pos;
+    unsigned flags;
+    size_t start, end;
+    size_t term, term_len, exact, exact_len; /* offsets into the scratch buffer */
+} ptok;
+
+typedef struct passage_scan {
+    ptok *toks;
+    size_t n, cap;
+    ns_buf text;
+    int nomem;
+} passage_scan;
+
+static int scan_token(void *ctx, const ns_token *t)
+{
+    passage_scan *ps = ctx;
+    if (ps->n == ps->cap) {
+        size_t cap = ps->cap ? ps->cap * 2 : 256;
+        ptok *p = realloc(ps->toks, cap * sizeof *p);
+        if (!p) {
+            ps->nomem = 1;
+            return 1;
+        }
+        ps->toks = p;
+        ps->cap = cap;
+    }
+    ptok *p = &ps->toks[ps->n++];
+    p->pos = t->pos;
+    p->flags = t->flags;
+    p->start = t->start;
+    p->end = t->end;
+    p->term = ps->text.len;
+    p->term_len = t->term_len;
+    p->exact = ps->text.len + t->term_len;
+    p->exact_len = t->exact_len;
+    if (ns_buf_add(&ps->text, t->term, t->term_len) != NS_OK ||
+        ns_buf_add(&ps->text, t->exact, t->exact_len) != NS_OK) {
+        ps->nomem = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int tok_is(const passage_scan *ps, const ptok *t, const char *s)
+{
+    size_t n = strlen(s);
+    return t->term_len == n && memcmp(ps->text.data + t->term, s, n) == 0;
+}
+
+static int tok_in(const passage_scan *ps, const ptok *t, char *const *set, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (tok_is(ps, t, set[i])) return 1;
+    }
+    return 0;
+}
+
+/* An occurrence of a matcher: span in bytes and first token position. */
+typedef struct occ {
+    size_t start, end;
+    uint32_t pos;
+    size_t m;
+} occ;
+
+typedef struct occs {
+    occ *v;
+    size_t n, cap;
+} occs;
+
+static int occ_add(occs *o, size_t start, size_t end, uint32_t pos, size_t m)
+{
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 32;
+        occ *v = realloc(o->v, cap * sizeof *v);
+        if (!v) return -1;
+        o->v = v;
+        o->cap = cap;
+    }
+    o->v[o->n++] = (occ){start, end, pos, m};
+    return 0;
+}
+
+/* Find every occurrence of matcher mi in the scanned passage. */
+static int find_matches(const passage_scan *ps, const matcher *m, size_t mi, occs *o, size_t *count)
+{
+    *count = 0;
+    for (size_t i = 0; i < ps->n; i++) {
+        const ptok *t = &ps->toks[i];
+        int hit = 0;
+        size_t end = t->end;
+        if (m->kind == M_EXACT) {
+            hit = !(t->flags & NS_TOK_ALT) && t->exact_len == strlen(m->word) &&
+                  memcmp(ps->text.data + t->exact, m->word, t->exact_len) == 0;
+        } else if (m->kind == M_PREFIX) {
+            size_t n = strlen(m->word);
+            hit = !(t->flags & NS_TOK_ALT) && t->exact_len >= n &&
+                  memcmp(ps->text.data + t->exact, m->word, n) == 0;
+        } else if (m->njoined && tok_in(ps, t, m->joined, m->njoined)) {
+            hit = 1;
+        } else if (m->npos && tok_in(ps, t, m->alts[0], m->nalts[0])) {
+            /* Walk the rest of the sequence at consecutive positions. */
+            hit = 1;
+            size_t j = i;
+            for (size_t k = 1; k < m->npos && hit; k++) {
+                uint32_t want = t->pos + (uint32_t)k;
+                int found = 0;
+                for (size_t x = j + 1; x < ps->n && ps->toks[x].pos <= want; x++) {
+                    if (ps->toks[x].pos == want && tok_in(ps, &ps->toks[x], m->alts[k], m->nalts[k])) {
+                        found = 1;
+                        j = x;
+                        end = ps->toks[x].end;
+                        break;
+                    }
+                }
+                hit = found;
+            }
+        }
+        if (hit) {
+            /* The joined form and the parts can both hit at one place. */
+            if (o->n && o->v[o->n - 1].m == mi && o->v[o->n - 1].start == t->start) continue;
+            if (occ_add(o, t->start, end, t->pos, mi) != 0) return -1;
+            (*count)++;
+        }
+    }
+    return 0;
+}
+
+static int cmp_occ(const void *a, const void *b)
+{
+    const occ *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return x->end > y->end ? -1 : x->end < y->end;
+}
+
+/* Smallest window of positions holding at least one occurrence of every
+ * matched matcher (occurrences sorted by position). */
+static uint32_t min_window(occ *v, size_t n, size_t nm, size_t distinct)
+{
+    if (distinct < 2) return 0;
+    size_t *cnt = calloc(nm, sizeof *cnt);
+    if (!cnt) return 0;
+    uint32_t best = UINT32_MAX;
+    size_t have = 0, lo = 0;
+    for (size_t hi = 0; hi < n; hi++) {
+        if (cnt[v[hi].m]++ == 0) have++;
+        while (have == distinct) {
+            uint32_t w = v[hi].pos - v[lo].pos;
+            if (w < best) best = w;
+            if (--cnt[v[lo].m] == 0) have--;
+            lo++;
+        }
+    }
+    free(cnt);
+    return best;
+}
+
+static int cmp_occ_pos(const void *a, const void *b)
+{
+    const occ *x = a, *y = b;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* --------------------------------------------------------------- results */
+
+typedef struct cand {
+    size_t art;     /* index into the article table */
+    size_t passage;
+    double score;
+    ns_span *spans;
+    size_t nspans;
+    char *explain;
+} cand;
+
+typedef struct art {
+    char *blob;
+    ns_record rec;
+    double weight;
+    size_t rank;
+} art;
+
+typedef struct priv {
+    art *arts;
+    size_t narts;
+    cand *cands;
+    size_t ncands;
+} priv;
+
+void ns_results_free(ns_results *r)
+{
+    if (!r) return;
+    priv *p = r->priv;
+    if (p) {
+        for (size_t i = 0; i < p->narts; i++) {
+            ns_record_clear(&p->arts[i].rec);
+            free(p->arts[i].blob);
+        }
+        for (size_t i = 0; i < p->ncands; i++) {
+            free(p->cands[i].spans);
+            free(p->cands[i].explain);
+        }
+        free(p->arts);
+        free(p->cands);
+        free(p);
+    }
+    free(r->hits);
+    free(r->parsed);
+    free(r);
+}
+
+static int cmp_cand(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    if (x->art != y->art) return x->art < y->art ? -1 : 1;
+    return x->passage < y->passage ? -1 : x->passage > y->passage;
+}
+
+static int add_cand(priv *p, size_t *cap, cand c)
+{
+    if (p->ncands == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        cand *v = realloc(p->cands, nc * sizeof *v);
+        if (!v) return -1;
+        p->cands = v;
+        *cap = nc;
+    }
+    p->cands[p->ncands++] = c;
+    return 0;
+}
+
+/* Score the passages of article ai, adding the best per_article as
+ * candidates. */
+static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, double max_w,
+                               size_t per_article, int explain, size_t *capc)
+{
+    art *a = &p->arts[ai];
+    double total_idf = 0;
+    for (size_t i = 0; i < b->nm; i++) total_idf += b->m[i].idf;
+    if (total_idf <= 0) total_idf = 1;
+    passage_scan ps = {0};
+    occs o = {0};
+    cand *best = calloc(per_article, sizeof *best);
+    size_t nbest = 0;
+    ns_status st = best ? NS_OK : NS_ERR_NOMEM;
+    double artpart = ARTICLE_SHARE * (max_w > 0 ? a->weight / max_w : 0);
+    for (size_t pi = 0; st == NS_OK && pi < a->rec.art.npassages; pi++) {
+        const ns_passage *pa = &a->rec.art.passages[pi];
+        ps.n = 0;
+        ps.text.len = 0;
+        o.n = 0;
+        if (b->nm) {
+            st = ns_analyze(s->an, pa->text, pa->len, scan_token, &ps, NULL);
+            if (st == NS_OK && ps.nomem) st = NS_ERR_NOMEM;
+        }
+        double sum = 0, covered = 0;
+        size_t distinct = 0;
+        char expl[512];
+        size_t el = 0;
+        expl[0] = '\0';
+        for (size_t mi = 0; st == NS_OK && mi < b->nm; mi++) {
+            size_t tf = 0;
+            if (find_matches(&ps, &b->m[mi], mi, &o, &tf) != 0) {
+                st = NS_ERR_NOMEM;
+                break;
+            }
+            if (!tf) continue;
+            distinct++;
+            covered += b->m[mi].idf;
+            double norm = PASSAGE_K1 * (1 - PASSAGE_B + PASSAGE_B * (double)ps.n / PASSAGE_AVGLEN);
+            double w = b->m[mi].idf * tf * (PASSAGE_K1 + 1) / (tf + norm);
+            sum += w;
+            if (explain && el < sizeof expl) {
+                el += (size_t)snprintf(expl + el, sizeof expl - el, "%s%s=%.3f(tf %zu)",
+                                       el ? " " : "", b->m[mi].label, w, tf);
+            }
+        }
+        if (st != NS_OK) break;
+        /* Unmatched passages only stand in for an article matched by its
+         * title alone, and then only its lead passage does. */
+        if (b->nm && !distinct && (pi > 0 || nbest > 0)) continue;
+        double coverage = covered / total_idf;
+        double prox = 0;
+        if (distinct >= 2) {
+            qsort(o.v, o.n, sizeof *o.v, cmp_occ_pos);
+            uint32_t w = min_window(o.v, o.n, b->nm, distinct);
+            prox = covered * 0.5 / (1.0 + (w > distinct ? (double)(w - distinct) : 0) / 4.0);
+        }
+        double score = coverage * coverage * (sum + prox) / total_idf + artpart;
+        if (!distinct) score = artpart * 0.5; /* lead passage of a title-only match */
+        /* Keep the per_article best (ties: earlier passage). */
+        if (distinct && nbest == 1 && best[0].nspans == 0) {
+            /* A real match replaces the stand-in lead passage. */
+            free(best[0].explain);
+            nbest = 0;
+        }
+        size_t at = nbest;
+        while (at > 0 && best[at - 1].score < score) at--;
+        if (at >= per_article) continue;
+        cand c = {ai, pi, score, NULL, 0, NULL};
+        if (o.n) {
+            qsort(o.v, o.n, sizeof *o.v, cmp_occ);
+            c.spans = malloc(o.n * sizeof *c.spans);
+            if (!c.spans) {
+                st = NS_ERR_NOMEM;
+                break;
+            }
+            for (size_t k = 0; k < o.n; k++) {
+                if (c.nspans && o.v[k].start < c.spans[c.nspans - 1].end) {
+                    if (o.v[k].end > c.spans[c.nspans - 1].end) c.spans[c.nspans - 1].end = o.v[k].end;
+                    continue;
+                }
+                c.spans[c.nspans++] = (ns_span){o.v[k].start, o.v[k].end};
+            }
+        }
+        if (explain) {
+            char buf[768];
+            snprintf(buf, sizeof buf, "%s%sproximity=%.3f coverage=%.2f article=%.3f", expl,
+                     el ? " " : "", prox, coverage, artpart);
+            c.explain = strdup(buf);
+        }
+        if (nbest == per_article) {
+            free(best[nbest - 1].spans);
+            free(best[nbest - 1].explain);
+            nbest--;
+        }
+        memmove(best + at + 1, best + at, (nbest - at) * sizeof *best);
+        best[at] = c;
+        nbest++;
+    }
+    for (size_t i = 0; i < nbest; i++) {
+        if (st == NS_OK && add_cand(p, capc, best[i]) == 0) continue;
+        if (st == NS_OK) st = NS_ERR_NOMEM;
+        free(best[i].spans);
+        free(best[i].explain);
+    }
+    free(best);
+    free(ps.toks);
+    ns_buf_free(&ps.text);
+    free(o.v);
+    return st;
+}
+
+/* --------------------------------------------------------------- search */
+
+ns_status ns_searcher_open(const char *path, ns_searcher **out, ns_error *err)
+{
+    *out = NULL;
+    ns_searcher *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    }
+    xc_status xs = xc_database_open(path, &s->db);
+    ns_status st = NS_OK;
+    if (xs != XC_OK) {
+        st = ns_error_from_xc(err, xs, path);
+        if (xs == XC_ERR_NOTFOUND) {
+            st = ns_error_set(err, NS_ERR_NOTFOUND,
+                              "%s: no index here (build one with nsearch-index)", path);
+        }
+        goto fail;
+    }
+    char *val = NULL;
+    size_t len = 0;
+    xs = xc_database_get_metadata(s->db, "nsearch.schema", 14, &val, &len);
+    if (xs != XC_OK) {
+        st = ns_error_from_xc(err, xs, path);
+        goto fail;
+    }
+    if (val && atoi(val) != NS_SCHEMA_VERSION) {
+        st = ns_error_set(err, NS_ERR_VERSION,
+                          "%s: index schema %.*s, this nsearch reads schema %d: rebuild it "
+                          "with nsearch-index --rebuild",
+                          path, (int)len, val, NS_SCHEMA_VERSION);
+        xc_free(val);
+        goto fail;
+    }
+    xc_free(val);
+    val = NULL;
+    xs = xc_database_get_metadata(s->db, "nsearch.lang", 12, &val, &len);
+    char lang[64];
+    snprintf(lang, sizeof lang, "%.*s", val ? (int)len : 7, val ? val : "english");
+    xc_free(val);
+    if (xs != XC_OK) {
+        st = ns_error_from_xc(err, xs, path);
+        goto fail;
+    }
+    if ((st = ns_analyzer_new(lang, &s->an, err)) != NS_OK) goto fail;
+    *out = s;
+    return NS_OK;
+fail:
+    ns_searcher_close(s);
+    return st;
+}
+
+void ns_searcher_close(ns_searcher *s)
+{
+    if (!s) return;
+    xc_database_close(s->db);
+    ns_analyzer_free(s->an);
+    free(s->path);
+    free(s);
+}
+
+ns_status ns_searcher_count(ns_searcher *s, uint32_t *articles, ns_error *err)
+{
+    xc_status xs = xc_database_doccount(s->db, articles);
+    return xs == XC_OK ? NS_OK : ns_error_from_xc(err, xs, s->path);
+}
+
+static void builder_clear(builder *b)
+{
+    for (size_t i = 0; i < b->nm; i++) matcher_free(&b->m[i]);
+    free(b->m);
+    b->m = NULL;
+    b->nm = b->capm = 0;
+}
+
+/* One attempt; NS_ERR_MODIFIED makes the caller reopen and retry. */
+static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_search_opts *o,
+                             ns_results *r, ns_error *err)
+{
+    builder b = {0};
+    b.s = s;
+    b.err = err;
+    b.st = NS_OK;
+    xc_status xs = xc_database_doccount(s->db, &b.ndocs);
+    if (xs != XC_OK) return ns_error_from_xc(err, xs, s->path);
+    xc_query *q = build(&b, tree, 0);
+    if (b.st != NS_OK) {
+        xc_query_free(q);
+        builder_clear(&b);
+        return b.st;
+    }
+    if (!q) {
+        builder_clear(&b);
+        return NS_OK; /* nothing searchable: no results */
+    }
+    xc_enquire *e = NULL;
+    xc_mset *ms = NULL;
+    ns_status st = NS_OK;
+    size_t want = o->offset + o->limit;
+    uint32_t fetch = (uint32_t)(want * 2 + 20);
+    if (fetch > 1000) fetch = 1000;
+    xs = xc_enquire_new(s->db, &e);
+    if (xs == XC_OK) xs = xc_enquire_set_query(e, q);
+    if (xs == XC_OK) xs = xc_enquire_set_bm25(e, BM25_K1, 0, 1, BM25_B, 0.5);
+    if (xs == XC_OK && o->sort_by_date)
+        xs = xc_enquire_set_sort(e, XC_SORT_VALUE_THEN_RELEVANCE, NS_SLOT_DATE, 1);
+    if (xs == XC_OK) xs = xc_enquire_mset(e, 0, fetch, fetch, &ms);
+    if (xs == XC_OK && xc_mset_size(ms) == 0 && relaxable(tree)) {
+        /* No article has every word: fall back to any word, and say so. */
+        xc_mset_free(ms);
+        ms = NULL;
+        builder_clear(&b);
+        b.st = NS_OK;
+        ns_qnode any = *tree;
+        any.kind = NS_Q_OR;
+        xc_query_free(q);
+        q = build(&b, &any, 0);
+        if (b.st != NS_OK) {
+            st = b.st;
+        } else if (q) {
+            xs = xc_enquire_set_query(e, q);
+            if (xs == XC_OK) xs = xc_enquire_mset(e, 0, fetch, fetch, &ms);
+            r->partial = 1;
+        }
+    }
+    if (xs != XC_OK && st == NS_OK) {
+        st = ns_error_from_xc(err, xs, s->path);
+        if (xs == XC_ERR_INVALID) {
+            st = ns_error_set(err, NS_ERR_QUERY, "query: %s", xc_errmsg());
+        }
+    }
+    priv *p = r->priv;
+    size_t capc = 0;
+    if (st == NS_OK && ms) {
+        r->articles_estimated = xc_mset_estimated(ms);
+        size_t n = xc_mset_size(ms);
+        p->arts = calloc(n ? n : 1, sizeof *p->arts);
+        if (!p->arts) st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+        double max_w = 0;
+        for (size_t i = 0; st == NS_OK && i < n; i++) {
+            xc_docid id;
+            double w;
+            uint32_t rank;
+            xc_document *doc = NULL;
+            const char *data;
+            size_t len;
+            xs = xc_mset_item(ms, i, &id, &w, &rank);
+            if (xs == XC_OK) xs = xc_mset_document(ms, i, &doc);
+            if (xs == XC_OK) xs = xc_document_get_data(doc, &data, &len);
+            if (xs != XC_OK) {
+                xc_document_free(doc);
+                st = ns_error_from_xc(err, xs, s->path);
+                break;
+            }
+            art *a = &p->arts[p->narts];
+            a->blob = malloc(len + 1);
+            if (!a->blob) {
+                xc_document_free(doc);
+                st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+                break;
+            }
+            memcpy(a->blob, data, len);
+            a->blob[len] = '\0';
+            xc_document_free(doc);
+            p->narts++;
+            if (ns_record_decode(a->blob, len, &a->rec) != NS_OK) {
+                st = ns_error_set(err, NS_ERR_CORRUPT, "%s: document %u: unreadable record",
+                                  s->path, (unsigned)id);
+                break;
+            }
+            a->weight = w;
+            a->rank = i;
+            if (w > max_w) max_w = w;
+        }
+        for (size_t i = 0; st == NS_OK && i < p->narts; i++) {
+            st = score_article(s, &b, p, i, max_w, o->per_article, o->explain, &capc);
+            if (st != NS_OK) ns_error_set(err, st, "search: %s", ns_status_str(st));
+        }
+    }
+    if (st == NS_OK && o->sort_by_date) {
+        /* Articles already come newest first: keep that order. */
+        for (size_t i = 0; i < p->ncands; i++) p->cands[i].score = -(double)p->cands[i].art;
+    }
+    if (st == NS_OK) qsort(p->cands, p->ncands, sizeof *p->cands, cmp_cand);
+    xc_mset_free(ms);
+    xc_enquire_free(e);
+    xc_query_free(q);
+    builder_clear(&b);
+    return st;
+}
+
+static void reset_results(ns_results *r)
+{
+    priv *p = r->priv;
+    for (size_t i = 0; i < p->narts; i++) {
+        ns_record_clear(&p->arts[i].rec);
+        free(p->arts[i].blob);
+    }
+    for (size_t i = 0; i < p->ncands; i++) {
+        free(p->cands[i].spans);
+        free(p->cands[i].explain);
+    }
+    free(p->arts);
+    free(p->cands);
+    memset(p, 0, sizeof *p);
+    r->partial = 0;
+}
+
+static void warn_fwd(void *ctx, size_t column, const char *msg)
+{
+    const ns_search_opts *o = ctx;
+    if (o->warn) o->warn(o->warn_ctx, column, msg);
+}
+
+ns_status ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opts *opts,
+                    ns_results **out, ns_error *err)
+{
+    ns_search_opts o = opts ? *opts : (ns_search_opts){0};
+    if (!o.limit) o.limit = 10;
+    if (!o.per_article) o.per_article = 2;
+    if (!o.now) o.now = (int64_t)time(NULL);
+    *out = NULL;
+    ns_qparse_opts qo = {o.now, warn_fwd, &o};
+    ns_qnode *tree = NULL;
+    ns_status st = ns_query_parse(query, len, &qo, &tree, err);
+    if (st != NS_OK) return st;
+    ns_results *r = calloc(1, sizeof *r);
+    priv *p = calloc(1, sizeof *p);
+    if (!r || !p) {
+        free(r), free(p);
+        ns_qnode_free(tree);
+        return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    }
+    r->priv = p;
+    ns_qnode_sexpr(tree, &r->parsed);
+    for (int attempt = 0;; attempt++) {
+        st = search_once(s, tree, &o, r, err);
+        if (st != NS_ERR_MODIFIED || attempt == 3) break;
+        /* The indexer committed underneath: catch up and run again. */
+        reset_results(r);
+        xc_database_reopen(s->db, NULL);
+    }
+    ns_qnode_free(tree);
+    if (st != NS_OK) {
+        ns_results_free(r);
+        return st;
+    }
+    if (r->partial && o.warn) {
+        o.warn(o.warn_ctx, 0, "no passage has all the words; showing the best partial matches");
+    }
+    r->total = p->ncands;
+    size_t from = o.offset < p->ncands ? o.offset : p->ncands;
+    size_t n = p->ncands - from < o.limit ? p->ncands - from : o.limit;
+    r->hits = calloc(n ? n : 1, sizeof *r->hits);
+    if (!r->hits) {
+        ns_results_free(r);
+        return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    }
+    size_t *seen = calloc(p->narts ? p->narts : 1, sizeof *seen);
+    for (size_t i = 0; i < p->ncands; i++) {
+        if (seen) seen[p->cands[i].art] = 1;
+    }
+    for (size_t i = 0; seen && i < p->narts; i++) r->articles += seen[i];
+    free(seen);
+    for (size_t i = 0; i < n; i++) {
+        const cand *c = &p->cands[from + i];
+        const art *a = &p->arts[c->art];
+        const ns_passage *pa = &a->rec.art.passages[c->passage];
+        ns_hit *h = &r->hits[i];
+        h->path = a->rec.art.path;
+        h->id = a->rec.art.id;
+        h->title = a->rec.art.title;
+        h->source = a->rec.art.source;
+        h->url = a->rec.art.url;
+        h->date = a->rec.art.date;
+        h->line = pa->line;
+        h->column = pa->column;
+        h->text = pa->text;
+        h->len = pa->len;
+        h->spans = c->spans;
+        h->nspans = c->nspans;
+        h->score = c->score;
+        h->article_score = a->weight;
+        h->article_rank = a->rank;
+        h->passage = c->passage;
+        h->explain = c->explain;
+    }
+    r->nhits = n;
+    *out = r;
+    return NS_OK;
+}

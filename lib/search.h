@@ -1,0 +1,88 @@
+/* search.h: queries in, ranked and highlighted passages out.
+ *
+ * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+ *
+ * The searcher parses the query (qparse.h), runs its words through the
+ * index's analyzer, retrieves the best articles from Xapian with BM25, then
+ * re-analyzes the passages of those articles to score them and to find the
+ * exact byte spans of every match.
+ *
+ * Thread-safety: a searcher is used by one thread at a time.
+ */
+#ifndef NS_SEARCH_H
+#define NS_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+typedef struct ns_searcher ns_searcher;
+
+/* Open the index at `path` (an index folder, a Xapian database, or a stub
+ * file listing shards). NS_ERR_NOTFOUND when there is none. */
+ns_status ns_searcher_open(const char *path, ns_searcher **out, ns_error *err);
+void ns_searcher_close(ns_searcher *s);
+
+/* Number of articles in the index. */
+ns_status ns_searcher_count(ns_searcher *s, uint32_t *articles, ns_error *err);
+
+typedef struct ns_search_opts {
+    size_t limit;       /* passages to return; 0 means 10 */
+    size_t offset;      /* passages to skip first */
+    size_t per_article; /* passages per article at most; 0 means 2 */
+    int sort_by_date;   /* newest article first, then relevance */
+    int64_t now;        /* "now" for since: filters; 0 means the clock */
+    int explain;        /* fill ns_hit.explain */
+    /* Warnings (lenient query reading, partial matches); may be NULL. */
+    void (*warn)(void *ctx, size_t column, const char *msg);
+    void *warn_ctx;
+} ns_search_opts;
+
+/* A match: bytes [start, end) of the passage text. */
+typedef struct ns_span {
+    size_t start;
+    size_t end;
+} ns_span;
+
+typedef struct ns_hit {
+    const char *path; /* corpus file, as indexed (absolute) */
+    const char *id;
+    const char *title;
+    const char *source;
+    const char *url;
+    int64_t date;     /* NS_NO_DATE when undated */
+    size_t line;      /* of the passage in its file, 1-based */
+    size_t column;    /* 1-based byte column of text[0] */
+    const char *text; /* passage text (UTF-8), NUL-terminated */
+    size_t len;
+    const ns_span *spans; /* sorted, non-overlapping */
+    size_t nspans;
+    double score;         /* passage score, higher is better */
+    double article_score; /* Xapian's BM25 weight of the article */
+    size_t article_rank;  /* 0-based rank of the article */
+    size_t passage;       /* index of the passage within its article */
+    const char *explain;  /* with opts.explain: per-term contributions; else NULL */
+} ns_hit;
+
+typedef struct ns_results {
+    ns_hit *hits;
+    size_t nhits;
+    size_t total;               /* passages matched before offset/limit */
+    size_t articles;            /* articles those passages come from */
+    uint32_t articles_estimated; /* Xapian's estimate of all matching articles */
+    int partial;                /* nothing had every word: best partial matches */
+    char *parsed;               /* the parsed query as an s-expression */
+    void *priv;                 /* storage behind the pointers above */
+} ns_results;
+
+/* Run `query`. On success *out holds the results (possibly none), owned by
+ * the caller (ns_results_free); every pointer in it lives as long as it.
+ * NS_ERR_QUERY / NS_ERR_LIMIT for a malformed query (err->column set),
+ * NS_ERR_CORRUPT, NS_ERR_NETWORK, NS_ERR_IO for index trouble. A change of
+ * the index underneath is retried internally after reopening. */
+ns_status ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opts *opts,
+                    ns_results **out, ns_error *err);
+void ns_results_free(ns_results *r);
+
+#endif

@@ -1,0 +1,316 @@
+/* xapian-c.h: a thin, general C binding over libxapian (1.4).
+ *
+ * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+ *
+ * Conventions
+ * -----------
+ * - Every handle is opaque. Each constructor (`_open`, `_new`) has exactly one
+ *   destructor (`_close`, `_free`), and every destructor accepts NULL.
+ * - Every function that can fail returns an xc_status. Results come back
+ *   through out-parameters, which are set to NULL (or 0) on failure.
+ * - No C++ exception ever crosses into C: each Xapian::Error subclass is mapped
+ *   to a status below, std::bad_alloc to XC_ERR_NOMEM, anything else to
+ *   XC_ERR_OTHER.
+ * - The message of the most recent failure is kept per thread and read with
+ *   xc_errmsg(); it keeps Xapian's own text (prefixed by the Xapian error
+ *   class name). Successful calls do not clear it.
+ * - Byte strings (terms, values, data, metadata) travel as pointer + size_t
+ *   length and are never assumed to be NUL-terminated. Paths are C strings.
+ * - Arguments are borrowed for the duration of the call. Queries are values:
+ *   combining queries copies them (Xapian queries are reference counted), so
+ *   the caller still owns and must free every query it created.
+ * - Thread-safety: like libxapian, a handle may be used by one thread at a
+ *   time; different handles may be used from different threads concurrently.
+ *   xc_errmsg() is thread-local.
+ */
+#ifndef XAPIAN_C_H
+#define XAPIAN_C_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- status */
+
+typedef enum xc_status {
+    XC_OK = 0,
+    XC_ERR_LOCKED,   /* a writer holds the lock (DatabaseLockError) */
+    XC_ERR_MODIFIED, /* changed underneath: reopen and retry (DatabaseModifiedError) */
+    XC_ERR_CORRUPT,  /* database corrupt (DatabaseCorruptError) */
+    XC_ERR_NOTFOUND, /* no such database / cannot open / no such document */
+    XC_ERR_VERSION,  /* unsupported database format (DatabaseVersionError) */
+    XC_ERR_NETWORK,  /* remote backend: connection failed or timed out */
+    XC_ERR_INVALID,  /* bad argument or operation (Invalid*Error, RangeError) */
+    XC_ERR_NOMEM,    /* out of memory */
+    XC_ERR_IO,       /* other database-level error: disk full, I/O error */
+    XC_ERR_OTHER     /* anything else */
+} xc_status;
+
+/* Short constant name of a status ("locked", "corrupt", ...). Never NULL;
+ * static storage. Thread-safe. */
+const char *xc_status_name(xc_status s);
+
+/* Message of the most recent failed xc_ call in this thread, or "" if none.
+ * Owned by the library; valid until the next failing xc_ call in the same
+ * thread. */
+const char *xc_errmsg(void);
+
+/* The libxapian version string, e.g. "1.4.22". Static storage. */
+const char *xc_version(void);
+
+/* Free memory returned by this library through a `char **` out-parameter
+ * (metadata values, descriptions). Accepts NULL. */
+void xc_free(void *p);
+
+typedef uint32_t xc_docid;
+typedef uint32_t xc_termpos;
+typedef unsigned xc_valueno;
+
+/* ------------------------------------------------------------- documents */
+
+typedef struct xc_document xc_document;
+
+/* Create an empty document. XC_ERR_NOMEM. */
+xc_status xc_document_new(xc_document **out);
+void xc_document_free(xc_document *doc);
+
+/* Add `term` at position `pos`, increasing its wdf by `wdfinc`. */
+xc_status xc_document_add_posting(xc_document *doc, const char *term, size_t len,
+                                  xc_termpos pos, unsigned wdfinc);
+/* Add `term` without positional information, increasing wdf by `wdfinc`. */
+xc_status xc_document_add_term(xc_document *doc, const char *term, size_t len, unsigned wdfinc);
+/* Add a boolean (filter) term: no positions, wdf 0. */
+xc_status xc_document_add_boolean_term(xc_document *doc, const char *term, size_t len);
+/* Set value slot `slot` (an empty value removes it). */
+xc_status xc_document_set_value(xc_document *doc, xc_valueno slot, const char *val, size_t len);
+/* Read value slot `slot`; *len is 0 for an unset slot. *val is owned by the
+ * document and valid until the next get call on it or its free. */
+xc_status xc_document_get_value(xc_document *doc, xc_valueno slot, const char **val, size_t *len);
+/* Set the opaque data blob. */
+xc_status xc_document_set_data(xc_document *doc, const char *data, size_t len);
+/* Read the data blob; owned by the document, valid until the next get call
+ * on it or its free. For a document read from a database this fetches the
+ * data lazily, so it can fail with XC_ERR_MODIFIED / XC_ERR_NETWORK. */
+xc_status xc_document_get_data(xc_document *doc, const char **data, size_t *len);
+/* The document id (0 for a document not read from a database). */
+xc_docid xc_document_docid(const xc_document *doc);
+/* Call `fn` for each term of the document in sorted order, with its wdf.
+ * Stops early and returns XC_OK when `fn` returns non-zero. */
+xc_status xc_document_terms(xc_document *doc,
+                            int (*fn)(void *ctx, const char *term, size_t len, unsigned wdf),
+                            void *ctx);
+
+/* ---------------------------------------------------- read-only databases */
+
+typedef struct xc_database xc_database;
+
+/* Open a database read-only. `path` may be a database directory, a single
+ * file database, or a stub file listing shards (`auto PATH`,
+ * `remote tcp HOST:PORT`), as libxapian reads them.
+ * XC_ERR_NOTFOUND, XC_ERR_VERSION, XC_ERR_CORRUPT, XC_ERR_NETWORK, XC_ERR_NOMEM. */
+xc_status xc_database_open(const char *path, xc_database **out);
+/* Open a remote shard served by `xapian-tcpsrv` at host:port.
+ * `timeout_ms` bounds each remote operation, `connect_timeout_ms` the
+ * connection (0 means libxapian's default). XC_ERR_NETWORK. */
+xc_status xc_database_open_remote(const char *host, unsigned port, unsigned timeout_ms,
+                                  unsigned connect_timeout_ms, xc_database **out);
+/* A database with no shards, to which shards are added with
+ * xc_database_add_shard(): the result searches them all at once. */
+xc_status xc_database_new_combined(xc_database **out);
+/* Add every shard of `shard` to `db`. `shard` stays owned by the caller. */
+xc_status xc_database_add_shard(xc_database *db, const xc_database *shard);
+void xc_database_close(xc_database *db);
+
+/* Bring the handle up to the latest committed revision. *changed (may be
+ * NULL) is set to 1 when it moved. XC_ERR_CORRUPT, XC_ERR_NETWORK. */
+xc_status xc_database_reopen(xc_database *db, int *changed);
+xc_status xc_database_doccount(xc_database *db, uint32_t *out);
+xc_status xc_database_lastdocid(xc_database *db, xc_docid *out);
+/* Average document length (in wdf units). */
+xc_status xc_database_avlength(xc_database *db, double *out);
+/* Number of documents indexed by `term` (0 when absent). */
+xc_status xc_database_termfreq(xc_database *db, const char *term, size_t len, uint32_t *out);
+/* Total wdf of `term` over the collection. */
+xc_status xc_database_collfreq(xc_database *db, const char *term, size_t len, uint32_t *out);
+/* Docid of the first document indexed by `term`; XC_ERR_NOTFOUND if none. */
+xc_status xc_database_find_term(xc_database *db, const char *term, size_t len, xc_docid *out);
+/* Read a user metadata entry: *val is malloc'd (free with xc_free), NULL
+ * with *len 0 when the key is unset (still XC_OK). */
+xc_status xc_database_get_metadata(xc_database *db, const char *key, size_t keylen, char **val,
+                                   size_t *len);
+/* Fetch document `docid`. The caller owns *out (xc_document_free).
+ * XC_ERR_NOTFOUND if there is no such document. */
+xc_status xc_database_get_document(xc_database *db, xc_docid docid, xc_document **out);
+/* Call `fn` for each term beginning with `prefix` (len may be 0) in sorted
+ * order, with its term frequency. Stops early when `fn` returns non-zero. */
+xc_status xc_database_allterms(xc_database *db, const char *prefix, size_t prefixlen,
+                               int (*fn)(void *ctx, const char *term, size_t len, uint32_t tf),
+                               void *ctx);
+
+/* Check the database at `path` for consistency (Xapian::Database::check).
+ * *errors gets the number of problems found; the first problems are described
+ * in xc_errmsg() when *errors > 0 (the status is still XC_OK). */
+xc_status xc_database_check(const char *path, size_t *errors);
+
+/* Compaction flags. */
+enum {
+    XC_COMPACT_FULLER = 1,      /* pack blocks fuller (less updatable, smaller) */
+    XC_COMPACT_MULTIPASS = 2,   /* merge postlists in several passes when many sources */
+    XC_COMPACT_SINGLE_FILE = 4, /* produce a single-file database */
+    XC_COMPACT_NO_RENUMBER = 8  /* keep docids (sources must not overlap) */
+};
+/* Merge the databases at `sources[0..n)` into a new database at `dest`
+ * (which must not exist or be empty). XC_ERR_INVALID, XC_ERR_IO, ... */
+xc_status xc_compact(const char *const *sources, size_t n, const char *dest, unsigned flags);
+
+/* ----------------------------------------------------- writable databases */
+
+typedef struct xc_writable xc_writable;
+
+typedef enum xc_open_mode {
+    XC_OPEN_CREATE_OR_OPEN = 0, /* open, or create if missing */
+    XC_OPEN_CREATE,             /* create; XC_ERR_INVALID if it exists */
+    XC_OPEN_OVERWRITE,          /* create, replacing an existing database */
+    XC_OPEN_OPEN                /* open; XC_ERR_NOTFOUND if missing */
+} xc_open_mode;
+
+enum {
+    XC_WRITABLE_NO_SYNC = 1,    /* don't fsync on commit (bulk builds; sync once yourself) */
+    XC_WRITABLE_FULL_SYNC = 2,  /* fsync harder where the OS allows */
+    XC_WRITABLE_SINGLE_FILE = 4 /* (reserved: libxapian 1.4 can't write single-file) */
+};
+
+/* Open a database for writing. If another writer holds the lock, retry for
+ * up to `wait_ms` milliseconds (0: fail at once) before XC_ERR_LOCKED; the
+ * message then names the lock. */
+xc_status xc_writable_open(const char *path, xc_open_mode mode, unsigned flags, unsigned wait_ms,
+                           xc_writable **out);
+/* Close the database. libxapian commits pending changes on close unless a
+ * transaction is open, whose changes are discarded. Accepts NULL. */
+void xc_writable_close(xc_writable *w);
+/* Close and report failure of the final commit (xc_writable_close can't).
+ * Frees `w` in every case. */
+xc_status xc_writable_close_checked(xc_writable *w);
+
+xc_status xc_writable_commit(xc_writable *w);
+/* Start a transaction; `flushed` non-zero makes commit_transaction commit
+ * it to disk atomically. */
+xc_status xc_writable_begin_transaction(xc_writable *w, int flushed);
+xc_status xc_writable_commit_transaction(xc_writable *w);
+xc_status xc_writable_cancel_transaction(xc_writable *w);
+
+xc_status xc_writable_set_metadata(xc_writable *w, const char *key, size_t keylen, const char *val,
+                                   size_t len);
+/* As xc_database_get_metadata. */
+xc_status xc_writable_get_metadata(xc_writable *w, const char *key, size_t keylen, char **val,
+                                   size_t *len);
+xc_status xc_writable_doccount(xc_writable *w, uint32_t *out);
+
+xc_status xc_writable_add_document(xc_writable *w, const xc_document *doc, xc_docid *docid);
+/* Replace the document indexed by the unique term (or add it when none is);
+ * *docid (may be NULL) gets its docid. */
+xc_status xc_writable_replace_by_term(xc_writable *w, const char *term, size_t len,
+                                      const xc_document *doc, xc_docid *docid);
+xc_status xc_writable_replace_document(xc_writable *w, xc_docid docid, const xc_document *doc);
+/* Delete every document indexed by `term` (no error if there is none). */
+xc_status xc_writable_delete_by_term(xc_writable *w, const char *term, size_t len);
+/* XC_ERR_NOTFOUND if there is no such document. */
+xc_status xc_writable_delete_document(xc_writable *w, xc_docid docid);
+/* A read-only handle on the writer's current (uncommitted included) state,
+ * to be freed with xc_database_close(); valid while `w` is open. */
+xc_status xc_writable_database(xc_writable *w, xc_database **out);
+
+/* --------------------------------------------------------------- queries */
+
+typedef struct xc_query xc_query;
+
+typedef enum xc_query_op {
+    XC_OP_AND,
+    XC_OP_OR,
+    XC_OP_AND_NOT,   /* first AND NOT (any of the rest) */
+    XC_OP_AND_MAYBE, /* first, weighted up by the rest */
+    XC_OP_FILTER,    /* first, filtered by the rest (no weight from them) */
+    XC_OP_SYNONYM,   /* OR, weighted as one term */
+    XC_OP_MAX        /* OR, weight is the maximum of the subqueries */
+} xc_query_op;
+
+/* A term query; `wqf` is the within-query frequency (1 normally), `pos` the
+ * term's query position (0 if unknown). */
+xc_status xc_query_term(const char *term, size_t len, unsigned wqf, xc_termpos pos, xc_query **out);
+/* Matches every document / no document. */
+xc_status xc_query_all(xc_query **out);
+xc_status xc_query_none(xc_query **out);
+/* Combine `subs[0..n)` with `op`. n must be >= 1 (XC_ERR_INVALID). */
+xc_status xc_query_combine(xc_query_op op, const xc_query *const *subs, size_t n, xc_query **out);
+/* Terms in order within `window` positions (0: exactly adjacent). Subqueries
+ * must be terms or OR of terms. */
+xc_status xc_query_phrase(const xc_query *const *subs, size_t n, unsigned window, xc_query **out);
+/* Terms in any order within `window` positions. */
+xc_status xc_query_near(const xc_query *const *subs, size_t n, unsigned window, xc_query **out);
+/* Multiply the weight of `sub` by `factor` (>= 0). */
+xc_status xc_query_scale(const xc_query *sub, double factor, xc_query **out);
+/* Documents whose value in `slot` lies in [lo, hi] (byte-wise comparison).
+ * lo == NULL means no lower bound, hi == NULL no upper bound. */
+xc_status xc_query_value_range(xc_valueno slot, const char *lo, size_t lolen, const char *hi,
+                               size_t hilen, xc_query **out);
+/* All terms beginning with `prefix`, ORed as a synonym; more than
+ * `max_expansion` (0: unlimited) matching terms is XC_ERR_INVALID at search
+ * time, with a message saying so. */
+xc_status xc_query_wildcard(const char *prefix, size_t len, unsigned max_expansion, xc_query **out);
+/* libxapian's description of the query; malloc'd, free with xc_free. */
+xc_status xc_query_describe(const xc_query *q, char **out);
+void xc_query_free(xc_query *q);
+
+/* -------------------------------------------------------------- enquire */
+
+typedef struct xc_enquire xc_enquire;
+typedef struct xc_mset xc_mset;
+
+typedef enum xc_sort {
+    XC_SORT_RELEVANCE = 0,
+    XC_SORT_VALUE,               /* by value only */
+    XC_SORT_VALUE_THEN_RELEVANCE,
+    XC_SORT_RELEVANCE_THEN_VALUE
+} xc_sort;
+
+/* An enquire session on `db`, which must outlive it. */
+xc_status xc_enquire_new(xc_database *db, xc_enquire **out);
+void xc_enquire_free(xc_enquire *e);
+xc_status xc_enquire_set_query(xc_enquire *e, const xc_query *q);
+/* Use BM25 with these parameters (libxapian defaults: 1, 0, 1, 0.5, 0.5). */
+xc_status xc_enquire_set_bm25(xc_enquire *e, double k1, double k2, double k3, double b,
+                              double min_normlen);
+/* At most `max` results per distinct value of `slot`. */
+xc_status xc_enquire_set_collapse_key(xc_enquire *e, xc_valueno slot, unsigned max);
+/* Sort order; `descending` non-zero sorts values high to low. */
+xc_status xc_enquire_set_sort(xc_enquire *e, xc_sort sort, xc_valueno slot, int descending);
+/* Equal weights sorted by ascending docid (default) or descending. */
+xc_status xc_enquire_set_docid_order(xc_enquire *e, int descending);
+/* Run the query: results [first, first+maxitems), checking at least
+ * `check_at_least` documents for a better estimate. Caller owns *out. */
+xc_status xc_enquire_mset(xc_enquire *e, uint32_t first, uint32_t maxitems, uint32_t check_at_least,
+                          xc_mset **out);
+/* Call `fn` for each query term that matches `docid`, in query order. */
+xc_status xc_enquire_matching_terms(xc_enquire *e, xc_docid docid,
+                                    int (*fn)(void *ctx, const char *term, size_t len),
+                                    void *ctx);
+
+void xc_mset_free(xc_mset *m);
+size_t xc_mset_size(const xc_mset *m);
+/* Estimated number of matches, and its bounds. */
+uint32_t xc_mset_estimated(const xc_mset *m);
+uint32_t xc_mset_lower_bound(const xc_mset *m);
+uint32_t xc_mset_upper_bound(const xc_mset *m);
+/* Item i (0 <= i < size): its docid, weight and rank (0-based, counting
+ * from the mset's `first`). XC_ERR_INVALID when i is out of range. */
+xc_status xc_mset_item(const xc_mset *m, size_t i, xc_docid *docid, double *weight, uint32_t *rank);
+/* The document of item i; caller owns *out. */
+xc_status xc_mset_document(const xc_mset *m, size_t i, xc_document **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* XAPIAN_C_H */
