@@ -172,4 +172,11 @@ format:
 help:
 	@sed -n '3,12p' Makefile
 
+.SECONDARY:
+
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
+
+# Ranking quality against Xapian and SQLite FTS5 on judged collections
+# (doc/eval.md); COLLECTION=DIR for one, else ../shared/corpora. Not in check.
+eval: all
+	@NSEARCH=$(O)/nsearch NSEARCH_INDEX=$(O)/nsearch-index sh bench/eval.sh $(COLLECTION)

@@ -898,7 +898,9 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     b.st = NS_OK;
     xc_status xs = xc_database_doccount(s->db, &b.ndocs);
     if (xs != XC_OK) return ns_error_from_xc(err, xs, s->path);
-    xc_query *q = build(&b, tree, 0);
+    ns_qnode top = *tree;
+    if (o->any && top.kind == NS_Q_AND && relaxable(tree)) top.kind = NS_Q_OR;
+    xc_query *q = build(&b, &top, 0);
     if (b.st != NS_OK) {
         xc_query_free(q);
         builder_clear(&b);
@@ -920,7 +922,7 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     if (xs == XC_OK && o->sort_by_date)
         xs = xc_enquire_set_sort(e, XC_SORT_VALUE_THEN_RELEVANCE, NS_SLOT_DATE, 1);
     if (xs == XC_OK) xs = xc_enquire_mset(e, 0, fetch, fetch, &ms);
-    if (xs == XC_OK && xc_mset_size(ms) == 0 && relaxable(tree)) {
+    if (xs == XC_OK && xc_mset_size(ms) == 0 && top.kind == NS_Q_AND && relaxable(tree)) {
         /* No article has every word: fall back to any word, and say so. */
         xc_mset_free(ms);
         ms = NULL;

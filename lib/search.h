@@ -34,6 +34,7 @@ typedef struct ns_search_opts {
     int sort_by_date;   /* newest article first, then relevance */
     int64_t now;        /* "now" for since: filters; 0 means the clock */
     int explain;        /* fill ns_hit.explain */
+    int any;            /* top-level words joined by OR instead of AND */
     /* Warnings (lenient query reading, partial matches); may be NULL. */
     void (*warn)(void *ctx, size_t column, const char *msg);
     void *warn_ctx;

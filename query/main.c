@@ -292,6 +292,7 @@ static void usage(FILE *f)
             "      --count          number of matching passages\n"
             "      --color WHEN     auto (default), always or never; NO_COLOR is honoured\n"
             "      --explain        show the parsed query and each passage's score parts\n"
+            "      --any            any word may match (OR), best matches first\n"
             "  -h, --help           this help\n"
             "  -V, --version        version\n"
             "\n"
@@ -327,7 +328,8 @@ int main(int argc, char **argv)
         {"vimgrep", no_argument, 0, 'g'},       {"no-heading", no_argument, 0, 'H'},
         {"files", no_argument, 0, 'f'},         {"count", no_argument, 0, 'c'},
         {"color", required_argument, 0, 'C'},   {"colour", required_argument, 0, 'C'},
-        {"explain", no_argument, 0, 'e'},       {"help", no_argument, 0, 'h'},
+        {"explain", no_argument, 0, 'e'},       {"any", no_argument, 0, 'a'},
+        {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},       {0, 0, 0, 0}};
     const char *db = NULL, *when = "auto";
     ns_search_opts so = {0};
@@ -367,6 +369,7 @@ int main(int argc, char **argv)
             when = optarg;
             break;
         case 'e': so.explain = 1; break;
+        case 'a': so.any = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("nsearch %s (xapian %s)\n", NS_VERSION, xc_version()); return 0;
         default: usage(stderr); return EXIT_ERROR;

@@ -34,6 +34,7 @@ for t in "$O"/tests/test_*; do
 done
 
 for t in tests/e2e/*.sh; do
+    case "$(basename "$t")" in lib*.sh) continue ;; esac
     [ -f "$t" ] || continue
     NSEARCH="$top/$O/nsearch" NSEARCH_INDEX="$top/$O/nsearch-index" TOP="$top" \
         sh "$t" >"$log" 2>&1

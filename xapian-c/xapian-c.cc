@@ -21,10 +21,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <memory>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <sstream>
 #include <string>
@@ -57,31 +57,41 @@ struct xc_query {
 
 struct xc_enquire {
     Xapian::Enquire enq;
-    explicit xc_enquire(const Xapian::Database &db) : enq(db) {}
+    explicit xc_enquire(const Xapian::Database &db) : enq(db)
+    {
+    }
 };
 
 struct xc_mset {
     Xapian::MSet mset;
 };
 
-namespace {
+namespace
+{
 
 /* ------------------------------------------------------- error handling */
 
 /* The message of the last failure in this thread (see xc_errmsg()). */
 thread_local std::string last_error;
 
-/* Store a message without ever throwing: when building it fails for lack of
- * memory, fall back to a short literal. Assigning a string of at most 15
- * characters into an existing std::string never allocates (its inline
- * buffer is at least that big), so the fallback itself can't fail. */
-void set_message(const std::string &type, const std::string &msg, const char *fn,
+/* Store "<type>: <msg>[: <errstr>] (<fn>[ <detail>][, <extra>])" as the
+ * thread's message, without ever throwing: every argument is a C string,
+ * so nothing is allocated before the try block, and when building the
+ * message fails for lack of memory a short literal is stored instead
+ * (assigning at most 15 characters to a std::string never allocates: its
+ * inline buffer is at least that big). `errstr`, `detail` and `extra` may be
+ * NULL or empty. */
+void set_message(const char *type, const char *msg, const char *errstr, const char *fn,
                  const char *detail, const char *extra) noexcept
 {
     try {
         std::string m = type;
         m += ": ";
         m += msg;
+        if (errstr && *errstr) {
+            m += ": ";
+            m += errstr;
+        }
         m += " (";
         m += fn;
         if (detail && *detail) {
@@ -100,28 +110,27 @@ void set_message(const std::string &type, const std::string &msg, const char *fn
 }
 
 /* Record a failure detected by the binding itself (bad argument, missing
- * term) and return its status, so callers can `return fail(...)`. */
-xc_status fail(xc_status st, const char *fn, const char *msg, const char *detail = nullptr)
+ * term) and return its status, so callers can `return fail(...)`. Never
+ * throws, so it is safe outside guard(). */
+xc_status fail(xc_status st, const char *fn, const char *msg, const char *detail = nullptr) noexcept
 {
-    set_message("xapian-c", msg, fn, detail, nullptr);
+    set_message("xapian-c", msg, nullptr, fn, detail, nullptr);
     return st;
 }
 
-xc_status from_xapian(const Xapian::Error &e, xc_status st, const char *fn, const char *detail)
+/* Record a Xapian exception. Xapian keeps errno's text apart from the
+ * message, and it is often the most useful part ("No such file or
+ * directory"); the remote backend's context names the server. */
+xc_status from_xapian(const Xapian::Error &e, xc_status st, const char *fn, const char *detail,
+                      const char *extra = nullptr) noexcept
 {
+    const char *errstr = nullptr;
     try {
-        std::string msg = e.get_msg();
-        /* Xapian keeps errno's text apart from the message; it is often the
-         * most useful part ("No such file or directory"). */
-        const char *errstr = e.get_error_string();
-        if (errstr && *errstr) {
-            msg += ": ";
-            msg += errstr;
-        }
-        set_message(e.get_type(), msg, fn, detail, e.get_context().c_str());
+        errstr = e.get_error_string(); /* formats strerror() lazily: may throw */
     } catch (...) {
-        last_error.assign("out of memory");
     }
+    const char *ctx = extra ? extra : e.get_context().c_str();
+    set_message(e.get_type(), e.get_msg().c_str(), errstr, fn, detail, ctx);
     return st;
 }
 
@@ -153,8 +162,8 @@ xc_status map_exception(const char *fn, const char *detail) noexcept
     } catch (const Xapian::DatabaseClosedError &e) {
         return from_xapian(e, XC_ERR_INVALID, fn, detail);
     } catch (const Xapian::DatabaseError &e) {
-        /* DatabaseCreateError and plain DatabaseError (I/O failures, disk
-         * full, "database has been closed" in older releases). */
+        /* DatabaseCreateError and plain DatabaseError: I/O failures, a
+         * full disk. */
         return from_xapian(e, XC_ERR_IO, fn, detail);
     } catch (const Xapian::NetworkError &e) {
         /* Includes NetworkTimeoutError. */
@@ -176,17 +185,17 @@ xc_status map_exception(const char *fn, const char *detail) noexcept
          * SerialisationError, QueryParserError, ... */
         return from_xapian(e, XC_ERR_OTHER, fn, detail);
     } catch (const std::bad_alloc &) {
-        set_message("std::bad_alloc", "out of memory", fn, detail, nullptr);
+        set_message("std::bad_alloc", "out of memory", nullptr, fn, detail, nullptr);
         return XC_ERR_NOMEM;
     } catch (const std::exception &e) {
-        set_message("std::exception", e.what(), fn, detail, nullptr);
+        set_message("std::exception", e.what(), nullptr, fn, detail, nullptr);
         return XC_ERR_OTHER;
     } catch (const char *s) {
         /* A few corners of libxapian throw string literals. */
-        set_message("exception", s ? s : "(null)", fn, detail, nullptr);
+        set_message("exception", s ? s : "(null)", nullptr, fn, detail, nullptr);
         return XC_ERR_OTHER;
     } catch (...) {
-        set_message("exception", "unknown C++ exception", fn, detail, nullptr);
+        set_message("exception", "unknown C++ exception", nullptr, fn, detail, nullptr);
         return XC_ERR_OTHER;
     }
 }
@@ -203,11 +212,22 @@ template <typename F> xc_status guard(const char *fn, const char *detail, F &&bo
     }
 }
 
+/* The integer inside an enum argument. C lets callers pass any int as an
+ * enum, but in C++ merely reading an enum object holding a value outside
+ * the enumerators' range is undefined (UBSan flags it), so switches over
+ * caller-supplied enums look at the object's bytes instead. */
+template <typename E> unsigned raw_enum(const E &e)
+{
+    static_assert(sizeof(E) <= sizeof(unsigned), "enum wider than unsigned");
+    unsigned v = 0;
+    std::memcpy(&v, &e, sizeof e);
+    return v;
+}
+
 /* Null-argument check shared by most entry points. */
 #define XC_REQUIRE(cond, fn)                                                                       \
     do {                                                                                           \
-        if (!(cond))                                                                               \
-            return fail(XC_ERR_INVALID, fn, "invalid argument: " #cond);                           \
+        if (!(cond)) return fail(XC_ERR_INVALID, fn, "invalid argument: " #cond);                  \
     } while (0)
 
 /* A byte string from pointer + length; a NULL pointer is allowed only with
@@ -222,20 +242,17 @@ inline std::string bytes(const char *p, size_t len)
 char *dup_malloc(const std::string &s)
 {
     char *p = static_cast<char *>(std::malloc(s.size() + 1));
-    if (!p)
-        throw std::bad_alloc();
+    if (!p) throw std::bad_alloc();
     std::memcpy(p, s.data(), s.size());
     p[s.size()] = '\0';
     return p;
 }
 
-xc_status get_metadata(const Xapian::Database &db, const char *fn, const char *key,
-                       size_t keylen, char **val, size_t *len)
+xc_status get_metadata(const Xapian::Database &db, const char *fn, const char *key, size_t keylen,
+                       char **val, size_t *len)
 {
-    if (val)
-        *val = nullptr;
-    if (len)
-        *len = 0;
+    if (val) *val = nullptr;
+    if (len) *len = 0;
     XC_REQUIRE(val && len, fn);
     XC_REQUIRE(key || keylen == 0, fn);
     return guard(fn, nullptr, [&] {
@@ -253,8 +270,7 @@ bool collect(const xc_query *const *subs, size_t n, std::vector<Xapian::Query> &
 {
     out.reserve(n);
     for (size_t i = 0; i < n; i++) {
-        if (!subs[i])
-            return false;
+        if (!subs[i]) return false;
         out.push_back(subs[i]->q);
     }
     return true;
@@ -275,8 +291,7 @@ xc_status positional(const char *fn, Xapian::Query::op xop, const xc_query *cons
     XC_REQUIRE(out, fn);
     *out = nullptr;
     XC_REQUIRE(subs && n >= 1, fn);
-    if (n > 0xffffffffu - window)
-        return fail(XC_ERR_INVALID, fn, "window too large");
+    if (n > 0xffffffffu - window) return fail(XC_ERR_INVALID, fn, "window too large");
     return guard(fn, nullptr, [&] {
         std::vector<Xapian::Query> v;
         if (!collect(subs, n, v))
@@ -294,29 +309,18 @@ extern "C" {
 
 const char *xc_status_name(xc_status s)
 {
-    switch (s) {
-    case XC_OK:
-        return "ok";
-    case XC_ERR_LOCKED:
-        return "locked";
-    case XC_ERR_MODIFIED:
-        return "modified";
-    case XC_ERR_CORRUPT:
-        return "corrupt";
-    case XC_ERR_NOTFOUND:
-        return "notfound";
-    case XC_ERR_VERSION:
-        return "version";
-    case XC_ERR_NETWORK:
-        return "network";
-    case XC_ERR_INVALID:
-        return "invalid";
-    case XC_ERR_NOMEM:
-        return "nomem";
-    case XC_ERR_IO:
-        return "io";
-    case XC_ERR_OTHER:
-        return "other";
+    switch (raw_enum(s)) {
+    case XC_OK: return "ok";
+    case XC_ERR_LOCKED: return "locked";
+    case XC_ERR_MODIFIED: return "modified";
+    case XC_ERR_CORRUPT: return "corrupt";
+    case XC_ERR_NOTFOUND: return "notfound";
+    case XC_ERR_VERSION: return "version";
+    case XC_ERR_NETWORK: return "network";
+    case XC_ERR_INVALID: return "invalid";
+    case XC_ERR_NOMEM: return "nomem";
+    case XC_ERR_IO: return "io";
+    case XC_ERR_OTHER: return "other";
     }
     return "unknown";
 }
@@ -399,10 +403,8 @@ xc_status xc_document_set_value(xc_document *doc, xc_valueno slot, const char *v
 xc_status xc_document_get_value(xc_document *doc, xc_valueno slot, const char **val, size_t *len)
 {
     static const char fn[] = "xc_document_get_value";
-    if (val)
-        *val = nullptr;
-    if (len)
-        *len = 0;
+    if (val) *val = nullptr;
+    if (len) *len = 0;
     XC_REQUIRE(doc && val && len, fn);
     return guard(fn, nullptr, [&] {
         doc->value_buf = doc->doc.get_value(slot);
@@ -425,10 +427,8 @@ xc_status xc_document_set_data(xc_document *doc, const char *data, size_t len)
 xc_status xc_document_get_data(xc_document *doc, const char **data, size_t *len)
 {
     static const char fn[] = "xc_document_get_data";
-    if (data)
-        *data = nullptr;
-    if (len)
-        *len = 0;
+    if (data) *data = nullptr;
+    if (len) *len = 0;
     XC_REQUIRE(doc && data && len, fn);
     return guard(fn, nullptr, [&] {
         doc->data_buf = doc->doc.get_data();
@@ -440,8 +440,7 @@ xc_status xc_document_get_data(xc_document *doc, const char **data, size_t *len)
 
 xc_docid xc_document_docid(const xc_document *doc)
 {
-    if (!doc)
-        return 0;
+    if (!doc) return 0;
     try {
         return doc->doc.get_docid();
     } catch (...) {
@@ -460,8 +459,7 @@ xc_status xc_document_terms(xc_document *doc,
         for (Xapian::TermIterator t = doc->doc.termlist_begin(); t != doc->doc.termlist_end();
              ++t) {
             const std::string &term = *t;
-            if (fn_cb(ctx, term.data(), term.size(), t.get_wdf()))
-                break;
+            if (fn_cb(ctx, term.data(), term.size(), t.get_wdf())) break;
         }
         return XC_OK;
     });
@@ -493,9 +491,9 @@ xc_status xc_database_open_remote(const char *host, unsigned port, unsigned time
          * 0 means "no timeout" there, so map our 0 to its documented default
          * of 10 s rather than waiting forever. */
         const unsigned dflt = 10000;
-        *out = new xc_database{Xapian::Remote::open(host, port, timeout_ms ? timeout_ms : dflt,
-                                                    connect_timeout_ms ? connect_timeout_ms
-                                                                       : dflt)};
+        *out =
+            new xc_database{Xapian::Remote::open(host, port, timeout_ms ? timeout_ms : dflt,
+                                                 connect_timeout_ms ? connect_timeout_ms : dflt)};
         return XC_OK;
     });
 }
@@ -529,13 +527,11 @@ void xc_database_close(xc_database *db)
 xc_status xc_database_reopen(xc_database *db, int *changed)
 {
     static const char fn[] = "xc_database_reopen";
-    if (changed)
-        *changed = 0;
+    if (changed) *changed = 0;
     XC_REQUIRE(db, fn);
     return guard(fn, nullptr, [&] {
         bool moved = db->db.reopen();
-        if (changed)
-            *changed = moved ? 1 : 0;
+        if (changed) *changed = moved ? 1 : 0;
         return XC_OK;
     });
 }
@@ -621,10 +617,8 @@ xc_status xc_database_get_metadata(xc_database *db, const char *key, size_t keyl
 {
     static const char fn[] = "xc_database_get_metadata";
     if (!db) {
-        if (val)
-            *val = nullptr;
-        if (len)
-            *len = 0;
+        if (val) *val = nullptr;
+        if (len) *len = 0;
         return fail(XC_ERR_INVALID, fn, "invalid argument: db");
     }
     return get_metadata(db->db, fn, key, keylen, val, len);
@@ -657,8 +651,7 @@ xc_status xc_database_allterms(xc_database *db, const char *prefix, size_t prefi
         for (Xapian::TermIterator t = db->db.allterms_begin(pfx); t != db->db.allterms_end(pfx);
              ++t) {
             const std::string &term = *t;
-            if (fn_cb(ctx, term.data(), term.size(), t.get_termfreq()))
-                break;
+            if (fn_cb(ctx, term.data(), term.size(), t.get_termfreq())) break;
         }
         return XC_OK;
     });
@@ -687,14 +680,12 @@ xc_status xc_database_check(const char *path, size_t *errors)
                     line.find("checked OK") != std::string::npos ||
                     line.find("Lazily created") != std::string::npos)
                     continue;
-                if (!kept.empty())
-                    kept += "; ";
+                if (!kept.empty()) kept += "; ";
                 kept += line;
             }
             std::string msg = std::to_string(n) + " error(s) found";
-            if (!kept.empty())
-                msg += ": " + kept;
-            set_message("check", msg, fn, path, nullptr);
+            if (!kept.empty()) msg += ": " + kept;
+            set_message("check", msg.c_str(), nullptr, fn, path, nullptr);
         }
         *errors = n;
         return XC_OK;
@@ -709,22 +700,18 @@ xc_status xc_compact(const char *const *sources, size_t n, const char *dest, uns
         XC_REQUIRE(sources[i], fn);
     const unsigned known =
         XC_COMPACT_FULLER | XC_COMPACT_MULTIPASS | XC_COMPACT_SINGLE_FILE | XC_COMPACT_NO_RENUMBER;
-    if (flags & ~known)
-        return fail(XC_ERR_INVALID, fn, "unknown flags");
+    if (flags & ~known) return fail(XC_ERR_INVALID, fn, "unknown flags");
     return guard(fn, dest, [&] {
         Xapian::Database all;
         for (size_t i = 0; i < n; i++)
             all.add_database(Xapian::Database(sources[i]));
         /* FULL (split items whenever it saves space) is what xapian-compact
          * uses by default; FULLER packs further at the cost of updates. */
-        unsigned xflags = (flags & XC_COMPACT_FULLER) ? Xapian::Compactor::FULLER
-                                                      : Xapian::Compactor::FULL;
-        if (flags & XC_COMPACT_MULTIPASS)
-            xflags |= Xapian::DBCOMPACT_MULTIPASS;
-        if (flags & XC_COMPACT_SINGLE_FILE)
-            xflags |= Xapian::DBCOMPACT_SINGLE_FILE;
-        if (flags & XC_COMPACT_NO_RENUMBER)
-            xflags |= Xapian::DBCOMPACT_NO_RENUMBER;
+        unsigned xflags =
+            (flags & XC_COMPACT_FULLER) ? Xapian::Compactor::FULLER : Xapian::Compactor::FULL;
+        if (flags & XC_COMPACT_MULTIPASS) xflags |= Xapian::DBCOMPACT_MULTIPASS;
+        if (flags & XC_COMPACT_SINGLE_FILE) xflags |= Xapian::DBCOMPACT_SINGLE_FILE;
+        if (flags & XC_COMPACT_NO_RENUMBER) xflags |= Xapian::DBCOMPACT_NO_RENUMBER;
         /* No Compactor object: it would only add progress output. */
         all.compact(dest, xflags);
         return XC_OK;
@@ -741,76 +728,65 @@ xc_status xc_writable_open(const char *path, xc_open_mode mode, unsigned flags, 
     *out = nullptr;
     XC_REQUIRE(path, fn);
     int xflags;
-    switch (mode) {
-    case XC_OPEN_CREATE_OR_OPEN:
-        xflags = Xapian::DB_CREATE_OR_OPEN;
-        break;
-    case XC_OPEN_CREATE:
-        xflags = Xapian::DB_CREATE;
-        break;
-    case XC_OPEN_OVERWRITE:
-        xflags = Xapian::DB_CREATE_OR_OVERWRITE;
-        break;
-    case XC_OPEN_OPEN:
-        xflags = Xapian::DB_OPEN;
-        break;
-    default:
-        return fail(XC_ERR_INVALID, fn, "unknown open mode", path);
+    switch (raw_enum(mode)) {
+    case XC_OPEN_CREATE_OR_OPEN: xflags = Xapian::DB_CREATE_OR_OPEN; break;
+    case XC_OPEN_CREATE: xflags = Xapian::DB_CREATE; break;
+    case XC_OPEN_OVERWRITE: xflags = Xapian::DB_CREATE_OR_OVERWRITE; break;
+    case XC_OPEN_OPEN: xflags = Xapian::DB_OPEN; break;
+    default: return fail(XC_ERR_INVALID, fn, "unknown open mode", path);
     }
     if (flags & XC_WRITABLE_SINGLE_FILE)
-        return fail(XC_ERR_INVALID, fn, "libxapian 1.4 cannot write a single-file database",
-                    path);
+        return fail(XC_ERR_INVALID, fn, "libxapian 1.4 cannot write a single-file database", path);
     if (flags & ~unsigned(XC_WRITABLE_NO_SYNC | XC_WRITABLE_FULL_SYNC))
         return fail(XC_ERR_INVALID, fn, "unknown flags", path);
-    if (flags & XC_WRITABLE_NO_SYNC)
-        xflags |= Xapian::DB_NO_SYNC;
-    if (flags & XC_WRITABLE_FULL_SYNC)
-        xflags |= Xapian::DB_FULL_SYNC;
+    if (flags & XC_WRITABLE_NO_SYNC) xflags |= Xapian::DB_NO_SYNC;
+    if (flags & XC_WRITABLE_FULL_SYNC) xflags |= Xapian::DB_FULL_SYNC;
     /* No backend flag: libxapian 1.4 creates glass by default, and naming
      * DB_BACKEND_GLASS would skip its detection of what already exists at
      * `path` (a stub file, a chert database). */
 
-    using clock = std::chrono::steady_clock;
-    const clock::time_point start = clock::now();
-    const clock::time_point deadline = start + std::chrono::milliseconds(wait_ms);
-    for (;;) {
-        try {
-            *out = new xc_writable{Xapian::WritableDatabase(path, xflags)};
-            return XC_OK;
-        } catch (const Xapian::DatabaseLockError &e) {
-            /* Xapian's own DB_RETRY_LOCK waits without a bound, so poll
-             * instead: short sleeps keep the extra latency after the holder
-             * lets go small without spinning. */
-            clock::time_point now = clock::now();
-            if (now >= deadline) {
-                long long waited =
-                    std::chrono::duration_cast<std::chrono::milliseconds>(now - start).count();
-                char extra[64];
-                snprintf(extra, sizeof extra, "waited %lld ms", waited);
-                set_message(e.get_type(), e.get_msg(), fn, path, extra);
-                return XC_ERR_LOCKED;
+    /* The retry loop runs inside guard() too, so that nothing thrown from
+     * the handlers below (which a try can't catch for itself) escapes. */
+    return guard(fn, path, [&] {
+        using clock = std::chrono::steady_clock;
+        const clock::time_point start = clock::now();
+        const clock::time_point deadline = start + std::chrono::milliseconds(wait_ms);
+        for (;;) {
+            try {
+                *out = new xc_writable{Xapian::WritableDatabase(path, xflags)};
+                return XC_OK;
+            } catch (const Xapian::DatabaseLockError &e) {
+                /* Xapian's own DB_RETRY_LOCK waits without a bound, so poll
+                 * instead: short sleeps keep the extra latency after the
+                 * holder lets go small without spinning. */
+                clock::time_point now = clock::now();
+                if (now >= deadline) {
+                    long long waited =
+                        std::chrono::duration_cast<std::chrono::milliseconds>(now - start).count();
+                    char extra[64];
+                    snprintf(extra, sizeof extra, "waited %lld ms", waited);
+                    return from_xapian(e, XC_ERR_LOCKED, fn, path, extra);
+                }
+                auto step =
+                    std::min<clock::duration>(std::chrono::milliseconds(20), deadline - now);
+                std::this_thread::sleep_for(step);
+            } catch (const Xapian::DatabaseCreateError &e) {
+                /* Xapian reports "a database already exists" for DB_CREATE
+                 * with the same class as a failure to create the directory.
+                 * Tell them apart by whether something is there: the header
+                 * promises XC_ERR_INVALID for the former. */
+                struct stat st;
+                bool exists = ::stat(path, &st) == 0;
+                return from_xapian(
+                    e, (mode == XC_OPEN_CREATE && exists) ? XC_ERR_INVALID : XC_ERR_IO, fn, path);
             }
-            auto step = std::min<clock::duration>(std::chrono::milliseconds(20), deadline - now);
-            std::this_thread::sleep_for(step);
-        } catch (const Xapian::DatabaseCreateError &e) {
-            /* Xapian reports "a database already exists" for DB_CREATE with
-             * the same class as a failure to create the directory. Tell them
-             * apart by whether something is there: the header promises
-             * XC_ERR_INVALID for the former. */
-            struct stat st;
-            bool exists = ::stat(path, &st) == 0;
-            return from_xapian(e, (mode == XC_OPEN_CREATE && exists) ? XC_ERR_INVALID : XC_ERR_IO,
-                               fn, path);
-        } catch (...) {
-            return map_exception(fn, path);
         }
-    }
+    });
 }
 
 void xc_writable_close(xc_writable *w)
 {
-    if (!w)
-        return;
+    if (!w) return;
     try {
         /* close() commits (or cancels an open transaction) and releases the
          * lock even when other handles (xc_writable_database) still share
@@ -827,8 +803,7 @@ void xc_writable_close(xc_writable *w)
 xc_status xc_writable_close_checked(xc_writable *w)
 {
     static const char fn[] = "xc_writable_close_checked";
-    if (!w)
-        return XC_OK;
+    if (!w) return XC_OK;
     xc_status st = guard(fn, nullptr, [&] {
         w->db.close();
         return XC_OK;
@@ -893,10 +868,8 @@ xc_status xc_writable_get_metadata(xc_writable *w, const char *key, size_t keyle
 {
     static const char fn[] = "xc_writable_get_metadata";
     if (!w) {
-        if (val)
-            *val = nullptr;
-        if (len)
-            *len = 0;
+        if (val) *val = nullptr;
+        if (len) *len = 0;
         return fail(XC_ERR_INVALID, fn, "invalid argument: w");
     }
     return get_metadata(w->db, fn, key, keylen, val, len);
@@ -917,13 +890,11 @@ xc_status xc_writable_doccount(xc_writable *w, uint32_t *out)
 xc_status xc_writable_add_document(xc_writable *w, const xc_document *doc, xc_docid *docid)
 {
     static const char fn[] = "xc_writable_add_document";
-    if (docid)
-        *docid = 0;
+    if (docid) *docid = 0;
     XC_REQUIRE(w && doc, fn);
     return guard(fn, nullptr, [&] {
         Xapian::docid did = w->db.add_document(doc->doc);
-        if (docid)
-            *docid = did;
+        if (docid) *docid = did;
         return XC_OK;
     });
 }
@@ -932,13 +903,11 @@ xc_status xc_writable_replace_by_term(xc_writable *w, const char *term, size_t l
                                       const xc_document *doc, xc_docid *docid)
 {
     static const char fn[] = "xc_writable_replace_by_term";
-    if (docid)
-        *docid = 0;
+    if (docid) *docid = 0;
     XC_REQUIRE(w && term && len > 0 && doc, fn);
     return guard(fn, nullptr, [&] {
         Xapian::docid did = w->db.replace_document(std::string(term, len), doc->doc);
-        if (docid)
-            *docid = did;
+        if (docid) *docid = did;
         return XC_OK;
     });
 }
@@ -995,7 +964,8 @@ xc_status xc_query_term(const char *term, size_t len, unsigned wqf, xc_termpos p
     XC_REQUIRE(out, fn);
     *out = nullptr;
     XC_REQUIRE(term || len == 0, fn);
-    return guard(fn, nullptr, [&] { return new_query(Xapian::Query(bytes(term, len), wqf, pos), out); });
+    return guard(fn, nullptr,
+                 [&] { return new_query(Xapian::Query(bytes(term, len), wqf, pos), out); });
 }
 
 xc_status xc_query_all(xc_query **out)
@@ -1021,30 +991,15 @@ xc_status xc_query_combine(xc_query_op op, const xc_query *const *subs, size_t n
     *out = nullptr;
     XC_REQUIRE(subs && n >= 1, fn);
     Xapian::Query::op xop;
-    switch (op) {
-    case XC_OP_AND:
-        xop = Xapian::Query::OP_AND;
-        break;
-    case XC_OP_OR:
-        xop = Xapian::Query::OP_OR;
-        break;
-    case XC_OP_AND_NOT:
-        xop = Xapian::Query::OP_AND_NOT;
-        break;
-    case XC_OP_AND_MAYBE:
-        xop = Xapian::Query::OP_AND_MAYBE;
-        break;
-    case XC_OP_FILTER:
-        xop = Xapian::Query::OP_FILTER;
-        break;
-    case XC_OP_SYNONYM:
-        xop = Xapian::Query::OP_SYNONYM;
-        break;
-    case XC_OP_MAX:
-        xop = Xapian::Query::OP_MAX;
-        break;
-    default:
-        return fail(XC_ERR_INVALID, fn, "unknown query operator");
+    switch (raw_enum(op)) {
+    case XC_OP_AND: xop = Xapian::Query::OP_AND; break;
+    case XC_OP_OR: xop = Xapian::Query::OP_OR; break;
+    case XC_OP_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
+    case XC_OP_AND_MAYBE: xop = Xapian::Query::OP_AND_MAYBE; break;
+    case XC_OP_FILTER: xop = Xapian::Query::OP_FILTER; break;
+    case XC_OP_SYNONYM: xop = Xapian::Query::OP_SYNONYM; break;
+    case XC_OP_MAX: xop = Xapian::Query::OP_MAX; break;
+    default: return fail(XC_ERR_INVALID, fn, "unknown query operator");
     }
     return guard(fn, nullptr, [&] {
         std::vector<Xapian::Query> v;
@@ -1083,18 +1038,16 @@ xc_status xc_query_value_range(xc_valueno slot, const char *lo, size_t lolen, co
     XC_REQUIRE(out, fn);
     *out = nullptr;
     return guard(fn, nullptr, [&] {
-        if (lo && hi)
-            return new_query(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, bytes(lo, lolen),
-                                           bytes(hi, hilen)),
-                             out);
+        /* libxapian's VALUE_LE only matches documents with a value in the
+         * slot, but VALUE_GE with an empty bound becomes MatchAll, taking
+         * in documents without one. Stored values are never empty, so
+         * "\0" is a lower bound every set value meets: using it for a
+         * missing or empty `lo` keeps "has a value" true in every case. */
+        std::string low = (lo && lolen) ? std::string(lo, lolen) : std::string(1, '\0');
         if (hi)
-            return new_query(Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, bytes(hi, hilen)),
-                             out);
-        /* With only a lower bound, or none: VALUE_GE with an empty bound is
-         * every document (libxapian rewrites it to MatchAll). */
-        return new_query(
-            Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo ? bytes(lo, lolen) : std::string()),
-            out);
+            return new_query(
+                Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, low, bytes(hi, hilen)), out);
+        return new_query(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, low), out);
     });
 }
 
@@ -1164,9 +1117,12 @@ xc_status xc_enquire_set_bm25(xc_enquire *e, double k1, double k2, double k3, do
 {
     static const char fn[] = "xc_enquire_set_bm25";
     XC_REQUIRE(e, fn);
+    /* libxapian silently clamps out-of-range parameters (negative to 0, b
+     * to 1); a caller passing them has a bug, so say so. The comparisons
+     * are written to be false for NaN. */
+    if (!(k1 >= 0 && k2 >= 0 && k3 >= 0 && b >= 0 && b <= 1 && min_normlen >= 0))
+        return fail(XC_ERR_INVALID, fn, "BM25 parameters must be >= 0, and b <= 1");
     return guard(fn, nullptr, [&] {
-        /* BM25Weight's constructor rejects negative parameters and b > 1
-         * with InvalidArgumentError. */
         e->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
         return XC_OK;
     });
@@ -1193,13 +1149,9 @@ xc_status xc_enquire_set_sort(xc_enquire *e, xc_sort sort, xc_valueno slot, int 
      * descending, which is what our `descending` means. */
     bool rev = descending != 0;
     return guard(fn, nullptr, [&] {
-        switch (sort) {
-        case XC_SORT_RELEVANCE:
-            e->enq.set_sort_by_relevance();
-            return XC_OK;
-        case XC_SORT_VALUE:
-            e->enq.set_sort_by_value(slot, rev);
-            return XC_OK;
+        switch (raw_enum(sort)) {
+        case XC_SORT_RELEVANCE: e->enq.set_sort_by_relevance(); return XC_OK;
+        case XC_SORT_VALUE: e->enq.set_sort_by_value(slot, rev); return XC_OK;
         case XC_SORT_VALUE_THEN_RELEVANCE:
             e->enq.set_sort_by_value_then_relevance(slot, rev);
             return XC_OK;
@@ -1222,8 +1174,8 @@ xc_status xc_enquire_set_docid_order(xc_enquire *e, int descending)
     });
 }
 
-xc_status xc_enquire_mset(xc_enquire *e, uint32_t first, uint32_t maxitems,
-                          uint32_t check_at_least, xc_mset **out)
+xc_status xc_enquire_mset(xc_enquire *e, uint32_t first, uint32_t maxitems, uint32_t check_at_least,
+                          xc_mset **out)
 {
     static const char fn[] = "xc_enquire_mset";
     XC_REQUIRE(out, fn);
@@ -1247,8 +1199,7 @@ xc_status xc_enquire_matching_terms(xc_enquire *e, xc_docid docid,
         for (Xapian::TermIterator t = e->enq.get_matching_terms_begin(docid);
              t != e->enq.get_matching_terms_end(docid); ++t) {
             const std::string &term = *t;
-            if (fn_cb(ctx, term.data(), term.size()))
-                break;
+            if (fn_cb(ctx, term.data(), term.size())) break;
         }
         return XC_OK;
     });
@@ -1286,23 +1237,16 @@ uint32_t xc_mset_upper_bound(const xc_mset *m)
 xc_status xc_mset_item(const xc_mset *m, size_t i, xc_docid *docid, double *weight, uint32_t *rank)
 {
     static const char fn[] = "xc_mset_item";
-    if (docid)
-        *docid = 0;
-    if (weight)
-        *weight = 0;
-    if (rank)
-        *rank = 0;
+    if (docid) *docid = 0;
+    if (weight) *weight = 0;
+    if (rank) *rank = 0;
     XC_REQUIRE(m, fn);
-    if (i >= m->mset.size())
-        return fail(XC_ERR_INVALID, fn, "item index out of range");
+    if (i >= m->mset.size()) return fail(XC_ERR_INVALID, fn, "item index out of range");
     return guard(fn, nullptr, [&] {
         Xapian::MSetIterator it = m->mset[Xapian::doccount(i)];
-        if (docid)
-            *docid = *it;
-        if (weight)
-            *weight = it.get_weight();
-        if (rank)
-            *rank = it.get_rank();
+        if (docid) *docid = *it;
+        if (weight) *weight = it.get_weight();
+        if (rank) *rank = it.get_rank();
         return XC_OK;
     });
 }
@@ -1313,8 +1257,7 @@ xc_status xc_mset_document(const xc_mset *m, size_t i, xc_document **out)
     XC_REQUIRE(out, fn);
     *out = nullptr;
     XC_REQUIRE(m, fn);
-    if (i >= m->mset.size())
-        return fail(XC_ERR_INVALID, fn, "item index out of range");
+    if (i >= m->mset.size()) return fail(XC_ERR_INVALID, fn, "item index out of range");
     return guard(fn, nullptr, [&] {
         std::unique_ptr<xc_document> d(new xc_document());
         d->doc = m->mset[Xapian::doccount(i)].get_document();

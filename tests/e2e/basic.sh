@@ -64,7 +64,7 @@ check "every json line parses" jq -e . "$T/j"
 
 # vimgrep: path:line:column:text, column of the first match (1-based bytes).
 got=$(search "$DB" --vimgrep Umerov | sed 's|^.*/||' | cut -d: -f1-3)
-expect "vimgrep position" "talks.txt:7:37" "$got"
+expect "vimgrep position" "talks.txt:7:38" "$got"
 
 # Colour only when asked or on a terminal.
 if search "$DB" Umerov | grep -q "$(printf '\033')"; then not_ok "no colour when piped"; else ok "no colour when piped"; fi

@@ -60,6 +60,21 @@ extern char **environ;
 #define UNDER_ASAN 0
 #endif
 
+#if UNDER_ASAN
+/* libxapian 1.4.22's Database::check() deletes its GlassTableCheck objects
+ * through a GlassTable pointer, whose destructor isn't virtual, so every
+ * check aborts an ASan process with new-delete-type-mismatch inside
+ * libxapian. The object adds only a pointer to its base and the sized
+ * delete ends in free(), so nothing is lost in practice. Turn that one
+ * report off for this binary (ASAN_OPTIONS from the environment still
+ * override it). The name is ASan's interface, hence the underscores. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "new_delete_type_mismatch=0";
+}
+#endif
+
 enum { PATHLEN = 1024, MAXHITS = 32 };
 
 /* Value slots of the test corpus. */
@@ -71,7 +86,7 @@ static xc_database *cdb;     /* read-only handle on it */
 
 /* --------------------------------------------------------------- helpers */
 
-#define OK(expr) check_status(XC_OK, (expr), #expr, __FILE__, __LINE__)
+#define OK(expr)           check_status(XC_OK, (expr), #expr, __FILE__, __LINE__)
 #define EXPECT(want, expr) check_status((want), (expr), #expr, __FILE__, __LINE__)
 
 static void check_status(xc_status want, xc_status got, const char *what, const char *file,
@@ -204,8 +219,7 @@ static xc_document *text_doc(const char *text)
     xc_termpos pos = 0;
     for (const char *p = text; *p;) {
         size_t len = strcspn(p, " ");
-        if (len)
-            OK(xc_document_add_posting(doc, p, len, ++pos, 1));
+        if (len) OK(xc_document_add_posting(doc, p, len, ++pos, 1));
         p += len;
         p += strspn(p, " ");
     }
@@ -262,12 +276,14 @@ static hits run(const xc_query *q)
     return run_on(cdb, q);
 }
 
-#define IDS(...) ((const xc_docid[]){__VA_ARGS__})
+#define IDS(...)  ((const xc_docid[]){__VA_ARGS__})
 #define NIDS(...) (sizeof IDS(__VA_ARGS__) / sizeof(xc_docid))
 /* The hits must be exactly these docids, in this order. */
-#define EXPECT_IDS(h, ...) check_ids(&(h), 0, IDS(__VA_ARGS__), NIDS(__VA_ARGS__), __FILE__, __LINE__)
+#define EXPECT_IDS(h, ...)                                                                         \
+    check_ids(&(h), 0, IDS(__VA_ARGS__), NIDS(__VA_ARGS__), __FILE__, __LINE__)
 /* The hits must be exactly these docids, in any order. */
-#define EXPECT_SET(h, ...) check_ids(&(h), 1, IDS(__VA_ARGS__), NIDS(__VA_ARGS__), __FILE__, __LINE__)
+#define EXPECT_SET(h, ...)                                                                         \
+    check_ids(&(h), 1, IDS(__VA_ARGS__), NIDS(__VA_ARGS__), __FILE__, __LINE__)
 
 static int cmp_docid(const void *a, const void *b)
 {
@@ -280,8 +296,7 @@ static void check_ids(const hits *h, int any_order, const xc_docid *want, size_t
 {
     xc_docid got[MAXHITS];
     memcpy(got, h->id, sizeof got);
-    if (any_order)
-        qsort(got, h->n, sizeof got[0], cmp_docid);
+    if (any_order) qsort(got, h->n, sizeof got[0], cmp_docid);
     int same = h->n == n;
     for (size_t i = 0; same && i < n; i++)
         same = got[i] == want[i];
@@ -296,7 +311,15 @@ static void check_ids(const hits *h, int any_order, const xc_docid *want, size_t
     }
 }
 
-/* Collects terms from the callbacks (NUL-separated in one buffer). */
+static double weight_of(const hits *h, xc_docid id)
+{
+    for (size_t i = 0; i < h->n; i++)
+        if (h->id[i] == id) return h->w[i];
+    fail_msg("docid %u not in the hits", (unsigned)id);
+    return 0;
+}
+
+/* Collects the terms passed to a callback (and their wdf or termfreq). */
 typedef struct termlist {
     size_t n, stop_after;
     char terms[16][64];
@@ -359,18 +382,15 @@ static int group_setup(void **state)
 {
     (void)state;
     const char *tmp = getenv("TMPDIR");
-    if (!tmp || !*tmp)
-        tmp = "/tmp";
+    if (!tmp || !*tmp) tmp = "/tmp";
     int n = snprintf(root, sizeof root, "%s/test_xapian_c.XXXXXX", tmp);
-    if (n <= 0 || n >= (int)sizeof root || !mkdtemp(root))
-        return -1;
+    if (n <= 0 || n >= (int)sizeof root || !mkdtemp(root)) return -1;
     /* A remote server that went away must give NetworkError, not kill us. */
     signal(SIGPIPE, SIG_IGN);
 
     path_in(corpus, "corpus");
     xc_writable *w = NULL;
-    if (xc_writable_open(corpus, XC_OPEN_CREATE, XC_WRITABLE_NO_SYNC, 0, &w) != XC_OK)
-        return -1;
+    if (xc_writable_open(corpus, XC_OPEN_CREATE, XC_WRITABLE_NO_SYNC, 0, &w) != XC_OK) return -1;
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
         xc_document *doc = text_doc(docs[i].text);
         char term[16];
@@ -384,11 +404,9 @@ static int group_setup(void **state)
         xc_docid id = 0;
         xc_status st = xc_writable_add_document(w, doc, &id);
         xc_document_free(doc);
-        if (st != XC_OK || id != i + 1)
-            return -1;
+        if (st != XC_OK || id != i + 1) return -1;
     }
-    if (xc_writable_close_checked(w) != XC_OK)
-        return -1;
+    if (xc_writable_close_checked(w) != XC_OK) return -1;
     return xc_database_open(corpus, &cdb) == XC_OK ? 0 : -1;
 }
 
@@ -396,8 +414,7 @@ static int group_teardown(void **state)
 {
     (void)state;
     xc_database_close(cdb);
-    if (root[0])
-        nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    if (root[0]) nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
     return 0;
 }
 
@@ -422,7 +439,7 @@ static void *errmsg_in_thread(void *arg)
 static void test_status_and_misc(void **state)
 {
     (void)state;
-    static const char *names[] = {"ok",      "locked",  "modified", "corrupt",
+    static const char *names[] = {"ok",       "locked",  "modified", "corrupt",
                                   "notfound", "version", "network",  "invalid",
                                   "nomem",    "io",      "other"};
     for (int s = XC_OK; s <= XC_ERR_OTHER; s++)
@@ -657,19 +674,15 @@ static void test_query_operators(void **state)
     assert_true(h.w[0] == plain.w[1] && h.w[1] == plain.w[3]);
     h = run(combine(XC_OP_SYNONYM, T("red"), T("lazy")));
     EXPECT_SET(h, 2, 5);
-    /* MAX: d1 and d2 contain both terms yet weigh as the better one. */
+    /* MAX: d1 contains both terms but weighs as the better of the two,
+     * where OR adds them up. */
     h = run(combine(XC_OP_MAX, T("quick"), T("fox")));
     EXPECT_SET(h, 1, 2, 3, 4);
-    hits orq = run(combine(XC_OP_OR, T("quick"), T("fox")));
     hits foxq = run(T("fox"));
-    for (size_t i = 0; i < h.n; i++) {
-        if (h.id[i] != 1)
-            continue;
-        for (size_t j = 0; j < orq.n; j++)
-            if (orq.id[j] == 1)
-                assert_true(h.w[i] < orq.w[j]);
-        assert_true(h.w[i] >= foxq.w[0] - 1e-12 || h.w[i] >= plain.w[0] - 1e-12);
-    }
+    hits orq = run(combine(XC_OP_OR, T("quick"), T("fox")));
+    double wq = weight_of(&plain, 1), wf = weight_of(&foxq, 1);
+    assert_true(fabs(weight_of(&h, 1) - (wq > wf ? wq : wf)) < 1e-9);
+    assert_true(fabs(weight_of(&orq, 1) - (wq + wf)) < 1e-9);
 
     /* A single subquery is allowed; none is not. */
     const xc_query *one[1] = {T("dog")};
@@ -747,6 +760,16 @@ static void test_query_scale_range_wildcard(void **state)
     h = run(keep(q));
     EXPECT_SET(h, 3, 5);
     OK(xc_query_value_range(SLOT_DATE, NULL, 0, NULL, 0, &q));
+    h = run(keep(q));
+    EXPECT_SET(h, 1, 2, 3, 4, 5);
+    /* Only documents with a value in the slot match, even unbounded. */
+    OK(xc_query_value_range(9, NULL, 0, NULL, 0, &q));
+    h = run(keep(q));
+    assert_int_equal(h.n, 0);
+    OK(xc_query_value_range(9, "", 0, "zzzz", 4, &q));
+    h = run(keep(q));
+    assert_int_equal(h.n, 0);
+    OK(xc_query_value_range(SLOT_DATE, "", 0, NULL, 0, &q));
     h = run(keep(q));
     EXPECT_SET(h, 1, 2, 3, 4, 5);
     OK(xc_query_value_range(SLOT_DATE, "2021", 4, "2019", 4, &q));
@@ -866,18 +889,18 @@ static void test_enquire_options(void **state)
     h = run_enquire(e, T("quick"));
     EXPECT_IDS(h, 1, 3, 2, 4);
 
-    /* Matching terms come in query-position order... */
-    OK(xc_enquire_set_query(
-        e, combine(XC_OP_OR, combine(XC_OP_OR, TP("red", 1, 2), TP("quick", 1, 1)),
-                   TP("lazy", 1, 3))));
+    /* Matching terms come in query-position order. */
+    OK(xc_enquire_set_query(e,
+                            combine(XC_OP_OR, combine(XC_OP_OR, TP("red", 1, 2), TP("quick", 1, 1)),
+                                    TP("lazy", 1, 3))));
     termlist tl = {0};
     OK(xc_enquire_matching_terms(e, 2, on_match_term, &tl));
     assert_int_equal(tl.n, 2);
     assert_string_equal(tl.terms[0], "quick");
     assert_string_equal(tl.terms[1], "red");
-    OK(xc_enquire_set_query(
-        e, combine(XC_OP_OR, combine(XC_OP_OR, TP("red", 1, 1), TP("quick", 1, 2)),
-                   TP("lazy", 1, 3))));
+    OK(xc_enquire_set_query(e,
+                            combine(XC_OP_OR, combine(XC_OP_OR, TP("red", 1, 1), TP("quick", 1, 2)),
+                                    TP("lazy", 1, 3))));
     termlist tl2 = {0};
     OK(xc_enquire_matching_terms(e, 2, on_match_term, &tl2));
     assert_int_equal(tl2.n, 2);
@@ -886,9 +909,19 @@ static void test_enquire_options(void **state)
     termlist first = {.stop_after = 1};
     OK(xc_enquire_matching_terms(e, 2, on_match_term, &first));
     assert_int_equal(first.n, 1);
-    /* ... and none for a document the query doesn't match. */
+    termlist d5 = {0};
+    OK(xc_enquire_matching_terms(e, 5, on_match_term, &d5));
+    assert_int_equal(d5.n, 1);
+    assert_string_equal(d5.terms[0], "lazy");
+    /* Without query positions they come in byte order. */
+    OK(xc_enquire_set_query(e, combine(XC_OP_OR, T("red"), T("quick"))));
+    termlist tl3 = {0};
+    OK(xc_enquire_matching_terms(e, 2, on_match_term, &tl3));
+    assert_int_equal(tl3.n, 2);
+    assert_string_equal(tl3.terms[0], "quick");
+    assert_string_equal(tl3.terms[1], "red");
     termlist none = {0};
-    OK(xc_enquire_matching_terms(e, 3, on_match_term, &none));
+    OK(xc_enquire_matching_terms(e, 5, on_match_term, &none));
     assert_int_equal(none.n, 0);
     xc_enquire_free(e);
 
@@ -955,4 +988,1024 @@ static void test_mset(void **state)
     assert_int_equal(xc_mset_estimated(m), 4);
     xc_mset_free(m);
     xc_enquire_free(e);
+}
+
+/* ----------------------------------------------------- writable updates */
+
+static void expect_data(xc_database *db, xc_docid id, const char *want)
+{
+    xc_document *doc = NULL;
+    OK(xc_database_get_document(db, id, &doc));
+    const char *data = NULL;
+    size_t len = 0;
+    OK(xc_document_get_data(doc, &data, &len));
+    assert_int_equal(len, strlen(want));
+    assert_memory_equal(data, want, len);
+    xc_document_free(doc);
+}
+
+static void test_writable_updates(void **state)
+{
+    (void)state;
+    char path[PATHLEN];
+    xc_writable *w = new_db("updates", path);
+    assert_int_equal(add_text(w, "alpha", "first"), 1);
+
+    /* Replace-by-term adds when no document has the term... */
+    xc_document *doc = text_doc("beta");
+    OK(xc_document_add_boolean_term(doc, "Qkey", 4));
+    OK(xc_document_set_data(doc, "v1", 2));
+    xc_docid id = 0;
+    OK(xc_writable_replace_by_term(w, "Qkey", 4, doc, &id));
+    assert_int_equal(id, 2);
+    /* ... and replaces in place when one has. */
+    OK(xc_document_set_data(doc, "v2", 2));
+    OK(xc_writable_replace_by_term(w, "Qkey", 4, doc, &id));
+    assert_int_equal(id, 2);
+    OK(xc_writable_replace_by_term(w, "Qkey", 4, doc, NULL));
+    uint32_t n = 0;
+    OK(xc_writable_doccount(w, &n));
+    assert_int_equal(n, 2);
+
+    /* A reader on the writer sees uncommitted changes. */
+    xc_database *live = NULL;
+    OK(xc_writable_database(w, &live));
+    expect_data(live, 2, "v2");
+
+    /* Replace by docid, including one that doesn't exist yet. */
+    OK(xc_document_set_data(doc, "by id", 5));
+    OK(xc_writable_replace_document(w, 1, doc));
+    expect_data(live, 1, "by id");
+    OK(xc_writable_replace_document(w, 10, doc));
+    xc_docid last = 0;
+    OK(xc_database_lastdocid(live, &last));
+    assert_int_equal(last, 10);
+    xc_document_free(doc);
+
+    /* Delete by term removes all three holders of Qkey. */
+    OK(xc_database_termfreq(live, "Qkey", 4, &n));
+    assert_int_equal(n, 3);
+    OK(xc_writable_delete_by_term(w, "Qkey", 4));
+    OK(xc_writable_doccount(w, &n));
+    assert_int_equal(n, 0);
+    OK(xc_writable_delete_by_term(w, "Qnobody", 7));
+    assert_int_equal(add_text(w, "gamma", "third"), 11);
+    OK(xc_writable_delete_document(w, 11));
+    EXPECT(XC_ERR_NOTFOUND, xc_writable_delete_document(w, 11));
+    EXPECT_MSG("DocNotFoundError");
+    EXPECT(XC_ERR_INVALID, xc_writable_delete_document(w, 0));
+    EXPECT_MSG("InvalidArgumentError");
+    OK(xc_writable_commit(w));
+    OK(xc_writable_doccount(w, &n));
+    assert_int_equal(n, 0);
+
+    /* Once the writer is closed the shared handle answers "invalid"
+     * (DatabaseClosedError) rather than crashing; it still needs freeing. */
+    xc_writable_close(w);
+    EXPECT(XC_ERR_INVALID, xc_database_termfreq(live, "alpha", 5, &n));
+    EXPECT_MSG("DatabaseClosedError");
+    xc_database_close(live);
+}
+
+static void test_metadata(void **state)
+{
+    (void)state;
+    char path[PATHLEN];
+    xc_writable *w = new_db("meta", path);
+    OK(xc_writable_set_metadata(w, "k1", 2, "v\0x1", 4));
+    char *val = (char *)1;
+    size_t len = 99;
+    OK(xc_writable_get_metadata(w, "k1", 2, &val, &len));
+    assert_int_equal(len, 4);
+    assert_memory_equal(val, "v\0x1", 4);
+    xc_free(val);
+    OK(xc_writable_get_metadata(w, "nope", 4, &val, &len));
+    assert_null(val);
+    assert_int_equal(len, 0);
+    OK(xc_writable_set_metadata(w, "k2", 2, "two", 3));
+    OK(xc_writable_set_metadata(w, "k2", 2, NULL, 0)); /* empty deletes */
+    EXPECT(XC_ERR_INVALID, xc_writable_set_metadata(w, "", 0, "x", 1));
+    EXPECT_MSG("InvalidArgumentError");
+    OK(xc_writable_commit(w));
+
+    xc_database *db = NULL;
+    OK(xc_database_open(path, &db));
+    OK(xc_database_get_metadata(db, "k1", 2, &val, &len));
+    assert_int_equal(len, 4);
+    assert_memory_equal(val, "v\0x1", 4);
+    xc_free(val);
+    val = (char *)1;
+    OK(xc_database_get_metadata(db, "k2", 2, &val, &len));
+    assert_null(val);
+    assert_int_equal(len, 0);
+    EXPECT(XC_ERR_INVALID, xc_database_get_metadata(db, "", 0, &val, &len));
+    xc_database_close(db);
+    xc_writable_close(w);
+}
+
+static void test_transactions(void **state)
+{
+    (void)state;
+    char path[PATHLEN];
+    xc_writable *w = new_db("txn", path);
+    add_text(w, "one", "1");
+    OK(xc_writable_commit(w));
+
+    OK(xc_writable_begin_transaction(w, 0));
+    EXPECT(XC_ERR_INVALID, xc_writable_begin_transaction(w, 0)); /* no nesting */
+    EXPECT_MSG("InvalidOperationError");
+    add_text(w, "two", "2");
+    uint32_t n = 0;
+    OK(xc_writable_doccount(w, &n));
+    assert_int_equal(n, 2);
+    OK(xc_writable_cancel_transaction(w));
+    OK(xc_writable_doccount(w, &n));
+    assert_int_equal(n, 1);
+
+    OK(xc_writable_begin_transaction(w, 1));
+    add_text(w, "three", "3");
+    OK(xc_writable_commit_transaction(w));
+    EXPECT(XC_ERR_INVALID, xc_writable_commit_transaction(w));
+    EXPECT(XC_ERR_INVALID, xc_writable_cancel_transaction(w));
+    /* A flushed transaction is on disk as soon as it commits. */
+    xc_database *db = NULL;
+    OK(xc_database_open(path, &db));
+    OK(xc_database_doccount(db, &n));
+    assert_int_equal(n, 2);
+    OK(xc_database_termfreq(db, "three", 5, &n));
+    assert_int_equal(n, 1);
+    OK(xc_database_termfreq(db, "two", 3, &n));
+    assert_int_equal(n, 0);
+    xc_database_close(db);
+
+    /* Closing inside a transaction discards it. */
+    OK(xc_writable_begin_transaction(w, 1));
+    add_text(w, "four", "4");
+    xc_writable_close(w);
+    OK(xc_database_open(path, &db));
+    OK(xc_database_doccount(db, &n));
+    assert_int_equal(n, 2);
+    xc_database_close(db);
+}
+
+static void test_reopen(void **state)
+{
+    (void)state;
+    char path[PATHLEN];
+    xc_writable *w = new_db("reopen", path);
+    add_text(w, "one", "1");
+    OK(xc_writable_commit(w));
+    xc_database *db = NULL;
+    OK(xc_database_open(path, &db));
+    add_text(w, "two", "2");
+    OK(xc_writable_commit(w));
+
+    uint32_t n = 0;
+    OK(xc_database_doccount(db, &n));
+    assert_int_equal(n, 1); /* still at the revision it opened */
+    int changed = -1;
+    OK(xc_database_reopen(db, &changed));
+    assert_int_equal(changed, 1);
+    OK(xc_database_doccount(db, &n));
+    assert_int_equal(n, 2);
+    OK(xc_database_reopen(db, &changed));
+    assert_int_equal(changed, 0);
+    OK(xc_database_reopen(db, NULL));
+    xc_database_close(db);
+    xc_writable_close(w);
+}
+
+static void test_open_modes(void **state)
+{
+    (void)state;
+    char path[PATHLEN], other[PATHLEN];
+    xc_writable *w = new_db("modes", path);
+    add_text(w, "one", "1");
+    OK(xc_writable_close_checked(w));
+
+    w = (xc_writable *)1;
+    EXPECT(XC_ERR_INVALID, xc_writable_open(path, XC_OPEN_CREATE, 0, 0, &w));
+    assert_null(w);
+    EXPECT_MSG("DatabaseCreateError");
+
+    OK(xc_writable_open(path, XC_OPEN_CREATE_OR_OPEN, XC_WRITABLE_FULL_SYNC, 0, &w));
+    uint32_t n = 0;
+    OK(xc_writable_doccount(w, &n));
+    assert_int_equal(n, 1);
+    xc_writable_close(w);
+    OK(xc_writable_open(path, XC_OPEN_OPEN, 0, 0, &w));
+    OK(xc_writable_doccount(w, &n));
+    assert_int_equal(n, 1);
+    xc_writable_close(w);
+    OK(xc_writable_open(path, XC_OPEN_OVERWRITE, XC_WRITABLE_NO_SYNC, 0, &w));
+    OK(xc_writable_doccount(w, &n));
+    assert_int_equal(n, 0);
+    xc_writable_close(w);
+
+    path_in(other, "modes-missing");
+    EXPECT(XC_ERR_NOTFOUND, xc_writable_open(other, XC_OPEN_OPEN, 0, 0, &w));
+    EXPECT_MSG("DatabaseNotFoundError");
+    assert_null(w);
+    OK(xc_writable_open(other, XC_OPEN_OVERWRITE, 0, 0, &w)); /* creates */
+    xc_writable_close(w);
+
+    EXPECT(XC_ERR_INVALID, xc_writable_open(path, XC_OPEN_OPEN, XC_WRITABLE_SINGLE_FILE, 0, &w));
+    EXPECT(XC_ERR_INVALID, xc_writable_open(path, XC_OPEN_OPEN, 64, 0, &w));
+    EXPECT(XC_ERR_INVALID, xc_writable_open(path, (xc_open_mode)9, 0, 0, &w));
+    assert_null(w);
+
+    /* libxapian creates only the leaf directory: a missing parent is an
+     * I/O-level failure (DatabaseCreateError), in every creating mode. */
+    path_in(other, "no-such-parent/db");
+    EXPECT(XC_ERR_IO, xc_writable_open(other, XC_OPEN_CREATE_OR_OPEN, 0, 0, &w));
+    EXPECT_MSG("DatabaseCreateError");
+    EXPECT(XC_ERR_IO, xc_writable_open(other, XC_OPEN_CREATE, 0, 0, &w));
+    assert_null(w);
+}
+
+/* ---------------------------------------------------------------- locked */
+
+struct closer {
+    xc_writable *w;
+    unsigned delay_ms;
+};
+
+static void *close_later(void *arg)
+{
+    struct closer *c = arg;
+    sleep_ms(c->delay_ms);
+    xc_writable_close(c->w);
+    return NULL;
+}
+
+static void test_locked(void **state)
+{
+    (void)state;
+    char path[PATHLEN];
+    xc_writable *w1 = new_db("locked", path);
+    xc_writable *w2 = (xc_writable *)1;
+
+    /* libxapian locks per open, so a second writer in the same process is
+     * refused like one in another process would be. */
+    long long t0 = now_ms();
+    EXPECT(XC_ERR_LOCKED, xc_writable_open(path, XC_OPEN_OPEN, 0, 0, &w2));
+    assert_true(now_ms() - t0 < 250);
+    assert_null(w2);
+    EXPECT_MSG("DatabaseLockError");
+
+    t0 = now_ms();
+    EXPECT(XC_ERR_LOCKED, xc_writable_open(path, XC_OPEN_OPEN, 0, 300, &w2));
+    long long waited = now_ms() - t0;
+    assert_true(waited >= 295 && waited < 3000);
+    EXPECT_MSG("waited");
+
+    /* The holder lets go during the wait. */
+    struct closer c = {w1, 150};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, close_later, &c), 0);
+    t0 = now_ms();
+    OK(xc_writable_open(path, XC_OPEN_OPEN, 0, 5000, &w2));
+    waited = now_ms() - t0;
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_true(waited >= 100 && waited < 5000);
+    add_text(w2, "after", "the wait");
+    OK(xc_writable_close_checked(w2));
+}
+
+/* ------------------------------------------------- modified underneath */
+
+/* Rewrite every document of `w` with terms that depend on `round`. */
+static void churn(xc_writable *w, int round, int ndocs)
+{
+    char term[32];
+    for (int i = 1; i <= ndocs; i++) {
+        xc_document *doc = NULL;
+        OK(xc_document_new(&doc));
+        for (int j = 0; j < 20; j++) {
+            int n = snprintf(term, sizeof term, "t%d", j + round * 7);
+            OK(xc_document_add_term(doc, term, (size_t)n, 1));
+        }
+        int n = snprintf(term, sizeof term, "u%d", i + round * 1000);
+        OK(xc_document_add_term(doc, term, (size_t)n, 1));
+        OK(xc_document_set_data(doc, term, (size_t)n));
+        if (round == 0)
+            OK(xc_writable_add_document(w, doc, NULL));
+        else
+            OK(xc_writable_replace_document(w, (xc_docid)i, doc));
+        xc_document_free(doc);
+    }
+    OK(xc_writable_commit(w));
+}
+
+static int count_term(void *ctx, const char *term, size_t len, uint32_t tf)
+{
+    (void)term;
+    (void)len;
+    (void)tf;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* Read from `db` until something fails; the first failure's status. The
+ * reader keeps the blocks it last read in memory, so the probe includes a
+ * search for a term it has not read before (term `fresh` of the first
+ * revision): only reads of new blocks can notice they were recycled. */
+static xc_status probe(xc_database *db, int fresh)
+{
+    uint32_t n;
+    xc_status st = xc_database_termfreq(db, "u250", 4, &n);
+    if (st != XC_OK) return st;
+    xc_document *doc = NULL;
+    if ((st = xc_database_get_document(db, 250, &doc)) != XC_OK) return st;
+    const char *data;
+    size_t len;
+    st = xc_document_get_data(doc, &data, &len);
+    xc_document_free(doc);
+    if (st != XC_OK) return st;
+    int count = 0;
+    if ((st = xc_database_allterms(db, "u", 1, count_term, &count)) != XC_OK) return st;
+    char term[16];
+    snprintf(term, sizeof term, "t%d", fresh % 20);
+    xc_query *q = NULL;
+    xc_enquire *e = NULL;
+    xc_mset *m = NULL;
+    if ((st = xc_query_term(term, strlen(term), 1, 0, &q)) == XC_OK &&
+        (st = xc_enquire_new(db, &e)) == XC_OK && (st = xc_enquire_set_query(e, q)) == XC_OK)
+        st = xc_enquire_mset(e, 0, 10, 0, &m);
+    xc_mset_free(m);
+    xc_enquire_free(e);
+    xc_query_free(q);
+    return st;
+}
+
+static void test_modified(void **state)
+{
+    (void)state;
+    char path[PATHLEN];
+    xc_writable *w = new_db("modified", path);
+    churn(w, 0, 300);
+    xc_database *db = NULL;
+    OK(xc_database_open(path, &db));
+
+    /* Glass keeps the blocks of only the latest revisions; rewriting all
+     * documents a few times recycles the ones the reader still points at. */
+    xc_status st = XC_OK;
+    int round;
+    for (round = 1; round <= 20 && st == XC_OK; round++) {
+        churn(w, round, 300);
+        st = probe(db, round);
+    }
+    EXPECT(XC_ERR_MODIFIED, st);
+    EXPECT_MSG("DatabaseModifiedError");
+
+    int changed = 0;
+    OK(xc_database_reopen(db, &changed));
+    assert_int_equal(changed, 1);
+    OK(probe(db, 0));
+    char term[32];
+    int n = snprintf(term, sizeof term, "u%d", 250 + (round - 1) * 1000);
+    uint32_t tf = 0;
+    OK(xc_database_termfreq(db, term, (size_t)n, &tf));
+    assert_int_equal(tf, 1);
+    xc_database_close(db);
+    xc_writable_close(w);
+}
+
+/* --------------------------------------------------------------- corrupt */
+
+/* Overwrite block `block` of a table file with garbage, keeping its first
+ * 4 bytes (the revision) so that glass sees a damaged block of the right
+ * age rather than a block rewritten by a newer revision. */
+static void garble_block(const char *file, long block)
+{
+    unsigned char buf[8192];
+    int fd = open(file, O_RDWR);
+    assert_true(fd >= 0);
+    off_t off = (off_t)block * (off_t)sizeof buf;
+    assert_int_equal(pread(fd, buf, 4, off), 4);
+    memset(buf + 4, 0xab, sizeof buf - 4);
+    assert_int_equal(pwrite(fd, buf, sizeof buf, off), (ssize_t)sizeof buf);
+    close(fd);
+}
+
+static void test_corrupt(void **state)
+{
+    (void)state;
+    char path[PATHLEN], table[PATHLEN + 32];
+    xc_writable *w = new_db("corrupt", path);
+    for (int i = 0; i < 2000; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "t0 t1 t2 t3 t4 t5 t6 t7 t8 t9 u%d", i);
+        xc_document *doc = text_doc(text);
+        OK(xc_writable_add_document(w, doc, NULL));
+        xc_document_free(doc);
+    }
+    OK(xc_writable_close_checked(w));
+    snprintf(table, sizeof table, "%s/postlist.glass", path);
+    struct stat sb;
+    assert_int_equal(stat(table, &sb), 0);
+    assert_true(sb.st_size >= 4 * 8192);
+
+    /* A block in the middle: opening works, reading every term hits it. */
+    garble_block(table, (long)(sb.st_size / 8192 / 2));
+    xc_database *db = NULL;
+    OK(xc_database_open(path, &db));
+    int count = 0;
+    EXPECT(XC_ERR_CORRUPT, xc_database_allterms(db, NULL, 0, count_term, &count));
+    EXPECT_MSG("DatabaseCorruptError");
+    xc_database_close(db);
+    /* The check gives up on such damage with an exception: a status. */
+    size_t errors = 7;
+    EXPECT(XC_ERR_CORRUPT, xc_database_check(path, &errors));
+    assert_int_equal(errors, 0);
+
+    /* The root block: opening fails already. */
+    for (long b = 0; b < (long)(sb.st_size / 8192); b++)
+        garble_block(table, b);
+    db = (xc_database *)1;
+    EXPECT(XC_ERR_CORRUPT, xc_database_open(path, &db));
+    assert_null(db);
+}
+
+static void test_check(void **state)
+{
+    (void)state;
+    size_t errors = 99;
+    OK(xc_database_check(corpus, &errors));
+    assert_int_equal(errors, 0);
+
+    /* Two one-document databases alike but for one wdf: swapping their
+     * termlist tables leaves a consistent B-tree whose document length
+     * disagrees with the postlist table. Check counts that, no exception. */
+    char a[PATHLEN], b[PATHLEN], from[PATHLEN + 32], to[PATHLEN + 32];
+    for (int i = 0; i < 2; i++) {
+        xc_writable *w = new_db(i ? "check-b" : "check-a", i ? b : a);
+        xc_document *doc = NULL;
+        OK(xc_document_new(&doc));
+        OK(xc_document_add_term(doc, "apple", 5, 1));
+        OK(xc_document_add_term(doc, "banana", 6, (unsigned)i + 1));
+        OK(xc_writable_add_document(w, doc, NULL));
+        xc_document_free(doc);
+        OK(xc_writable_close_checked(w));
+    }
+    snprintf(from, sizeof from, "%s/termlist.glass", b);
+    snprintf(to, sizeof to, "%s/termlist.glass", a);
+    copy_file(from, to);
+    OK(xc_database_check(a, &errors));
+    assert_true(errors > 0);
+    EXPECT_MSG("doesn't match");
+
+    path_in(a, "check-missing");
+    EXPECT(XC_ERR_NOTFOUND, xc_database_check(a, &errors));
+    assert_int_equal(errors, 0);
+}
+
+/* ----------------------------------------------- not found, version, io */
+
+static void test_notfound(void **state)
+{
+    (void)state;
+    char path[PATHLEN];
+    xc_database *db = (xc_database *)1;
+    path_in(path, "missing");
+    EXPECT(XC_ERR_NOTFOUND, xc_database_open(path, &db));
+    assert_null(db);
+    EXPECT_MSG("DatabaseNotFoundError");
+    EXPECT_MSG(path); /* the message names the path */
+
+    path_in(path, "empty-dir");
+    assert_int_equal(mkdir(path, 0700), 0);
+    EXPECT(XC_ERR_NOTFOUND, xc_database_open(path, &db));
+
+    path_in(path, "bad.stub");
+    write_file(path, "nonsense here\n");
+    EXPECT(XC_ERR_NOTFOUND, xc_database_open(path, &db));
+    EXPECT_MSG("Bad line");
+
+    xc_document *doc = (xc_document *)1;
+    EXPECT(XC_ERR_NOTFOUND, xc_database_get_document(cdb, 99, &doc));
+    assert_null(doc);
+    EXPECT_MSG("DocNotFoundError");
+    EXPECT(XC_ERR_INVALID, xc_database_get_document(cdb, 0, &doc));
+}
+
+static void test_version_and_other(void **state)
+{
+    (void)state;
+    char path[PATHLEN], file[PATHLEN + 32];
+    xc_writable *w = new_db("version", path);
+    add_text(w, "one", "1");
+    OK(xc_writable_close_checked(w));
+    /* Bytes 14-15 of iamglass are the format version (a date code). */
+    snprintf(file, sizeof file, "%s/iamglass", path);
+    int fd = open(file, O_RDWR);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, "\x01\x01", 2, 14), 2);
+    close(fd);
+    xc_database *db = (xc_database *)1;
+    EXPECT(XC_ERR_VERSION, xc_database_open(path, &db));
+    assert_null(db);
+    EXPECT_MSG("DatabaseVersionError");
+    EXPECT(XC_ERR_VERSION, xc_writable_open(path, XC_OPEN_OPEN, 0, 0, &w));
+
+    /* A flint database (dropped in 1.4) is FeatureUnavailableError: no
+     * status of its own, so "other". */
+    path_in(path, "flint");
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(file, sizeof file, "%s/iamflint", path);
+    write_file(file, "");
+    EXPECT(XC_ERR_OTHER, xc_database_open(path, &db));
+    EXPECT_MSG("FeatureUnavailableError");
+}
+
+/* --------------------------------------------------------------- network */
+
+/* A TCP port on 127.0.0.1 that was free a moment ago. */
+static unsigned free_port(void)
+{
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(s >= 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sa.sin_port = 0;
+    assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof sa), 0);
+    socklen_t len = sizeof sa;
+    assert_int_equal(getsockname(s, (struct sockaddr *)&sa, &len), 0);
+    close(s);
+    return ntohs(sa.sin_port);
+}
+
+static void test_network_errors(void **state)
+{
+    (void)state;
+    unsigned port = free_port();
+    xc_database *db = (xc_database *)1;
+    long long t0 = now_ms();
+    EXPECT(XC_ERR_NETWORK, xc_database_open_remote("127.0.0.1", port, 1000, 1000, &db));
+    assert_true(now_ms() - t0 < 3000);
+    assert_null(db);
+    EXPECT_MSG("NetworkError");
+    EXPECT_MSG("127.0.0.1");
+
+    /* The same through a stub file. */
+    char path[PATHLEN], line[64];
+    path_in(path, "remote.stub");
+    snprintf(line, sizeof line, "remote 127.0.0.1:%u\n", port);
+    write_file(path, line);
+    EXPECT(XC_ERR_NETWORK, xc_database_open(path, &db));
+
+    /* A server that accepts the connection (the kernel does, into the
+     * backlog) but never speaks: NetworkTimeoutError after timeout_ms. */
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(s >= 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t salen = sizeof sa;
+    assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(listen(s, 4), 0);
+    assert_int_equal(getsockname(s, (struct sockaddr *)&sa, &salen), 0);
+    t0 = now_ms();
+    EXPECT(XC_ERR_NETWORK,
+           xc_database_open_remote("127.0.0.1", ntohs(sa.sin_port), 200, 1000, &db));
+    long long waited = now_ms() - t0;
+    close(s);
+    assert_true(waited >= 150 && waited < 3000);
+    EXPECT_MSG("NetworkTimeoutError");
+
+    EXPECT(XC_ERR_INVALID, xc_database_open_remote(NULL, port, 0, 0, &db));
+    EXPECT(XC_ERR_INVALID, xc_database_open_remote("127.0.0.1", 0, 0, 0, &db));
+    EXPECT(XC_ERR_INVALID, xc_database_open_remote("127.0.0.1", 70000, 0, 0, &db));
+}
+
+/* Stop the server and the per-connection children it forked (it runs in a
+ * process group of its own), waiting a bounded time. */
+static void stop_server(pid_t pid)
+{
+    kill(-pid, SIGTERM);
+    for (int i = 0; i < 100; i++) {
+        if (waitpid(pid, NULL, WNOHANG) == pid) return;
+        sleep_ms(20);
+    }
+    kill(-pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+}
+
+static void test_network_tcpsrv(void **state)
+{
+    (void)state;
+    unsigned port = free_port();
+    char portstr[16];
+    snprintf(portstr, sizeof portstr, "%u", port);
+    char *argv[] = {"xapian-tcpsrv", "--quiet",   "--port", portstr,
+                    "--interface",   "127.0.0.1", corpus,   NULL};
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "xapian-tcpsrv", &fa, &attr, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    if (rc == ENOENT) {
+        print_message("xapian-tcpsrv not found (package xapian-tools): skipped\n");
+        skip();
+    }
+    assert_int_equal(rc, 0);
+
+    /* Wait (at most 5 s) for it to listen. */
+    xc_database *db = NULL;
+    xc_status st = XC_ERR_NETWORK;
+    for (int i = 0; i < 100 && st != XC_OK; i++) {
+        if (waitpid(pid, NULL, WNOHANG) == pid)
+            fail_msg("xapian-tcpsrv exited early (port %u taken?)", port);
+        st = xc_database_open_remote("127.0.0.1", port, 5000, 1000, &db);
+        if (st != XC_OK) sleep_ms(50);
+    }
+    if (st != XC_OK) {
+        stop_server(pid);
+        fail_msg("xapian-tcpsrv did not answer: %s", xc_errmsg());
+    }
+
+    uint32_t n = 0;
+    OK(xc_database_doccount(db, &n));
+    assert_int_equal(n, 5);
+    OK(xc_database_termfreq(db, "quick", 5, &n));
+    assert_int_equal(n, 4);
+    hits h = run_on(db, T("quick"));
+    EXPECT_IDS(h, 1, 3, 2, 4);
+    expect_data(db, 3, "doc three");
+
+    /* A stub naming the remote shard next to a local one. */
+    char path[PATHLEN], text[PATHLEN + 64];
+    path_in(path, "mixed.stub");
+    snprintf(text, sizeof text, "remote 127.0.0.1:%u\nauto %s\n", port, corpus);
+    write_file(path, text);
+    xc_database *mixed = NULL;
+    OK(xc_database_open(path, &mixed));
+    OK(xc_database_doccount(mixed, &n));
+    assert_int_equal(n, 10);
+    h = run_on(mixed, T("red"));
+    EXPECT_SET(h, 3, 4); /* d2 of each shard, interleaved: 2*2-1, 2*2 */
+
+    /* Once the server is gone, using the connection is a network error. */
+    stop_server(pid);
+    xc_enquire *e = NULL;
+    OK(xc_enquire_new(db, &e));
+    OK(xc_enquire_set_query(e, T("lazy")));
+    xc_mset *m = (xc_mset *)1;
+    EXPECT(XC_ERR_NETWORK, xc_enquire_mset(e, 0, 10, 0, &m));
+    assert_null(m);
+    EXPECT_MSG("Network");
+    xc_enquire_free(e);
+    xc_database_close(mixed);
+    xc_database_close(db);
+}
+
+/* ------------------------------------------------ stubs, shards, compact */
+
+static void make_shards(char *a, char *b)
+{
+    xc_writable *w = new_db("shard-a", a);
+    add_text(w, "apple banana", "A1");
+    add_text(w, "apple", "A2");
+    OK(xc_writable_close_checked(w));
+    w = new_db("shard-b", b);
+    add_text(w, "apple cherry", "B1");
+    add_text(w, "banana", "B2");
+    add_text(w, "cherry", "B3");
+    OK(xc_writable_close_checked(w));
+}
+
+/* The data of the hits of `q`, sorted and joined with spaces. */
+static void data_of(xc_database *db, const xc_query *q, char *out, size_t outlen)
+{
+    hits h = run_on(db, q);
+    char items[MAXHITS][16];
+    for (size_t i = 0; i < h.n; i++) {
+        xc_document *doc = NULL;
+        OK(xc_database_get_document(db, h.id[i], &doc));
+        const char *data;
+        size_t len;
+        OK(xc_document_get_data(doc, &data, &len));
+        assert_true(len < 16);
+        memcpy(items[i], data, len);
+        items[i][len] = '\0';
+        xc_document_free(doc);
+    }
+    qsort(items, h.n, sizeof items[0], (int (*)(const void *, const void *))strcmp);
+    out[0] = '\0';
+    for (size_t i = 0; i < h.n; i++) {
+        if (i) strncat(out, " ", outlen - strlen(out) - 1);
+        strncat(out, items[i], outlen - strlen(out) - 1);
+    }
+}
+
+static void expect_shard_pair(xc_database *db, xc_docid last)
+{
+    uint32_t n = 0;
+    OK(xc_database_doccount(db, &n));
+    assert_int_equal(n, 5);
+    xc_docid l = 0;
+    OK(xc_database_lastdocid(db, &l));
+    assert_int_equal(l, last);
+    OK(xc_database_termfreq(db, "apple", 5, &n));
+    assert_int_equal(n, 3);
+    OK(xc_database_termfreq(db, "cherry", 6, &n));
+    assert_int_equal(n, 2);
+    char got[128];
+    data_of(db, T("apple"), got, sizeof got);
+    assert_string_equal(got, "A1 A2 B1");
+    data_of(db, T("banana"), got, sizeof got);
+    assert_string_equal(got, "A1 B2");
+}
+
+static void test_stub_and_combined(void **state)
+{
+    (void)state;
+    char a[PATHLEN], b[PATHLEN], stub[PATHLEN], text[2 * PATHLEN + 64];
+    make_shards(a, b);
+
+    /* One absolute line, one relative (to the stub's directory). */
+    path_in(stub, "shards.stub");
+    snprintf(text, sizeof text, "# two shards\nauto %s\nauto shard-b\n", a);
+    write_file(stub, text);
+    xc_database *db = NULL;
+    OK(xc_database_open(stub, &db));
+    /* Docids interleave: shard i's k-th document is (k-1)*2 + i + 1. */
+    expect_shard_pair(db, 6);
+    hits h = run_on(db, T("apple"));
+    EXPECT_SET(h, 1, 2, 3);
+    xc_database_close(db);
+
+    xc_database *all = NULL, *sa = NULL, *sb = NULL;
+    OK(xc_database_new_combined(&all));
+    uint32_t n = 9;
+    OK(xc_database_doccount(all, &n));
+    assert_int_equal(n, 0);
+    OK(xc_database_open(a, &sa));
+    OK(xc_database_open(b, &sb));
+    OK(xc_database_add_shard(all, sa));
+    OK(xc_database_add_shard(all, sb));
+    /* The combined handle holds its own references to the shards. */
+    xc_database_close(sa);
+    xc_database_close(sb);
+    expect_shard_pair(all, 6);
+    h = run_on(all, T("cherry"));
+    EXPECT_SET(h, 2, 6);
+    EXPECT(XC_ERR_INVALID, xc_database_add_shard(all, all));
+    EXPECT(XC_ERR_INVALID, xc_database_add_shard(all, NULL));
+    xc_database_close(all);
+}
+
+static void test_compact(void **state)
+{
+    (void)state;
+    char a[PATHLEN], b[PATHLEN], dest[PATHLEN];
+    path_in(a, "shard-a");
+    path_in(b, "shard-b");
+    struct stat sb;
+    if (stat(a, &sb) != 0) make_shards(a, b);
+    const char *const srcs[] = {a, b};
+
+    /* Renumbered: A's documents become 1-2, B's 3-5. */
+    path_in(dest, "compact-1");
+    OK(xc_compact(srcs, 2, dest, 0));
+    xc_database *db = NULL;
+    OK(xc_database_open(dest, &db));
+    expect_shard_pair(db, 5);
+    hits h = run_on(db, T("apple"));
+    EXPECT_SET(h, 1, 2, 3);
+    xc_database_close(db);
+    size_t errors = 1;
+    OK(xc_database_check(dest, &errors));
+    assert_int_equal(errors, 0);
+
+    path_in(dest, "compact-2");
+    OK(xc_compact(srcs, 2, dest, XC_COMPACT_FULLER | XC_COMPACT_MULTIPASS));
+    OK(xc_database_open(dest, &db));
+    expect_shard_pair(db, 5);
+    xc_database_close(db);
+
+    path_in(dest, "compact-3.glass");
+    OK(xc_compact(srcs, 2, dest, XC_COMPACT_SINGLE_FILE));
+    assert_int_equal(stat(dest, &sb), 0);
+    assert_true(S_ISREG(sb.st_mode));
+    OK(xc_database_open(dest, &db));
+    expect_shard_pair(db, 5);
+    xc_database_close(db);
+
+    /* Keeping docids needs disjoint ranges; these both start at 1. */
+    path_in(dest, "compact-4");
+    EXPECT(XC_ERR_INVALID, xc_compact(srcs, 2, dest, XC_COMPACT_NO_RENUMBER));
+    EXPECT_MSG("InvalidOperationError");
+    const char *const one[] = {a};
+    OK(xc_compact(one, 1, dest, XC_COMPACT_NO_RENUMBER));
+
+    path_in(dest, "compact-5");
+    EXPECT(XC_ERR_INVALID, xc_compact(srcs, 0, dest, 0));
+    EXPECT(XC_ERR_INVALID, xc_compact(srcs, 2, dest, 1024));
+    EXPECT(XC_ERR_INVALID, xc_compact(srcs, 2, NULL, 0));
+    const char *const missing[] = {a, dest};
+    EXPECT(XC_ERR_NOTFOUND, xc_compact(missing, 2, dest, 0));
+}
+
+/* --------------------------------------------------------------- invalid */
+
+static void test_invalid_arguments(void **state)
+{
+    (void)state;
+    xc_document *doc = (xc_document *)1;
+    xc_database *db = (xc_database *)1;
+    xc_writable *w = (xc_writable *)1;
+    xc_query *q = (xc_query *)1;
+    xc_enquire *e = (xc_enquire *)1;
+    xc_mset *m = (xc_mset *)1;
+    uint32_t n = 9;
+    char *s = (char *)1;
+    size_t len = 9;
+
+    EXPECT(XC_ERR_INVALID, xc_document_new(NULL));
+    EXPECT(XC_ERR_INVALID, xc_database_open("x", NULL));
+    EXPECT(XC_ERR_INVALID, xc_database_new_combined(NULL));
+    EXPECT(XC_ERR_INVALID, xc_writable_open(NULL, XC_OPEN_OPEN, 0, 0, &w));
+    assert_null(w);
+    EXPECT(XC_ERR_INVALID, xc_database_doccount(NULL, &n));
+    assert_int_equal(n, 0);
+    EXPECT(XC_ERR_INVALID, xc_database_termfreq(cdb, NULL, 3, &n));
+    EXPECT(XC_ERR_INVALID, xc_database_get_metadata(NULL, "k", 1, &s, &len));
+    assert_null(s);
+    assert_int_equal(len, 0);
+    EXPECT(XC_ERR_INVALID, xc_database_get_document(NULL, 1, &doc));
+    assert_null(doc);
+    EXPECT(XC_ERR_INVALID, xc_database_allterms(cdb, "", 0, NULL, NULL));
+    EXPECT(XC_ERR_INVALID, xc_database_check(NULL, &len));
+    EXPECT(XC_ERR_INVALID, xc_database_reopen(NULL, NULL));
+    EXPECT(XC_ERR_INVALID, xc_writable_commit(NULL));
+    EXPECT(XC_ERR_INVALID, xc_writable_add_document(NULL, NULL, NULL));
+    EXPECT(XC_ERR_INVALID, xc_writable_database(NULL, &db));
+    assert_null(db);
+    EXPECT(XC_ERR_INVALID, xc_document_add_term(NULL, "a", 1, 1));
+    EXPECT(XC_ERR_INVALID, xc_document_get_data(NULL, NULL, NULL));
+    EXPECT(XC_ERR_INVALID, xc_document_terms(NULL, on_doc_term, NULL));
+
+    /* Rejected by libxapian itself. */
+    OK(xc_document_new(&doc));
+    EXPECT(XC_ERR_INVALID, xc_document_add_term(doc, "", 0, 1));
+    EXPECT_MSG("InvalidArgumentError");
+    char longterm[300];
+    memset(longterm, 'x', sizeof longterm);
+    OK(xc_document_add_term(doc, longterm, sizeof longterm, 1));
+    char path[PATHLEN];
+    w = new_db("invalid", path);
+    EXPECT(XC_ERR_INVALID, xc_writable_add_document(w, doc, NULL));
+    EXPECT_MSG("Term too long");
+    xc_writable_close(w);
+    xc_document_free(doc);
+
+    /* Queries. */
+    EXPECT(XC_ERR_INVALID, xc_query_term(NULL, 1, 1, 0, &q));
+    assert_null(q);
+    const xc_query *subs[2] = {T("a"), NULL};
+    q = (xc_query *)1;
+    EXPECT(XC_ERR_INVALID, xc_query_combine(XC_OP_OR, subs, 2, &q));
+    assert_null(q);
+    EXPECT(XC_ERR_INVALID, xc_query_combine(XC_OP_OR, NULL, 1, &q));
+    EXPECT(XC_ERR_INVALID, xc_query_combine((xc_query_op)77, subs, 1, &q));
+    EXPECT(XC_ERR_INVALID, xc_query_phrase(subs, 0, 0, &q));
+    EXPECT(XC_ERR_INVALID, xc_query_near(subs, 2, 0, &q));
+    EXPECT(XC_ERR_INVALID, xc_query_phrase(subs, 1, 0xffffffffu, &q));
+    EXPECT(XC_ERR_INVALID, xc_query_scale(subs[0], -1, &q));
+    EXPECT(XC_ERR_INVALID, xc_query_scale(subs[0], NAN, &q));
+    EXPECT(XC_ERR_INVALID, xc_query_scale(NULL, 1, &q));
+    EXPECT(XC_ERR_INVALID, xc_query_wildcard(NULL, 1, 0, &q));
+    EXPECT(XC_ERR_INVALID, xc_query_describe(NULL, &s));
+    EXPECT(XC_ERR_INVALID, xc_query_all(NULL));
+    EXPECT(XC_ERR_INVALID, xc_query_none(NULL));
+    EXPECT(XC_ERR_INVALID, xc_query_value_range(0, "a", 1, "b", 1, NULL));
+    assert_null(q);
+
+    /* A phrase over anything but terms (or an OR of terms) is refused
+     * when the query is built (UnimplementedError). */
+    const xc_query *nonleaf[2] = {combine(XC_OP_AND, T("quick"), T("brown")), T("fox")};
+    q = (xc_query *)1;
+    EXPECT(XC_ERR_INVALID, xc_query_phrase(nonleaf, 2, 0, &q));
+    EXPECT_MSG("UnimplementedError");
+    assert_null(q);
+
+    OK(xc_enquire_new(cdb, &e));
+    EXPECT(XC_ERR_INVALID, xc_enquire_set_query(e, NULL));
+    EXPECT(XC_ERR_INVALID, xc_enquire_matching_terms(e, 1, NULL, NULL));
+    xc_enquire_free(e);
+    e = (xc_enquire *)1;
+    EXPECT(XC_ERR_INVALID, xc_enquire_new(NULL, &e));
+    assert_null(e);
+    EXPECT(XC_ERR_INVALID, xc_enquire_mset(NULL, 0, 10, 0, &m));
+    EXPECT(XC_ERR_INVALID, xc_enquire_set_bm25(NULL, 1, 0, 1, 0.5, 0.5));
+    EXPECT(XC_ERR_INVALID, xc_enquire_set_collapse_key(NULL, 0, 1));
+    EXPECT(XC_ERR_INVALID, xc_enquire_set_docid_order(NULL, 0));
+    EXPECT(XC_ERR_INVALID, xc_mset_item(NULL, 0, NULL, NULL, NULL));
+    EXPECT(XC_ERR_INVALID, xc_mset_document(NULL, 0, &doc));
+}
+
+/* ----------------------------------------------------------- out of memory */
+
+/* Runs in a child: exit status 0 when both allocations failed cleanly. */
+static int nomem_child(void)
+{
+    const size_t big = (size_t)1 << 30;
+    /* A gigabyte of readable zero pages as the source of the copies. It
+     * costs address space but no memory, and is mapped before the limit
+     * so that only the binding's own allocation can fail. */
+    void *p = mmap(NULL, big, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return 20;
+    xc_document *doc = NULL;
+    if (xc_document_new(&doc) != XC_OK) return 21;
+    /* Allow 256 MiB more than what is mapped now. */
+    unsigned long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f || fscanf(f, "%lu", &pages) != 1) return 22;
+    fclose(f);
+    rlim_t cur = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + ((rlim_t)256 << 20);
+    struct rlimit rl;
+    getrlimit(RLIMIT_AS, &rl);
+    rl.rlim_cur = cur;
+    if (setrlimit(RLIMIT_AS, &rl) != 0) return 23;
+
+    if (xc_document_set_data(doc, p, big) != XC_ERR_NOMEM) return 24;
+    if (!strstr(xc_errmsg(), "bad_alloc")) return 25;
+    xc_query *q = (xc_query *)1;
+    if (xc_query_term(p, big, 1, 0, &q) != XC_ERR_NOMEM || q != NULL) return 26;
+    /* Small things still work afterwards. */
+    if (xc_document_set_data(doc, "ok", 2) != XC_OK) return 27;
+    xc_document_free(doc);
+    return 0;
+}
+
+static void test_nomem(void **state)
+{
+    (void)state;
+    if (UNDER_ASAN) {
+        print_message("RLIMIT_AS does not work under AddressSanitizer: skipped\n");
+        skip();
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) _exit(nomem_child());
+    int status = 0;
+    pid_t done = 0;
+    for (int i = 0; i < 500 && done == 0; i++) {
+        done = waitpid(pid, &status, WNOHANG);
+        if (done == 0) sleep_ms(20);
+    }
+    if (done == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        fail_msg("out-of-memory child hung");
+    }
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* ------------------------------------------------------------------ main */
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_status_and_misc, free_pool),
+        cmocka_unit_test_teardown(test_document_roundtrip, free_pool),
+        cmocka_unit_test_teardown(test_database_stats, free_pool),
+        cmocka_unit_test_teardown(test_query_operators, free_pool),
+        cmocka_unit_test_teardown(test_query_positional, free_pool),
+        cmocka_unit_test_teardown(test_query_scale_range_wildcard, free_pool),
+        cmocka_unit_test_teardown(test_enquire_options, free_pool),
+        cmocka_unit_test_teardown(test_mset, free_pool),
+        cmocka_unit_test_teardown(test_writable_updates, free_pool),
+        cmocka_unit_test_teardown(test_metadata, free_pool),
+        cmocka_unit_test_teardown(test_transactions, free_pool),
+        cmocka_unit_test_teardown(test_reopen, free_pool),
+        cmocka_unit_test_teardown(test_open_modes, free_pool),
+        cmocka_unit_test_teardown(test_locked, free_pool),
+        cmocka_unit_test_teardown(test_modified, free_pool),
+        cmocka_unit_test_teardown(test_corrupt, free_pool),
+        cmocka_unit_test_teardown(test_check, free_pool),
+        cmocka_unit_test_teardown(test_notfound, free_pool),
+        cmocka_unit_test_teardown(test_version_and_other, free_pool),
+        cmocka_unit_test_teardown(test_network_errors, free_pool),
+        cmocka_unit_test_teardown(test_network_tcpsrv, free_pool),
+        cmocka_unit_test_teardown(test_stub_and_combined, free_pool),
+        cmocka_unit_test_teardown(test_compact, free_pool),
+        cmocka_unit_test_teardown(test_invalid_arguments, free_pool),
+        cmocka_unit_test_teardown(test_nomem, free_pool),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -1,0 +1,76 @@
+/* walk.h: find the corpus files under a folder.
+ *
+ * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+ *
+ * ns_walk visits a folder tree depth-first and hands every corpus file
+ * (a regular file whose name ns_file_kind_of() knows: .txt, .jsonl, .txt.gz,
+ * .jsonl.gz) to a callback, in a deterministic order: the yielded paths come
+ * out in byte-wise strcmp order of the whole path, a folder's contents right
+ * where "name/" sorts among its siblings. So two walks of the same tree give
+ * the same sequence, and a sorted list of indexed paths can be merge-joined
+ * with a walk.
+ *
+ * What is skipped:
+ *   - names starting with '.' (hidden files and folders), unless
+ *     include_hidden is set;
+ *   - editor backups and lock files, always (they are never corpus files):
+ *     `*~`, `#*#`, `.*.swp`, `.*.swo`, `.#*`;
+ *   - anything matching an exclude pattern (see ns_walk_opts);
+ *   - files of other kinds, silently; FIFOs, sockets and devices with a
+ *     corpus name, with a warning.
+ * Symbolic links are followed, to files and to folders. Each folder is walked
+ * once: a link back to a folder on the current path (a loop) or to a folder
+ * already walked is skipped with a warning. Files are not de-duplicated: two
+ * links to one file yield it twice, under two paths.
+ *
+ * Problems below the root never stop the walk: an unreadable folder, a file
+ * or folder that vanished between listing and visiting, a broken link or a
+ * link loop each get a warning (path, line 0) and the walk goes on. Files are
+ * not opened, so an unreadable file is yielded and its reader reports it.
+ *
+ * Names are bytes: a non-UTF-8 file name is passed through unchanged.
+ *
+ * Thread-safety: ns_walk keeps its state on the stack and the heap; separate
+ * calls may run in separate threads.
+ */
+#ifndef NS_WALK_H
+#define NS_WALK_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "reader.h"
+#include "status.h"
+
+typedef struct ns_walk_opts {
+    /* fnmatch(3) patterns. Each is matched against the path relative to the
+     * root ("2025/drafts/x.txt", with FNM_PATHNAME, so '*' does not cross
+     * '/') and against the base name ("x.txt"); a match skips the file, or
+     * the whole folder. A pattern ending in '/' matches folders only; a
+     * leading "/" or "./" is ignored. Borrowed for the call. */
+    const char *const *exclude;
+    size_t nexclude;
+    int include_hidden; /* 0: skip dot-files and dot-folders */
+    ns_warn_fn warn;    /* may be NULL: warnings are dropped */
+    void *warn_ctx;
+} ns_walk_opts;
+
+/* Called for each corpus file: `path` is root joined with the relative path
+ * ("corpus/2025/a.txt"; root used as given, no '/' doubled), `st` its
+ * stat(2) (symbolic links followed). Both are valid during the call only.
+ * Return non-zero to stop the walk. */
+typedef int (*ns_walk_fn)(void *ctx, const char *path, const struct stat *st);
+
+/* Walk `root` (a folder, or a single corpus file, which is then the only
+ * path yielded; a link to either is followed). `opts` may be NULL (all
+ * defaults). The root itself is never skipped as hidden or excluded.
+ *
+ * Returns NS_OK after the whole walk, and also when `fn` stopped it (the
+ * caller knows why); NS_ERR_NOTFOUND when root does not exist; NS_ERR_IO
+ * when it cannot be read (stat or opendir fails: permissions); NS_ERR_FORMAT
+ * when it is a file but not a corpus file, or neither a file nor a folder;
+ * NS_ERR_NOMEM. `err` (may be NULL) then names the root. */
+ns_status ns_walk(const char *root, const ns_walk_opts *opts, ns_walk_fn fn, void *ctx,
+                  ns_error *err);
+
+#endif
