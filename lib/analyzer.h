@@ -8,8 +8,30 @@
  * offsets of the source text it came from. Indexing and querying call the same
  * function, so highlights, phrases and stems always agree.
  *
+ * The rules, in short (the full list is at the top of analyzer.c; changing
+ * any of them means rebuilding every index):
+ *  - Words are runs of Unicode letters, digits and combining marks; invalid
+ *    UTF-8 bytes separate words and are counted. Offsets are byte offsets
+ *    into the original text.
+ *  - Both forms are NFKC with full case folding ("Straße" -> "strasse").
+ *    The term has its accents stripped ("São" -> "sao"); the exact form
+ *    keeps them ("são"). So ordinary queries ignore accents, while
+ *    exact-form queries match accents exactly.
+ *  - Terms are stemmed (the libstemmer_c algorithm of the analyzer's
+ *    language); numbers and abbreviations are not.
+ *  - ' and ’ are the same; a possessive 's is dropped ("Zelenskyy’s" ->
+ *    "zelenskyy"); other apostrophes stay as ' ("won't", "o'brien").
+ *  - "de-escalation" gives "de" and "escal" at consecutive positions plus
+ *    the alternative "deescal" (NS_TOK_ALT) at the first one's position.
+ *  - "U.S." gives one token "u.s" (NS_TOK_ACRONYM); "US" (2-5 ASCII capitals)
+ *    gives "us" plus the alternative "u.s". Hence the queries `US` and `U.S.`
+ *    find "U.S." and "US", and the lower-case query `us` does not find "U.S.".
+ *  - Numbers stay whole: "3.5", "1,200" -> "1200", "06:50:44",
+ *    "2025-12-06"; "$" and "%" are dropped.
+ *
  * Thread-safety: an analyzer holds a stemmer and a stem cache, so one
- * analyzer is used by one thread at a time; create one per thread.
+ * analyzer is used by one thread at a time; create one per thread. Distinct
+ * analyzers may be used concurrently.
  */
 #ifndef NS_ANALYZER_H
 #define NS_ANALYZER_H
@@ -26,57 +48,70 @@
 
 enum {
     /* This token is an alternative form at the same position as the previous
-     * token (e.g. the joined form of a hyphenated compound). */
+     * token (e.g. the joined form of a hyphenated compound, whose offsets
+     * then span the whole compound). */
     NS_TOK_ALT = 1u << 0,
-    /* The token came from an all-capitals abbreviation such as "U.S.". */
+    /* The token came from an all-capitals abbreviation such as "U.S.": its
+     * term is the letters joined by dots ("u.s"). Set on the token of a
+     * dotted abbreviation, and on the dotted alternative of an all-capitals
+     * word ("NATO" -> "nato", then "n.a.t.o" with NS_TOK_ALT too). */
     NS_TOK_ACRONYM = 1u << 1
 };
 
 typedef struct ns_token {
     const char *term; /* index term; not NUL-terminated; valid during the callback */
-    size_t term_len;
-    const char *exact; /* unstemmed form; valid during the callback */
-    size_t exact_len;
+    size_t term_len;  /* 1..NS_TERM_MAX */
+    const char *exact; /* unstemmed form with accents; valid during the callback */
+    size_t exact_len;  /* 1..NS_TERM_MAX */
     size_t start; /* byte offset of the token in the input */
     size_t end;   /* one past its last byte */
     uint32_t pos; /* position, from 0 for the first token of this call */
     unsigned flags;
 } ns_token;
 
-/* Called once per token, in order. Return non-zero to stop the analysis
- * early (ns_analyze then returns NS_OK). */
+/* Called once per token, in order of start offset. Return non-zero to stop
+ * the analysis early (ns_analyze then returns NS_OK). The callback must not
+ * use the same analyzer. */
 typedef int (*ns_token_fn)(void *ctx, const ns_token *tok);
 
 typedef struct ns_analyzer ns_analyzer;
 
 typedef struct ns_analyzer_stats {
     uint64_t tokens;        /* tokens emitted */
-    uint64_t invalid_bytes; /* invalid UTF-8 sequences replaced */
-    uint64_t truncated;     /* words longer than NS_TERM_MAX, truncated */
+    uint64_t invalid_bytes; /* bytes not part of a valid UTF-8 sequence (each
+                               one separates words) */
+    uint64_t truncated;     /* tokens whose term or exact form was cut to
+                               NS_TERM_MAX bytes */
 } ns_analyzer_stats;
 
 /* Create an analyzer stemming for `lang`: a libstemmer_c language name or
- * ISO code ("english", "en", "french", ...), or "none" for no stemming.
+ * ISO 639 code ("english", "en", "eng", "french", "fr", ...; case does not
+ * matter), or "none" for no stemming. Free it with ns_analyzer_free.
  * NS_ERR_INVALID (with a message listing the languages) for an unknown one,
  * NS_ERR_NOMEM. *out is NULL on failure. */
 ns_status ns_analyzer_new(const char *lang, ns_analyzer **out, ns_error *err);
-void ns_analyzer_free(ns_analyzer *an);
+void ns_analyzer_free(ns_analyzer *an); /* accepts NULL */
 
 /* The canonical name of the analyzer's language ("english", "none"); owned
  * by the analyzer, valid until it is freed. */
 const char *ns_analyzer_lang(const ns_analyzer *an);
 
 /* Analyze text[0..len). `fn` receives every token. *npos (may be NULL) gets
- * the number of positions used (one past the last token's position), so
- * callers can lay consecutive fields out one after another.
- * NS_ERR_NOMEM only; invalid UTF-8 is replaced and counted, never an error. */
+ * the number of positions used (one past the last token's position, 0 when
+ * there was none), so callers can lay consecutive fields out one after
+ * another. Positions start at 0 in every call; the analyzer keeps no state
+ * between calls except its statistics and cache, so a word gives the same
+ * tokens in a query as in a document.
+ * NS_ERR_NOMEM only; invalid UTF-8 separates words and is counted, never an
+ * error. */
 ns_status ns_analyze(ns_analyzer *an, const char *text, size_t len, ns_token_fn fn, void *ctx,
                      uint32_t *npos);
 
 /* Counters since the analyzer was created. */
 ns_analyzer_stats ns_analyzer_get_stats(const ns_analyzer *an);
 
-/* Space-separated list of the accepted language names; static storage. */
+/* Space-separated list of the canonical language names, "none" first (the
+ * ISO 639 codes of these languages are accepted too); static storage. */
 const char *ns_analyzer_languages(void);
 
 #endif

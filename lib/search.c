@@ -19,7 +19,9 @@
 #include "search.h"
 
 #include <math.h>
+#include <limits.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -46,7 +48,16 @@ struct ns_searcher {
     char *path;
     xc_database *db;
     ns_analyzer *an;
+    struct stat stub; /* of PATH/XAPIANDB when opened (zero if none) */
 };
+
+/* Identity of the index folder's stub: a rebuild renames a new one in. */
+static void stat_stub(const char *path, struct stat *st)
+{
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s/XAPIANDB", path);
+    if (stat(buf, st) != 0) memset(st, 0, sizeof *st);
+}
 
 /* ------------------------------------------------------------ matchers */
 
@@ -822,6 +833,7 @@ ns_status ns_searcher_open(const char *path, ns_searcher **out, ns_error *err)
         free(s);
         return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     }
+    stat_stub(path, &s->stub);
     xc_status xs = xc_database_open(path, &s->db);
     ns_status st = NS_OK;
     if (xs != XC_OK) {
@@ -872,6 +884,32 @@ void ns_searcher_close(ns_searcher *s)
     ns_analyzer_free(s->an);
     free(s->path);
     free(s);
+}
+
+ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err)
+{
+    struct stat now;
+    stat_stub(s->path, &now);
+    if (changed) *changed = 0;
+    if (now.st_ino != s->stub.st_ino || now.st_mtim.tv_sec != s->stub.st_mtim.tv_sec ||
+        now.st_mtim.tv_nsec != s->stub.st_mtim.tv_nsec) {
+        /* A new generation: open it afresh (the language can't change
+         * without a rebuild, which is exactly this case, so re-read all). */
+        ns_searcher *fresh = NULL;
+        ns_status st = ns_searcher_open(s->path, &fresh, err);
+        if (st != NS_OK) return st;
+        xc_database_close(s->db);
+        ns_analyzer_free(s->an);
+        s->db = fresh->db;
+        s->an = fresh->an;
+        s->stub = fresh->stub;
+        free(fresh->path);
+        free(fresh);
+        if (changed) *changed = 1;
+        return NS_OK;
+    }
+    xc_status xs = xc_database_reopen(s->db, changed);
+    return xs == XC_OK ? NS_OK : ns_error_from_xc(err, xs, s->path);
 }
 
 ns_status ns_searcher_count(ns_searcher *s, uint32_t *articles, ns_error *err)
@@ -1052,10 +1090,13 @@ ns_status ns_search(ns_searcher *s, const char *query, size_t len, const ns_sear
     ns_qnode_sexpr(tree, &r->parsed);
     for (int attempt = 0;; attempt++) {
         st = search_once(s, tree, &o, r, err);
-        if (st != NS_ERR_MODIFIED || attempt == 3) break;
-        /* The indexer committed underneath: catch up and run again. */
+        int retry = st == NS_ERR_MODIFIED || st == NS_ERR_NOTFOUND || st == NS_ERR_IO;
+        if (!retry || attempt == 3) break;
+        /* The indexer committed underneath (or a rebuild replaced the
+         * generation we had open): catch up and run again. */
         reset_results(r);
-        xc_database_reopen(s->db, NULL);
+        ns_error rerr = {0};
+        if (ns_searcher_reopen(s, NULL, &rerr) != NS_OK) break;
     }
     ns_qnode_free(tree);
     if (st != NS_OK) {

@@ -24,6 +24,11 @@ typedef struct ns_searcher ns_searcher;
 ns_status ns_searcher_open(const char *path, ns_searcher **out, ns_error *err);
 void ns_searcher_close(ns_searcher *s);
 
+/* Catch up with the indexer: reopen at the latest commit, and open the new
+ * generation when a rebuild switched the index's stub (see index.h).
+ * *changed (may be NULL) is set to 1 when anything moved. */
+ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err);
+
 /* Number of articles in the index. */
 ns_status ns_searcher_count(ns_searcher *s, uint32_t *articles, ns_error *err);
 
