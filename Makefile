@@ -180,3 +180,8 @@ help:
 # (doc/eval.md); COLLECTION=DIR for one, else ../shared/corpora. Not in check.
 eval: all
 	@NSEARCH=$(O)/nsearch NSEARCH_INDEX=$(O)/nsearch-index sh bench/eval.sh $(COLLECTION)
+
+# Speed against Xapian's omindex/quest, SQLite FTS5 and rg (bench/README.md):
+# BENCH_CORPUS=DIR, BENCH_QUERIES=FILE, BENCH_QUICK=1, BENCH_KEEP=1. Not in check.
+bench: all
+	@NSEARCH=$(O)/nsearch NSEARCH_INDEX=$(O)/nsearch-index sh bench/run.sh

@@ -61,35 +61,45 @@ if [ "$bytes" -eq 0 ]; then
     exit 0
 fi
 
-# Run a command RUNS times; print the median wall-clock seconds.
-median_time() {
-    local times=() t0 t1
-    for _ in $(seq "$RUNS"); do
-        t0=$EPOCHREALTIME
-        "$@" >"$tmp/out"
-        t1=$EPOCHREALTIME
-        times+=("$(echo "$t1 - $t0" | bc -l)")
-    done
-    printf '%s\n' "${times[@]}" | sort -g | sed -n "$(((RUNS + 1) / 2))p"
+# time_one NAME CMD...: run CMD (output in $tmp/out.NAME), append
+# "wall cpu" seconds to $tmp/NAME.times (cpu = user + sys of the process).
+time_one() {
+    local name=$1 TIMEFORMAT='%R %U %S'
+    shift
+    { time "$@" >"$tmp/out.$name"; } 2>"$tmp/time.$name"
+    awk '{ printf "%s %.3f\n", $1, $2 + $3 }' "$tmp/time.$name" >>"$tmp/$name.times"
 }
 
-# Warm the page cache once.
-cat "$text" >/dev/null
+median() { sort -g | sed -n "$(((RUNS + 1) / 2))p"; }
 
-wc_s=$(median_time wc -w "$text")
-words=$(awk '{print $1}' "$tmp/out")
-an_s=$(median_time "$tool" --lang "$LANG_AN" "$text")
-summary=$(cat "$tmp/out")
+# Warm the page cache once, then alternate the two programs so both see the
+# same machine load (the machine may be shared).
+cat "$text" >/dev/null
+: >"$tmp/wc.times"
+: >"$tmp/an.times"
+for _ in $(seq "$RUNS"); do
+    time_one wc wc -w "$text"
+    time_one an "$tool" --lang "$LANG_AN" "$text"
+done
+
+words=$(awk '{print $1}' "$tmp/out.wc")
+summary=$(cat "$tmp/out.an")
 tokens=$(sed -n 's/.*tokens=\([0-9]*\).*/\1/p' <<<"$summary")
 inproc=$(sed -n 's/.*MB\/s=\([0-9.]*\).*/\1/p' <<<"$summary")
 
 mbps() { echo "scale=1; $bytes / 1000000 / $1" | bc -l; }
-wc_mbps=$(mbps "$wc_s")
-an_mbps=$(mbps "$an_s")
-ratio=$(echo "scale=2; $an_s / $wc_s" | bc -l)
+row() { # label column(1 wall, 2 cpu)
+    local w a
+    w=$(awk -v c="$2" '{print $c}' "$tmp/wc.times" | median)
+    a=$(awk -v c="$2" '{print $c}' "$tmp/an.times" | median)
+    echo "| $1 | $bytes | $(mbps "$w") | $(mbps "$a") | $(echo "scale=2; $a / $w" | bc -l)x |"
+}
 
-echo "Analyzer benchmark: $what, lang $LANG_AN, median of $RUNS, LC_ALL=${LC_ALL:-} LANG=${LANG:-}"
+echo "Analyzer benchmark: $what; lang $LANG_AN; median of $RUNS alternating runs;"
+echo "$words words (wc -w), $tokens tokens; ns-analyze's own analysis-only figure: $inproc MB/s;"
+echo "locale LC_ALL=${LC_ALL:-} LANG=${LANG:-}"
 echo
-echo "| bytes | wc -w words | tokens | wc -w MB/s | analyzer MB/s | analyzer MB/s (in-process) | analyzer time / wc time |"
-echo "|---:|---:|---:|---:|---:|---:|---:|"
-echo "| $bytes | $words | $tokens | $wc_mbps | $an_mbps | $inproc | ${ratio}x |"
+echo "| time | bytes | wc -w MB/s | analyzer MB/s | ratio (analyzer time / wc time) |"
+echo "|---|---:|---:|---:|---:|"
+row "wall clock" 1
+row "CPU (user+sys)" 2

@@ -535,8 +535,12 @@ class Bench:
         self.q_runs = env_int("BENCH_QUERY_RUNS", 3 if q else 10)
         self.rg_runs = env_int("BENCH_RG_RUNS", 2 if q else 3)
         self.scale_q_runs = env_int("BENCH_SCALE_QUERY_RUNS", 2 if q else 3)
-        # Quick mode: no omindex 99% build, scaling for nsearch and rg only.
-        self.peer_inc = not q
+        # A build whose first run takes longer than this many seconds is run
+        # once (a full-corpus Xapian build takes minutes on 2 cores).
+        self.slow_build = float(e.get("BENCH_SLOW_BUILD", "") or 120)
+        # omindex on 99% then +1% costs another full omindex build: opt-in.
+        self.peer_inc = e.get("BENCH_PEER_INC", "") not in ("", "0")
+        # Quick mode: scaling for nsearch and rg only.
         self.scale_tools = ["nsearch", "rg"] if q else ["nsearch", "xapian", "fts5", "rg"]
         self.json_dir = os.path.join(self.work, "json")
         self.db_dir = os.path.join(self.work, "db")
@@ -558,23 +562,29 @@ class Bench:
             return [PYTHON, os.path.join(HERE, "fts5_load.py"), db, src]
         raise ValueError(tool)
 
-    def timed(self, name, cmd, runs, warmup=0, prepare=None):
+    def timed(self, name, cmd, runs, warmup=0, prepare=None, slow=None):
         """hyperfine over cmd wrapped in /usr/bin/time -v: median wall, CPU
-        and peak RSS, plus exit codes. On a failed exit, reruns once to keep
-        the command's stderr for the report."""
+        and peak RSS, plus exit codes. With `slow` (seconds), one run comes
+        first and the other runs-1 follow only if it took less than that.
+        On a failed exit, reruns once to keep the command's stderr."""
         self.seq += 1
         tfile = os.path.join(self.json_dir, "%02d-%s.time" % (self.seq, name))
         jfile = os.path.join(self.json_dir, "%02d-%s.json" % (self.seq, name))
         wrapped = [TIME, "-v", "-a", "-o", tfile] + cmd
-        res = hyperfine([wrapped], jfile, runs, warmup, prepare)[0]
+        first = 1 if slow is not None else runs
+        res = hyperfine([wrapped], jfile, first, warmup, prepare)[0]
+        times = list(res["times"])
+        if slow is not None and runs > 1 and times[0] < slow:
+            more = hyperfine([wrapped], jfile + ".more", runs - 1, 0, prepare)[0]
+            times += more["times"]
         tv = parse_time_v(tfile)[warmup:]
         codes = [t["exit"] for t in tv] or list(res.get("exit_codes") or [0])
         out = {
-            "wall": statistics.median(res["times"]),
+            "wall": statistics.median(times),
             "cpu": statistics.median([t["cpu"] for t in tv]) if tv else None,
             "rss": statistics.median([t["rss"] for t in tv]) / 1024 if tv else None,
             "codes": codes,
-            "runs": len(res["times"]),
+            "runs": len(times),
         }
         tool = name.split("-")[0]
         bad = [c for c in codes if not ok_exit(tool, c)]
@@ -587,14 +597,16 @@ class Bench:
             out["failed"] = True
         return out
 
-    def build(self, tool, src, db, runs, name):
+    def build(self, tool, src, db, runs, name, slow=None):
         prep = ["sh", "-c", "rm -rf -- %s && sync" % shlex.quote(db)]
-        log("build %s: %s (%d run%s)" % (name, shlex.join(self.build_cmd(tool, src, db)),
-                                          runs, "" if runs == 1 else "s"))
-        r = self.timed(name, self.build_cmd(tool, src, db), runs, 0, prep)
+        log("build %s: %s (%d run%s%s)" % (
+            name, shlex.join(self.build_cmd(tool, src, db)), runs, "" if runs == 1 else "s",
+            ", 1 if the first takes over %.0f s" % slow if slow and runs > 1 else ""))
+        r = self.timed(name, self.build_cmd(tool, src, db), runs, 0, prep, slow)
         r["index"] = du_bytes(db)
-        log("  wall %.2f s, CPU %.2f s, peak RSS %.0f MB, index %s bytes%s" % (
-            r["wall"], r["cpu"] or 0, r["rss"] or 0, r["index"],
+        log("  %d run%s, wall %.2f s, CPU %.2f s, peak RSS %.0f MB, index %s bytes%s" % (
+            r["runs"], "" if r["runs"] == 1 else "s", r["wall"], r["cpu"] or 0, r["rss"] or 0,
+            r["index"],
             ", FAILED" if r.get("failed") else ""))
         return r
 
@@ -615,7 +627,13 @@ class Bench:
                 self.failures.append("`%s` exited %d: %s" % (
                     shlex.join(argv), r.returncode,
                     r.stderr.decode("utf-8", "replace").strip()[-400:] or "(no stderr)"))
-            checks.append((r.returncode, lines))
+            if tool == "nsearch":
+                nomatch = r.returncode == 1
+            elif tool == "xapian":
+                nomatch = re.search(rb"^Exactly 0 matches", r.stdout, re.M) is not None
+            else:
+                nomatch = lines == 0
+            checks.append((r.returncode, lines, nomatch))
         self.seq += 1
         jfile = os.path.join(self.json_dir, "%02d-queries-%s-%s.json" % (self.seq, tag, tool))
         # --output pipe: rg stops at the first match when stdout is /dev/null.
@@ -634,6 +652,7 @@ class Bench:
 
     def run(self):
         t_start = time.time()
+        self.load_start = loadavg()
         queries = read_queries(self.queries_path)
         self.queries = queries
         log("corpus %s: unpacking into %s" % (self.corpus, self.work))
@@ -647,12 +666,16 @@ class Bench:
 
         # 1. builds on the whole corpus
         builds = {}
-        builds["nsearch"] = self.build("nsearch", txt, db("nsearch"), self.build_runs, "nsearch-txt")
+        slow = self.slow_build
+        builds["nsearch"] = self.build("nsearch", txt, db("nsearch"), self.build_runs,
+                                       "nsearch-txt", slow)
         if c["native"]:
             builds["native"] = self.build("native", c["native"], db("native"), self.build_runs,
-                                          "native-jsonl")
-        builds["xapian"] = self.build("xapian", txt, db("xapian"), self.build_runs, "xapian-omindex")
-        builds["fts5"] = self.build("fts5", txt, db("fts5.db"), self.build_runs, "fts5-load")
+                                          "native-jsonl", slow)
+        builds["xapian"] = self.build("xapian", txt, db("xapian"), self.build_runs,
+                                      "xapian-omindex", slow)
+        builds["fts5"] = self.build("fts5", txt, db("fts5.db"), self.build_runs, "fts5-load",
+                                    slow)
         self.builds = builds
 
         # 2. incremental
@@ -774,16 +797,23 @@ class Bench:
                 shutil.rmtree(folder, ignore_errors=True)
 
     def run_analyzer(self, txt):
+        """bench/analyzer.sh (another engineer's: analysis-only MB/s against
+        wc -w), over the same .txt files, its output kept as it prints it."""
         script = os.path.join(HERE, "analyzer.sh")
         if not os.path.exists(script):
             return None
-        log("analyzer: sh bench/analyzer.sh %s" % txt)
-        env = dict(os.environ, BENCH_TXT=txt)
-        r = subprocess.run(["sh", script, txt], capture_output=True, text=True, env=env,
-                           cwd=os.path.dirname(HERE))
+        root = os.path.dirname(HERE)
+        bindir = os.path.dirname(self.nsearch)
+        rel = os.path.relpath(bindir, root)
+        env = dict(os.environ, BENCH_CORPUS=txt, O=bindir if rel.startswith("..") else rel)
+        argv = [script] if os.access(script, os.X_OK) else ["sh", script]
+        log("analyzer: BENCH_CORPUS=%s O=%s %s" % (txt, env["O"], shlex.join(argv)))
+        r = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=root)
         text = r.stdout.strip()
         if r.returncode != 0:
             text += "\n\n(bench/analyzer.sh exited %d: %s)" % (r.returncode, r.stderr.strip()[-600:])
+        elif not text:
+            text = "(no output; stderr: %s)" % r.stderr.strip()[-600:]
         return text
 
     # -- the report
@@ -858,7 +888,12 @@ class Bench:
 
         labels = {"small": "small", "quarter": "1/4", "half": "1/2"}
         points = [p for p in ("small", "quarter", "half") if p in self.scale]
-        for p in points + ["all"]:
+        for p in ("small", "quarter", "half", "all"):
+            if p not in points and p != "all":
+                sect = "scaling, " + labels[p]
+                rows.append((sect, "build wall s (none)", {}))
+                rows.append((sect, "query median ms (none)", {}))
+                continue
             if p == "all":
                 n, nbytes = c["articles"], c["bytes"]
                 build = {t: B[t] for t in ("nsearch", "xapian", "fts5") if t in B}
@@ -883,7 +918,7 @@ class Bench:
                 d[t] = cell(v * 1e3, "%.1f", qb * 1e3 if qb and t != "nsearch" else None)
             rows.append((sect, "query median ms (%s)" % desc, d))
         if "small" not in points:
-            self.notes.append("no small corpus (BENCH_SMALL=%s not found): its rows are missing"
+            self.notes.append("no small corpus (BENCH_SMALL=%s): its rows are empty"
                               % (self.small or "unset"))
 
         # The table.
@@ -912,12 +947,19 @@ class Bench:
                        format(c["articles"], ","), mb,
                        self.small if "small" in points else "none"))
         out.append("- versions: %s" % ver)
-        out.append("- runs: index builds median of %d (scaling builds: %d), incremental median of "
-                   "%d; queries: hyperfine --warmup %d --runs %d per query (rg: --warmup 1 --runs "
-                   "%d; scaling: --runs %d), warm page cache; %d queries from %s" % (
-                       self.build_runs, self.scale_runs, self.inc_runs, self.q_warmup,
-                       self.q_runs, self.rg_runs, self.scale_q_runs, len(self.queries),
+        names = dict(TOOLS)
+        out.append("- runs: index builds median of %d, or 1 when the first run took over %.0f s "
+                   "(%s); scaling builds %d; incremental median of %d; queries: hyperfine "
+                   "--warmup %d --runs %d per query (rg: --warmup 1 --runs %d; scaling: --runs "
+                   "%d), warm page cache; %d queries from %s" % (
+                       self.build_runs, self.slow_build,
+                       ", ".join("%s %d" % (names[t], B[t]["runs"]) for t in bt),
+                       self.scale_runs, self.inc_runs, self.q_warmup, self.q_runs,
+                       self.rg_runs, self.scale_q_runs, len(self.queries),
                        os.path.relpath(self.queries_path, os.path.dirname(HERE))))
+        out.append("- load average (1 min) at start %s, at end %s on %d cores: other work on "
+                   "the machine inflates wall times; CPU seconds suffer less" % (
+                       self.load_start, loadavg(), os.cpu_count() or 0))
         out.append("- (r×) = this tool's figure / nsearch's, measured in this run; above 1 "
                    "means nsearch is faster or smaller. Query figures are the median over "
                    "queries of each query's median whole-process time.")
@@ -927,8 +969,8 @@ class Bench:
         notes = list(self.notes)
         bad = sum(1 for t in Q for code, _ in Q[t]["checks"]
                   if t == "nsearch" and code not in (0, 1))
-        none = {t: sum(1 for code, lines in Q[t]["checks"] if lines == 0) for t in Q}
-        notes.append("queries with no output lines (no match): " +
+        none = {t: sum(1 for _, _, nm in Q[t]["checks"] if nm) for t in Q}
+        notes.append("queries that matched nothing (a sanity check of the translations): " +
                      ", ".join("%s %d" % (t, none[t]) for t in Q))
         if bad:
             notes.append("nsearch failed on %d queries (see failures)" % bad)
@@ -951,12 +993,13 @@ class Bench:
         with open(os.path.join(self.results, "latest.md"), "w") as f:
             f.write(text)
         with open(os.path.join(self.results, "latest-queries.tsv"), "w") as f:
-            f.write("kind\tquery\ttool\tmedian_ms\texit\tlines\tcommand\n")
+            f.write("kind\tquery\ttool\tmedian_ms\texit\tlines\tno_match\tcommand\n")
             for i, (k, q) in enumerate(self.queries):
                 for t in Q:
-                    code, nl = Q[t]["checks"][i]
-                    f.write("%s\t%s\t%s\t%.2f\t%d\t%d\t%s\n" % (
-                        k, q, t, Q[t]["med"][i] * 1e3, code, nl, shlex.join(Q[t]["argv"][i])))
+                    code, nl, nm = Q[t]["checks"][i]
+                    f.write("%s\t%s\t%s\t%.2f\t%d\t%d\t%d\t%s\n" % (
+                        k, q, t, Q[t]["med"][i] * 1e3, code, nl, nm,
+                        shlex.join(Q[t]["argv"][i])))
         sys.stdout.write(text)
 
 
@@ -982,6 +1025,14 @@ def versions(nsearch):
         first(["rg", "--version"]),
         first(["hyperfine", "--version"]),
     ])
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return f.read().split()[0]
+    except OSError:
+        return "?"
 
 
 def cpu_model():

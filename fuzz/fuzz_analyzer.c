@@ -7,8 +7,11 @@
  * never decreasing, primaries at consecutive positions from 0 and
  * alternatives at the position before them, terms and exact forms non-empty,
  * at most NS_TERM_MAX bytes, valid UTF-8, *npos = last position + 1, and the
- * statistics counting every token. Any violation aborts. The analyzers live
- * for the whole run, so the stem cache fills and is cleared as in real use.
+ * statistics counting every token. It also checks that a query equals the
+ * document: the source text of each of the first primary tokens, analyzed
+ * alone, gives the same first token (term, exact form, flags). Any
+ * violation aborts. The analyzers live for the whole run, so the stem cache
+ * fills and is cleared as in real use.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,13 +20,26 @@
 
 #include "analyzer.h"
 
+#define NSAVED 32
+
+/* A primary token kept for the query-equals-document check. */
+typedef struct saved {
+    size_t start, end;
+    unsigned flags;
+    size_t term_len, exact_len;
+    char term[NS_TERM_MAX], exact[NS_TERM_MAX];
+} saved;
+
 typedef struct check {
     size_t len;
     size_t n;
     size_t last_start;
     uint32_t last_pos;
-    uint64_t count;
+    saved *keep; /* NULL: no saving */
+    size_t nkeep;
 } check;
+
+static saved kept[NSAVED];
 
 static void die(const char *why, const ns_token *t)
 {
@@ -98,14 +114,38 @@ static int on_token(void *ctx, const ns_token *t)
     c->last_start = t->start;
     c->last_pos = t->pos;
     c->n++;
+    if (c->keep && !(t->flags & NS_TOK_ALT) && c->nkeep < NSAVED) {
+        saved *k = &c->keep[c->nkeep++];
+        k->start = t->start;
+        k->end = t->end;
+        k->flags = t->flags;
+        k->term_len = t->term_len;
+        k->exact_len = t->exact_len;
+        memcpy(k->term, t->term, t->term_len);
+        memcpy(k->exact, t->exact, t->exact_len);
+    }
     return 0;
+}
+
+/* Keep the first token only. */
+static int on_first(void *ctx, const ns_token *t)
+{
+    check *c = ctx;
+    saved *k = c->keep;
+    k->flags = t->flags;
+    k->term_len = t->term_len;
+    k->exact_len = t->exact_len;
+    memcpy(k->term, t->term, t->term_len);
+    memcpy(k->exact, t->exact, t->exact_len);
+    c->nkeep = 1;
+    return 1;
 }
 
 static ns_analyzer *english, *none;
 
 static void run(ns_analyzer *an, const uint8_t *data, size_t size)
 {
-    check c = {size, 0, 0, 0, 0};
+    check c = {size, 0, 0, 0, kept, 0};
     uint32_t npos = 0;
     uint64_t before = ns_analyzer_get_stats(an).tokens;
     if (ns_analyze(an, (const char *)data, size, on_token, &c, &npos) != NS_OK) {
@@ -120,6 +160,25 @@ static void run(ns_analyzer *an, const uint8_t *data, size_t size)
     if (ns_analyzer_get_stats(an).tokens - before != c.n) {
         fprintf(stderr, "fuzz_analyzer: stats.tokens does not count the tokens\n");
         abort();
+    }
+    for (size_t k = 0; k < c.nkeep; k++) {
+        const saved *want = &kept[k];
+        saved got[1];
+        check alone = {want->end - want->start, 0, 0, 0, got, 0};
+        if (ns_analyze(an, (const char *)data + want->start, want->end - want->start, on_first,
+                       &alone, NULL) != NS_OK) {
+            abort();
+        }
+        if (alone.nkeep != 1 || got->flags != want->flags || got->term_len != want->term_len ||
+            memcmp(got->term, want->term, want->term_len) != 0 ||
+            got->exact_len != want->exact_len ||
+            memcmp(got->exact, want->exact, want->exact_len) != 0) {
+            fprintf(stderr,
+                    "fuzz_analyzer: token %zu..%zu \"%.*s\" analyzed alone gives \"%.*s\"\n",
+                    want->start, want->end, (int)want->term_len, want->term,
+                    alone.nkeep ? (int)got->term_len : 0, got->term);
+            abort();
+        }
     }
 }
 

@@ -10,6 +10,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -47,17 +49,52 @@ typedef struct run {
     size_t nroots;
     ns_status fatal;
     ns_error err;
+    /* progress, shared with worker threads */
+    atomic_ullong done_bytes;
+    atomic_ullong done_articles;
+    uint64_t total_bytes;
+    int progress; /* draw a progress bar on stderr (a terminal) */
+    pthread_mutex_t warn_lock;
 } run;
 
 static void warn(void *ctx, const char *path, size_t line, const char *msg)
 {
     run *r = ctx;
+    pthread_mutex_lock(&r->warn_lock);
     r->warnings++;
+    if (r->progress) fputs("\r\033[K", stderr); /* clear the bar first */
     if (line) {
         fprintf(stderr, "nsearch: %s:%zu: %s\n", path, line, msg);
     } else {
         fprintf(stderr, "nsearch: %s: %s\n", path, msg);
     }
+    pthread_mutex_unlock(&r->warn_lock);
+}
+
+/* One line on a terminal: articles, MB/s, ETA. Never in logs: only when
+ * stderr is a terminal. */
+static void draw_progress(run *r, double secs, int final)
+{
+    if (!r->progress) return;
+    unsigned long long b = atomic_load(&r->done_bytes), a = atomic_load(&r->done_articles);
+    double mbs = secs > 0 ? b / 1e6 / secs : 0;
+    pthread_mutex_lock(&r->warn_lock);
+    fprintf(stderr, "\r\033[K%llu articles  %.1f MB/s", a, mbs);
+    if (r->total_bytes && b > 0 && b < r->total_bytes && mbs > 0) {
+        double eta = (r->total_bytes - b) / 1e6 / mbs;
+        fprintf(stderr, "  %3.0f%%  ETA %d:%02d", 100.0 * b / r->total_bytes, (int)eta / 60,
+                (int)eta % 60);
+    }
+    if (final) fputs("\r\033[K", stderr);
+    fflush(stderr);
+    pthread_mutex_unlock(&r->warn_lock);
+}
+
+static double elapsed(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 static void die_oom(void)
@@ -101,6 +138,7 @@ static ns_status index_file(run *r, const char *path, const struct stat *sb, int
             return st;
         }
         (*narticles)++;
+        atomic_fetch_add(&r->done_articles, 1);
         if (++r->since_commit >= COMMIT_EVERY) {
             r->since_commit = 0;
             if ((st = ns_index_commit(r->ix, &r->err)) != NS_OK) {
@@ -173,6 +211,7 @@ static int visit(void *ctx, const char *path, const struct stat *sb)
         return 1;
     }
     r->bytes += (uint64_t)sb->st_size;
+    atomic_fetch_add(&r->done_bytes, (unsigned long long)sb->st_size);
     now.crc = crc;
     now.articles = (uint32_t)n;
     if (known) {
@@ -249,6 +288,222 @@ static ns_status remove_gone(run *r)
     return st;
 }
 
+/* ---------------------------------------------------- parallel builds */
+
+typedef struct job_file {
+    char *path;
+    uint64_t size;
+    int64_t mtime_ns;
+    uint32_t crc;
+    uint32_t articles;
+    int ok; /* read to the end (maybe with warnings) */
+} job_file;
+
+typedef struct job_list {
+    job_file *v;
+    size_t n, cap;
+} job_list;
+
+static int collect(void *ctx, const char *path, const struct stat *sb)
+{
+    job_list *l = ctx;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 1024;
+        l->v = realloc(l->v, l->cap * sizeof *l->v);
+        if (!l->v) die_oom();
+    }
+    job_file *f = &l->v[l->n++];
+    memset(f, 0, sizeof *f);
+    if (!(f->path = strdup(path))) die_oom();
+    f->size = (uint64_t)sb->st_size;
+    f->mtime_ns = mtime_ns(sb);
+    return 0;
+}
+
+typedef struct worker {
+    run *r;
+    job_list *files;
+    size_t from, to; /* the slice [from, to) of files */
+    unsigned k;
+    ns_status st;
+    ns_error err;
+    atomic_int finished;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    run *r = w->r;
+    ns_index_part *part = NULL;
+    w->st = ns_index_part_open(r->ix, w->k, &part, &w->err);
+    for (size_t i = w->from; w->st == NS_OK && i < w->to; i++) {
+        job_file *f = &w->files->v[i];
+        ns_reader *rd = NULL;
+        ns_error err = {0};
+        ns_status st = ns_reader_open(f->path, &r->ropts, &rd, &err);
+        if (st != NS_OK) {
+            warn(r, f->path, err.line, err.msg[0] ? err.msg : ns_status_str(st));
+            atomic_fetch_add(&r->done_bytes, f->size);
+            continue;
+        }
+        const ns_article *a;
+        while ((st = ns_reader_next(rd, &a, &err)) == NS_OK) {
+            if ((w->st = ns_index_part_add(part, a, &w->err)) != NS_OK) break;
+            f->articles++;
+            atomic_fetch_add(&r->done_articles, 1);
+        }
+        if (w->st == NS_OK && st != NS_DONE) {
+            warn(r, f->path, err.line, err.msg[0] ? err.msg : ns_status_str(st));
+        }
+        f->ok = w->st == NS_OK && st == NS_DONE;
+        f->crc = ns_reader_crc32(rd);
+        ns_reader_close(rd);
+        atomic_fetch_add(&r->done_bytes, f->size);
+    }
+    ns_status cst = ns_index_part_close(part, w->st == NS_OK ? &w->err : NULL);
+    if (w->st == NS_OK) w->st = cst;
+    atomic_store(&w->finished, 1);
+    return NULL;
+}
+
+/* A fresh build: worker k indexes the k-th slice of the sorted file list
+ * (slices balanced by bytes) into its own part; the parts are merged in
+ * order when the index closes. */
+static ns_status build_parallel(run *r, job_list *files, unsigned jobs, const struct timespec *t0)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < files->n; i++) total += files->v[i].size;
+    r->total_bytes = total;
+    if (jobs > files->n) jobs = files->n ? (unsigned)files->n : 1;
+    worker *w = calloc(jobs, sizeof *w);
+    pthread_t *th = calloc(jobs, sizeof *th);
+    if (!w || !th) die_oom();
+    size_t at = 0;
+    uint64_t acc = 0;
+    for (unsigned k = 0; k < jobs; k++) {
+        w[k].r = r;
+        w[k].files = files;
+        w[k].k = k;
+        w[k].from = at;
+        uint64_t goal = total / jobs * (k + 1);
+        while (at < files->n && (k == jobs - 1 || acc < goal)) acc += files->v[at++].size;
+        w[k].to = at;
+    }
+    size_t started = 0;
+    for (unsigned k = 0; k < jobs; k++) {
+        if (pthread_create(&th[k], NULL, work, &w[k]) != 0) {
+            w[k].st = ns_error_set(&w[k].err, NS_ERR_NOMEM, "cannot start a thread");
+            atomic_store(&w[k].finished, 1);
+            break;
+        }
+        started++;
+    }
+    for (;;) {
+        int all = 1;
+        for (size_t k = 0; k < started; k++) all = all && atomic_load(&w[k].finished);
+        if (all) break;
+        draw_progress(r, elapsed(t0), 0);
+        struct timespec nap = {0, 200 * 1000000L};
+        nanosleep(&nap, NULL);
+    }
+    for (size_t k = 0; k < started; k++) pthread_join(th[k], NULL);
+    draw_progress(r, elapsed(t0), 1);
+    ns_status st = NS_OK;
+    for (unsigned k = 0; k < jobs && st == NS_OK; k++) {
+        if (w[k].st != NS_OK) {
+            st = w[k].st;
+            r->err = w[k].err;
+        }
+    }
+    /* Bookkeeping of every file read to the end, in file order. */
+    for (size_t i = 0; st == NS_OK && i < files->n; i++) {
+        job_file *f = &files->v[i];
+        if (!f->ok) {
+            r->files_skipped++;
+            continue;
+        }
+        r->files_new++;
+        r->articles_new += f->articles;
+        r->bytes += f->size;
+        if (f->articles) {
+            ns_file_state fs = {f->size, f->mtime_ns, f->crc, f->articles};
+            st = ns_index_file_set(r->ix, f->path, &fs, &r->err);
+        }
+    }
+    free(w);
+    free(th);
+    return st;
+}
+
+/* ------------------------------------------------------ stats, check */
+
+static void json_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') printf("\\%c", c);
+        else if (c < 0x20) printf("\\u%04x", c);
+        else putchar(c);
+    }
+    putchar('"');
+}
+
+static int print_stats(const char *db, int json)
+{
+    ns_index_info in;
+    ns_error err = {0};
+    if (ns_index_info_get(db, &in, &err) != NS_OK) {
+        fprintf(stderr, "nsearch: %s\n", err.msg);
+        return EXIT_INDEX;
+    }
+    if (json) {
+        printf("{\"version\":1,\"index\":");
+        json_str(db);
+        printf(",\"schema\":%u,\"generation\":%u,\"lang\":", in.schema, in.generation);
+        json_str(in.lang);
+        printf(",\"articles\":%u,\"files\":%u,\"terms\":%u,\"avg_length\":%.1f,"
+               "\"disk_bytes\":%llu}\n",
+               in.articles, in.files, in.terms, in.avg_length, (unsigned long long)in.disk_bytes);
+        return 0;
+    }
+    printf("index       %s\n", db);
+    printf("schema      %u (generation %u)\n", in.schema, in.generation);
+    printf("language    %s\n", in.lang);
+    printf("articles    %u\n", in.articles);
+    printf("files       %u\n", in.files);
+    printf("terms       %u\n", in.terms);
+    printf("avg length  %.1f terms\n", in.avg_length);
+    printf("disk        %.1f MB\n", in.disk_bytes / 1e6);
+    for (char *p = in.roots, *nl; *p; p = nl + 1) {
+        nl = strchr(p, '\n');
+        if (!nl) nl = p + strlen(p) - 1;
+        printf("corpus      %.*s\n", (int)(nl - p), p);
+    }
+    return 0;
+}
+
+static void report_problem(void *ctx, const char *msg)
+{
+    fprintf(stderr, "nsearch: %s: %s\n", (const char *)ctx, msg);
+}
+
+static int run_check(const char *db)
+{
+    size_t problems = 0;
+    ns_error err = {0};
+    if (ns_index_verify(db, report_problem, (void *)db, &problems, &err) != NS_OK) {
+        fprintf(stderr, "nsearch: %s\n", err.msg);
+        return EXIT_INDEX;
+    }
+    if (problems) {
+        fprintf(stderr, "nsearch: %s: %zu problem%s found; rebuild with nsearch-index --rebuild\n", db,
+                problems, problems == 1 ? "" : "s");
+        return EXIT_INDEX;
+    }
+    return 0;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -266,6 +521,12 @@ static void usage(FILE *f)
             "  --exclude PATTERN    skip files and folders matching the glob (repeatable)\n"
             "  --max-file-size N    skip files larger than N bytes (default 1 GiB)\n"
             "  --wait SECONDS       wait this long for another indexer (default 5)\n"
+            "  -j, --jobs N         worker threads for a fresh build (default: all cores)\n"
+            "  --batch N            articles each worker buffers in memory before writing\n"
+            "                       them out (default 4000): peak memory grows with jobs x N\n"
+            "  --json               print the run report as one JSON object on stdout\n"
+            "  --stats              print counts about the index (with --json: as JSON)\n"
+            "  --check              verify the index and its bookkeeping (exit 0 or 4)\n"
             "  -v, --verbose        print a summary line\n"
             "  -h, --help           this help\n"
             "  -V, --version        version\n"
@@ -286,6 +547,9 @@ int main(int argc, char **argv)
         {"rebuild", no_argument, 0, 'r'},       {"exclude", required_argument, 0, 'x'},
         {"max-file-size", required_argument, 0, 'm'},
         {"wait", required_argument, 0, 'w'},    {"verbose", no_argument, 0, 'v'},
+        {"jobs", required_argument, 0, 'j'},    {"json", no_argument, 0, 'J'},
+        {"stats", no_argument, 0, 'S'},         {"check", no_argument, 0, 'K'},
+        {"batch", required_argument, 0, 'B'},
         {"help", no_argument, 0, 'h'},          {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     const char *db = NULL, *lang = NULL;
@@ -293,9 +557,11 @@ int main(int argc, char **argv)
     size_t nexcludes = 0;
     double wait_s = 5;
     uint64_t max_size = 1ULL << 30;
-    int rebuild = 0, verbose = 0, c;
+    int rebuild = 0, verbose = 0, json = 0, stats = 0, check = 0, c;
+    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    long batch = 4000;
     if (!excludes) die_oom();
-    while ((c = getopt_long(argc, argv, "vhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "vhVj:", longopts, NULL)) != -1) {
         char *end;
         switch (c) {
         case 'd': db = optarg; break;
@@ -317,6 +583,23 @@ int main(int argc, char **argv)
             }
             break;
         case 'v': verbose = 1; break;
+        case 'J': json = 1; break;
+        case 'S': stats = 1; break;
+        case 'B':
+            batch = strtol(optarg, &end, 10);
+            if (*end || end == optarg || batch < 10 || batch > 1000000) {
+                fprintf(stderr, "nsearch: --batch: a number from 10 to 1000000, not %s\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'K': check = 1; break;
+        case 'j':
+            jobs = strtol(optarg, &end, 10);
+            if (*end || end == optarg || jobs < 1 || jobs > 256) {
+                fprintf(stderr, "nsearch: --jobs: a number from 1 to 256, not %s\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("nsearch-index %s (xapian %s)\n", NS_VERSION, xc_version()); return 0;
         default: usage(stderr); return EXIT_USAGE;
@@ -328,8 +611,20 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
 
+    /* Memory bound: each writer (one per worker) buffers at most `batch`
+     * articles before writing them out; libxapian reads this at open. */
+    char bs[32];
+    snprintf(bs, sizeof bs, "%ld", batch);
+    setenv("XAPIAN_FLUSH_THRESHOLD", bs, 1);
+
+    if (stats || check) return stats ? print_stats(dbpath, json) : run_check(dbpath);
+
     run r = {0};
+    pthread_mutex_init(&r.warn_lock, NULL);
     r.verbose = verbose;
+    r.json = json;
+    r.progress = isatty(2) && !getenv("NSEARCH_NO_PROGRESS");
+    if (jobs < 1) jobs = 1;
     r.ropts.max_file_bytes = max_size;
     r.ropts.warn = warn;
     r.ropts.warn_ctx = &r;
@@ -382,18 +677,27 @@ int main(int argc, char **argv)
 
     ns_walk_opts wo = {excludes, nexcludes, 0, warn, &r};
     int corpus_bad = 0;
+    int building = ns_index_building(r.ix);
+    job_list files = {0};
     for (size_t i = 0; i < nroots && r.fatal == NS_OK; i++) {
         ns_error werr = {0};
-        st = ns_walk(roots[i], &wo, visit, &r, &werr);
+        st = building ? ns_walk(roots[i], &wo, collect, &files, &werr)
+                      : ns_walk(roots[i], &wo, visit, &r, &werr);
         if (r.fatal != NS_OK) break;
         if (st != NS_OK) {
             fprintf(stderr, "nsearch: %s\n", werr.msg[0] ? werr.msg : ns_status_str(st));
             corpus_bad = 1;
         }
     }
-    if (r.fatal == NS_OK && !corpus_bad) {
+    if (building && r.fatal == NS_OK && !corpus_bad) {
+        r.files_seen = files.n;
+        r.fatal = build_parallel(&r, &files, (unsigned)jobs, &t0);
+    } else if (r.fatal == NS_OK && !corpus_bad) {
+        draw_progress(&r, elapsed(&t0), 1);
         r.fatal = remove_gone(&r);
     }
+    for (size_t i = 0; i < files.n; i++) free(files.v[i].path);
+    free(files.v);
     if (r.fatal != NS_OK) {
         fprintf(stderr, "nsearch: %s\n", r.err.msg[0] ? r.err.msg : ns_status_str(r.fatal));
         ns_index_abort(r.ix);
@@ -409,6 +713,18 @@ int main(int argc, char **argv)
     if (verbose) {
         fprintf(stderr, "indexed %zu new, %zu changed, %zu deleted articles in %.1f s\n",
                 r.articles_new, r.articles_changed, r.articles_deleted, secs);
+    }
+    if (json) {
+        printf("{\"version\":1,\"index\":");
+        json_str(dbpath);
+        printf(",\"seconds\":%.3f,\"bytes\":%llu,"
+               "\"files\":{\"seen\":%zu,\"new\":%zu,\"changed\":%zu,\"deleted\":%zu,"
+               "\"unchanged\":%zu,\"skipped\":%zu},"
+               "\"articles\":{\"new\":%zu,\"changed\":%zu,\"deleted\":%zu},"
+               "\"warnings\":%zu,\"rebuilt\":%s}\n",
+               secs, (unsigned long long)r.bytes, r.files_seen, r.files_new,
+               r.files_changed, r.files_deleted, r.files_same, r.files_skipped, r.articles_new,
+               r.articles_changed, r.articles_deleted, r.warnings, building ? "true" : "false");
     }
     for (size_t i = 0; i < r.nseen; i++) free(r.seen[i]);
     free(r.seen);

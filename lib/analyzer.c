@@ -125,11 +125,11 @@
 /* Stem cache geometry: 64K slots of 32 bytes (2 MiB, so the hot part stays
  * in the L2 cache), at most 3/4 full; short entries live in the slot, longer
  * ones in a byte pool. Everything is cleared when either fills up. */
-#define CACHE_SLOTS (1u << 16)
-#define CACHE_LIMIT (CACHE_SLOTS / 4 * 3)
-#define CACHE_POOL (1u << 20)
+#define CACHE_SLOTS   (1u << 16)
+#define CACHE_LIMIT   (CACHE_SLOTS / 4 * 3)
+#define CACHE_POOL    (1u << 20)
 #define CACHE_KEY_MAX 64
-#define CACHE_INLINE 24
+#define CACHE_INLINE  24
 
 /* ASCII classes. */
 enum { A_WORD = 1, A_DIGIT = 2, A_UPPER = 4, A_LOWER = 8, A_NLETTER = 16 };
@@ -309,8 +309,8 @@ static size_t utf8_decode(const unsigned char *s, size_t i, size_t len, int32_t 
             (s[i + 3] & 0xC0) != 0x80) {
             return 0;
         }
-        uint32_t v = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) |
-                     ((s[i + 2] & 0x3Fu) << 6) | (s[i + 3] & 0x3Fu);
+        uint32_t v = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
+                     (s[i + 3] & 0x3Fu);
         if (v < 0x10000 || v > 0x10FFFF) {
             return 0;
         }
@@ -353,11 +353,8 @@ static ch __attribute__((noinline)) peek_slow(const unsigned char *s, size_t i, 
     case UTF8PROC_CATEGORY_ME:
     case UTF8PROC_CATEGORY_ND:
     case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-        r.kind = K_WORD;
-        return r;
-    default:
-        break;
+    case UTF8PROC_CATEGORY_NO: r.kind = K_WORD; return r;
+    default: break;
     }
     /* The zero-width space is ignorable for display but marks a word break. */
     if (cp != 0x200B && utf8proc_get_property(cp)->ignorable) {
@@ -566,8 +563,7 @@ static int scan_word(ns_analyzer *an, const unsigned char *s, size_t i, size_t l
                     scan_run(s, m.end + h2.n, len, &d);
                     if (d.ncp == 2 && run_all_digits(&d)) {
                         if (prep_byte(an, '-') < 0 || prep_append(an, s, a, m.end) < 0 ||
-                            prep_byte(an, '-') < 0 ||
-                            prep_append(an, s, m.end + h2.n, d.end) < 0) {
+                            prep_byte(an, '-') < 0 || prep_append(an, s, m.end + h2.n, d.end) < 0) {
                             return -1;
                         }
                         j = d.end;
@@ -723,10 +719,9 @@ static int copy_to(ns_analyzer *an, buf *b, const char *s, size_t n)
 /* NFKC + full case folding + ignorables removed: the exact form. */
 static int fold(ns_analyzer *an, const char *s, size_t n, buf *out)
 {
-    utf8proc_ssize_t r =
-        decompose(an, s, n,
-                  UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_IGNORE |
-                      UTF8PROC_CASEFOLD);
+    utf8proc_ssize_t r = decompose(an, s, n,
+                                   UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
+                                       UTF8PROC_IGNORE | UTF8PROC_CASEFOLD);
     if (r == -1) {
         return -1;
     }
@@ -833,8 +828,8 @@ static const char *slot_data(const ns_analyzer *an, const cache_slot *c)
     return c->where == 1 ? c->u.inl : an->pool + c->u.off;
 }
 
-static const cache_slot *cache_find(const ns_analyzer *an, const char *key, size_t klen,
-                                    uint32_t h, size_t *idx)
+static const cache_slot *cache_find(const ns_analyzer *an, const char *key, size_t klen, uint32_t h,
+                                    size_t *idx)
 {
     size_t i = h & (CACHE_SLOTS - 1);
     while (an->slots[i].where) {
@@ -908,8 +903,8 @@ static int stem(ns_analyzer *an, const char *s, size_t n, const char **out, size
  * if `stemmed`. The cache is used when `cache`: its keys must determine the
  * result, so abbreviations (letters, yet not stemmed) stay out of it. The
  * results stay valid until the next call. */
-static int word_forms(ns_analyzer *an, const char *p, size_t n, int ascii, int stemmed,
-                      int cache, forms *f)
+static int word_forms(ns_analyzer *an, const char *p, size_t n, int ascii, int stemmed, int cache,
+                      forms *f)
 {
     int use_stemmer = stemmed && an->stemmer;
     uint32_t h = 0;
@@ -1004,8 +999,7 @@ typedef struct emitter {
 } emitter;
 
 /* Emit one token. Returns 1 if emitted, 0 if skipped (empty forms). */
-static int emit(emitter *e, const forms *f, size_t start, size_t end, uint32_t pos,
-                unsigned flags)
+static int emit(emitter *e, const forms *f, size_t start, size_t end, uint32_t pos, unsigned flags)
 {
     ns_token t;
     t.exact = f->exact;
@@ -1199,22 +1193,22 @@ ns_status ns_analyze(ns_analyzer *an, const char *text, size_t len, ns_token_fn 
 static const struct {
     const char *code, *name;
 } lang_codes[] = {
-    {"ar", "arabic"},      {"ara", "arabic"},     {"hy", "armenian"},    {"hye", "armenian"},
-    {"arm", "armenian"},   {"eu", "basque"},      {"eus", "basque"},     {"baq", "basque"},
-    {"ca", "catalan"},     {"cat", "catalan"},    {"da", "danish"},      {"dan", "danish"},
-    {"nl", "dutch"},       {"nld", "dutch"},      {"dut", "dutch"},      {"en", "english"},
-    {"eng", "english"},    {"fi", "finnish"},     {"fin", "finnish"},    {"fr", "french"},
-    {"fra", "french"},     {"fre", "french"},     {"de", "german"},      {"deu", "german"},
-    {"ger", "german"},     {"el", "greek"},       {"ell", "greek"},      {"gre", "greek"},
-    {"hi", "hindi"},       {"hin", "hindi"},      {"hu", "hungarian"},   {"hun", "hungarian"},
-    {"id", "indonesian"},  {"ind", "indonesian"}, {"ga", "irish"},       {"gle", "irish"},
-    {"it", "italian"},     {"ita", "italian"},    {"lt", "lithuanian"},  {"lit", "lithuanian"},
-    {"ne", "nepali"},      {"nep", "nepali"},     {"no", "norwegian"},   {"nor", "norwegian"},
-    {"pt", "portuguese"},  {"por", "portuguese"}, {"ro", "romanian"},    {"ron", "romanian"},
-    {"rum", "romanian"},   {"ru", "russian"},     {"rus", "russian"},    {"sr", "serbian"},
-    {"srp", "serbian"},    {"es", "spanish"},     {"spa", "spanish"},    {"esl", "spanish"},
-    {"sv", "swedish"},     {"swe", "swedish"},    {"ta", "tamil"},       {"tam", "tamil"},
-    {"tr", "turkish"},     {"tur", "turkish"},    {"yi", "yiddish"},     {"yid", "yiddish"},
+    {"ar", "arabic"},     {"ara", "arabic"},     {"hy", "armenian"},   {"hye", "armenian"},
+    {"arm", "armenian"},  {"eu", "basque"},      {"eus", "basque"},    {"baq", "basque"},
+    {"ca", "catalan"},    {"cat", "catalan"},    {"da", "danish"},     {"dan", "danish"},
+    {"nl", "dutch"},      {"nld", "dutch"},      {"dut", "dutch"},     {"en", "english"},
+    {"eng", "english"},   {"fi", "finnish"},     {"fin", "finnish"},   {"fr", "french"},
+    {"fra", "french"},    {"fre", "french"},     {"de", "german"},     {"deu", "german"},
+    {"ger", "german"},    {"el", "greek"},       {"ell", "greek"},     {"gre", "greek"},
+    {"hi", "hindi"},      {"hin", "hindi"},      {"hu", "hungarian"},  {"hun", "hungarian"},
+    {"id", "indonesian"}, {"ind", "indonesian"}, {"ga", "irish"},      {"gle", "irish"},
+    {"it", "italian"},    {"ita", "italian"},    {"lt", "lithuanian"}, {"lit", "lithuanian"},
+    {"ne", "nepali"},     {"nep", "nepali"},     {"no", "norwegian"},  {"nor", "norwegian"},
+    {"pt", "portuguese"}, {"por", "portuguese"}, {"ro", "romanian"},   {"ron", "romanian"},
+    {"rum", "romanian"},  {"ru", "russian"},     {"rus", "russian"},   {"sr", "serbian"},
+    {"srp", "serbian"},   {"es", "spanish"},     {"spa", "spanish"},   {"esl", "spanish"},
+    {"sv", "swedish"},    {"swe", "swedish"},    {"ta", "tamil"},      {"tam", "tamil"},
+    {"tr", "turkish"},    {"tur", "turkish"},    {"yi", "yiddish"},    {"yid", "yiddish"},
 };
 
 static char lang_list[1024];

@@ -59,13 +59,13 @@ enum {
 };
 
 typedef struct ns_token {
-    const char *term; /* index term; not NUL-terminated; valid during the callback */
-    size_t term_len;  /* 1..NS_TERM_MAX */
+    const char *term;  /* index term; not NUL-terminated; valid during the callback */
+    size_t term_len;   /* 1..NS_TERM_MAX */
     const char *exact; /* unstemmed form with accents; valid during the callback */
     size_t exact_len;  /* 1..NS_TERM_MAX */
-    size_t start; /* byte offset of the token in the input */
-    size_t end;   /* one past its last byte */
-    uint32_t pos; /* position, from 0 for the first token of this call */
+    size_t start;      /* byte offset of the token in the input */
+    size_t end;        /* one past its last byte */
+    uint32_t pos;      /* position, from 0 for the first token of this call */
     unsigned flags;
 } ns_token;
 

@@ -160,11 +160,11 @@ static int valid(const datetime *d)
            d->sec >= 0 && d->sec <= 60;
 }
 
-/* A numeric offset after its sign: hh, hhmm or hh:mm. */
+/* A numeric offset after its sign: h, hh, hhmm or hh:mm. */
 static int numeric_offset(cursor *c, int sign, int *offset)
 {
     int hh, mm = 0, nd;
-    if (!number(c, 2, 4, &hh, &nd) || nd == 3) {
+    if (!number(c, 1, 4, &hh, &nd) || nd == 3) {
         return 0;
     }
     if (nd == 4) {

@@ -48,6 +48,7 @@
 #include "index.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -65,21 +66,32 @@
 #include "xapian-c.h"
 #include "xcerr.h"
 
-struct ns_index {
-    char *path;
-    int lock_fd;
-    unsigned gen;      /* generation being written */
-    unsigned live_gen; /* generation the stub names (0: none yet) */
-    int rebuild;
-    int no_sync;
-    xc_writable *w;
+/* What it takes to turn articles into documents: one per thread. */
+typedef struct docbuilder {
     ns_analyzer *an;
-    char lang[64];
     ns_buf data;       /* reused record buffer */
     xc_document *doc;  /* document being filled (reused through callbacks) */
     xc_status doc_st;  /* sticky error of the term callbacks */
     uint32_t base;     /* position base of the field being analyzed */
     const char *prefix;
+} docbuilder;
+
+struct ns_index {
+    char *path;
+    int lock_fd;
+    unsigned gen;      /* generation being written */
+    unsigned live_gen; /* generation the stub names (0: none yet) */
+    int building;      /* fresh build: parts in INDEX/build-GEN, merged at close */
+    int no_sync;
+    xc_writable *w;    /* the live generation, or the build's "meta" part */
+    char lang[64];
+    docbuilder db;
+};
+
+struct ns_index_part {
+    ns_index *ix;
+    xc_writable *w;
+    docbuilder db;
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -316,6 +328,88 @@ static ns_status set_meta(ns_index *ix, const char *key, const char *val, ns_err
     return NS_OK;
 }
 
+static ns_status docbuilder_init(docbuilder *b, const char *lang, ns_error *err)
+{
+    memset(b, 0, sizeof *b);
+    return ns_analyzer_new(lang, &b->an, err);
+}
+
+static void docbuilder_clear(docbuilder *b)
+{
+    xc_document_free(b->doc);
+    ns_analyzer_free(b->an);
+    ns_buf_free(&b->data);
+    memset(b, 0, sizeof *b);
+}
+
+/* build-N folders of builds that died: only the lock holder gets here. */
+static void remove_leftovers(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) return;
+    struct dirent *e;
+    char buf[PATH_MAX];
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, "build-", 6) == 0) {
+            snprintf(buf, sizeof buf, "%s/%s", path, e->d_name);
+            remove_tree(buf);
+        }
+    }
+    closedir(d);
+}
+
+static int cmp_part_names(const void *a, const void *b)
+{
+    const char *x = strrchr(*(char *const *)a, '/') + 1, *y = strrchr(*(char *const *)b, '/') + 1;
+    /* "meta" first, then part-K by number. */
+    int mx = strcmp(x, "meta") == 0, my = strcmp(y, "meta") == 0;
+    if (mx != my) return my - mx;
+    unsigned kx = 0, ky = 0;
+    sscanf(x, "part-%u", &kx);
+    sscanf(y, "part-%u", &ky);
+    return kx < ky ? -1 : kx > ky;
+}
+
+/* Merge build-GEN/meta and build-GEN/part-K (in that order, so docids come
+ * out as a single-threaded build would number them) into gen-GEN. */
+static ns_status merge_parts(ns_index *ix, const char *builddir, const char *gendir,
+                             ns_error *err)
+{
+    DIR *d = opendir(builddir);
+    if (!d) return ns_error_set(err, NS_ERR_IO, "%s: %s", builddir, strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    ns_status st = NS_OK;
+    struct dirent *e;
+    while (st == NS_OK && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, "meta") != 0 && strncmp(e->d_name, "part-", 5) != 0) continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **v = realloc(names, cap * sizeof *v);
+            if (!v) {
+                st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+                break;
+            }
+            names = v;
+        }
+        size_t len = strlen(builddir) + strlen(e->d_name) + 2;
+        if (!(names[n] = malloc(len))) {
+            st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+            break;
+        }
+        snprintf(names[n++], len, "%s/%s", builddir, e->d_name);
+    }
+    closedir(d);
+    if (st == NS_OK) {
+        qsort(names, n, sizeof *names, cmp_part_names);
+        xc_status xs = xc_compact((const char *const *)names, n, gendir, XC_COMPACT_FULLER);
+        if (xs != XC_OK) st = ns_error_from_xc(err, xs, gendir);
+    }
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    return st;
+}
+
 /* --------------------------------------------------------------- open */
 
 ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **out,
@@ -332,7 +426,6 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
         return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     }
     ix->lock_fd = -1;
-    ix->rebuild = opts->rebuild;
     ix->no_sync = opts->no_sync;
     ns_status st = NS_OK;
     if (make_dirs(path) != 0) {
@@ -354,12 +447,22 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
             goto fail;
         }
     }
-    ix->gen = (ix->rebuild || ix->live_gen == 0) ? ix->live_gen + 1 : ix->live_gen;
+    ix->building = opts->rebuild || ix->live_gen == 0;
+    ix->gen = ix->building ? ix->live_gen + 1 : ix->live_gen;
     char gendir[PATH_MAX];
     snprintf(gendir, sizeof gendir, "%s/gen-%u", path, ix->gen);
-    if (ix->gen != ix->live_gen) {
-        /* Leftover of a rebuild that crashed before switching: start over. */
+    remove_leftovers(path);
+    if (ix->building) {
+        /* A fresh build writes parts under build-GEN (the "meta" part takes
+         * metadata and single-threaded additions) and merges them into
+         * gen-GEN at close. */
         remove_tree(gendir);
+        snprintf(gendir, sizeof gendir, "%s/build-%u", path, ix->gen);
+        if (make_dirs(gendir) != 0) {
+            st = ns_error_set(err, NS_ERR_IO, "%s: %s", gendir, strerror(errno));
+            goto fail;
+        }
+        snprintf(gendir, sizeof gendir, "%s/build-%u/meta", path, ix->gen);
     }
     /* Generations older than the previous one: nobody can still need them. */
     for (unsigned g = 1; g + 1 < ix->live_gen; g++) {
@@ -367,7 +470,7 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
         snprintf(old, sizeof old, "%s/gen-%u", path, g);
         remove_tree(old);
     }
-    unsigned flags = (ix->no_sync || ix->gen != ix->live_gen) ? XC_WRITABLE_NO_SYNC : 0;
+    unsigned flags = (ix->no_sync || ix->building) ? XC_WRITABLE_NO_SYNC : 0;
     xc_status xs = xc_writable_open(gendir, XC_OPEN_CREATE_OR_OPEN, flags, opts->wait_ms, &ix->w);
     if (xs != XC_OK) {
         st = ns_error_from_xc(err, xs, gendir);
@@ -398,10 +501,10 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     } else {
         snprintf(ix->lang, sizeof ix->lang, "%s", want ? want : "english");
     }
-    if ((st = ns_analyzer_new(ix->lang, &ix->an, err)) != NS_OK) {
+    if ((st = docbuilder_init(&ix->db, ix->lang, err)) != NS_OK) {
         goto fail;
     }
-    snprintf(ix->lang, sizeof ix->lang, "%s", ns_analyzer_lang(ix->an));
+    snprintf(ix->lang, sizeof ix->lang, "%s", ns_analyzer_lang(ix->db.an));
     if (!fresh && want) {
         ns_analyzer *probe = NULL;
         if ((st = ns_analyzer_new(want, &probe, err)) != NS_OK) {
@@ -425,23 +528,6 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
             goto fail;
         }
     }
-    if (ix->live_gen == 0) {
-        /* First build: make the stub at once so the index opens even while
-         * this run is still going (it shows whatever was committed). */
-        xs = xc_writable_commit(ix->w);
-        if (xs != XC_OK) {
-            st = ns_error_from_xc(err, xs, gendir);
-            goto fail;
-        }
-        if ((st = write_stub(ix, ix->gen, err)) != NS_OK) {
-            goto fail;
-        }
-        ix->live_gen = ix->gen;
-    }
-    if ((xs = xc_document_new(&ix->doc)) != XC_OK) {
-        st = ns_error_from_xc(err, xs, path);
-        goto fail;
-    }
     *out = ix;
     return NS_OK;
 fail:
@@ -456,9 +542,7 @@ const char *ns_index_lang(const ns_index *ix)
 
 static void release(ns_index *ix)
 {
-    xc_document_free(ix->doc);
-    ns_analyzer_free(ix->an);
-    ns_buf_free(&ix->data);
+    docbuilder_clear(&ix->db);
     if (ix->lock_fd >= 0) {
         close(ix->lock_fd); /* releases the flock */
     }
@@ -476,10 +560,12 @@ void ns_index_abort(ns_index *ix)
         xc_writable_begin_transaction(ix->w, 0);
         xc_writable_close(ix->w);
     }
-    if (ix->gen != ix->live_gen && ix->path) {
-        char gendir[PATH_MAX];
-        snprintf(gendir, sizeof gendir, "%s/gen-%u", ix->path, ix->gen);
-        remove_tree(gendir);
+    if (ix->building && ix->path) {
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof dir, "%s/build-%u", ix->path, ix->gen);
+        remove_tree(dir);
+        snprintf(dir, sizeof dir, "%s/gen-%u", ix->path, ix->gen);
+        remove_tree(dir);
     }
     release(ix);
 }
@@ -492,21 +578,23 @@ ns_status ns_index_close(ns_index *ix, ns_error *err)
     ns_status st = NS_OK;
     xc_status xs = xc_writable_close_checked(ix->w);
     ix->w = NULL;
+    char gendir[PATH_MAX], builddir[PATH_MAX];
+    snprintf(gendir, sizeof gendir, "%s/gen-%u", ix->path, ix->gen);
+    snprintf(builddir, sizeof builddir, "%s/build-%u", ix->path, ix->gen);
     if (xs != XC_OK) {
         st = ns_error_from_xc(err, xs, ix->path);
-    } else if (ix->gen != ix->live_gen) {
-        char gendir[PATH_MAX];
-        snprintf(gendir, sizeof gendir, "%s/gen-%u", ix->path, ix->gen);
-        if (!ix->no_sync && fsync_tree(gendir) != 0) {
+    } else if (ix->building) {
+        if ((st = merge_parts(ix, builddir, gendir, err)) != NS_OK) {
+            /* reported */
+        } else if (!ix->no_sync && fsync_tree(gendir) != 0) {
             st = ns_error_set(err, NS_ERR_IO, "%s: sync failed: %s", gendir, strerror(errno));
         } else if ((st = write_stub(ix, ix->gen, err)) == NS_OK) {
             ix->live_gen = ix->gen;
         }
     }
-    if (st != NS_OK && ix->gen != ix->live_gen) {
-        char gendir[PATH_MAX];
-        snprintf(gendir, sizeof gendir, "%s/gen-%u", ix->path, ix->gen);
-        remove_tree(gendir);
+    if (ix->building) {
+        remove_tree(builddir);
+        if (st != NS_OK) remove_tree(gendir);
     }
     release(ix);
     return st;
@@ -682,7 +770,7 @@ ns_status ns_index_get_stats(ns_index *ix, ns_index_stats *out, ns_error *err)
 /* Add one analyzer token to ix->doc under ix->prefix at ix->base + pos. */
 static int add_token(void *ctx, const ns_token *t)
 {
-    ns_index *ix = ctx;
+    docbuilder *ix = ctx;
     char buf[NS_TERM_MAX + 8];
     size_t plen = strlen(ix->prefix);
     memcpy(buf, ix->prefix, plen);
@@ -704,7 +792,7 @@ static int add_token(void *ctx, const ns_token *t)
  * with "S" (the title: field and its boost). */
 static int add_title_token(void *ctx, const ns_token *t)
 {
-    ns_index *ix = ctx;
+    docbuilder *ix = ctx;
     if (add_token(ctx, t)) {
         return 1;
     }
@@ -719,7 +807,7 @@ static int add_title_token(void *ctx, const ns_token *t)
     return 0;
 }
 
-static ns_status analyze_into(ns_index *ix, const char *prefix, uint32_t base, const char *text,
+static ns_status analyze_into(docbuilder *ix, const char *prefix, uint32_t base, const char *text,
                               size_t len, ns_token_fn fn, uint32_t *npos)
 {
     ix->prefix = prefix;
@@ -731,7 +819,8 @@ static ns_status analyze_into(ns_index *ix, const char *prefix, uint32_t base, c
     return st;
 }
 
-ns_status ns_index_add(ns_index *ix, const ns_article *a, ns_error *err)
+/* Turn article `a` into a document and add it to `w`. */
+static ns_status build_add(docbuilder *ix, xc_writable *w, const ns_article *a, ns_error *err)
 {
     xc_document_free(ix->doc);
     ix->doc = NULL;
@@ -786,7 +875,7 @@ ns_status ns_index_add(ns_index *ix, const ns_article *a, ns_error *err)
         return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     }
     if (xs == XC_OK) xs = xc_document_set_data(ix->doc, ix->data.data, ix->data.len);
-    if (xs == XC_OK) xs = xc_writable_add_document(ix->w, ix->doc, NULL);
+    if (xs == XC_OK) xs = xc_writable_add_document(w, ix->doc, NULL);
     if (xs != XC_OK) {
         char what[PATH_MAX + 32];
         snprintf(what, sizeof what, "%s:%zu", a->path, a->line);
@@ -855,4 +944,228 @@ ns_status ns_index_roots_set(ns_index *ix, const char *const *roots, size_t n, n
     free(old);
     ns_buf_free(&b);
     return st;
+}
+
+/* ------------------------------------------------------------- adding */
+
+ns_status ns_index_add(ns_index *ix, const ns_article *a, ns_error *err)
+{
+    return build_add(&ix->db, ix->w, a, err);
+}
+
+int ns_index_building(const ns_index *ix)
+{
+    return ix->building;
+}
+
+ns_status ns_index_part_open(ns_index *ix, unsigned k, ns_index_part **out, ns_error *err)
+{
+    *out = NULL;
+    if (!ix->building) {
+        return ns_error_set(err, NS_ERR_INVALID, "%s: parts are for fresh builds only", ix->path);
+    }
+    ns_index_part *p = calloc(1, sizeof *p);
+    if (!p) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    p->ix = ix;
+    ns_status st = docbuilder_init(&p->db, ix->lang, err);
+    if (st != NS_OK) {
+        free(p);
+        return st;
+    }
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/build-%u/part-%u", ix->path, ix->gen, k);
+    xc_status xs = xc_writable_open(dir, XC_OPEN_OVERWRITE, XC_WRITABLE_NO_SYNC, 0, &p->w);
+    if (xs != XC_OK) {
+        st = ns_error_from_xc(err, xs, dir);
+        docbuilder_clear(&p->db);
+        free(p);
+        return st;
+    }
+    *out = p;
+    return NS_OK;
+}
+
+ns_status ns_index_part_add(ns_index_part *p, const ns_article *a, ns_error *err)
+{
+    return build_add(&p->db, p->w, a, err);
+}
+
+ns_status ns_index_part_close(ns_index_part *p, ns_error *err)
+{
+    if (!p) return NS_OK;
+    xc_status xs = xc_writable_close_checked(p->w);
+    ns_status st = xs == XC_OK ? NS_OK : ns_error_from_xc(err, xs, p->ix->path);
+    docbuilder_clear(&p->db);
+    free(p);
+    return st;
+}
+
+/* ----------------------------------------------------- stats and check */
+
+static uint64_t tree_bytes(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    uint64_t total = 0;
+    struct dirent *e;
+    char buf[PATH_MAX];
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        snprintf(buf, sizeof buf, "%s/%s", path, e->d_name);
+        struct stat st;
+        if (lstat(buf, &st) == 0) total += S_ISDIR(st.st_mode) ? tree_bytes(buf) : (uint64_t)st.st_size;
+    }
+    closedir(d);
+    return total;
+}
+
+static int count_term(void *ctx, const char *term, size_t len, uint32_t tf)
+{
+    uint32_t *n = ctx;
+    /* Unprefixed terms start with a lower-case letter, digit or non-ASCII. */
+    if (len && !(term[0] >= 'A' && term[0] <= 'Z')) (*n)++;
+    return 0;
+}
+
+static int count_files(void *ctx, const char *term, size_t len, uint32_t tf)
+{
+    (*(uint32_t *)ctx)++;
+    return 0;
+}
+
+ns_status ns_index_info_get(const char *path, ns_index_info *info, ns_error *err)
+{
+    memset(info, 0, sizeof *info);
+    xc_database *db = NULL;
+    xc_status xs = xc_database_open(path, &db);
+    if (xs != XC_OK) return ns_error_from_xc(err, xs, path);
+    char *val = NULL;
+    size_t len = 0;
+    if (xs == XC_OK) xs = xc_database_get_metadata(db, "nsearch.schema", 14, &val, &len);
+    if (val) info->schema = (unsigned)atoi(val);
+    xc_free(val);
+    val = NULL;
+    if (xs == XC_OK) xs = xc_database_get_metadata(db, "nsearch.lang", 12, &val, &len);
+    if (val) snprintf(info->lang, sizeof info->lang, "%.*s", (int)len, val);
+    xc_free(val);
+    val = NULL;
+    if (xs == XC_OK) xs = xc_database_get_metadata(db, "nsearch.roots", 13, &val, &len);
+    if (val) snprintf(info->roots, sizeof info->roots, "%.*s", (int)len, val);
+    xc_free(val);
+    if (xs == XC_OK) xs = xc_database_doccount(db, &info->articles);
+    if (xs == XC_OK) xs = xc_database_avlength(db, &info->avg_length);
+    if (xs == XC_OK) xs = xc_database_allterms(db, "F", 1, count_files, &info->files);
+    if (xs == XC_OK) xs = xc_database_allterms(db, "", 0, count_term, &info->terms);
+    xc_database_close(db);
+    if (xs != XC_OK) return ns_error_from_xc(err, xs, path);
+    info->generation = read_stub(path);
+    char gendir[PATH_MAX];
+    if (info->generation) {
+        snprintf(gendir, sizeof gendir, "%s/gen-%u", path, info->generation);
+        info->disk_bytes = tree_bytes(gendir);
+    } else {
+        info->disk_bytes = tree_bytes(path);
+    }
+    return NS_OK;
+}
+
+typedef struct verify_ctx {
+    xc_database *db;
+    void (*report)(void *ctx, const char *msg);
+    void *ctx;
+    size_t problems;
+    xc_status xs;
+} verify_ctx;
+
+static void problem(verify_ctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(verify_ctx *v, const char *fmt, ...)
+{
+    char msg[PATH_MAX + 256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    v->problems++;
+    if (v->report) v->report(v->ctx, msg);
+}
+
+static int verify_file(void *ctx, const char *term, size_t len, uint32_t tf)
+{
+    verify_ctx *v = ctx;
+    char *val = NULL;
+    size_t vlen = 0;
+    v->xs = xc_database_get_metadata(v->db, term, len, &val, &vlen);
+    if (v->xs != XC_OK) return 1;
+    if (!val) {
+        problem(v, "%.*s: articles without bookkeeping", (int)len - 1, term + 1);
+        return 0;
+    }
+    unsigned long long size;
+    long long mtime;
+    unsigned crc, n;
+    char head[128];
+    snprintf(head, sizeof head, "%.*s", (int)(vlen < 127 ? vlen : 127), val);
+    const char *nl = memchr(val, '\n', vlen);
+    int pathlen = nl ? (int)(vlen - (size_t)(nl + 1 - val)) : 0;
+    if (sscanf(head, "%llu %lld %u %u", &size, &mtime, &crc, &n) != 4 || !nl) {
+        problem(v, "%.*s: unreadable bookkeeping", (int)len - 1, term + 1);
+    } else if (n != tf) {
+        problem(v, "%.*s: bookkeeping says %u articles, the index holds %u", pathlen, nl + 1, n, tf);
+    }
+    xc_free(val);
+    return 0;
+}
+
+ns_status ns_index_verify(const char *path, void (*report)(void *ctx, const char *msg), void *ctx,
+                          size_t *problems, ns_error *err)
+{
+    *problems = 0;
+    verify_ctx v = {NULL, report, ctx, 0, XC_OK};
+    unsigned gen = read_stub(path);
+    char gendir[PATH_MAX];
+    snprintf(gendir, sizeof gendir, "%s/gen-%u", path, gen);
+    size_t errors = 0;
+    xc_status xs = xc_database_check(gen ? gendir : path, &errors);
+    if (xs == XC_ERR_CORRUPT) {
+        problem(&v, "%s: %s", gen ? gendir : path, xc_errmsg());
+        *problems = v.problems;
+        return NS_OK;
+    }
+    if (xs != XC_OK) return ns_error_from_xc(err, xs, path);
+    if (errors) problem(&v, "%s: Xapian found %zu problems: %s", gendir, errors, xc_errmsg());
+    xs = xc_database_open(path, &v.db);
+    if (xs != XC_OK) return ns_error_from_xc(err, xs, path);
+    xc_docid last = 0;
+    xs = xc_database_lastdocid(v.db, &last);
+    for (xc_docid id = 1; xs == XC_OK && id <= last; id++) {
+        xc_document *doc = NULL;
+        const char *data;
+        size_t len;
+        xs = xc_database_get_document(v.db, id, &doc);
+        if (xs == XC_ERR_NOTFOUND) {
+            xs = XC_OK; /* deleted */
+            continue;
+        }
+        if (xs == XC_OK) xs = xc_document_get_data(doc, &data, &len);
+        if (xs == XC_OK) {
+            ns_record rec;
+            if (ns_record_decode(data, len, &rec) != NS_OK) {
+                problem(&v, "document %u: unreadable record", (unsigned)id);
+            }
+            ns_record_clear(&rec);
+        }
+        xc_document_free(doc);
+    }
+    if (xs == XC_OK) {
+        xs = xc_database_allterms(v.db, "F", 1, verify_file, &v);
+        if (xs == XC_OK) xs = v.xs;
+    }
+    xc_database_close(v.db);
+    if (xs == XC_ERR_CORRUPT) {
+        problem(&v, "%s: %s", path, xc_errmsg());
+    } else if (xs != XC_OK) {
+        return ns_error_from_xc(err, xs, path);
+    }
+    *problems = v.problems;
+    return NS_OK;
 }

@@ -90,6 +90,22 @@ ns_status ns_index_files(ns_index *ix, int (*fn)(void *ctx, const char *path), v
  * a crash in between makes the next run redo the file. */
 ns_status ns_index_add(ns_index *ix, const ns_article *a, ns_error *err);
 
+/* Non-zero when this is a fresh build (first build or --rebuild): then
+ * worker threads may each fill a part, merged in part order at close. */
+int ns_index_building(const ns_index *ix);
+
+/* A private sub-index for one worker thread of a fresh build. Parts are
+ * merged in the order of `k` after the index's own additions, so giving
+ * worker k the k-th slice of a sorted file list numbers articles exactly as
+ * a single-threaded build would. Distinct parts may be used concurrently
+ * from different threads; each part by one thread at a time.
+ * NS_ERR_INVALID when the index is not building. */
+typedef struct ns_index_part ns_index_part;
+ns_status ns_index_part_open(ns_index *ix, unsigned k, ns_index_part **out, ns_error *err);
+ns_status ns_index_part_add(ns_index_part *p, const ns_article *a, ns_error *err);
+/* Flush and close the part (it stays on disk for the merge). Accepts NULL. */
+ns_status ns_index_part_close(ns_index_part *p, ns_error *err);
+
 /* Commit what was added so far (readers see it). Cheap to call every few
  * thousand articles: each commit is a consistent point a crash returns to. */
 ns_status ns_index_commit(ns_index *ix, ns_error *err);
@@ -107,6 +123,28 @@ typedef struct ns_index_stats {
     double avg_length;
 } ns_index_stats;
 ns_status ns_index_get_stats(ns_index *ix, ns_index_stats *st, ns_error *err);
+
+/* What --stats prints; read-only, no lock taken. */
+typedef struct ns_index_info {
+    unsigned schema;
+    unsigned generation;
+    char lang[64];
+    uint32_t articles;
+    uint32_t files;
+    uint32_t terms;       /* distinct unprefixed terms */
+    double avg_length;    /* terms per article */
+    uint64_t disk_bytes;  /* of the live generation */
+    char roots[1024];     /* corpus folders, newline-separated (maybe cut) */
+} ns_index_info;
+ns_status ns_index_info_get(const char *path, ns_index_info *info, ns_error *err);
+
+/* Verify the index at `path` (read-only): Xapian's own consistency check of
+ * the live generation, every document's record decodes, and the per-file
+ * bookkeeping agrees with the documents. Each problem found is passed to
+ * `report` (may be NULL) and counted in *problems. NS_OK means the check
+ * ran; *problems says whether it passed. */
+ns_status ns_index_verify(const char *path, void (*report)(void *ctx, const char *msg), void *ctx,
+                          size_t *problems, ns_error *err);
 
 /* ---- the file key and record format, shared with the searcher ---- */
 

@@ -229,10 +229,11 @@ static size_t find_ci(const char *s, size_t n, const char *needle)
     return n;
 }
 
-/* Bytes of leading "space" at s: ASCII whitespace, U+00A0, U+FEFF. */
+/* Bytes of leading "space" at s: ASCII whitespace and the other control
+ * characters (they become spaces in passages), U+00A0, U+FEFF. */
 static size_t space_len(const unsigned char *s, size_t n)
 {
-    if (n >= 1 && is_ws(s[0])) {
+    if (n >= 1 && (s[0] <= ' ' || s[0] == 0x7F)) {
         return 1;
     }
     if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0) {
@@ -247,7 +248,7 @@ static size_t space_len(const unsigned char *s, size_t n)
 /* The same at the end of s[0..n). */
 static size_t space_len_back(const unsigned char *s, size_t n)
 {
-    if (n >= 1 && is_ws(s[n - 1])) {
+    if (n >= 1 && (s[n - 1] <= ' ' || s[n - 1] == 0x7F)) {
         return 1;
     }
     if (n >= 2 && s[n - 2] == 0xC2 && s[n - 1] == 0xA0) {
@@ -448,8 +449,10 @@ static ns_status raw_read(ns_reader *r, unsigned char *dst, size_t cap, size_t *
         if (n > cap) {
             n = cap;
         }
-        memcpy(dst, r->mem + r->mem_pos, n);
-        r->mem_pos += n;
+        if (n > 0) {
+            memcpy(dst, r->mem + r->mem_pos, n);
+            r->mem_pos += n;
+        }
     } else {
         ssize_t k;
         do {
@@ -597,6 +600,25 @@ static ns_status fill(ns_reader *r)
     }
 }
 
+/* Where to cut p (at least max bytes long) to at most max bytes without
+ * splitting a UTF-8 sequence. */
+static size_t cut_point(const char *s, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = max, j = n;
+    while (j > 0 && n - j < 4 && (p[j - 1] & 0xC0) == 0x80) {
+        j--;
+    }
+    if (j > 0) {
+        unsigned c = p[j - 1];
+        size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (j - 1 + want > n) {
+            n = j - 1;
+        }
+    }
+    return n;
+}
+
 /* The next line: 1 with *line (valid until the next call) and *len, 0 at the
  * end, -1 on failure. *cut is set when the line was longer than max_line. */
 static int next_line(ns_reader *r, const char **line, size_t *len, int *cut)
@@ -627,26 +649,19 @@ static int next_line(ns_reader *r, const char **line, size_t *len, int *cut)
             if (n > 0 && (*line)[n - 1] == '\r') {
                 n--;
             }
+            if (n > r->max_line) {
+                n = cut_point(*line, r->max_line);
+                *cut = 1;
+            }
             *len = n;
             r->lineno++;
             return 1;
         }
         r->scan = r->end;
-        if (r->end - r->start >= r->max_line) {
-            /* Cut at a UTF-8 boundary, then drop the rest of the line. */
-            const unsigned char *p = (const unsigned char *)r->buf + r->start;
-            size_t n = r->max_line, j = n;
-            /* Drop a sequence the cut would leave incomplete. */
-            while (j > 0 && n - j < 4 && (p[j - 1] & 0xC0) == 0x80) {
-                j--;
-            }
-            if (j > 0) {
-                unsigned c = p[j - 1];
-                size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-                if (j - 1 + want > n) {
-                    n = j - 1;
-                }
-            }
+        if (r->end - r->start > r->max_line + 1) {
+            /* Longer than the cap even without a CR: cut at a UTF-8
+             * boundary, then drop the rest of the line. */
+            size_t n = cut_point(r->buf + r->start, r->max_line);
             *line = r->buf + r->start;
             *len = n;
             *cut = 1;
@@ -662,6 +677,10 @@ static int next_line(ns_reader *r, const char **line, size_t *len, int *cut)
                 r->start = r->scan = r->end;
                 if ((*line)[n - 1] == '\r') {
                     n--;
+                }
+                if (n > r->max_line) {
+                    n = cut_point(*line, r->max_line);
+                    *cut = 1;
                 }
                 *len = n;
                 r->lineno++;
@@ -1444,13 +1463,13 @@ static int footer_source(ns_reader *r, size_t from, const char **src, size_t *sr
     return 0;
 }
 
-static ns_status date_value(ns_reader *r, const char *s, size_t n, size_t line, int64_t *date)
+/* Parse a date field; an invalid one is NS_NO_DATE and a warning. */
+static void date_value(ns_reader *r, const char *s, size_t n, size_t line, int64_t *date)
 {
     if (ns_date_parse(s, n, date) != NS_OK) {
         *date = NS_NO_DATE;
         warn(r, line, "invalid date \"%.*s\"", (int)(n > 80 ? 80 : n), s);
     }
-    return NS_OK;
 }
 
 /* Collect the non-blank lines of a text file, trimmed, into r->text. */

@@ -45,6 +45,19 @@ typedef struct ns_article {
     const char *section; /* "" when none; the "Published in <Section>" line of a text file */
 } ns_article;
 
+/* Details of the model (added after the first version of this header; the
+ * rules of each format are at the top of lib/reader.c):
+ * - Every string, passages included, is valid UTF-8 without control
+ *   characters: invalid sequences become U+FFFD, control characters spaces.
+ *   Passages are trimmed and never empty; titles may be "".
+ * - A text file is one article: line 1, id the base name without
+ *   .txt/.txt.gz ("a/x.txt" -> "x"; unique within a folder only: use the
+ *   path as the identity of a text article).
+ * - A JSON Lines record is one article: line and title_line the record's
+ *   line, id its "id" field (a string or an integer) or "<base name without
+ *   .jsonl/.jsonl.gz>:<line>", every passage at column 1 of that line.
+ * - title_line is 0 when the title is "". */
+
 /* A warning about the input: `path` names the file, `line` is 1-based or 0
  * when it concerns the whole file. `msg` does not repeat them: print it as
  * "PATH:LINE: MSG", or "PATH: MSG" when line is 0. All three are valid
@@ -117,6 +130,15 @@ ns_status ns_reader_open_mem(const char *name, const void *data, size_t len, ns_
  * NS_DONE at the end of the file. An error (NS_ERR_IO, NS_ERR_NOMEM) ends
  * the file; articles already returned stay good. */
 ns_status ns_reader_next(ns_reader *r, const ns_article **out, ns_error *err);
+
+/* Details of ns_reader_next (added after the first version of this header):
+ * - *out is NULL unless NS_OK. After NS_DONE every call returns NS_DONE;
+ *   after an error every call returns the same error.
+ * - Warnings (through opts.warn, during this call) never change the status:
+ *   a skipped record, a cut line, an invalid date, "empty file", invalid
+ *   UTF-8 (once per file, at its end, with the count), a truncated or
+ *   corrupt gzip stream (what was decompressed is kept), "file changed while
+ *   being read" (size or mtime differ between open and end of file). */
 
 /* CRC-32 of the raw file bytes read so far (all of them after NS_DONE). */
 uint32_t ns_reader_crc32(const ns_reader *r);

@@ -1,16 +1,18 @@
 /* main.c: nsearch, the query command: ranked passages for a query, as text
- * for people, or as JSON Lines / vimgrep lines for editors and scripts.
+ * for people, or as JSON Lines / vimgrep lines for editors and scripts, or
+ * a JSON request/response loop (--serve) for pickers.
  *
  * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+ *
+ * Settings come, strongest first, from flags, the environment (NSEARCH_DB,
+ * NO_COLOR), the configuration file (config.c), and built-in defaults.
  *
  * Exit codes as grep: 0 something matched, 1 nothing matched, 2 error.
  * A closed output pipe (nsearch ... | head -1) ends quietly with 0.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,284 +20,46 @@
 #include <unistd.h>
 
 #include "index.h"
-#include "reader.h"
+#include "query.h"
 #include "search.h"
 #include "status.h"
 #include "xapian-c.h"
 
-enum { EXIT_MATCH = 0, EXIT_NONE = 1, EXIT_ERROR = 2 };
-enum { FMT_TEXT, FMT_NO_HEADING, FMT_JSON, FMT_VIMGREP, FMT_FILES, FMT_COUNT };
-
-/* ANSI colours, ripgrep's defaults. */
-#define C_PATH "\033[35m"
-#define C_LINE "\033[32m"
-#define C_MATCH "\033[1;31m"
-#define C_DIM "\033[2m"
-#define C_BOLD "\033[1m"
-#define C_OFF "\033[0m"
-
-#define TRIM_BYTES 480 /* longer passages are cut around their matches */
-
-static int color;
-static char cwd[PATH_MAX];
-static size_t cwdlen;
-
-/* Output errors: a closed pipe is the reader's choice, not our failure. */
-static void out_check(void)
-{
-    if (ferror(stdout) || fflush(stdout) == EOF) {
-        if (errno == EPIPE) exit(EXIT_MATCH);
-        fprintf(stderr, "nsearch: writing output: %s\n", strerror(errno));
-        exit(EXIT_ERROR);
-    }
-}
-
-/* Paths are stored absolute; show them relative to the working folder when
- * they lie under it, as grep and ripgrep do for relative searches. */
-static const char *display_path(const char *p)
-{
-    if (cwdlen > 1 && strncmp(p, cwd, cwdlen) == 0 && p[cwdlen] == '/') return p + cwdlen + 1;
-    return p;
-}
-
-static void format_date(int64_t d, char out[32])
-{
-    out[0] = '\0';
-    if (d == NS_NO_DATE) return;
-    time_t t = (time_t)d;
-    struct tm tm;
-    if (gmtime_r(&t, &tm)) strftime(out, 32, "%Y-%m-%d", &tm);
-}
-
-/* Passage text with the spans highlighted, flattened to one line; long
- * passages are cut to a window around the first match. */
-static void print_passage(const ns_hit *h, int trim)
-{
-    size_t from = 0, to = h->len;
-    if (trim && h->len > TRIM_BYTES) {
-        size_t first = h->nspans ? h->spans[0].start : 0;
-        from = first > TRIM_BYTES / 3 ? first - TRIM_BYTES / 3 : 0;
-        to = from + TRIM_BYTES < h->len ? from + TRIM_BYTES : h->len;
-        /* Start and end on word boundaries (and so on UTF-8 boundaries). */
-        while (from > 0 && h->text[from - 1] != ' ') from++;
-        while (to < h->len && h->text[to] != ' ' && to > from) to--;
-        if (to <= from) from = 0, to = h->len;
-    }
-    if (from > 0) fputs("… ", stdout);
-    size_t si = 0;
-    for (size_t i = from; i < to;) {
-        while (si < h->nspans && h->spans[si].end <= i) si++;
-        size_t next = to;
-        int in = 0;
-        if (si < h->nspans) {
-            if (h->spans[si].start <= i) {
-                in = 1;
-                next = h->spans[si].end < to ? h->spans[si].end : to;
-            } else if (h->spans[si].start < to) {
-                next = h->spans[si].start;
-            }
-        }
-        if (in && color) fputs(C_MATCH, stdout);
-        for (size_t k = i; k < next; k++) {
-            char c = h->text[k];
-            putchar(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
-        }
-        if (in && color) fputs(C_OFF, stdout);
-        i = next;
-    }
-    if (to < h->len) fputs(" …", stdout);
-}
-
-static void print_heading(const ns_hit *h)
-{
-    char date[32];
-    format_date(h->date, date);
-    printf("%s%s%s\n", color ? C_PATH : "", display_path(h->path), color ? C_OFF : "");
-    printf("%s%s%s", color ? C_BOLD : "", h->title[0] ? h->title : "(untitled)",
-           color ? C_OFF : "");
-    if (date[0] || h->source[0]) {
-        printf("%s", color ? C_DIM : "");
-        if (date[0]) printf(" · %s", date);
-        if (h->source[0]) printf(" · %s", h->source);
-        printf("%s", color ? C_OFF : "");
-    }
-    putchar('\n');
-}
-
-static void print_text(const ns_results *r, int heading, int explain)
-{
-    /* Group passages under their article, articles in order of their best
-     * passage. */
-    char *done = calloc(r->nhits ? r->nhits : 1, 1);
-    if (!done) return;
-    for (size_t i = 0; i < r->nhits; i++) {
-        if (done[i]) continue;
-        if (heading) {
-            if (i) putchar('\n');
-            print_heading(&r->hits[i]);
-        }
-        for (size_t j = i; j < r->nhits; j++) {
-            const ns_hit *h = &r->hits[j];
-            if (done[j] || strcmp(h->path, r->hits[i].path) || strcmp(h->id, r->hits[i].id))
-                continue;
-            done[j] = 1;
-            if (!heading) {
-                printf("%s%s%s:", color ? C_PATH : "", display_path(h->path), color ? C_OFF : "");
-            }
-            printf("%s%zu%s: ", color ? C_LINE : "", h->line, color ? C_OFF : "");
-            print_passage(h, heading);
-            putchar('\n');
-            if (explain && h->explain) printf("    score %.4f: %s\n", h->score, h->explain);
-        }
-        out_check();
-    }
-    free(done);
-}
-
-/* JSON string: valid JSON whatever the bytes (invalid UTF-8 -> U+FFFD). */
-static void json_str(const char *s, size_t n)
-{
-    putchar('"');
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            printf("\\%c", c);
-            i++;
-        } else if (c < 0x20) {
-            switch (c) {
-            case '\n': fputs("\\n", stdout); break;
-            case '\t': fputs("\\t", stdout); break;
-            case '\r': fputs("\\r", stdout); break;
-            default: printf("\\u%04x", c);
-            }
-            i++;
-        } else if (c < 0x80) {
-            putchar(c);
-            i++;
-        } else {
-            /* Validate one UTF-8 sequence. */
-            size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-            int ok = len && i + len <= n;
-            for (size_t k = 1; ok && k < len; k++) ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
-            if (ok && len == 3) {
-                unsigned char c1 = (unsigned char)s[i + 1];
-                ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
-            } else if (ok && len == 4) {
-                unsigned char c1 = (unsigned char)s[i + 1];
-                ok = !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
-            }
-            if (ok) {
-                fwrite(s + i, 1, len, stdout);
-                i += len;
-            } else {
-                fputs("\\ufffd", stdout);
-                i++;
-            }
-        }
-    }
-    putchar('"');
-}
-
-static void json_key_str(const char *key, const char *s)
-{
-    printf(",\"%s\":", key);
-    json_str(s, strlen(s));
-}
-
-static void print_json(const ns_results *r, double secs, const char *db, const char *query)
-{
-    for (size_t i = 0; i < r->nhits; i++) {
-        const ns_hit *h = &r->hits[i];
-        char date[32];
-        format_date(h->date, date);
-        printf("{\"type\":\"match\",\"version\":1,\"rank\":%zu", i + 1);
-        json_key_str("path", display_path(h->path));
-        printf(",\"line\":%zu,\"column\":%zu", h->line, h->column);
-        json_key_str("id", h->id);
-        json_key_str("title", h->title);
-        printf(",\"date\":");
-        if (date[0]) json_str(date, strlen(date));
-        else fputs("null", stdout);
-        json_key_str("source", h->source);
-        json_key_str("url", h->url);
-        printf(",\"score\":%.6f,\"article_score\":%.6f,\"article_rank\":%zu", h->score,
-               h->article_score, h->article_rank + 1);
-        printf(",\"text\":");
-        json_str(h->text, h->len);
-        printf(",\"spans\":[");
-        for (size_t k = 0; k < h->nspans; k++) {
-            printf("%s{\"start\":%zu,\"end\":%zu}", k ? "," : "", h->spans[k].start,
-                   h->spans[k].end);
-        }
-        printf("]}\n");
-        out_check();
-    }
-    printf("{\"type\":\"summary\",\"version\":1,\"query\":");
-    json_str(query, strlen(query));
-    printf(",\"parsed\":");
-    json_str(r->parsed ? r->parsed : "", r->parsed ? strlen(r->parsed) : 0);
-    printf(",\"matches\":%zu,\"total\":%zu,\"articles\":%zu,\"articles_estimated\":%u,"
-           "\"partial\":%s,\"elapsed_ms\":%.3f",
-           r->nhits, r->total, r->articles, r->articles_estimated, r->partial ? "true" : "false",
-           secs * 1000);
-    json_key_str("index", db);
-    printf("}\n");
-    out_check();
-}
-
-static void print_vimgrep(const ns_results *r)
-{
-    for (size_t i = 0; i < r->nhits; i++) {
-        const ns_hit *h = &r->hits[i];
-        size_t col = h->column + (h->nspans ? h->spans[0].start : 0);
-        printf("%s:%zu:%zu:", display_path(h->path), h->line, col);
-        for (size_t k = 0; k < h->len; k++) {
-            char c = h->text[k];
-            putchar(c == '\n' || c == '\r' ? ' ' : c);
-        }
-        putchar('\n');
-        out_check();
-    }
-}
-
-static void print_files(const ns_results *r)
-{
-    for (size_t i = 0; i < r->nhits; i++) {
-        int dup = 0;
-        for (size_t j = 0; j < i && !dup; j++) dup = strcmp(r->hits[j].path, r->hits[i].path) == 0;
-        if (!dup) printf("%s\n", display_path(r->hits[i].path));
-    }
-    out_check();
-}
+enum { FMT_TEXT, FMT_JSON, FMT_VIMGREP, FMT_FILES, FMT_COUNT };
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: nsearch [OPTIONS] QUERY...\n"
+            "       nsearch --serve [OPTIONS]\n"
             "Search the nsearch index: the best passages first, with their article's\n"
             "file, line, title, date and source, matched words highlighted.\n"
             "\n"
             "Query: words (all required), \"a phrase\", OR, AND, NOT or -word, (groups),\n"
             "a NEAR/5 b, prefix*, =exact, title:, source:, date:2025-12, since:7d.\n"
-            "See doc/query-syntax.md.\n"
+            "See nsearch(1) and doc/query-syntax.md.\n"
             "\n"
-            "  --db PATH            index (default: $NSEARCH_DB, else\n"
-            "                       $XDG_DATA_HOME/nsearch/index)\n"
-            "  -n, --limit N        passages to show (default 10)\n"
-            "      --offset N       skip the first N passages\n"
+            "  --db PATH            index (default: $NSEARCH_DB, else the config file's db,\n"
+            "                       else $XDG_DATA_HOME/nsearch/index)\n"
+            "  -n, --limit N        passages to show (default 10); with --files, files\n"
+            "      --offset N       skip the first N passages (with --files, files)\n"
             "      --per-article N  passages per article at most (default 2)\n"
             "      --sort KEY       relevance (default) or date (newest first)\n"
+            "      --any            any word may match (OR), best matches first\n"
             "      --json           JSON Lines: match objects and a summary\n"
             "      --vimgrep        path:line:column:text, one line per passage\n"
             "      --no-heading     path:line: text, one line per passage\n"
-            "      --files          matching article files, best first, once each\n"
-            "      --count          number of matching passages\n"
+            "      --heading        grouped under article headings (the default)\n"
+            "  -l, --files          matching article files, best first, once each\n"
+            "  -c, --count          number of matching passages\n"
             "      --color WHEN     auto (default), always or never; NO_COLOR is honoured\n"
             "      --explain        show the parsed query and each passage's score parts\n"
-            "      --any            any word may match (OR), best matches first\n"
+            "      --serve          answer JSON requests from stdin, one a line\n"
             "  -h, --help           this help\n"
             "  -V, --version        version\n"
             "\n"
+            "Configuration: $NSEARCH_CONFIG, else $XDG_CONFIG_HOME/nsearch/config or\n"
+            "~/.config/nsearch/config (keys db, limit, per-article, sort, color, heading).\n"
             "Exit status: 0 matches, 1 no match, 2 error.\n");
 }
 
@@ -306,108 +70,187 @@ static void warn_query(void *ctx, size_t column, const char *msg)
     else fprintf(stderr, "nsearch: %s\n", msg);
 }
 
-static int parse_count(const char *opt, const char *s, size_t *out)
+/* A count option: min..1000000. */
+static int parse_count(const char *opt, const char *s, size_t min, size_t *out)
 {
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (*s == '-' || *end || end == s || errno || v > 1000000) {
-        fprintf(stderr, "nsearch: %s: not a count: %s\n", opt, s);
+    if (*s < '0' || *s > '9' || *end || errno || v < min || v > 1000000) {
+        fprintf(stderr, "nsearch: %s: not a count from %zu to 1000000: %s\n", opt, min, s);
         return -1;
     }
     *out = (size_t)v;
     return 0;
 }
 
-int main(int argc, char **argv)
+static int check_when(const char *opt, const char *when)
+{
+    if (!strcmp(when, "auto") || !strcmp(when, "always") || !strcmp(when, "never")) return 0;
+    fprintf(stderr, "nsearch: %s: auto, always or never, not %s\n", opt, when);
+    return -1;
+}
+
+/* Settings as given on the command line: NULL / -1 when not given. */
+typedef struct flags {
+    const char *db, *color;
+    size_t limit, offset, per_article; /* 0: not given (offset: see has_offset) */
+    int has_offset, sort_by_date, heading, fmt, explain, any, serve;
+} flags;
+
+static int parse_flags(int argc, char **argv, flags *fl)
 {
     static const struct option longopts[] = {
-        {"db", required_argument, 0, 'd'},      {"limit", required_argument, 0, 'n'},
-        {"offset", required_argument, 0, 'o'},  {"per-article", required_argument, 0, 'p'},
-        {"sort", required_argument, 0, 's'},    {"json", no_argument, 0, 'j'},
-        {"vimgrep", no_argument, 0, 'g'},       {"no-heading", no_argument, 0, 'H'},
-        {"files", no_argument, 0, 'f'},         {"count", no_argument, 0, 'c'},
-        {"color", required_argument, 0, 'C'},   {"colour", required_argument, 0, 'C'},
-        {"explain", no_argument, 0, 'e'},       {"any", no_argument, 0, 'a'},
-        {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},       {0, 0, 0, 0}};
-    const char *db = NULL, *when = "auto";
-    ns_search_opts so = {0};
-    so.limit = 10;
-    so.per_article = 2;
-    int fmt = FMT_TEXT, c;
-    signal(SIGPIPE, SIG_IGN);
-    while ((c = getopt_long(argc, argv, "n:hV", longopts, NULL)) != -1) {
+        {"db", required_argument, 0, 'd'},     {"limit", required_argument, 0, 'n'},
+        {"offset", required_argument, 0, 'o'}, {"per-article", required_argument, 0, 'p'},
+        {"sort", required_argument, 0, 's'},   {"json", no_argument, 0, 'j'},
+        {"vimgrep", no_argument, 0, 'g'},      {"no-heading", no_argument, 0, 'H'},
+        {"heading", no_argument, 0, 'G'},      {"files", no_argument, 0, 'l'},
+        {"count", no_argument, 0, 'c'},        {"color", required_argument, 0, 'C'},
+        {"colour", required_argument, 0, 'C'}, {"explain", no_argument, 0, 'e'},
+        {"any", no_argument, 0, 'a'},          {"serve", no_argument, 0, 'S'},
+        {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "n:lchV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
+        case 'd': fl->db = optarg; break;
         case 'n':
-            if (parse_count("--limit", optarg, &so.limit)) return EXIT_ERROR;
+            if (parse_count("--limit", optarg, 1, &fl->limit)) return EXIT_ERROR;
             break;
         case 'o':
-            if (parse_count("--offset", optarg, &so.offset)) return EXIT_ERROR;
+            if (parse_count("--offset", optarg, 0, &fl->offset)) return EXIT_ERROR;
+            fl->has_offset = 1;
             break;
         case 'p':
-            if (parse_count("--per-article", optarg, &so.per_article)) return EXIT_ERROR;
+            if (parse_count("--per-article", optarg, 1, &fl->per_article)) return EXIT_ERROR;
             break;
         case 's':
-            if (!strcmp(optarg, "date")) so.sort_by_date = 1;
-            else if (strcmp(optarg, "relevance")) {
+            if (!strcmp(optarg, "date")) fl->sort_by_date = 1;
+            else if (!strcmp(optarg, "relevance")) fl->sort_by_date = 0;
+            else {
                 fprintf(stderr, "nsearch: --sort: relevance or date, not %s\n", optarg);
                 return EXIT_ERROR;
             }
             break;
-        case 'j': fmt = FMT_JSON; break;
-        case 'g': fmt = FMT_VIMGREP; break;
-        case 'H': fmt = FMT_NO_HEADING; break;
-        case 'f': fmt = FMT_FILES; break;
-        case 'c': fmt = FMT_COUNT; break;
+        case 'j': fl->fmt = FMT_JSON; break;
+        case 'g': fl->fmt = FMT_VIMGREP; break;
+        case 'H': fl->heading = 0; break;
+        case 'G': fl->heading = 1; break;
+        case 'l': fl->fmt = FMT_FILES; break;
+        case 'c': fl->fmt = FMT_COUNT; break;
         case 'C':
-            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
-                fprintf(stderr, "nsearch: --color: auto, always or never, not %s\n", optarg);
-                return EXIT_ERROR;
-            }
-            when = optarg;
+            if (check_when("--color", optarg)) return EXIT_ERROR;
+            fl->color = optarg;
             break;
-        case 'e': so.explain = 1; break;
-        case 'a': so.any = 1; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("nsearch %s (xapian %s)\n", NS_VERSION, xc_version()); return 0;
+        case 'e': fl->explain = 1; break;
+        case 'a': fl->any = 1; break;
+        case 'S': fl->serve = 1; break;
+        case 'h': usage(stdout); exit(EXIT_MATCH);
+        case 'V':
+            printf("nsearch %s (xapian %s)\n", NS_VERSION, xc_version());
+            exit(EXIT_MATCH);
         default: usage(stderr); return EXIT_ERROR;
         }
     }
-    if (optind >= argc) {
+    return 0;
+}
+
+/* The query: the arguments joined by spaces. */
+static char *join_args(int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++) len += strlen(argv[i]) + 1;
+    char *q = malloc(len), *p = q;
+    if (!q) return NULL;
+    for (int i = 0; i < argc; i++) p += sprintf(p, "%s%s", i ? " " : "", argv[i]);
+    *p = '\0';
+    return q;
+}
+
+static int use_color(const char *when)
+{
+    if (!strcmp(when, "always")) return 1;
+    if (!strcmp(when, "never")) return 0;
+    const char *term = getenv("TERM");
+    return isatty(1) && !(term && !strcmp(term, "dumb"));
+}
+
+static void print_query_error(const ns_error *err, const char *query)
+{
+    if (err->column) {
+        fprintf(stderr, "nsearch: query:%zu: %s\n  %s\n  %*s^\n", err->column, out_error_msg(err), query,
+                (int)(err->column - 1), "");
+    } else {
+        fprintf(stderr, "nsearch: %s\n", err->msg);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    flags fl = {0};
+    fl.sort_by_date = fl.heading = -1;
+    fl.fmt = FMT_TEXT;
+    signal(SIGPIPE, SIG_IGN);
+    int rc = parse_flags(argc, argv, &fl);
+    if (rc) return rc;
+    if (!fl.serve && optind >= argc) {
         usage(stderr);
         return EXIT_ERROR;
     }
-    if (!strcmp(when, "always")) color = 1;
-    else if (!strcmp(when, "auto")) {
-        const char *term = getenv("TERM"), *nc = getenv("NO_COLOR");
-        color = isatty(1) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
-    }
-    if (fmt == FMT_JSON || fmt == FMT_VIMGREP || fmt == FMT_FILES || fmt == FMT_COUNT) color = 0;
-    if (fmt == FMT_FILES || fmt == FMT_COUNT) {
-        /* Every passage of every article counts. */
-        so.limit = 100000;
-        if (fmt == FMT_COUNT) so.per_article = 100000;
-    }
-    if (getcwd(cwd, sizeof cwd)) cwdlen = strlen(cwd);
-
-    /* The query: the arguments joined by spaces. */
-    size_t qlen = 0;
-    for (int i = optind; i < argc; i++) qlen += strlen(argv[i]) + 1;
-    char *query = malloc(qlen + 1);
-    if (!query) return EXIT_ERROR;
-    query[0] = '\0';
-    for (int i = optind; i < argc; i++) {
-        if (i > optind) strcat(query, " ");
-        strcat(query, argv[i]);
+    if (fl.serve && optind < argc) {
+        fprintf(stderr, "nsearch: --serve reads its queries from stdin, not the command line\n");
+        return EXIT_ERROR;
     }
 
-    char *dbpath = db ? strdup(db) : ns_index_default_path();
+    ns_config cfg;
+    if (ns_config_read(&cfg)) {
+        fprintf(stderr, "nsearch: out of memory\n");
+        return EXIT_ERROR;
+    }
+
+    /* Flags, then the environment, then the configuration file, then the
+     * built-in defaults. */
+    const char *env_db = getenv("NSEARCH_DB"), *no_color = getenv("NO_COLOR");
+    char *dbpath = fl.db                ? strdup(fl.db)
+                   : env_db && *env_db ? strdup(env_db)
+                   : cfg.db            ? strdup(cfg.db)
+                                       : ns_index_default_path();
+    const char *when = fl.color              ? fl.color
+                       : no_color && *no_color ? "never"
+                       : cfg.color             ? cfg.color
+                                               : "auto";
+    ns_search_opts so = {0};
+    so.limit = fl.limit ? fl.limit : cfg.limit ? cfg.limit : 10;
+    so.offset = fl.offset;
+    so.per_article = fl.per_article ? fl.per_article : cfg.per_article ? cfg.per_article : 2;
+    so.sort_by_date = fl.sort_by_date >= 0 ? fl.sort_by_date : cfg.sort_by_date > 0;
+    so.explain = fl.explain;
+    so.any = fl.any;
+    int heading = fl.heading >= 0 ? fl.heading : cfg.heading >= 0 ? cfg.heading : 1;
+    ns_config_free(&cfg);
     if (!dbpath) {
         fprintf(stderr, "nsearch: no index location: set --db, NSEARCH_DB or HOME\n");
         return EXIT_ERROR;
     }
+
+    int fmt = fl.fmt;
+    int color = fmt == FMT_TEXT && use_color(when);
+    out_init(color);
+    size_t file_offset = 0, file_limit = 0;
+    if (fmt == FMT_FILES) {
+        /* Every article, one passage each; -n and --offset count files. */
+        file_limit = fl.limit;
+        file_offset = fl.offset;
+        so.limit = 1000000;
+        so.offset = 0;
+        so.per_article = 1;
+    } else if (fmt == FMT_COUNT) {
+        so.limit = 1000000;
+        so.offset = 0;
+        so.per_article = 1000000;
+    }
+
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     ns_error err = {0};
@@ -415,34 +258,43 @@ int main(int argc, char **argv)
     ns_status st = ns_searcher_open(dbpath, &s, &err);
     if (st != NS_OK) {
         fprintf(stderr, "nsearch: %s\n", err.msg);
+        free(dbpath);
+        return EXIT_ERROR;
+    }
+    if (fl.serve) {
+        rc = ns_serve(s, dbpath, &so);
+        ns_searcher_close(s);
+        free(dbpath);
+        return rc;
+    }
+
+    char *query = join_args(argc - optind, argv + optind);
+    if (!query) {
+        fprintf(stderr, "nsearch: out of memory\n");
         return EXIT_ERROR;
     }
     so.warn = warn_query;
     ns_results *r = NULL;
     st = ns_search(s, query, strlen(query), &so, &r, &err);
     if (st != NS_OK) {
-        if (err.column) {
-            fprintf(stderr, "nsearch: query:%zu: %s\n  %s\n  %*s^\n", err.column, err.msg, query,
-                    (int)(err.column - 1), "");
-        } else {
-            fprintf(stderr, "nsearch: %s\n", err.msg);
-        }
+        print_query_error(&err, query);
         ns_searcher_close(s);
+        free(query);
+        free(dbpath);
         return EXIT_ERROR;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-    if (so.explain && fmt != FMT_JSON) printf("query: %s\n\n", r->parsed ? r->parsed : "");
+    if (so.explain && fmt == FMT_TEXT) printf("query: %s\n\n", r->parsed ? r->parsed : "");
     switch (fmt) {
-    case FMT_TEXT: print_text(r, 1, so.explain); break;
-    case FMT_NO_HEADING: print_text(r, 0, so.explain); break;
-    case FMT_JSON: print_json(r, secs, dbpath, query); break;
-    case FMT_VIMGREP: print_vimgrep(r); break;
-    case FMT_FILES: print_files(r); break;
+    case FMT_TEXT: out_text(r, heading, so.explain); break;
+    case FMT_JSON: out_json(r, so.offset, secs, dbpath, query); break;
+    case FMT_VIMGREP: out_vimgrep(r); break;
+    case FMT_FILES: out_files(r, file_offset, file_limit); break;
     case FMT_COUNT: printf("%zu\n", r->total); break;
     }
     out_check();
-    int rc = r->total ? EXIT_MATCH : EXIT_NONE;
+    rc = r->total ? EXIT_MATCH : EXIT_NONE;
     ns_results_free(r);
     ns_searcher_close(s);
     free(query);

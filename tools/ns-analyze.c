@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "analyzer.h"
@@ -32,8 +33,8 @@
 
 typedef struct printer {
     FILE *out;
-    size_t base;     /* byte offset of the chunk in the file */
-    uint32_t pbase;  /* position of the chunk's first token */
+    size_t base;    /* byte offset of the chunk in the file */
+    uint32_t pbase; /* position of the chunk's first token */
 } printer;
 
 static int print_token(void *ctx, const ns_token *t)
@@ -48,8 +49,8 @@ static int print_token(void *ctx, const ns_token *t)
         fl = "acr";
     }
     fprintf(p->out, "%lu\t%zu\t%zu\t%s\t%.*s\t%.*s\n", (unsigned long)p->pbase + t->pos,
-            p->base + t->start, p->base + t->end, fl, (int)t->term_len, t->term,
-            (int)t->exact_len, t->exact);
+            p->base + t->start, p->base + t->end, fl, (int)t->term_len, t->term, (int)t->exact_len,
+            t->exact);
     return 0;
 }
 
@@ -67,7 +68,12 @@ static int read_all(const char *path, char **data, size_t *len)
         fprintf(stderr, "ns-analyze: %s: %s\n", path, strerror(errno));
         return -1;
     }
+    /* Size a regular file's buffer once: growing it would copy the data. */
+    struct stat sb;
     size_t cap = 1 << 16, n = 0;
+    if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
+        cap = (size_t)sb.st_size + 1;
+    }
     char *p = malloc(cap);
     for (;;) {
         if (!p) {
@@ -115,8 +121,9 @@ static double now(void)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: ns-analyze [--lang L] [--print] [FILE|-]...\n"
-               "languages: %s\n",
+    fprintf(f,
+            "usage: ns-analyze [--lang L] [--print] [FILE|-]...\n"
+            "languages: %s\n",
             ns_analyzer_languages());
 }
 
@@ -176,8 +183,8 @@ int main(int argc, char **argv)
             }
             uint32_t npos;
             pr.base = off;
-            ns_status st = ns_analyze(an, data + off, n, print ? print_token : count_token, &pr,
-                                      &npos);
+            ns_status st =
+                ns_analyze(an, data + off, n, print ? print_token : count_token, &pr, &npos);
             if (st != NS_OK) {
                 fprintf(stderr, "ns-analyze: %s: %s\n", files[k], ns_status_str(st));
                 rc = 2;

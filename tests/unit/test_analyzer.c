@@ -146,7 +146,7 @@ static int record(void *ctx, const ns_token *tok)
         } else if (memchr(tok->term, ' ', tok->term_len)) {
             why = "space in a term";
         } else if ((tok->flags & NS_TOK_ALT) ? (!prev || tok->pos != prev->pos)
-                                               : (prev ? tok->pos != prev->pos + 1 : tok->pos != 0)) {
+                                             : (prev ? tok->pos != prev->pos + 1 : tok->pos != 0)) {
             why = "bad position";
         }
         if (why) {
@@ -553,9 +553,8 @@ static void test_offsets_multibyte(void **state)
     const char *text = "Mérida – \xF0\x9F\x98\x80 Sa\xCC\x83o\xFF"
                        "Paulo \xE2\x80\x9Cquoted\xE2\x80\x9D U.S.-led";
     const span want[] = {
-        {"merida", "Mérida"}, {"sao", "Sa\xCC\x83o"}, {"paulo", "Paulo"},
-        {"quot", "quoted"},   {"u.s", "U.S."},        {"usl", "U.S.-led"},
-        {"led", "led"},
+        {"merida", "Mérida"}, {"sao", "Sa\xCC\x83o"}, {"paulo", "Paulo"}, {"quot", "quoted"},
+        {"u.s", "U.S."},      {"usl", "U.S.-led"},    {"led", "led"},
     };
     expect_spans("english", text, want, sizeof want / sizeof want[0]);
 }
@@ -644,7 +643,10 @@ static void test_stats(void **state)
     assert_int_equal(st.invalid_bytes, 0);
     assert_int_equal(st.truncated, 0);
     rec r = {0};
-    run(an, "a\xFF\xFE" "b", 4, &r); /* 2 tokens, 2 invalid bytes */
+    run(an,
+        "a\xFF\xFE"
+        "b",
+        4, &r); /* 2 tokens, 2 invalid bytes */
     rec_free(&r);
     char longw[600];
     memset(longw, 'x', sizeof longw);
@@ -734,12 +736,11 @@ static void test_languages(void **state)
     free(copy);
     assert_true(n >= 20);
     /* ISO codes and case. */
-    const char *pairs[][2] = {{"en", "english"},   {"eng", "english"}, {"fr", "french"},
-                              {"fre", "french"},   {"fra", "french"},  {"de", "german"},
-                              {"ru", "russian"},   {"es", "spanish"},  {"it", "italian"},
-                              {"pt", "portuguese"}, {"nl", "dutch"},    {"sv", "swedish"},
-                              {"el", "greek"},     {"tr", "turkish"},  {"English", "english"},
-                              {"NONE", "none"}};
+    const char *pairs[][2] = {
+        {"en", "english"}, {"eng", "english"},   {"fr", "french"},       {"fre", "french"},
+        {"fra", "french"}, {"de", "german"},     {"ru", "russian"},      {"es", "spanish"},
+        {"it", "italian"}, {"pt", "portuguese"}, {"nl", "dutch"},        {"sv", "swedish"},
+        {"el", "greek"},   {"tr", "turkish"},    {"English", "english"}, {"NONE", "none"}};
     for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
         ns_analyzer *an = new_an(pairs[k][0]);
         assert_string_equal(ns_analyzer_lang(an), pairs[k][1]);

@@ -27,6 +27,67 @@
 /* "Now" for every case: 2025-12-06T12:00:00Z. */
 #define NOW 1765022400
 
+/* ------------------------------------------------------------ allocation failures */
+
+/* Outside sanitizer builds, malloc, calloc and realloc are wrapped (over
+ * glibc's __libc_ functions) so a test can make the n-th allocation fail
+ * and count what the parser allocates and frees. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NO_ALLOC_HOOKS 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || !defined(__GLIBC__)
+#define NO_ALLOC_HOOKS 1
+#endif
+
+#ifndef NO_ALLOC_HOOKS
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+
+static int armed;       /* counting and failing only while set */
+static long fail_after; /* allocations left before one fails; < 0: none */
+static long live;       /* allocations minus frees while armed */
+
+static int alloc_fails(void)
+{
+    if (!armed || fail_after < 0) return 0;
+    return fail_after-- == 0;
+}
+
+void *malloc(size_t n)
+{
+    if (alloc_fails()) return NULL;
+    void *p = __libc_malloc(n);
+    if (p && armed) live++;
+    return p;
+}
+
+void *calloc(size_t n, size_t size)
+{
+    if (alloc_fails()) return NULL;
+    void *p = __libc_calloc(n, size);
+    if (p && armed) live++;
+    return p;
+}
+
+void *realloc(void *old, size_t n)
+{
+    if (alloc_fails()) return NULL;
+    void *p = __libc_realloc(old, n);
+    if (p && !old && armed) live++;
+    return p;
+}
+
+void free(void *p)
+{
+    if (p && armed) live--;
+    __libc_free(p);
+}
+#endif
+
 /* ------------------------------------------------------------ helpers */
 
 typedef struct seen_warning {
@@ -544,6 +605,55 @@ static void test_sexpr_of_built_tree(void **state)
     free(s);
 }
 
+/* Fail each allocation in turn: the parse must answer NS_ERR_NOMEM with no
+ * tree and nothing left allocated, until it has all it needs. */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+#ifdef NO_ALLOC_HOOKS
+    skip();
+#else
+    static const char *const queries[] = {
+        "Umerov OR Witkoff meeting",
+        "title:(a -\"b c\" (d NEAR/3 ee*)) since:7d until:2025-12-31 -=x (f OR g",
+        "a) OR OR (b \"c d foo:bar",
+    };
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        const char *q = queries[i];
+        int done = 0;
+        for (long k = 0; k < 1000 && !done; k++) {
+            warnings ws = {0};
+            ns_qparse_opts opts = {NOW, collect, &ws};
+            ns_qnode *t = (ns_qnode *)0x1;
+            ns_error err;
+            live = 0;
+            fail_after = k;
+            armed = 1;
+            ns_status st = ns_query_parse(q, strlen(q), &opts, &t, &err);
+            char *s = NULL;
+            ns_status st2 = st == NS_OK ? ns_qnode_sexpr(t, &s) : NS_OK;
+            free(s);
+            ns_qnode_free(st == NS_OK ? t : NULL);
+            armed = 0;
+            fail_after = -1;
+            if (st == NS_OK && st2 == NS_OK) {
+                done = 1;
+            } else if (st != NS_OK) {
+                if (st != NS_ERR_NOMEM) fail_msg("%s: allocation %ld failing: %s", q, k, err.msg);
+                assert_int_equal(err.status, NS_ERR_NOMEM);
+                assert_null(t);
+                assert_int_equal(ws.n, 0);
+            } else {
+                assert_int_equal(st2, NS_ERR_NOMEM);
+                assert_null(s);
+            }
+            if (live != 0) fail_msg("%s: allocation %ld failing: %ld blocks leaked", q, k, live);
+        }
+        assert_true(done);
+    }
+#endif
+}
+
 int main(void)
 {
     const char *path = find_cases();
@@ -556,7 +666,7 @@ int main(void)
         cmocka_unit_test(test_null_arguments),    cmocka_unit_test(test_not_nul_terminated),
         cmocka_unit_test(test_offsets_and_text),  cmocka_unit_test(test_now_zero_is_clock),
         cmocka_unit_test(test_limits_exact),      cmocka_unit_test(test_names),
-        cmocka_unit_test(test_sexpr_of_built_tree),
+        cmocka_unit_test(test_sexpr_of_built_tree), cmocka_unit_test(test_out_of_memory),
     };
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) tests[k++] = fixed[i];
     char **names = xmalloc((n ? n : 1) * sizeof *names);

@@ -1,0 +1,190 @@
+/* fuzz_reader_text.c: libFuzzer target for the text article reader
+ * (lib/reader.c, .txt and .txt.gz).
+ *
+ * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+ *
+ * Reads the input bytes through ns_reader_open_mem as a text file (as gzip
+ * when they start with the gzip magic), twice: with the default line cap
+ * and with a 64-byte one, so the cutting paths run too. Checks, aborting on
+ * any violation: at most one article; title, source, url, section and id
+ * NUL-terminated, valid UTF-8 without control characters; every passage
+ * non-empty, trimmed, valid UTF-8 without control characters, line >= 1,
+ * column >= 1, lines non-decreasing; for uncompressed input, each passage's
+ * line and column point at its first byte in the input (when that byte is
+ * ASCII, so not a repaired one); the CRC of a finished reader is the CRC-32
+ * of the whole input; every warning names the file.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader.h"
+
+#define NAME "fuzz.txt"
+
+static void die(const char *why)
+{
+    fprintf(stderr, "fuzz_reader_text: %s\n", why);
+    abort();
+}
+
+/* Valid UTF-8 (no overlongs, no surrogates) and no C0 controls or DEL. */
+static int clean(const char *p, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        size_t k;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c < 0x20 || c == 0x7F) {
+            return 0;
+        }
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            k = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            k = 2;
+            lo = c == 0xE0 ? 0xA0 : lo;
+            hi = c == 0xED ? 0x9F : hi;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            k = 3;
+            lo = c == 0xF0 ? 0x90 : lo;
+            hi = c == 0xF4 ? 0x8F : hi;
+        } else {
+            return 0;
+        }
+        for (size_t m = 1; m <= k; m++) {
+            if (i + m >= n || s[i + m] < lo || s[i + m] > hi) {
+                return 0;
+            }
+            lo = 0x80;
+            hi = 0xBF;
+        }
+        i += k + 1;
+    }
+    return 1;
+}
+
+static uint32_t crc_table[256];
+
+static uint32_t crc32_of(const uint8_t *p, size_t n)
+{
+    if (!crc_table[1]) {
+        for (uint32_t i = 0; i < 256; i++) {
+            uint32_t c = i;
+            for (int k = 0; k < 8; k++) {
+                c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1)));
+            }
+            crc_table[i] = c;
+        }
+    }
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; i++) {
+        c = crc_table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
+    }
+    return c ^ 0xFFFFFFFFu;
+}
+
+static void on_warn(void *ctx, const char *path, size_t line, const char *msg)
+{
+    (void)ctx;
+    (void)line;
+    if (!path || strcmp(path, NAME) != 0 || !msg || !*msg) {
+        die("warning without the file name or a message");
+    }
+}
+
+static void check_field(const char *s)
+{
+    if (!s || !clean(s, strlen(s))) {
+        die("field not clean UTF-8");
+    }
+}
+
+/* The byte at (line, column) of the input, -1 when there is none. Lines
+ * are LF-separated; a leading byte order mark is not counted. */
+static int byte_at(const uint8_t *data, size_t size, size_t line, size_t column)
+{
+    size_t i = 0;
+    if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        i = 3;
+    }
+    for (size_t l = 1; l < line; l++) {
+        const uint8_t *nl = memchr(data + i, '\n', size - i);
+        if (!nl) {
+            return -1;
+        }
+        i = (size_t)(nl - data) + 1;
+    }
+    i += column - 1;
+    return i < size ? data[i] : -1;
+}
+
+static void run(const uint8_t *data, size_t size, size_t max_line)
+{
+    int gz = size >= 2 && data[0] == 0x1F && data[1] == 0x8B;
+    ns_reader_opts opts;
+    memset(&opts, 0, sizeof opts);
+    opts.warn = on_warn;
+    opts.max_line_bytes = max_line;
+    ns_reader *r;
+    ns_error err;
+    ns_status st = ns_reader_open_mem(NAME, data, size, NS_FILE_TEXT, gz, &opts, &r, &err);
+    if (st != NS_OK) {
+        if (r || st != NS_ERR_FORMAT || !strstr(err.msg, NAME)) {
+            die("bad open failure");
+        }
+        return;
+    }
+    const ns_article *a;
+    int articles = 0;
+    while ((st = ns_reader_next(r, &a, &err)) == NS_OK) {
+        if (++articles > 1) {
+            die("more than one article in a text file");
+        }
+        check_field(a->title);
+        check_field(a->source);
+        check_field(a->url);
+        check_field(a->section);
+        check_field(a->id);
+        if (strcmp(a->path, NAME) != 0 || strcmp(a->id, "fuzz") != 0 || a->line != 1) {
+            die("path, id or line wrong");
+        }
+        if ((a->npassages == 0) != (a->passages == NULL)) {
+            die("passages pointer and count disagree");
+        }
+        size_t last = 0;
+        for (size_t i = 0; i < a->npassages; i++) {
+            const ns_passage *p = &a->passages[i];
+            if (p->len == 0 || !clean(p->text, p->len) || p->text[0] == ' ' ||
+                p->text[p->len - 1] == ' ') {
+                die("passage empty, untrimmed or not clean UTF-8");
+            }
+            if (p->line < 1 || p->column < 1 || p->line < last || p->line <= a->title_line) {
+                die("passage line or column out of order");
+            }
+            last = p->line;
+            unsigned char c0 = (unsigned char)p->text[0];
+            if (!gz && c0 < 0x80 && byte_at(data, size, p->line, p->column) != c0) {
+                die("passage column does not point at its first byte");
+            }
+        }
+    }
+    if (st != NS_DONE) {
+        die("reader error on memory input");
+    }
+    if (ns_reader_crc32(r) != crc32_of(data, size)) {
+        die("CRC of the whole input wrong");
+    }
+    ns_reader_close(r);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    run(data, size, 0);
+    run(data, size, 64);
+    return 0;
+}

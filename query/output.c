@@ -1,0 +1,340 @@
+/* output.c: nsearch's output formats, the contract editors and scripts
+ * build on (doc/nsearch.1 documents it; tests/e2e/output.sh checks it).
+ *
+ * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+ *
+ *   text        grouped by article: a heading (path; title · date · source),
+ *               then "LINE: passage", matches highlighted on a terminal
+ *   no-heading  "path:LINE: passage", one line per passage
+ *   vimgrep     "path:LINE:COLUMN:passage" as ripgrep --vimgrep prints it,
+ *               COLUMN the 1-based byte column of the passage's first match
+ *   files       article paths, best first, once each
+ *   json        JSON Lines, version NS_JSON_VERSION: one "match" object per
+ *               passage, then one "summary" object
+ *
+ * Every line-based format prints exactly one line per item: line breaks
+ * and other control characters in text become spaces (one byte for one,
+ * so byte columns stay right). JSON is valid whatever the bytes: control
+ * characters are escaped and invalid UTF-8 becomes U+FFFD.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "query.h"
+#include "reader.h"
+
+/* ANSI colours, ripgrep's defaults. */
+#define C_PATH  "\033[35m"
+#define C_LINE  "\033[32m"
+#define C_MATCH "\033[1;31m"
+#define C_DIM   "\033[2m"
+#define C_BOLD  "\033[1m"
+#define C_OFF   "\033[0m"
+
+#define TRIM_BYTES 480 /* longer passages are cut around their matches */
+
+static int color;
+static char cwd[PATH_MAX];
+static size_t cwdlen;
+
+void out_init(int use_color)
+{
+    color = use_color;
+    if (getcwd(cwd, sizeof cwd)) cwdlen = strlen(cwd);
+}
+
+void out_check(void)
+{
+    if (ferror(stdout) || fflush(stdout) == EOF) {
+        /* A closed pipe is the reader's choice, not our failure. */
+        if (errno == EPIPE) exit(EXIT_MATCH);
+        fprintf(stderr, "nsearch: writing output: %s\n", strerror(errno));
+        exit(EXIT_ERROR);
+    }
+}
+
+/* Paths are stored absolute; show them relative to the working folder when
+ * they lie under it, as grep and ripgrep do for relative searches. */
+const char *out_path(const char *p)
+{
+    if (cwdlen > 1 && strncmp(p, cwd, cwdlen) == 0 && p[cwdlen] == '/') return p + cwdlen + 1;
+    return p;
+}
+
+const char *out_error_msg(const ns_error *err)
+{
+    const char *m = err->msg;
+    if (err->column && !strncmp(m, "column ", 7)) {
+        const char *p = m + 7;
+        while (*p >= '0' && *p <= '9') p++;
+        if (p > m + 7 && p[0] == ':' && p[1] == ' ') return p + 2;
+    }
+    return m;
+}
+
+static void format_date(int64_t d, char out[32])
+{
+    out[0] = '\0';
+    if (d == NS_NO_DATE) return;
+    time_t t = (time_t)d;
+    struct tm tm;
+    if (gmtime_r(&t, &tm)) strftime(out, 32, "%Y-%m-%d", &tm);
+}
+
+/* Bytes [from, to) of s on one line: control characters (line breaks, tabs,
+ * escapes, DEL) become spaces, so corpus bytes can neither break a line nor
+ * drive the terminal. */
+static void put_flat(const char *s, size_t from, size_t to)
+{
+    for (size_t k = from; k < to; k++) {
+        unsigned char c = (unsigned char)s[k];
+        putchar(c < 0x20 || c == 0x7f ? ' ' : c);
+    }
+}
+
+static void put_flat_str(const char *s)
+{
+    put_flat(s, 0, strlen(s));
+}
+
+/* Passage text with the spans highlighted, on one line; with `trim`, long
+ * passages are cut to a window around the first match. */
+static void print_passage(const ns_hit *h, int trim)
+{
+    size_t from = 0, to = h->len;
+    if (trim && h->len > TRIM_BYTES) {
+        size_t first = h->nspans ? h->spans[0].start : 0;
+        from = first > TRIM_BYTES / 3 ? first - TRIM_BYTES / 3 : 0;
+        to = from + TRIM_BYTES < h->len ? from + TRIM_BYTES : h->len;
+        /* Start and end on word boundaries (and so on UTF-8 boundaries). */
+        while (from > 0 && from < h->len && h->text[from - 1] != ' ') from++;
+        while (to < h->len && h->text[to] != ' ' && to > from) to--;
+        if (to <= from) from = 0, to = h->len;
+    }
+    if (from > 0) fputs("… ", stdout);
+    size_t si = 0;
+    for (size_t i = from; i < to;) {
+        while (si < h->nspans && h->spans[si].end <= i) si++;
+        size_t next = to;
+        int in = 0;
+        if (si < h->nspans) {
+            if (h->spans[si].start <= i) {
+                in = 1;
+                next = h->spans[si].end < to ? h->spans[si].end : to;
+            } else if (h->spans[si].start < to) {
+                next = h->spans[si].start;
+            }
+        }
+        if (in && color) fputs(C_MATCH, stdout);
+        put_flat(h->text, i, next);
+        if (in && color) fputs(C_OFF, stdout);
+        i = next;
+    }
+    if (to < h->len) fputs(" …", stdout);
+}
+
+static void print_heading(const ns_hit *h)
+{
+    char date[32];
+    format_date(h->date, date);
+    fputs(color ? C_PATH : "", stdout);
+    put_flat_str(out_path(h->path));
+    printf("%s\n%s", color ? C_OFF : "", color ? C_BOLD : "");
+    put_flat_str(h->title[0] ? h->title : "(untitled)");
+    fputs(color ? C_OFF : "", stdout);
+    if (date[0] || h->source[0]) {
+        fputs(color ? C_DIM : "", stdout);
+        if (date[0]) printf(" · %s", date);
+        if (h->source[0]) {
+            fputs(" · ", stdout);
+            put_flat_str(h->source);
+        }
+        fputs(color ? C_OFF : "", stdout);
+    }
+    putchar('\n');
+}
+
+void out_text(const ns_results *r, int heading, int explain)
+{
+    /* Group passages under their article, articles in order of their best
+     * passage. */
+    char *done = calloc(r->nhits ? r->nhits : 1, 1);
+    if (!done) {
+        fprintf(stderr, "nsearch: out of memory\n");
+        exit(EXIT_ERROR);
+    }
+    for (size_t i = 0; i < r->nhits; i++) {
+        if (done[i]) continue;
+        if (heading) {
+            if (i) putchar('\n');
+            print_heading(&r->hits[i]);
+        }
+        for (size_t j = i; j < r->nhits; j++) {
+            const ns_hit *h = &r->hits[j];
+            if (done[j] || strcmp(h->path, r->hits[i].path) || strcmp(h->id, r->hits[i].id))
+                continue;
+            done[j] = 1;
+            if (!heading) {
+                fputs(color ? C_PATH : "", stdout);
+                put_flat_str(out_path(h->path));
+                printf("%s:", color ? C_OFF : "");
+            }
+            printf("%s%zu%s: ", color ? C_LINE : "", h->line, color ? C_OFF : "");
+            print_passage(h, heading);
+            putchar('\n');
+            if (explain && h->explain) {
+                printf("    score %.4f: ", h->score);
+                put_flat_str(h->explain);
+                putchar('\n');
+            }
+        }
+        out_check();
+    }
+    free(done);
+}
+
+/* path:line:column:text, the column that of the first match (the passage's
+ * own when it has no span, as with --any on a passage holding none). The
+ * path is printed as it is (editors need the real name), the text on one
+ * line. */
+void out_vimgrep(const ns_results *r)
+{
+    for (size_t i = 0; i < r->nhits; i++) {
+        const ns_hit *h = &r->hits[i];
+        size_t col = h->column + (h->nspans ? h->spans[0].start : 0);
+        printf("%s:%zu:%zu:", out_path(h->path), h->line, col);
+        put_flat(h->text, 0, h->len);
+        putchar('\n');
+        out_check();
+    }
+}
+
+size_t out_files(const ns_results *r, size_t offset, size_t limit)
+{
+    size_t seen = 0, printed = 0;
+    for (size_t i = 0; i < r->nhits; i++) {
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++) dup = strcmp(r->hits[j].path, r->hits[i].path) == 0;
+        if (dup) continue;
+        if (seen++ < offset) continue;
+        if (limit && printed == limit) break;
+        printf("%s\n", out_path(r->hits[i].path));
+        printed++;
+    }
+    out_check();
+    return printed;
+}
+
+/* Length of the valid UTF-8 sequence at s[0..n), 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+    if (!len || len > n) return 0;
+    for (size_t k = 1; k < len; k++)
+        if ((s[k] & 0xc0) != 0x80) return 0;
+    if (len == 3 && ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0))) return 0;
+    if (len == 4 && ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90))) return 0;
+    return len;
+}
+
+void out_json_str(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    putchar('"');
+    for (size_t i = 0; i < n;) {
+        unsigned char c = s[i];
+        if (c == '"' || c == '\\') {
+            putchar('\\');
+            putchar(c);
+            i++;
+        } else if (c < 0x20) {
+            switch (c) {
+            case '\n': fputs("\\n", stdout); break;
+            case '\t': fputs("\\t", stdout); break;
+            case '\r': fputs("\\r", stdout); break;
+            default: printf("\\u%04x", c);
+            }
+            i++;
+        } else if (c < 0x80) {
+            putchar(c);
+            i++;
+        } else {
+            size_t len = utf8_len(s + i, n - i);
+            if (len) {
+                fwrite(s + i, 1, len, stdout);
+                i += len;
+            } else {
+                fputs("\\ufffd", stdout);
+                i++;
+            }
+        }
+    }
+    putchar('"');
+}
+
+static void json_key_str(const char *key, const char *s)
+{
+    printf(",\"%s\":", key);
+    out_json_str(s, strlen(s));
+}
+
+void out_json_match(const ns_hit *h, size_t rank)
+{
+    char date[32];
+    format_date(h->date, date);
+    printf("{\"type\":\"match\",\"version\":%d,\"rank\":%zu", NS_JSON_VERSION, rank);
+    json_key_str("path", out_path(h->path));
+    printf(",\"line\":%zu,\"column\":%zu", h->line, h->column);
+    json_key_str("id", h->id);
+    json_key_str("title", h->title);
+    fputs(",\"date\":", stdout);
+    if (date[0]) out_json_str(date, strlen(date));
+    else fputs("null", stdout);
+    json_key_str("source", h->source);
+    json_key_str("url", h->url);
+    printf(",\"score\":%.6f,\"article_score\":%.6f,\"article_rank\":%zu", h->score,
+           h->article_score, h->article_rank + 1);
+    fputs(",\"text\":", stdout);
+    out_json_str(h->text, h->len);
+    fputs(",\"spans\":[", stdout);
+    for (size_t k = 0; k < h->nspans; k++) {
+        printf("%s{\"start\":%zu,\"end\":%zu}", k ? "," : "", h->spans[k].start, h->spans[k].end);
+    }
+    putchar(']');
+    if (h->explain) json_key_str("explain", h->explain);
+    putchar('}');
+}
+
+void out_json_summary(const ns_results *r, const char *query, double secs, const char *index)
+{
+    printf("{\"type\":\"summary\",\"version\":%d,\"query\":", NS_JSON_VERSION);
+    out_json_str(query, strlen(query));
+    fputs(",\"parsed\":", stdout);
+    out_json_str(r->parsed ? r->parsed : "", r->parsed ? strlen(r->parsed) : 0);
+    printf(",\"matches\":%zu,\"total\":%zu,\"articles\":%zu,\"articles_estimated\":%u,"
+           "\"partial\":%s,\"elapsed_ms\":%.3f",
+           r->nhits, r->total, r->articles, r->articles_estimated, r->partial ? "true" : "false",
+           secs * 1000);
+    json_key_str("index", index);
+    putchar('}');
+}
+
+void out_json(const ns_results *r, size_t offset, double secs, const char *index,
+              const char *query)
+{
+    for (size_t i = 0; i < r->nhits; i++) {
+        out_json_match(&r->hits[i], offset + i + 1);
+        putchar('\n');
+        out_check();
+    }
+    out_json_summary(r, query, secs, index);
+    putchar('\n');
+    out_check();
+}

@@ -1,0 +1,90 @@
+/* query.h: what the files of the nsearch program share (not a library
+ * header: nothing outside query/ includes it).
+ *
+ * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+ *
+ *   main.c    arguments, settings, exit codes
+ *   config.c  the configuration file (~/.config/nsearch/config)
+ *   output.c  the output formats: text, --no-heading, --json, --vimgrep,
+ *             --files, --count; the JSON writer
+ *   serve.c   --serve: one JSON request per line in, one response out
+ */
+#ifndef NS_QUERY_H
+#define NS_QUERY_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "search.h"
+
+enum { EXIT_MATCH = 0, EXIT_NONE = 1, EXIT_ERROR = 2 };
+
+/* Version of the --json and --serve objects. Fields may be added within a
+ * version; a field is never removed, renamed or retyped without a new one. */
+#define NS_JSON_VERSION 1
+
+/* ---- config.c ------------------------------------------------------- */
+
+/* Settings that a configuration file may hold. Strings are NULL and
+ * numbers 0 (ints -1) when the file doesn't set them. */
+typedef struct ns_config {
+    char *db;            /* index location, "~/" expanded */
+    size_t limit;        /* passages to show */
+    size_t per_article;  /* passages per article */
+    int sort_by_date;    /* -1 unset, 0 relevance, 1 date */
+    const char *color;   /* "auto", "always", "never" (static) or NULL */
+    int heading;         /* -1 unset, 0 --no-heading, 1 headings */
+    char *path;          /* the file read, NULL when none */
+} ns_config;
+
+/* Read the configuration: $NSEARCH_CONFIG when set (empty: none), else
+ * $XDG_CONFIG_HOME/nsearch/config, else ~/.config/nsearch/config. A missing
+ * file is no configuration. Bad lines are reported on stderr as
+ * "nsearch: FILE:LINE: message" and ignored. Returns 0, or -1 when out of
+ * memory. Free with ns_config_free. */
+int ns_config_read(ns_config *cfg);
+void ns_config_free(ns_config *cfg);
+
+/* ---- output.c ------------------------------------------------------- */
+
+/* Once, before printing: colour on or off, and the working folder that
+ * paths are shown relative to. */
+void out_init(int color);
+
+/* Flush stdout; a closed pipe exits quietly with 0, another write error
+ * exits with 2 after saying so. */
+void out_check(void);
+
+/* A path as shown: relative to the working folder when under it. Points
+ * into `path`. */
+const char *out_path(const char *path);
+
+/* An error message without the "column N: " the query parser puts first
+ * (the column is printed apart). Points into `err`. */
+const char *out_error_msg(const ns_error *err);
+
+void out_text(const ns_results *r, int heading, int explain);
+void out_vimgrep(const ns_results *r);
+/* Paths once each, skipping the first `offset` and stopping after `limit`
+ * (0: no limit). Returns the number printed. */
+size_t out_files(const ns_results *r, size_t offset, size_t limit);
+
+/* JSON: a string (invalid UTF-8 becomes U+FFFD, control characters are
+ * escaped), one match object (rank is 1-based over the whole result list),
+ * one summary object; no newline after them. */
+void out_json_str(const char *s, size_t n);
+void out_json_match(const ns_hit *h, size_t rank);
+void out_json_summary(const ns_results *r, const char *query, double secs, const char *index);
+
+/* --json: match lines then the summary line. */
+void out_json(const ns_results *r, size_t offset, double secs, const char *index,
+              const char *query);
+
+/* ---- serve.c -------------------------------------------------------- */
+
+/* Answer requests from stdin until EOF on searcher `s` (opened on `index`),
+ * with `defaults` for whatever a request leaves out. Returns the exit
+ * status: 0 at end of input, 2 when reading fails. */
+int ns_serve(ns_searcher *s, const char *index, const ns_search_opts *defaults);
+
+#endif

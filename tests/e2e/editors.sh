@@ -1,0 +1,191 @@
+# editors.sh: the editor integrations, with the real editors, headless:
+# Vim's :Nsearch fills the quickfix list and jumps to the right file, line
+# and column, and so do :grep with nsearch as 'grepprg' and both of Vim's
+# grep formats; Emacs' M-x nsearch shows clickable passages that
+# compile-goto-error and next-error visit. Also the fzf command line of
+# the README (its nsearch part).
+. "$TOP/tests/e2e/lib.sh"
+export NSEARCH_CONFIG=
+
+DB="$T/idx"
+"$NSEARCH_INDEX" --db "$DB" "$TOP/corpus"
+expect "index the sample corpus" 0 $?
+Q='Umerov meeting'
+Q2='chief negotiator' # after "Ukraine’s": bytes and characters differ
+cd "$TOP" || exit 2
+# What nsearch itself says: the reference for every editor below.
+"$NSEARCH" --db "$DB" --vimgrep "$Q" >"$T/want"
+expect "the query has passages" 1 "$([ "$(wc -l <"$T/want")" -ge 3 ] && echo 1)"
+first=$(head -n 1 "$T/want")
+f_path=$TOP/$(echo "$first" | cut -d: -f1)
+f_line=$(echo "$first" | cut -d: -f2)
+f_col=$(echo "$first" | cut -d: -f3)
+# The quickfix view of the reference: absolute path, line, column, text.
+awk -F: -v top="$TOP" '{t=$0; sub(/^[^:]*:[^:]*:[^:]*:/, "", t); print top "/" $1 "|" $2 "|" $3 "|" t}' "$T/want" >"$T/want.qf"
+
+mb=$("$NSEARCH" --db "$DB" --vimgrep "\"$Q2\"" | head -n 1 | cut -d: -f1-3 | sed "s|^|$TOP/|; s|:|\||g")
+expect "the multi-byte case: column 34, character 32" "|34" "$(echo "$mb" | grep -o '|34$')"
+
+# ---- Vim ---------------------------------------------------------------------
+if command -v vim >/dev/null 2>&1; then
+    cat >"$T/test.vim" <<EOF
+set nomore
+runtime! plugin/nsearch.vim
+let g:nsearch_program = '$NSEARCH'
+let g:nsearch_db = '$DB'
+function! Dump(file) abort
+  let out = []
+  for e in getqflist()
+    call add(out, fnamemodify(bufname(e.bufnr), ':p') . '|' . e.lnum . '|' . e.col . '|' . e.text)
+  endfor
+  call writefile(out, a:file)
+endfunction
+Nsearch $Q
+call Dump('$T/vim.qf')
+call writefile([getqflist({'title': 1}).title, winnr('\$') > 1 ? 'open' : 'closed', &buftype], '$T/vim.win')
+cfirst
+call writefile([expand('%:p'), line('.'), col('.'), getline('.')[col('.') - 1 :]], '$T/vim.jump')
+cnext
+call writefile([expand('%:p'), line('.'), col('.')], '$T/vim.next')
+" A phrase, quotes and all; a query without a match; a bad query.
+Nsearch "security guarantees"
+call writefile([len(getqflist())], '$T/vim.phrase')
+" A match after multi-byte characters: the column counts bytes.
+Nsearch "$Q2"
+cfirst
+call writefile([expand('%:p'), line('.'), col('.'), getline('.')[col('.') - 1 :]], '$T/vim.mb')
+let msgs = execute('Nsearch xylophone')
+call writefile([len(getqflist())] + split(msgs, "\n"), '$T/vim.none')
+let msgs = execute('Nsearch a OR -b')
+call writefile(split(msgs, "\n"), '$T/vim.bad')
+" :LNsearch! fills the location list and jumps.
+only
+LNsearch! $Q
+call writefile([len(getloclist(0)), expand('%:p'), line('.')], '$T/vim.loc')
+" :grep with nsearch as grepprg, with ripgrep's format, then Vim's default.
+let &grepprg = '$NSEARCH --db $DB --vimgrep'
+set shellpipe=>
+set grepformat=%f:%l:%c:%m
+silent grep! $Q
+call Dump('$T/vim.grep')
+set grepformat&
+silent grep! $Q
+call Dump('$T/vim.grepdefault')
+qall!
+EOF
+    timeout 60 vim -Es -u NONE -i NONE -N --cmd "set rtp^=$TOP/editors/vim" -S "$T/test.vim" </dev/null >"$T/vim.out" 2>&1
+    expect "vim exits cleanly" 0 $?
+    expect ":Nsearch fills the quickfix list (file, line, column, text)" "$(cat "$T/want.qf")" "$(cat "$T/vim.qf" 2>/dev/null)"
+    expect ":Nsearch names the list and opens the window" ":Nsearch $Q|open|quickfix" "$(tr '\n' '|' <"$T/vim.win" 2>/dev/null | sed 's/|$//')"
+    expect ":cfirst lands on the file, line and column of the first passage" "$f_path|$f_line|$f_col" \
+        "$(head -n 3 "$T/vim.jump" 2>/dev/null | tr '\n' '|' | sed 's/|$//')"
+    check "…on a matched word" grep -qi '^\(umerov\|meeting\)' "$T/vim.jump"
+    second=$(sed -n 2p "$T/want")
+    expect ":cnext goes to the second passage" "$TOP/$(echo "$second" | cut -d: -f1)|$(echo "$second" | cut -d: -f2)|$(echo "$second" | cut -d: -f3)" \
+        "$(tr '\n' '|' <"$T/vim.next" 2>/dev/null | sed 's/|$//')"
+    expect ":cfirst after multi-byte characters: the byte column" "$mb" "$(head -n 3 "$T/vim.mb" 2>/dev/null | tr '\n' '|' | sed 's/|$//')"
+    check "…on the matched word" grep -q '^chief negotiator' "$T/vim.mb"
+    expect ":Nsearch with a quoted phrase" "$("$NSEARCH" --db "$DB" --vimgrep '"security guarantees"' | wc -l | tr -d ' ')" "$(cat "$T/vim.phrase" 2>/dev/null)"
+    expect ":Nsearch without a match: empty list, a message" "0|nsearch: no match for xylophone" \
+        "$(grep -v '^$' "$T/vim.none" 2>/dev/null | tr '\n' '|' | sed 's/|$//')"
+    check ":Nsearch with a bad query shows nsearch's error" grep -q "nsearch: query:[0-9]*: OR" "$T/vim.bad"
+    expect ":LNsearch! fills the location list and jumps" "$(wc -l <"$T/want" | tr -d ' ')|$f_path|$f_line" \
+        "$(tr '\n' '|' <"$T/vim.loc" 2>/dev/null | sed 's/|$//')"
+    expect ":grep with grepprg=nsearch --vimgrep, grepformat=%f:%l:%c:%m" "$(cat "$T/want.qf")" "$(cat "$T/vim.grep" 2>/dev/null)"
+    expect ":grep with Vim's default grepformat: file and line" \
+        "$(awk -F'|' '{print $1 "|" $2}' "$T/want.qf")" "$(awk -F'|' '{print $1 "|" $2}' "$T/vim.grepdefault" 2>/dev/null)"
+    check "vim said nothing unexpected" sh -c "! grep -v '^$' '$T/vim.out' | grep -q ."
+else
+    skip "Vim plugin" "vim is not installed (mk/deps.sh check installs it)"
+fi
+
+# ---- Emacs --------------------------------------------------------------------
+if command -v emacs >/dev/null 2>&1; then
+    cat >"$T/test.el" <<EOF
+(setq nsearch-program "$NSEARCH" nsearch-db "$DB")
+(setq default-directory "$TOP/")
+(defun out (file &rest lines)
+  (with-temp-file file (insert (mapconcat (lambda (x) (format "%s" x)) lines "\n") "\n")))
+(defun wait-for (buf)
+  (let ((n 0))
+    (while (and (get-buffer-process buf) (< n 300))
+      (accept-process-output (get-buffer-process buf) 0.1)
+      (setq n (1+ n)))))
+(let ((buf (nsearch "$Q")))
+  (wait-for buf)
+  (with-current-buffer buf
+    (out "$T/emacs.mode" major-mode
+         (if (string-match-p "finished (matches found)" (buffer-string)) "finished" (buffer-string)))
+    ;; The passages, as the buffer shows them.
+    (let (lines)
+      (goto-char (point-min))
+      (while (re-search-forward nsearch--line-regexp nil t)
+        (push (buffer-substring (line-beginning-position) (line-end-position)) lines))
+      (apply #'out "$T/emacs.lines" (nreverse lines)))
+    ;; RET on the first passage (what a click does).
+    (goto-char (point-min))
+    (compilation-next-error 1)
+    (compile-goto-error)
+    ;; Now in the visited file.
+    (out "$T/emacs.goto" (buffer-file-name) (line-number-at-pos)
+         (1+ (- (position-bytes (point)) (position-bytes (line-beginning-position))))
+         (buffer-substring (point) (line-end-position))))
+  ;; next-error: the second passage.
+  ;; (next-error leaves the file in the selected window.)
+  (next-error)
+  (with-current-buffer (window-buffer)
+    (goto-char (window-point))
+    (out "$T/emacs.next" (buffer-file-name) (line-number-at-pos)
+         (1+ (- (position-bytes (point)) (position-bytes (line-beginning-position)))))))
+(let ((buf (nsearch "\\"$Q2\\"")))
+  (wait-for buf)
+  (with-current-buffer buf
+    (goto-char (point-min))
+    (compilation-next-error 1)
+    (compile-goto-error)
+    (out "$T/emacs.mb" (buffer-file-name) (line-number-at-pos)
+         (1+ (- (position-bytes (point)) (position-bytes (line-beginning-position))))
+         (buffer-substring (point) (line-end-position)))))
+(let ((buf (nsearch "xylophone")))
+  (wait-for buf)
+  (with-current-buffer buf
+    (out "$T/emacs.none" (if (string-match-p "no matches found" (buffer-string)) "no matches" (buffer-string)))))
+EOF
+    timeout 120 emacs --batch -Q -l "$TOP/editors/emacs/nsearch.el" -l "$T/test.el" >"$T/emacs.out" 2>&1
+    rc=$?
+    expect "emacs exits cleanly" 0 "$rc"
+    [ "$rc" -eq 0 ] || sed 's/^/    /' "$T/emacs.out"
+    expect "M-x nsearch: an nsearch-mode buffer, finished" "nsearch-mode|finished" "$(tr '\n' '|' <"$T/emacs.mode" 2>/dev/null | sed 's/|$//')"
+    expect "M-x nsearch: the buffer shows the passages" "$(cat "$T/want")" "$(cat "$T/emacs.lines" 2>/dev/null)"
+    expect "compile-goto-error visits the file, line and byte column" "$f_path|$f_line|$f_col" \
+        "$(head -n 3 "$T/emacs.goto" 2>/dev/null | tr '\n' '|' | sed 's/|$//')"
+    check "…on a matched word" sh -c "sed -n 4p '$T/emacs.goto' | grep -qi '^\\(umerov\\|meeting\\)'"
+    second=$(sed -n 2p "$T/want")
+    expect "next-error goes to the second passage" "$TOP/$(echo "$second" | cut -d: -f1)|$(echo "$second" | cut -d: -f2)|$(echo "$second" | cut -d: -f3)" \
+        "$(tr '\n' '|' <"$T/emacs.next" 2>/dev/null | sed 's/|$//')"
+    expect "compile-goto-error after multi-byte characters: the byte column" "$mb" \
+        "$(head -n 3 "$T/emacs.mb" 2>/dev/null | tr '\n' '|' | sed 's/|$//')"
+    check "…on the matched word" grep -q '^chief negotiator' "$T/emacs.mb"
+    expect "no match: said so" "no matches" "$(cat "$T/emacs.none" 2>/dev/null)"
+else
+    skip "Emacs mode" "emacs is not installed (mk/deps.sh check installs emacs-nox)"
+fi
+
+# ---- fzf (the README's command line, its nsearch part) ----------------------------
+# fzf runs: nsearch --vimgrep {q} || true, then previews with the file and
+# line of the chosen entry. {q} is the typed query, shell-quoted by fzf.
+reload() { sh -c "'$NSEARCH' --db '$DB' --vimgrep -- $1 || true"; }
+expect "fzf reload: a partial query typed so far is answered" "$(cat "$T/want")" "$(reload "'Umerov meeting'")"
+expect "fzf reload: a query with no match gives nothing, exit 0" "0:" "$(out=$(reload "'xylophone'"); echo "$?:$out")"
+expect "fzf reload: an unfinished query (unclosed quote) is answered" 0 "$(reload "'\"security guar'" >/dev/null 2>&1; echo $?)"
+expect "fzf reload: the empty query (fzf at start) exits 0" 0 "$(reload "''" >/dev/null 2>&1; echo $?)"
+line=$(head -n 1 "$T/want")
+f=$(echo "$line" | cut -d: -f1)
+l=$(echo "$line" | cut -d: -f2)
+expect "fzf preview: {1} and {2} name the file and line" "$(sed -n "${l}p" "$f")" "$(sed -n "${l},${l}p" "$f")"
+if command -v fzf >/dev/null 2>&1; then
+    got=$(FZF_DEFAULT_COMMAND="'$NSEARCH' --db '$DB' --vimgrep -- 'Umerov meeting'" fzf --filter '' --delimiter : | head -n 1)
+    expect "fzf reads the lines" "$first" "$got"
+else
+    skip "fzf reads the lines" "fzf is not installed"
+fi
