@@ -154,14 +154,24 @@ demo: $(BINS)
 	@$(O)/nsearch --db $(DEMO_DB) --color=always '"security guarantees"'
 
 install: $(BINS)
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
-	install -d $(DESTDIR)$(MANDIR)/man1
-	for m in doc/*.1; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man1/ || true; done
+	install -m 644 doc/nsearch.1 doc/nsearch-index.1 $(DESTDIR)$(MANDIR)/man1/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 644 completions/nsearch.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nsearch
+	install -m 644 completions/nsearch-index.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nsearch-index
+	install -m 644 completions/_nsearch completions/_nsearch-index $(DESTDIR)$(PREFIX)/share/zsh/site-functions/
+	for d in vim/plugin vim/autoload vim/doc emacs; do \
+	  install -d $(DESTDIR)$(PREFIX)/share/nsearch/editors/$$d && \
+	  install -m 644 editors/$$d/* $(DESTDIR)$(PREFIX)/share/nsearch/editors/$$d/ || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nsearch-index $(DESTDIR)$(BINDIR)/nsearch
 	rm -f $(DESTDIR)$(MANDIR)/man1/nsearch.1 $(DESTDIR)$(MANDIR)/man1/nsearch-index.1
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nsearch $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nsearch-index
+	rm -f $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_nsearch $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_nsearch-index
+	rm -rf $(DESTDIR)$(PREFIX)/share/nsearch/editors
+	-rmdir $(DESTDIR)$(PREFIX)/share/nsearch 2>/dev/null
 
 clean:
 	rm -rf build

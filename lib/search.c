@@ -262,7 +262,15 @@ static void fill_seq(builder *b, matcher *m, int phrase)
                 }
             }
             int same_span = prim && prim->start == t->start && prim->end == t->end;
-            if (same_span && last != (size_t)-1 && m->nalts[last] < MAX_ALTS) {
+            if (same_span && (t->flags & NS_TOK_ACRONYM) && last != (size_t)-1 &&
+                prim->end - prim->start <= 2) {
+                /* A short all-capitals query word (US, UK, EU, IT) means the
+                 * abbreviation, not the common word it spells: search only
+                 * the dotted form, which the indexer writes for "U.S.",
+                 * "U.S" and "US" alike. */
+                free(m->alts[last][0]);
+                m->alts[last][0] = xstrdup(b, t->term);
+            } else if (same_span && last != (size_t)-1 && m->nalts[last] < MAX_ALTS) {
                 m->alts[last][m->nalts[last]++] = xstrdup(b, t->term);
             } else if (!same_span && !phrase && m->njoined < MAX_ALTS) {
                 m->joined[m->njoined++] = xstrdup(b, t->term);
