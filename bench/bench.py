@@ -532,16 +532,27 @@ class Bench:
         self.inc_runs = env_int("BENCH_INC_RUNS", 1 if q else 3)
         self.scale_runs = env_int("BENCH_SCALE_RUNS", 1)
         self.q_warmup = env_int("BENCH_QUERY_WARMUP", 1 if q else 2)
-        self.q_runs = env_int("BENCH_QUERY_RUNS", 3 if q else 10)
+        self.q_runs = env_int("BENCH_QUERY_RUNS", 3 if q else 20)
         self.rg_runs = env_int("BENCH_RG_RUNS", 2 if q else 3)
-        self.scale_q_runs = env_int("BENCH_SCALE_QUERY_RUNS", 2 if q else 3)
+        self.scale_q_runs = env_int("BENCH_SCALE_QUERY_RUNS", 2 if q else 5)
         # A build whose first run takes longer than this many seconds is run
         # once (a full-corpus Xapian build takes minutes on 2 cores).
         self.slow_build = float(e.get("BENCH_SLOW_BUILD", "") or 120)
         # omindex on 99% then +1% costs another full omindex build: opt-in.
         self.peer_inc = e.get("BENCH_PEER_INC", "") not in ("", "0")
-        # Quick mode: scaling for nsearch and rg only.
-        self.scale_tools = ["nsearch", "rg"] if q else ["nsearch", "xapian", "fts5", "rg"]
+        # Tools at the smaller scaling points. omindex is left out by default:
+        # at 1/4 and 1/2 it costs three quarters of another full build.
+        st = e.get("BENCH_SCALE_TOOLS", "") or ("nsearch,rg" if q else "nsearch,fts5,rg")
+        self.scale_tools = [t for t in ("nsearch", "xapian", "fts5", "rg") if t in st.split(",")]
+        # Run a copy of the programs, so a rebuild during the run (other
+        # people share the build folder) cannot mix two versions.
+        bindir = os.path.join(self.work, "bin")
+        os.makedirs(bindir, exist_ok=True)
+        self.bin_origin = os.path.dirname(self.nsearch)
+        for attr in ("nsearch", "nsearch_index"):
+            dst = os.path.join(bindir, os.path.basename(getattr(self, attr)))
+            shutil.copy2(getattr(self, attr), dst)
+            setattr(self, attr, dst)
         self.json_dir = os.path.join(self.work, "json")
         self.db_dir = os.path.join(self.work, "db")
         os.makedirs(self.json_dir, exist_ok=True)
@@ -803,7 +814,7 @@ class Bench:
         if not os.path.exists(script):
             return None
         root = os.path.dirname(HERE)
-        bindir = os.path.dirname(self.nsearch)
+        bindir = self.bin_origin
         rel = os.path.relpath(bindir, root)
         env = dict(os.environ, BENCH_CORPUS=txt, O=bindir if rel.startswith("..") else rel)
         argv = [script] if os.access(script, os.X_OK) else ["sh", script]
@@ -931,13 +942,13 @@ class Bench:
 
         ver = versions(self.nsearch)
         cpu = cpu_model()
-        mode = "quick (BENCH_QUICK=1)" if self.quick else "full"
+        mode = "quick mode (BENCH_QUICK=1)" if self.quick else "full mode"
         if self.limit:
-            mode += ", BENCH_LIMIT=%d" % self.limit
+            mode += " with BENCH_LIMIT=%d" % self.limit
         out = []
         out.append("# nsearch benchmark (`make bench`)")
         out.append("")
-        out.append("- run: %s UTC, %s mode, %.1f min in all" % (
+        out.append("- run: %s UTC, %s, %.1f min in all" % (
             datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), mode, self.elapsed / 60))
         out.append("- machine: %s, %d cores, %s, %.0f GB RAM" % (
             platform.machine(), os.cpu_count() or 0, cpu, mem_gb()))
@@ -949,12 +960,12 @@ class Bench:
         out.append("- versions: %s" % ver)
         names = dict(TOOLS)
         out.append("- runs: index builds median of %d, or 1 when the first run took over %.0f s "
-                   "(%s); scaling builds %d; incremental median of %d; queries: hyperfine "
+                   "(%s); scaling builds %d (tools: %s); incremental median of %d; queries: hyperfine "
                    "--warmup %d --runs %d per query (rg: --warmup 1 --runs %d; scaling: --runs "
                    "%d), warm page cache; %d queries from %s" % (
                        self.build_runs, self.slow_build,
                        ", ".join("%s %d" % (names[t], B[t]["runs"]) for t in bt),
-                       self.scale_runs, self.inc_runs, self.q_warmup, self.q_runs,
+                       self.scale_runs, ", ".join(self.scale_tools), self.inc_runs, self.q_warmup, self.q_runs,
                        self.rg_runs, self.scale_q_runs, len(self.queries),
                        os.path.relpath(self.queries_path, os.path.dirname(HERE))))
         out.append("- load average (1 min) at start %s, at end %s on %d cores: other work on "

@@ -71,13 +71,17 @@ typedef struct matcher {
     size_t nalts[NS_QUERY_MAX_TERMS];
     char *joined[MAX_ALTS];
     size_t njoined;
-    char *word; /* M_EXACT: exact form; M_PREFIX: exact-form prefix */
+    char *word; /* M_EXACT: exact form; M_PREFIX: exact-form prefix;
+                 * M_SEQ: the query's own form of its first word */
     double idf;
     const char *label; /* for --explain */
 } matcher;
 
 typedef struct builder {
     ns_searcher *s;
+    void (*warn)(void *ctx, size_t column, const char *msg);
+    void *warn_ctx;
+    int in_near; /* building NEAR operands: positional queries only */
     matcher *m;
     size_t nm, capm;
     uint32_t ndocs;
@@ -282,6 +286,7 @@ static void fill_seq(builder *b, matcher *m, int phrase)
                                  NS_QUERY_MAX_TERMS);
             return;
         }
+        if (m->npos == 0 && !m->word) m->word = xstrdup(b, t->exact);
         last = m->npos++;
         m->alts[last] = calloc(MAX_ALTS, sizeof(char *));
         if (!m->alts[last]) {
@@ -334,7 +339,7 @@ static xc_query *leaf_query(builder *b, const ns_qnode *n, int in_not)
         }
     } else {
         xc_query *body = seq_query(b, m, "", phrase);
-        xc_query *title = body && !in_not ? seq_query(b, m, "S", phrase) : NULL;
+        xc_query *title = body && !in_not && !b->in_near ? seq_query(b, m, "S", phrase) : NULL;
         if (title) {
             xc_query *scaled = NULL;
             xc_status xs = xc_query_scale(title, TITLE_BOOST, &scaled);
@@ -427,6 +432,7 @@ static xc_query *build(builder *b, const ns_qnode *n, int in_not)
             b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
             return NULL;
         }
+        if (n->kind == NS_Q_NEAR) b->in_near++;
         for (size_t i = 0; i < nk && b->st == NS_OK; i++) {
             const ns_qnode *k = n->kids[i];
             xc_query *q = build(b, k, in_not || k->kind == NS_Q_NOT);
@@ -435,6 +441,7 @@ static xc_query *build(builder *b, const ns_qnode *n, int in_not)
             else if (k->kind == NS_Q_DATE || k->field == NS_FIELD_SOURCE) flt[nf++] = q;
             else pos[np++] = q;
         }
+        if (n->kind == NS_Q_NEAR) b->in_near--;
         xc_query *q = NULL;
         if (b->st == NS_OK) {
             if (np == 0 && nf > 0) {
@@ -443,9 +450,18 @@ static xc_query *build(builder *b, const ns_qnode *n, int in_not)
                 if (xs != XC_OK) fail(b, xs);
             }
             if (n->kind == NS_Q_NEAR && np > 1) {
-                xc_status xs = xc_query_near((const xc_query *const *)pos, np, n->window, &q);
-                free_all(pos, np);
-                if (xs != XC_OK) fail(b, xs);
+                /* NEAR/n: the words at most n positions apart; the binding
+                 * counts extra positions beyond adjacency. */
+                unsigned extra = n->window ? n->window - 1 : 0;
+                xc_status xs = xc_query_near((const xc_query *const *)pos, np, extra, &q);
+                if (xs == XC_OK) {
+                    free_all(pos, np);
+                } else {
+                    /* libxapian 1.4 can't nest phrases in NEAR: read as AND. */
+                    if (b->warn) b->warn(b->warn_ctx, n->offset + 1,
+                                         "NEAR over a phrase is read as AND");
+                    q = combine(b, XC_OP_AND, pos, np);
+                }
             } else if (np) {
                 q = combine(b, n->kind == NS_Q_OR ? XC_OP_OR : XC_OP_AND, pos, np);
             }
@@ -572,9 +588,15 @@ static int occ_add(occs *o, size_t start, size_t end, uint32_t pos, size_t m)
 }
 
 /* Find every occurrence of matcher mi in the scanned passage. */
-static int find_matches(const passage_scan *ps, const matcher *m, size_t mi, occs *o, size_t *count)
+/* Weight of an occurrence that matched only through stemming ("secured"
+ * for "security"): it counts, but less than the word as typed. */
+#define STEM_ONLY_WEIGHT 0.6
+
+static int find_matches(const passage_scan *ps, const matcher *m, size_t mi, occs *o, size_t *count,
+                        double *weight)
 {
     *count = 0;
+    *weight = 0;
     for (size_t i = 0; i < ps->n; i++) {
         const ptok *t = &ps->toks[i];
         int hit = 0;
@@ -611,6 +633,10 @@ static int find_matches(const passage_scan *ps, const matcher *m, size_t mi, occ
             if (o->n && o->v[o->n - 1].m == mi && o->v[o->n - 1].start == t->start) continue;
             if (occ_add(o, t->start, end, t->pos, mi) != 0) return -1;
             (*count)++;
+            int same = m->kind != M_SEQ || !m->word ||
+                       (t->exact_len == strlen(m->word) &&
+                        memcmp(ps->text.data + t->exact, m->word, t->exact_len) == 0);
+            *weight += same ? 1.0 : STEM_ONLY_WEIGHT;
         }
     }
     return 0;
@@ -750,7 +776,8 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
         expl[0] = '\0';
         for (size_t mi = 0; st == NS_OK && mi < b->nm; mi++) {
             size_t tf = 0;
-            if (find_matches(&ps, &b->m[mi], mi, &o, &tf) != 0) {
+            double wtf = 0;
+            if (find_matches(&ps, &b->m[mi], mi, &o, &tf, &wtf) != 0) {
                 st = NS_ERR_NOMEM;
                 break;
             }
@@ -758,7 +785,7 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
             distinct++;
             covered += b->m[mi].idf;
             double norm = PASSAGE_K1 * (1 - PASSAGE_B + PASSAGE_B * (double)ps.n / PASSAGE_AVGLEN);
-            double w = b->m[mi].idf * tf * (PASSAGE_K1 + 1) / (tf + norm);
+            double w = b->m[mi].idf * wtf * (PASSAGE_K1 + 1) / (wtf + norm);
             sum += w;
             if (explain && el < sizeof expl) {
                 el += (size_t)snprintf(expl + el, sizeof expl - el, "%s%s=%.3f(tf %zu)",
@@ -940,6 +967,8 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
 {
     builder b = {0};
     b.s = s;
+    b.warn = o->warn;
+    b.warn_ctx = o->warn_ctx;
     b.err = err;
     b.st = NS_OK;
     xc_status xs = xc_database_doccount(s->db, &b.ndocs);
