@@ -222,9 +222,6 @@ static int visit(void *ctx, const char *path, const struct stat *sb)
         r->files_new++;
         r->articles_new += n;
     }
-    if (n == 0) {
-        return 0;
-    }
     r->fatal = ns_index_file_set(r->ix, path, &now, &r->err);
     return r->fatal != NS_OK;
 }
@@ -425,10 +422,8 @@ static ns_status build_parallel(run *r, job_list *files, unsigned jobs, const st
         r->files_new++;
         r->articles_new += f->articles;
         r->bytes += f->size;
-        if (f->articles) {
-            ns_file_state fs = {f->size, f->mtime_ns, f->crc, f->articles};
-            st = ns_index_file_set(r->ix, f->path, &fs, &r->err);
-        }
+        ns_file_state fs = {f->size, f->mtime_ns, f->crc, f->articles};
+        st = ns_index_file_set(r->ix, f->path, &fs, &r->err);
     }
     free(w);
     free(th);

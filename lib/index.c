@@ -675,7 +675,7 @@ typedef struct files_ctx {
     int nomem;
 } files_ctx;
 
-static int collect_file(void *ctx, const char *term, size_t len, uint32_t tf)
+static int collect_file(void *ctx, const char *term, size_t len)
 {
     files_ctx *fc = ctx;
     char *key = malloc(len + 1);
@@ -703,15 +703,16 @@ static int collect_file(void *ctx, const char *term, size_t len, uint32_t tf)
 ns_status ns_index_files(ns_index *ix, int (*fn)(void *ctx, const char *path), void *ctx,
                          ns_error *err)
 {
-    /* The F terms list every file with articles; the path of a hashed term
-     * is in its bookkeeping record. Collect first: callers may modify. */
+    /* Every file has a bookkeeping entry keyed by its F term (files with no
+     * article too); the path of a hashed key is in its value. Collect the
+     * keys first: callers may modify the index. */
     xc_database *db = NULL;
     xc_status xs = xc_writable_database(ix->w, &db);
     if (xs != XC_OK) {
         return ns_error_from_xc(err, xs, ix->path);
     }
     files_ctx fc = {ix, fn, ctx, NULL, 0, 0, 0};
-    xs = xc_database_allterms(db, "F", 1, collect_file, &fc);
+    xs = xc_database_metadata_keys(db, "F", 1, collect_file, &fc);
     ns_status st = NS_OK;
     if (xs != XC_OK) {
         st = ns_error_from_xc(err, xs, ix->path);
@@ -1027,7 +1028,7 @@ static int count_term(void *ctx, const char *term, size_t len, uint32_t tf)
     return 0;
 }
 
-static int count_files(void *ctx, const char *term, size_t len, uint32_t tf)
+static int count_files(void *ctx, const char *key, size_t len)
 {
     (*(uint32_t *)ctx)++;
     return 0;
@@ -1054,7 +1055,7 @@ ns_status ns_index_info_get(const char *path, ns_index_info *info, ns_error *err
     xc_free(val);
     if (xs == XC_OK) xs = xc_database_doccount(db, &info->articles);
     if (xs == XC_OK) xs = xc_database_avlength(db, &info->avg_length);
-    if (xs == XC_OK) xs = xc_database_allterms(db, "F", 1, count_files, &info->files);
+    if (xs == XC_OK) xs = xc_database_metadata_keys(db, "F", 1, count_files, &info->files);
     if (xs == XC_OK) xs = xc_database_allterms(db, "", 0, count_term, &info->terms);
     xc_database_close(db);
     if (xs != XC_OK) return ns_error_from_xc(err, xs, path);

@@ -657,6 +657,23 @@ xc_status xc_database_allterms(xc_database *db, const char *prefix, size_t prefi
     });
 }
 
+xc_status xc_database_metadata_keys(xc_database *db, const char *prefix, size_t prefixlen,
+                                    int (*fn_cb)(void *ctx, const char *key, size_t len),
+                                    void *ctx)
+{
+    static const char fn[] = "xc_database_metadata_keys";
+    XC_REQUIRE(db && fn_cb && (prefix || prefixlen == 0), fn);
+    return guard(fn, nullptr, [&] {
+        std::string pfx = bytes(prefix, prefixlen);
+        for (Xapian::TermIterator t = db->db.metadata_keys_begin(pfx);
+             t != db->db.metadata_keys_end(pfx); ++t) {
+            const std::string &key = *t;
+            if (fn_cb(ctx, key.data(), key.size())) break;
+        }
+        return XC_OK;
+    });
+}
+
 xc_status xc_database_check(const char *path, size_t *errors)
 {
     static const char fn[] = "xc_database_check";

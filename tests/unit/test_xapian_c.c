@@ -1067,6 +1067,19 @@ static void test_writable_updates(void **state)
     xc_database_close(live);
 }
 
+static int collect_key(void *ctx, const char *key, size_t len)
+{
+    strncat((char *)ctx, key, len);
+    strcat((char *)ctx, ",");
+    return 0;
+}
+
+static int collect_first_key(void *ctx, const char *key, size_t len)
+{
+    collect_key(ctx, key, len);
+    return 1;
+}
+
 static void test_metadata(void **state)
 {
     (void)state;
@@ -1099,6 +1112,20 @@ static void test_metadata(void **state)
     assert_null(val);
     assert_int_equal(len, 0);
     EXPECT(XC_ERR_INVALID, xc_database_get_metadata(db, "", 0, &val, &len));
+    /* Keys by prefix, sorted; the deleted k2 is gone; early stop. */
+    OK(xc_writable_set_metadata(w, "j0", 2, "x", 1));
+    OK(xc_writable_commit(w));
+    OK(xc_database_reopen(db, NULL));
+    char keys[64] = "";
+    OK(xc_database_metadata_keys(db, "k", 1, collect_key, keys));
+    assert_string_equal(keys, "k1,");
+    keys[0] = '\0';
+    OK(xc_database_metadata_keys(db, "", 0, collect_key, keys));
+    assert_string_equal(keys, "j0,k1,");
+    keys[0] = '\0';
+    OK(xc_database_metadata_keys(db, "", 0, collect_first_key, keys));
+    assert_string_equal(keys, "j0,");
+    EXPECT(XC_ERR_INVALID, xc_database_metadata_keys(NULL, "", 0, collect_key, keys));
     xc_database_close(db);
     xc_writable_close(w);
 }
