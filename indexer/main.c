@@ -47,6 +47,7 @@ typedef struct run {
     size_t nseen, capseen;
     const char **roots;
     size_t nroots;
+    size_t rootlen; /* length of the root being walked (for relative paths) */
     ns_status fatal;
     ns_error err;
     /* progress, shared with worker threads */
@@ -132,7 +133,9 @@ static ns_status index_file(run *r, const char *path, const struct stat *sb, int
     }
     *narticles = 0;
     const ns_article *a;
+    const char *rel = path + (strlen(path) > r->rootlen ? r->rootlen : 0);
     while ((st = ns_reader_next(rd, &a, &err)) == NS_OK) {
+        if (!ns_index_keeps(r->ix, rel, a->id)) continue;
         if ((st = ns_index_add(r->ix, a, &r->err)) != NS_OK) {
             ns_reader_close(rd);
             return st;
@@ -289,6 +292,7 @@ static ns_status remove_gone(run *r)
 
 typedef struct job_file {
     char *path;
+    size_t rootlen;
     uint64_t size;
     int64_t mtime_ns;
     uint32_t crc;
@@ -299,6 +303,7 @@ typedef struct job_file {
 typedef struct job_list {
     job_file *v;
     size_t n, cap;
+    size_t rootlen; /* of the root being walked */
 } job_list;
 
 static int collect(void *ctx, const char *path, const struct stat *sb)
@@ -312,6 +317,7 @@ static int collect(void *ctx, const char *path, const struct stat *sb)
     job_file *f = &l->v[l->n++];
     memset(f, 0, sizeof *f);
     if (!(f->path = strdup(path))) die_oom();
+    f->rootlen = l->rootlen;
     f->size = (uint64_t)sb->st_size;
     f->mtime_ns = mtime_ns(sb);
     return 0;
@@ -344,7 +350,9 @@ static void *work(void *arg)
             continue;
         }
         const ns_article *a;
+        const char *rel = f->path + (strlen(f->path) > f->rootlen ? f->rootlen : 0);
         while ((st = ns_reader_next(rd, &a, &err)) == NS_OK) {
+            if (!ns_index_keeps(r->ix, rel, a->id)) continue;
             if ((w->st = ns_index_part_add(part, a, &w->err)) != NS_OK) break;
             f->articles++;
             atomic_fetch_add(&r->done_articles, 1);
@@ -520,6 +528,8 @@ static void usage(FILE *f)
             "  --batch N            articles each worker buffers in memory before writing\n"
             "                       them out (default 4000): peak memory grows with jobs x N\n"
             "  --json               print the run report as one JSON object on stdout\n"
+            "  --shard-of N/K       build shard N of K of the corpus (each a normal index,\n"
+            "                       e.g. served by xapian-tcpsrv); recorded in the index\n"
             "  --stats              print counts about the index (with --json: as JSON)\n"
             "  --check              verify the index and its bookkeeping (exit 0 or 4)\n"
             "  -v, --verbose        print a summary line\n"
@@ -544,7 +554,7 @@ int main(int argc, char **argv)
         {"wait", required_argument, 0, 'w'},    {"verbose", no_argument, 0, 'v'},
         {"jobs", required_argument, 0, 'j'},    {"json", no_argument, 0, 'J'},
         {"stats", no_argument, 0, 'S'},         {"check", no_argument, 0, 'K'},
-        {"batch", required_argument, 0, 'B'},
+        {"batch", required_argument, 0, 'B'},  {"shard-of", required_argument, 0, 'H'},
         {"help", no_argument, 0, 'h'},          {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     const char *db = NULL, *lang = NULL;
@@ -555,6 +565,7 @@ int main(int argc, char **argv)
     int rebuild = 0, verbose = 0, json = 0, stats = 0, check = 0, c;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     long batch = 4000;
+    unsigned shard_n = 0, shard_k = 0;
     if (!excludes) die_oom();
     while ((c = getopt_long(argc, argv, "vhVj:", longopts, NULL)) != -1) {
         char *end;
@@ -580,6 +591,13 @@ int main(int argc, char **argv)
         case 'v': verbose = 1; break;
         case 'J': json = 1; break;
         case 'S': stats = 1; break;
+        case 'H':
+            if (sscanf(optarg, "%u/%u", &shard_n, &shard_k) != 2 || shard_k < 1 || shard_k > 1024 ||
+                shard_n < 1 || shard_n > shard_k) {
+                fprintf(stderr, "nsearch: --shard-of: N/K with 1 <= N <= K, not %s\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case 'B':
             batch = strtol(optarg, &end, 10);
             if (*end || end == optarg || batch < 10 || batch > 1000000) {
@@ -639,7 +657,8 @@ int main(int argc, char **argv)
         }
     }
 
-    ns_index_opts io = {lang, (unsigned)(wait_s * 1000), rebuild, getenv("NSEARCH_NO_SYNC") != NULL};
+    ns_index_opts io = {lang, (unsigned)(wait_s * 1000), rebuild, getenv("NSEARCH_NO_SYNC") != NULL,
+                        shard_n, shard_k};
     ns_error err = {0};
     ns_status st = ns_index_open(dbpath, &io, &r.ix, &err);
     if (st != NS_OK) {
@@ -676,6 +695,8 @@ int main(int argc, char **argv)
     job_list files = {0};
     for (size_t i = 0; i < nroots && r.fatal == NS_OK; i++) {
         ns_error werr = {0};
+        /* Paths relative to the root (past its '/') pick an article's shard. */
+        r.rootlen = files.rootlen = strlen(roots[i]) + 1;
         st = building ? ns_walk(roots[i], &wo, collect, &files, &werr)
                       : ns_walk(roots[i], &wo, visit, &r, &werr);
         if (r.fatal != NS_OK) break;

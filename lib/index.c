@@ -83,6 +83,7 @@ struct ns_index {
     unsigned live_gen; /* generation the stub names (0: none yet) */
     int building;      /* fresh build: parts in INDEX/build-GEN, merged at close */
     int no_sync;
+    unsigned shard_n, shard_k;
     xc_writable *w;    /* the live generation, or the build's "meta" part */
     char lang[64];
     docbuilder db;
@@ -520,6 +521,36 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
             goto fail;
         }
     }
+    /* Sharding: recorded at creation; later runs keep it. */
+    if ((st = get_meta(ix, "nsearch.shard", &val, &len, err)) != NS_OK) {
+        goto fail;
+    }
+    unsigned have_n = 0, have_k = 0;
+    if (val) {
+        char tmp[32];
+        snprintf(tmp, sizeof tmp, "%.*s", (int)(len < 31 ? len : 31), val);
+        sscanf(tmp, "%u/%u", &have_n, &have_k);
+    }
+    xc_free(val);
+    val = NULL;
+    if (!fresh && opts->shard_k && (have_n != opts->shard_n || have_k != opts->shard_k)) {
+        if (have_k) {
+            st = ns_error_set(err, NS_ERR_VERSION, "%s: this index is shard %u/%u, not %u/%u: "
+                              "use --rebuild to change it", path, have_n, have_k, opts->shard_n,
+                              opts->shard_k);
+        } else {
+            st = ns_error_set(err, NS_ERR_VERSION, "%s: this index is not sharded: use --rebuild "
+                              "to make it shard %u/%u", path, opts->shard_n, opts->shard_k);
+        }
+        goto fail;
+    }
+    ix->shard_n = fresh ? opts->shard_n : have_n;
+    ix->shard_k = fresh ? opts->shard_k : have_k;
+    if (fresh && ix->shard_k) {
+        char v[32];
+        snprintf(v, sizeof v, "%u/%u", ix->shard_n, ix->shard_k);
+        if ((st = set_meta(ix, "nsearch.shard", v, err)) != NS_OK) goto fail;
+    }
     if (fresh) {
         char v[16];
         snprintf(v, sizeof v, "%d", NS_SCHEMA_VERSION);
@@ -533,6 +564,18 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
 fail:
     ns_index_abort(ix);
     return st;
+}
+
+int ns_index_keeps(const ns_index *ix, const char *relpath, const char *id)
+{
+    if (ix->shard_k <= 1) return 1;
+    uint64_t h = fnv1a(0xcbf29ce484222325ULL, relpath, strlen(relpath) + 1);
+    h = fnv1a(h, id, strlen(id));
+    /* Mix the high bits down: FNV's low bits alone spread poorly. */
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 32;
+    return h % ix->shard_k == ix->shard_n - 1;
 }
 
 const char *ns_index_lang(const ns_index *ix)

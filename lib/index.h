@@ -40,6 +40,8 @@ typedef struct ns_index_opts {
     unsigned wait_ms;  /* how long to wait for another writer's lock */
     int rebuild;       /* build a fresh generation and switch at commit */
     int no_sync;       /* skip fsync (tests); default syncs at commit */
+    unsigned shard_n;  /* with shard_k > 0: this index is shard n (1-based) */
+    unsigned shard_k;  /*   of k; recorded in the index as "nsearch.shard" */
 } ns_index_opts;
 
 /* The default index location: $NSEARCH_DB, else $XDG_DATA_HOME/nsearch/index,
@@ -62,6 +64,11 @@ ns_status ns_index_close(ns_index *ix, ns_error *err);
 /* Close without committing: discards this session's uncommitted work (and a
  * rebuild's new generation). Accepts NULL. */
 void ns_index_abort(ns_index *ix);
+
+/* Whether the article with id `id` from `relpath` (its path relative to its
+ * corpus folder, so every machine computes the same) belongs in this index:
+ * always for an unsharded index, else when a hash of both picks this shard. */
+int ns_index_keeps(const ns_index *ix, const char *relpath, const char *id);
 
 /* The language the index stems with; owned by ix. */
 const char *ns_index_lang(const ns_index *ix);

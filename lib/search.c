@@ -18,8 +18,10 @@
  */
 #include "search.h"
 
-#include <math.h>
+#include <errno.h>
 #include <limits.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -44,11 +46,19 @@
 #define PASSAGE_AVGLEN 60.0
 #define MAX_ALTS 8
 
+typedef struct shard {
+    char *name;      /* as the stub names it: "remote 127.0.0.1:7001", "auto a" */
+    xc_database *db; /* NULL when it is down (allow_partial) */
+} shard;
+
 struct ns_searcher {
     char *path;
-    xc_database *db;
+    xc_database *db; /* the index, or every live shard combined */
     ns_analyzer *an;
     struct stat stub; /* of PATH/XAPIANDB when opened (zero if none) */
+    ns_searcher_opts opts;
+    shard *shards;    /* when PATH is a stub file we read */
+    size_t nshards;
 };
 
 /* Identity of the index folder's stub: a rebuild renames a new one in. */
@@ -724,6 +734,16 @@ void ns_results_free(ns_results *r)
     free(r);
 }
 
+static int cmp_art(const void *a, const void *b)
+{
+    const art *x = a, *y = b;
+    if (x->weight != y->weight) return x->weight > y->weight ? -1 : 1;
+    int c = strcmp(x->rec.art.id, y->rec.art.id);
+    if (c) return c;
+    c = strcmp(x->rec.art.path, y->rec.art.path);
+    return c ? c : (x->rank > y->rank) - (x->rank < y->rank);
+}
+
 static int cmp_cand(const void *a, const void *b)
 {
     const cand *x = a, *y = b;
@@ -860,7 +880,186 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
 
 /* --------------------------------------------------------------- search */
 
+/* A stub file we read ourselves: a regular file whose first meaningful line
+ * is `auto ...` or `remote ...`. */
+static int is_shard_stub(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > 65536) return 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char line[1024];
+    int yes = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *p = line + strspn(line, " \t");
+        if (*p == '#' || *p == '\n' || *p == '\0') continue;
+        yes = strncmp(p, "auto ", 5) == 0 || strncmp(p, "remote ", 7) == 0;
+        break;
+    }
+    fclose(f);
+    return yes;
+}
+
+static void warnf(ns_searcher *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warnf(ns_searcher *s, const char *fmt, ...)
+{
+    if (!s->opts.warn) return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    s->opts.warn(s->opts.warn_ctx, msg);
+}
+
+/* Open one stub line's shard. */
+static xc_status open_shard(ns_searcher *s, const char *stubdir, char *line, shard *sh)
+{
+    char *p = line + strspn(line, " \t");
+    p[strcspn(p, "\r\n")] = '\0';
+    char *end = p + strlen(p);
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t')) *--end = '\0';
+    sh->name = strdup(p);
+    if (!sh->name) return XC_ERR_NOMEM;
+    if (strncmp(p, "auto ", 5) == 0) {
+        p += 5;
+        p += strspn(p, " \t");
+        char buf[PATH_MAX];
+        if (*p == '/') snprintf(buf, sizeof buf, "%s", p);
+        else snprintf(buf, sizeof buf, "%s/%s", stubdir, p);
+        return xc_database_open(buf, &sh->db);
+    }
+    /* remote [tcp] HOST:PORT */
+    p += 7;
+    p += strspn(p, " \t");
+    if (strncmp(p, "tcp ", 4) == 0) p += 4 + strspn(p + 4, " \t");
+    char *colon = strrchr(p, ':');
+    if (!colon) return XC_ERR_INVALID;
+    *colon = '\0';
+    char *portend;
+    unsigned long port = strtoul(colon + 1, &portend, 10);
+    const char *host = *p ? p : "127.0.0.1";
+    if (*portend || port == 0 || port > 65535) {
+        *colon = ':';
+        return XC_ERR_INVALID;
+    }
+    unsigned t = s->opts.timeout_ms ? s->opts.timeout_ms : 5000;
+    xc_status xs = xc_database_open_remote(host, (unsigned)port, t, t, &sh->db);
+    *colon = ':';
+    return xs;
+}
+
+/* (Re)build the combined database from the live shards. */
+static ns_status combine_shards(ns_searcher *s, ns_error *err)
+{
+    xc_database *db = NULL;
+    xc_status xs = xc_database_new_combined(&db);
+    size_t live = 0;
+    for (size_t i = 0; xs == XC_OK && i < s->nshards; i++) {
+        if (!s->shards[i].db) continue;
+        xs = xc_database_add_shard(db, s->shards[i].db);
+        live++;
+    }
+    if (xs != XC_OK) {
+        xc_database_close(db);
+        return ns_error_from_xc(err, xs, s->path);
+    }
+    if (!live) {
+        xc_database_close(db);
+        return ns_error_set(err, NS_ERR_NETWORK, "%s: no shard can be reached", s->path);
+    }
+    xc_database_close(s->db);
+    s->db = db;
+    return NS_OK;
+}
+
+static ns_status open_stub(ns_searcher *s, ns_error *err)
+{
+    FILE *f = fopen(s->path, "r");
+    if (!f) return ns_error_set(err, NS_ERR_NOTFOUND, "%s: %s", s->path, strerror(errno));
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", s->path);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = '\0';
+    else strcpy(dir, ".");
+    char line[PATH_MAX + 64];
+    size_t lineno = 0, cap = 0;
+    ns_status st = NS_OK;
+    while (st == NS_OK && fgets(line, sizeof line, f)) {
+        lineno++;
+        char *p = line + strspn(line, " \t");
+        if (*p == '#' || *p == '\n' || *p == '\r' || *p == '\0') continue;
+        if (strncmp(p, "auto ", 5) != 0 && strncmp(p, "remote ", 7) != 0) {
+            p[strcspn(p, "\r\n")] = '\0';
+            st = ns_error_set(err, NS_ERR_INVALID, "%s:%zu: not a shard line (auto PATH or "
+                              "remote HOST:PORT): %s", s->path, lineno, p);
+            break;
+        }
+        if (s->nshards == cap) {
+            cap = cap ? cap * 2 : 4;
+            shard *v = realloc(s->shards, cap * sizeof *v);
+            if (!v) {
+                st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+                break;
+            }
+            s->shards = v;
+        }
+        shard *sh = &s->shards[s->nshards++];
+        memset(sh, 0, sizeof *sh);
+        xc_status xs = open_shard(s, dir, p, sh);
+        if (xs == XC_OK) continue;
+        ns_status fs = xs == XC_ERR_INVALID ? NS_ERR_INVALID : ns_status_from_xc(xs);
+        const char *why = xs == XC_ERR_INVALID ? "bad shard line" : xc_errmsg();
+        if (s->opts.allow_partial && fs != NS_ERR_INVALID && fs != NS_ERR_NOMEM) {
+            warnf(s, "%s:%zu: shard %s is unavailable, searching the others: %s", s->path, lineno,
+                  sh->name ? sh->name : "?", why);
+            xc_database_close(sh->db);
+            sh->db = NULL;
+            continue;
+        }
+        st = ns_error_set(err, fs, "%s:%zu: shard %s: %s", s->path, lineno,
+                          sh->name ? sh->name : "?", why);
+    }
+    fclose(f);
+    if (st == NS_OK && s->nshards == 0) {
+        st = ns_error_set(err, NS_ERR_INVALID, "%s: a stub file listing no shard", s->path);
+    }
+    if (st == NS_OK) st = combine_shards(s, err);
+    return st;
+}
+
+/* After a network failure: find the shards that no longer answer. With
+ * allow_partial, drop them (with a warning) and return NS_OK so the search
+ * runs again; else fail naming the first. */
+static ns_status triage_shards(ns_searcher *s, ns_error *err)
+{
+    size_t dropped = 0;
+    for (size_t i = 0; i < s->nshards; i++) {
+        shard *sh = &s->shards[i];
+        if (!sh->db) continue;
+        xc_status xs = xc_database_reopen(sh->db, NULL);
+        if (xs == XC_OK) continue;
+        if (!s->opts.allow_partial) {
+            return ns_error_set(err, ns_status_from_xc(xs), "%s: shard %s: %s", s->path, sh->name,
+                                xc_errmsg());
+        }
+        warnf(s, "%s: shard %s stopped answering, searching the others: %s", s->path, sh->name,
+              xc_errmsg());
+        xc_database_close(sh->db);
+        sh->db = NULL;
+        dropped++;
+    }
+    if (!dropped) return NS_ERR_NETWORK; /* nobody to blame: keep the first error */
+    return combine_shards(s, err);
+}
+
 ns_status ns_searcher_open(const char *path, ns_searcher **out, ns_error *err)
+{
+    return ns_searcher_open_opts(path, NULL, out, err);
+}
+
+ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, ns_searcher **out,
+                                ns_error *err)
 {
     *out = NULL;
     ns_searcher *s = calloc(1, sizeof *s);
@@ -868,16 +1067,22 @@ ns_status ns_searcher_open(const char *path, ns_searcher **out, ns_error *err)
         free(s);
         return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     }
-    stat_stub(path, &s->stub);
-    xc_status xs = xc_database_open(path, &s->db);
+    if (opts) s->opts = *opts;
     ns_status st = NS_OK;
-    if (xs != XC_OK) {
-        st = ns_error_from_xc(err, xs, path);
-        if (xs == XC_ERR_NOTFOUND) {
-            st = ns_error_set(err, NS_ERR_NOTFOUND,
-                              "%s: no index here (build one with nsearch-index)", path);
+    xc_status xs = XC_OK;
+    if (is_shard_stub(path)) {
+        if ((st = open_stub(s, err)) != NS_OK) goto fail;
+    } else {
+        stat_stub(path, &s->stub);
+        xs = xc_database_open(path, &s->db);
+        if (xs != XC_OK) {
+            st = ns_error_from_xc(err, xs, path);
+            if (xs == XC_ERR_NOTFOUND) {
+                st = ns_error_set(err, NS_ERR_NOTFOUND,
+                                  "%s: no index here (build one with nsearch-index)", path);
+            }
+            goto fail;
         }
-        goto fail;
     }
     char *val = NULL;
     size_t len = 0;
@@ -915,6 +1120,11 @@ fail:
 void ns_searcher_close(ns_searcher *s)
 {
     if (!s) return;
+    for (size_t i = 0; i < s->nshards; i++) {
+        xc_database_close(s->shards[i].db);
+        free(s->shards[i].name);
+    }
+    free(s->shards);
     xc_database_close(s->db);
     ns_analyzer_free(s->an);
     free(s->path);
@@ -923,6 +1133,18 @@ void ns_searcher_close(ns_searcher *s)
 
 ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err)
 {
+    if (s->nshards) {
+        /* Each shard catches up on its own; the combination follows. */
+        if (changed) *changed = 0;
+        for (size_t i = 0; i < s->nshards; i++) {
+            int c = 0;
+            if (!s->shards[i].db) continue;
+            xc_status xs = xc_database_reopen(s->shards[i].db, &c);
+            if (xs != XC_OK) return ns_error_from_xc(err, xs, s->shards[i].name);
+            if (changed && c) *changed = 1;
+        }
+        return combine_shards(s, err);
+    }
     struct stat now;
     stat_stub(s->path, &now);
     if (changed) *changed = 0;
@@ -1064,6 +1286,12 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
             a->rank = i;
             if (w > max_w) max_w = w;
         }
+        if (st == NS_OK && !o->sort_by_date) {
+            /* Equal weights in docid order would depend on how the index was
+             * built or sharded: order them by article id instead. */
+            qsort(p->arts, p->narts, sizeof *p->arts, cmp_art);
+            for (size_t i = 0; i < p->narts; i++) p->arts[i].rank = i;
+        }
         for (size_t i = 0; st == NS_OK && i < p->narts; i++) {
             st = score_article(s, &b, p, i, max_w, o->per_article, o->explain, &capc);
             if (st != NS_OK) ns_error_set(err, st, "search: %s", ns_status_str(st));
@@ -1127,6 +1355,17 @@ ns_status ns_search(ns_searcher *s, const char *query, size_t len, const ns_sear
     ns_qnode_sexpr(tree, &r->parsed);
     for (int attempt = 0;; attempt++) {
         st = search_once(s, tree, &o, r, err);
+        if (st == NS_ERR_NETWORK && s->nshards && attempt < 3) {
+            /* A shard went down or is too slow: name it, or drop it. */
+            ns_error terr = {0};
+            ns_status ts = triage_shards(s, &terr);
+            if (ts != NS_OK) {
+                if (ts != NS_ERR_NETWORK || terr.msg[0]) *err = terr;
+                break;
+            }
+            reset_results(r);
+            continue;
+        }
         int retry = st == NS_ERR_MODIFIED || st == NS_ERR_NOTFOUND || st == NS_ERR_IO;
         if (!retry || attempt == 3) break;
         /* The indexer committed underneath (or a rebuild replaced the

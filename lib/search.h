@@ -22,6 +22,25 @@ typedef struct ns_searcher ns_searcher;
 /* Open the index at `path` (an index folder, a Xapian database, or a stub
  * file listing shards). NS_ERR_NOTFOUND when there is none. */
 ns_status ns_searcher_open(const char *path, ns_searcher **out, ns_error *err);
+
+typedef struct ns_searcher_opts {
+    /* Bound on each remote shard operation and on connecting, in ms
+     * (0: 5000). A shard slower than that fails with NS_ERR_NETWORK. */
+    unsigned timeout_ms;
+    /* When some shards are down: answer from the others, with a warning,
+     * instead of failing. */
+    int allow_partial;
+    void (*warn)(void *ctx, const char *msg); /* may be NULL */
+    void *warn_ctx;
+} ns_searcher_opts;
+
+/* As ns_searcher_open. A stub file (lines `auto PATH`, relative to the
+ * stub's folder, and `remote [tcp] HOST:PORT`; `#` comments) is read here
+ * rather than by libxapian, so that each remote shard gets the timeout and a
+ * failing shard is named in the error (NS_ERR_NETWORK: "shard HOST:PORT:
+ * ..."), or skipped with a warning under allow_partial. */
+ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, ns_searcher **out,
+                                ns_error *err);
 void ns_searcher_close(ns_searcher *s);
 
 /* Catch up with the indexer: reopen at the latest commit, and open the new
