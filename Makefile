@@ -51,6 +51,7 @@ OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 else ifeq ($(BUILD),fuzz)
 CC := clang
 CXX := clang++
+WARN := $(filter-out -Wno-format-truncation,$(WARN))
 OPT := -O1 -g -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer
 else
 $(error BUILD must be release, debug, asan or fuzz)

@@ -9,7 +9,7 @@ _nsearch_index()
     prev=
     [ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
     local opts="--db --lang --rebuild --exclude --max-file-size --wait --jobs --batch
-        --json --stats --check --verbose --help --version -j -v -h -V"
+        --json --shard-of --stats --check --verbose --help --version -j -v -h -V"
     COMPREPLY=()
     case $prev in
     --db)
@@ -24,7 +24,7 @@ _nsearch_index()
             turkish yiddish" -- "$cur"))
         return 0
         ;;
-    --exclude | --max-file-size | --wait | -j | --jobs | --batch)
+    --exclude | --max-file-size | --wait | -j | --jobs | --batch | --shard-of)
         return 0
         ;;
     esac

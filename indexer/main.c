@@ -72,6 +72,17 @@ static void warn(void *ctx, const char *path, size_t line, const char *msg)
     pthread_mutex_unlock(&r->warn_lock);
 }
 
+/* A file the reader refused: its message already names the file. */
+static void open_failed(run *r, const char *path, const ns_error *err, ns_status st)
+{
+    pthread_mutex_lock(&r->warn_lock);
+    r->warnings++;
+    if (r->progress) fputs("\r\033[K", stderr);
+    if (err->msg[0]) fprintf(stderr, "nsearch: %s\n", err->msg);
+    else fprintf(stderr, "nsearch: %s: %s\n", path, ns_status_str(st));
+    pthread_mutex_unlock(&r->warn_lock);
+}
+
 /* One line on a terminal: articles, MB/s, ETA. Never in logs: only when
  * stderr is a terminal. */
 static void draw_progress(run *r, double secs, int final)
@@ -127,7 +138,7 @@ static ns_status index_file(run *r, const char *path, const struct stat *sb, int
     ns_error err = {0};
     ns_status st = ns_reader_open(path, &r->ropts, &rd, &err);
     if (st != NS_OK) {
-        warn(r, path, err.line, err.msg[0] ? err.msg : ns_status_str(st));
+        open_failed(r, path, &err, st);
         r->files_skipped++;
         return st == NS_ERR_NOMEM ? st : NS_DONE;
     }
@@ -161,19 +172,11 @@ static ns_status index_file(run *r, const char *path, const struct stat *sb, int
     return NS_OK;
 }
 
-/* CRC-32 of a whole file through the reader's own checksum. */
+/* CRC-32 of a whole file's raw bytes (as ns_reader_crc32 computes it). */
 static int file_crc(run *r, const char *path, uint32_t *crc)
 {
-    ns_reader *rd = NULL;
-    ns_error err = {0};
-    if (ns_reader_open(path, &r->ropts, &rd, &err) != NS_OK) return -1;
-    const ns_article *a;
-    ns_status st;
-    while ((st = ns_reader_next(rd, &a, &err)) == NS_OK) {
-    }
-    *crc = ns_reader_crc32(rd);
-    ns_reader_close(rd);
-    return st == NS_DONE ? 0 : -1;
+    (void)r;
+    return ns_file_crc32(path, crc, NULL) == NS_OK ? 0 : -1;
 }
 
 static int visit(void *ctx, const char *path, const struct stat *sb)
@@ -345,7 +348,7 @@ static void *work(void *arg)
         ns_error err = {0};
         ns_status st = ns_reader_open(f->path, &r->ropts, &rd, &err);
         if (st != NS_OK) {
-            warn(r, f->path, err.line, err.msg[0] ? err.msg : ns_status_str(st));
+            open_failed(r, f->path, &err, st);
             atomic_fetch_add(&r->done_bytes, f->size);
             continue;
         }

@@ -38,6 +38,9 @@
  *   - Body: every other non-blank line is one paragraph, except lines with
  *     no letter or digit at all (separators, "* * *"), which are skipped.
  *   - The id is the file's base name without .txt/.txt.gz; article line 1.
+ *   - An article with no date in its text takes one from its file name when
+ *     the name starts with YYYY-MM-DD followed by '-', '_' or the suffix
+ *     (midnight UTC): news archives are often named that way.
  * JSON Lines (.jsonl, .jsonl.gz): one article per non-blank line, an object;
  *   for each field the first key with a usable value wins: title|headline,
  *   date|published|publishedAt|pubDate (a string in a dates.h form, or a
@@ -918,6 +921,49 @@ uint32_t ns_reader_crc32(const ns_reader *r)
     return r ? r->crc : 0;
 }
 
+ns_status ns_file_crc32(const char *path, uint32_t *out, ns_error *err)
+{
+    ns_error_clear(err);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        int e = errno;
+        return ns_error_set(err, (e == ENOENT || e == ENOTDIR) ? NS_ERR_NOTFOUND : NS_ERR_IO,
+                            "%s: %s", path, strerror(e));
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return ns_error_set(err, NS_ERR_IO, "%s: not a regular file", path);
+    }
+    unsigned char *buf = malloc(CHUNK);
+    if (!buf) {
+        close(fd);
+        return ns_error_set(err, NS_ERR_NOMEM, "%s: out of memory", path);
+    }
+    uint32_t crc = 0;
+    ns_status rc = NS_OK;
+    for (;;) {
+        ssize_t k = read(fd, buf, CHUNK);
+        if (k < 0 && errno == EINTR) {
+            continue;
+        }
+        if (k < 0) {
+            rc = ns_error_set(err, NS_ERR_IO, "%s: read error: %s", path, strerror(errno));
+            break;
+        }
+        if (k == 0) {
+            break;
+        }
+        crc = (uint32_t)crc32(crc, buf, (uInt)k);
+    }
+    free(buf);
+    close(fd);
+    if (rc == NS_OK) {
+        *out = crc;
+    }
+    return rc;
+}
+
 /* ------------------------------------------------------------------ */
 /* Building an article                                                 */
 
@@ -1652,6 +1698,17 @@ static ns_status read_text(ns_reader *r, const ns_article **out)
         fields[i] = put_field(r, r->scratch.p, lens[i]);
     }
     fields[4] = put_cstr(r, r->id_stem);
+    if (r->art.date == NS_NO_DATE) {
+        /* Undated in the text (shape A carries no date): a file named like
+         * 2025-12-06-slug.txt still dates the article, at midnight UTC. */
+        int64_t d;
+        const char *stem = r->id_stem;
+        if (strlen(stem) >= 10 && stem[4] == '-' && stem[7] == '-' &&
+            (stem[10] == '\0' || stem[10] == '-' || stem[10] == '_') &&
+            ns_date_parse(stem, 10, &d) == NS_OK) {
+            r->art.date = d;
+        }
+    }
     r->art.line = 1;
     r->art.title_line = title_ln != SIZE_MAX && title_len > 0 ? r->lines[title_ln].no : 0;
     st = article_finish(r, fields[4], fields[0], fields[1], fields[2], fields[3]);

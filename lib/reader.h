@@ -147,4 +147,11 @@ uint32_t ns_reader_crc32(const ns_reader *r);
  * Accepts NULL. */
 void ns_reader_close(ns_reader *r);
 
+/* CRC-32 of the raw bytes of the file at `path` (compressed, as on disk),
+ * without parsing it: equal to ns_reader_crc32 after NS_DONE, at the cost of
+ * a read. *out is set on NS_OK. NS_ERR_NOTFOUND / NS_ERR_IO (a folder: IO)
+ * with `err` naming the file. Added after the first version of this header;
+ * thread-safe. */
+ns_status ns_file_crc32(const char *path, uint32_t *out, ns_error *err);
+
 #endif

@@ -46,7 +46,8 @@ static void warn(const ns_config *cfg, size_t line, const char *fmt, ...)
 
 static char *trim(char *s)
 {
-    while (*s == ' ' || *s == '\t') s++;
+    while (*s == ' ' || *s == '\t')
+        s++;
     size_t n = strlen(s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
         s[--n] = '\0';
@@ -95,18 +96,27 @@ static int set(ns_config *cfg, size_t line, const char *key, const char *val)
         if (parse_num(val, &cfg->per_article))
             warn(cfg, line, "per-article: not a count from 1: %s", val);
     } else if (!strcmp(key, "sort")) {
-        if (!strcmp(val, "relevance")) cfg->sort_by_date = 0;
-        else if (!strcmp(val, "date")) cfg->sort_by_date = 1;
-        else warn(cfg, line, "sort: relevance or date, not %s", val);
+        if (!strcmp(val, "relevance"))
+            cfg->sort_by_date = 0;
+        else if (!strcmp(val, "date"))
+            cfg->sort_by_date = 1;
+        else
+            warn(cfg, line, "sort: relevance or date, not %s", val);
     } else if (!strcmp(key, "color") || !strcmp(key, "colour")) {
-        if (!strcmp(val, "auto")) cfg->color = "auto";
-        else if (!strcmp(val, "always")) cfg->color = "always";
-        else if (!strcmp(val, "never")) cfg->color = "never";
-        else warn(cfg, line, "color: auto, always or never, not %s", val);
+        if (!strcmp(val, "auto"))
+            cfg->color = "auto";
+        else if (!strcmp(val, "always"))
+            cfg->color = "always";
+        else if (!strcmp(val, "never"))
+            cfg->color = "never";
+        else
+            warn(cfg, line, "color: auto, always or never, not %s", val);
     } else if (!strcmp(key, "heading")) {
         int b = parse_bool(val);
-        if (b < 0) warn(cfg, line, "heading: true or false, not %s", val);
-        else cfg->heading = b;
+        if (b < 0)
+            warn(cfg, line, "heading: true or false, not %s", val);
+        else
+            cfg->heading = b;
     } else {
         warn(cfg, line,
              "unknown setting '%s' (known: db, limit, per-article, sort, color, heading)", key);

@@ -29,45 +29,46 @@ enum { FMT_TEXT, FMT_JSON, FMT_VIMGREP, FMT_FILES, FMT_COUNT };
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: nsearch [OPTIONS] QUERY...\n"
-            "       nsearch --serve [OPTIONS]\n"
-            "Search the nsearch index: the best passages first, with their article's\n"
-            "file, line, title, date and source, matched words highlighted.\n"
-            "\n"
-            "Query: words (all required), \"a phrase\", OR, AND, NOT or -word, (groups),\n"
-            "a NEAR/5 b, prefix*, =exact, title:, source:, date:2025-12, since:7d.\n"
-            "See nsearch(1) and doc/query-syntax.md.\n"
-            "\n"
-            "  --db PATH            index (default: $NSEARCH_DB, else the config file's db,\n"
-            "                       else $XDG_DATA_HOME/nsearch/index)\n"
-            "  -n, --limit N        passages to show (default 10); with --files, files\n"
-            "      --offset N       skip the first N passages (with --files, files)\n"
-            "      --per-article N  passages per article at most (default 2)\n"
-            "      --sort KEY       relevance (default) or date (newest first)\n"
-            "      --any            any word may match (OR), best matches first\n"
-            "      --json           JSON Lines: match objects and a summary\n"
-            "      --vimgrep        path:line:column:text, one line per passage\n"
-            "      --no-heading     path:line: text, one line per passage\n"
-            "      --heading        grouped under article headings (the default)\n"
-            "  -l, --files          matching article files, best first, once each\n"
-            "  -c, --count          number of matching passages\n"
-            "      --color WHEN     auto (default), always or never; NO_COLOR is honoured\n"
-            "      --explain        show the parsed query and each passage's score parts\n"
-            "      --serve          answer JSON requests from stdin, one a line\n"
-            "  -h, --help           this help\n"
-            "  -V, --version        version\n"
-            "\n"
-            "Configuration: $NSEARCH_CONFIG, else $XDG_CONFIG_HOME/nsearch/config or\n"
-            "~/.config/nsearch/config (keys db, limit, per-article, sort, color, heading).\n"
-            "Exit status: 0 matches, 1 no match, 2 error.\n");
+    fprintf(f, "usage: nsearch [OPTIONS] QUERY...\n"
+               "       nsearch --serve [OPTIONS]\n"
+               "Search the nsearch index: the best passages first, with their article's\n"
+               "file, line, title, date and source, matched words highlighted.\n"
+               "\n"
+               "Query: words (all required), \"a phrase\", OR, AND, NOT or -word, (groups),\n"
+               "a NEAR/5 b, prefix*, =exact, title:, source:, date:2025-12, since:7d.\n"
+               "See nsearch(1) and doc/query-syntax.md.\n"
+               "\n"
+               "  --db PATH            index (default: $NSEARCH_DB, else the config file's db,\n"
+               "                       else $XDG_DATA_HOME/nsearch/index)\n"
+               "  -n, --limit N        passages to show (default 10); with --files, files\n"
+               "      --offset N       skip the first N passages (with --files, files)\n"
+               "      --per-article N  passages per article at most (default 2)\n"
+               "      --sort KEY       relevance (default) or date (newest first)\n"
+               "      --any            any word may match (OR), best matches first\n"
+               "      --json           JSON Lines: match objects and a summary\n"
+               "      --vimgrep        path:line:column:text, one line per passage\n"
+               "      --no-heading     path:line: text, one line per passage\n"
+               "      --heading        grouped under article headings (the default)\n"
+               "  -l, --files          matching article files, best first, once each\n"
+               "  -c, --count          number of matching passages\n"
+               "      --color WHEN     auto (default), always or never; NO_COLOR is honoured\n"
+               "      --explain        show the parsed query and each passage's score parts\n"
+               "      --serve          answer JSON requests from stdin, one a line\n"
+               "  -h, --help           this help\n"
+               "  -V, --version        version\n"
+               "\n"
+               "Configuration: $NSEARCH_CONFIG, else $XDG_CONFIG_HOME/nsearch/config or\n"
+               "~/.config/nsearch/config (keys db, limit, per-article, sort, color, heading).\n"
+               "Exit status: 0 matches, 1 no match, 2 error.\n");
 }
 
 static void warn_query(void *ctx, size_t column, const char *msg)
 {
     (void)ctx;
-    if (column) fprintf(stderr, "nsearch: query:%zu: %s\n", column, msg);
-    else fprintf(stderr, "nsearch: %s\n", msg);
+    if (column)
+        fprintf(stderr, "nsearch: query:%zu: %s\n", column, msg);
+    else
+        fprintf(stderr, "nsearch: %s\n", msg);
 }
 
 /* A count option: min..1000000. */
@@ -100,17 +101,25 @@ typedef struct flags {
 
 static int parse_flags(int argc, char **argv, flags *fl)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, 0, 'd'},     {"limit", required_argument, 0, 'n'},
-        {"offset", required_argument, 0, 'o'}, {"per-article", required_argument, 0, 'p'},
-        {"sort", required_argument, 0, 's'},   {"json", no_argument, 0, 'j'},
-        {"vimgrep", no_argument, 0, 'g'},      {"no-heading", no_argument, 0, 'H'},
-        {"heading", no_argument, 0, 'G'},      {"files", no_argument, 0, 'l'},
-        {"count", no_argument, 0, 'c'},        {"color", required_argument, 0, 'C'},
-        {"colour", required_argument, 0, 'C'}, {"explain", no_argument, 0, 'e'},
-        {"any", no_argument, 0, 'a'},          {"serve", no_argument, 0, 'S'},
-        {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
-        {0, 0, 0, 0}};
+    static const struct option longopts[] = {{"db", required_argument, 0, 'd'},
+                                             {"limit", required_argument, 0, 'n'},
+                                             {"offset", required_argument, 0, 'o'},
+                                             {"per-article", required_argument, 0, 'p'},
+                                             {"sort", required_argument, 0, 's'},
+                                             {"json", no_argument, 0, 'j'},
+                                             {"vimgrep", no_argument, 0, 'g'},
+                                             {"no-heading", no_argument, 0, 'H'},
+                                             {"heading", no_argument, 0, 'G'},
+                                             {"files", no_argument, 0, 'l'},
+                                             {"count", no_argument, 0, 'c'},
+                                             {"color", required_argument, 0, 'C'},
+                                             {"colour", required_argument, 0, 'C'},
+                                             {"explain", no_argument, 0, 'e'},
+                                             {"any", no_argument, 0, 'a'},
+                                             {"serve", no_argument, 0, 'S'},
+                                             {"help", no_argument, 0, 'h'},
+                                             {"version", no_argument, 0, 'V'},
+                                             {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "n:lchV", longopts, NULL)) != -1) {
         switch (c) {
@@ -126,8 +135,10 @@ static int parse_flags(int argc, char **argv, flags *fl)
             if (parse_count("--per-article", optarg, 1, &fl->per_article)) return EXIT_ERROR;
             break;
         case 's':
-            if (!strcmp(optarg, "date")) fl->sort_by_date = 1;
-            else if (!strcmp(optarg, "relevance")) fl->sort_by_date = 0;
+            if (!strcmp(optarg, "date"))
+                fl->sort_by_date = 1;
+            else if (!strcmp(optarg, "relevance"))
+                fl->sort_by_date = 0;
             else {
                 fprintf(stderr, "nsearch: --sort: relevance or date, not %s\n", optarg);
                 return EXIT_ERROR;
@@ -135,8 +146,14 @@ static int parse_flags(int argc, char **argv, flags *fl)
             break;
         case 'j': fl->fmt = FMT_JSON; break;
         case 'g': fl->fmt = FMT_VIMGREP; break;
-        case 'H': fl->heading = 0; break;
-        case 'G': fl->heading = 1; break;
+        case 'H':
+            fl->heading = 0;
+            fl->fmt = FMT_TEXT;
+            break;
+        case 'G':
+            fl->heading = 1;
+            fl->fmt = FMT_TEXT;
+            break;
         case 'l': fl->fmt = FMT_FILES; break;
         case 'c': fl->fmt = FMT_COUNT; break;
         case 'C':
@@ -147,9 +164,7 @@ static int parse_flags(int argc, char **argv, flags *fl)
         case 'a': fl->any = 1; break;
         case 'S': fl->serve = 1; break;
         case 'h': usage(stdout); exit(EXIT_MATCH);
-        case 'V':
-            printf("nsearch %s (xapian %s)\n", NS_VERSION, xc_version());
-            exit(EXIT_MATCH);
+        case 'V': printf("nsearch %s (xapian %s)\n", NS_VERSION, xc_version()); exit(EXIT_MATCH);
         default: usage(stderr); return EXIT_ERROR;
         }
     }
@@ -160,10 +175,12 @@ static int parse_flags(int argc, char **argv, flags *fl)
 static char *join_args(int argc, char **argv)
 {
     size_t len = 1;
-    for (int i = 0; i < argc; i++) len += strlen(argv[i]) + 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
     char *q = malloc(len), *p = q;
     if (!q) return NULL;
-    for (int i = 0; i < argc; i++) p += sprintf(p, "%s%s", i ? " " : "", argv[i]);
+    for (int i = 0; i < argc; i++)
+        p += sprintf(p, "%s%s", i ? " " : "", argv[i]);
     *p = '\0';
     return q;
 }
@@ -179,8 +196,8 @@ static int use_color(const char *when)
 static void print_query_error(const ns_error *err, const char *query)
 {
     if (err->column) {
-        fprintf(stderr, "nsearch: query:%zu: %s\n  %s\n  %*s^\n", err->column, out_error_msg(err), query,
-                (int)(err->column - 1), "");
+        fprintf(stderr, "nsearch: query:%zu: %s\n  %s\n  %*s^\n", err->column, out_error_msg(err),
+                query, (int)(err->column - 1), "");
     } else {
         fprintf(stderr, "nsearch: %s\n", err->msg);
     }
@@ -212,11 +229,11 @@ int main(int argc, char **argv)
     /* Flags, then the environment, then the configuration file, then the
      * built-in defaults. */
     const char *env_db = getenv("NSEARCH_DB"), *no_color = getenv("NO_COLOR");
-    char *dbpath = fl.db                ? strdup(fl.db)
+    char *dbpath = fl.db               ? strdup(fl.db)
                    : env_db && *env_db ? strdup(env_db)
                    : cfg.db            ? strdup(cfg.db)
                                        : ns_index_default_path();
-    const char *when = fl.color              ? fl.color
+    const char *when = fl.color                ? fl.color
                        : no_color && *no_color ? "never"
                        : cfg.color             ? cfg.color
                                                : "auto";

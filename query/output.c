@@ -72,7 +72,8 @@ const char *out_error_msg(const ns_error *err)
     const char *m = err->msg;
     if (err->column && !strncmp(m, "column ", 7)) {
         const char *p = m + 7;
-        while (*p >= '0' && *p <= '9') p++;
+        while (*p >= '0' && *p <= '9')
+            p++;
         if (p > m + 7 && p[0] == ':' && p[1] == ' ') return p + 2;
     }
     return m;
@@ -113,14 +114,17 @@ static void print_passage(const ns_hit *h, int trim)
         from = first > TRIM_BYTES / 3 ? first - TRIM_BYTES / 3 : 0;
         to = from + TRIM_BYTES < h->len ? from + TRIM_BYTES : h->len;
         /* Start and end on word boundaries (and so on UTF-8 boundaries). */
-        while (from > 0 && from < h->len && h->text[from - 1] != ' ') from++;
-        while (to < h->len && h->text[to] != ' ' && to > from) to--;
+        while (from > 0 && from < h->len && h->text[from - 1] != ' ')
+            from++;
+        while (to < h->len && h->text[to] != ' ' && to > from)
+            to--;
         if (to <= from) from = 0, to = h->len;
     }
     if (from > 0) fputs("… ", stdout);
     size_t si = 0;
     for (size_t i = from; i < to;) {
-        while (si < h->nspans && h->spans[si].end <= i) si++;
+        while (si < h->nspans && h->spans[si].end <= i)
+            si++;
         size_t next = to;
         int in = 0;
         if (si < h->nspans) {
@@ -220,7 +224,8 @@ size_t out_files(const ns_results *r, size_t offset, size_t limit)
     size_t seen = 0, printed = 0;
     for (size_t i = 0; i < r->nhits; i++) {
         int dup = 0;
-        for (size_t j = 0; j < i && !dup; j++) dup = strcmp(r->hits[j].path, r->hits[i].path) == 0;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = strcmp(r->hits[j].path, r->hits[i].path) == 0;
         if (dup) continue;
         if (seen++ < offset) continue;
         if (limit && printed == limit) break;
@@ -235,7 +240,10 @@ size_t out_files(const ns_results *r, size_t offset, size_t limit)
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
     unsigned char c = s[0];
-    size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+    size_t len = c >= 0xf0 && c <= 0xf4   ? 4
+                 : c >= 0xe0 && c <= 0xef ? 3
+                 : c >= 0xc2 && c < 0xe0  ? 2
+                                          : 0;
     if (!len || len > n) return 0;
     for (size_t k = 1; k < len; k++)
         if ((s[k] & 0xc0) != 0x80) return 0;
@@ -295,8 +303,10 @@ void out_json_match(const ns_hit *h, size_t rank)
     json_key_str("id", h->id);
     json_key_str("title", h->title);
     fputs(",\"date\":", stdout);
-    if (date[0]) out_json_str(date, strlen(date));
-    else fputs("null", stdout);
+    if (date[0])
+        out_json_str(date, strlen(date));
+    else
+        fputs("null", stdout);
     json_key_str("source", h->source);
     json_key_str("url", h->url);
     printf(",\"score\":%.6f,\"article_score\":%.6f,\"article_rank\":%zu", h->score,
@@ -326,8 +336,7 @@ void out_json_summary(const ns_results *r, const char *query, double secs, const
     putchar('}');
 }
 
-void out_json(const ns_results *r, size_t offset, double secs, const char *index,
-              const char *query)
+void out_json(const ns_results *r, size_t offset, double secs, const char *index, const char *query)
 {
     for (size_t i = 0; i < r->nhits; i++) {
         out_json_match(&r->hits[i], offset + i + 1);

@@ -28,13 +28,13 @@ enum { EXIT_MATCH = 0, EXIT_NONE = 1, EXIT_ERROR = 2 };
 /* Settings that a configuration file may hold. Strings are NULL and
  * numbers 0 (ints -1) when the file doesn't set them. */
 typedef struct ns_config {
-    char *db;            /* index location, "~/" expanded */
-    size_t limit;        /* passages to show */
-    size_t per_article;  /* passages per article */
-    int sort_by_date;    /* -1 unset, 0 relevance, 1 date */
-    const char *color;   /* "auto", "always", "never" (static) or NULL */
-    int heading;         /* -1 unset, 0 --no-heading, 1 headings */
-    char *path;          /* the file read, NULL when none */
+    char *db;           /* index location, "~/" expanded */
+    size_t limit;       /* passages to show */
+    size_t per_article; /* passages per article */
+    int sort_by_date;   /* -1 unset, 0 relevance, 1 date */
+    const char *color;  /* "auto", "always", "never" (static) or NULL */
+    int heading;        /* -1 unset, 0 --no-heading, 1 headings */
+    char *path;         /* the file read, NULL when none */
 } ns_config;
 
 /* Read the configuration: $NSEARCH_CONFIG when set (empty: none), else

@@ -34,7 +34,7 @@
 
 #include "query.h"
 
-#define MAX_REQUEST ((size_t)1 << 20) /* bytes in one request line */
+#define MAX_REQUEST  ((size_t)1 << 20) /* bytes in one request line */
 #define MAX_WARNINGS 32
 
 typedef struct warnings {
@@ -63,8 +63,10 @@ static void put_id(const json_t *id)
 
 static void put_column(size_t column)
 {
-    if (column) printf("%zu", column);
-    else fputs("null", stdout);
+    if (column)
+        printf("%zu", column);
+    else
+        fputs("null", stdout);
 }
 
 static void respond_error(const json_t *id, const char *kind, const char *msg, size_t column)
@@ -118,8 +120,10 @@ static int request_opts(json_t *req, ns_search_opts *o, char *why, size_t whylen
     json_t *v = json_object_get(req, "sort");
     if (v) {
         const char *s = json_string_value(v);
-        if (s && !strcmp(s, "date")) o->sort_by_date = 1;
-        else if (s && !strcmp(s, "relevance")) o->sort_by_date = 0;
+        if (s && !strcmp(s, "date"))
+            o->sort_by_date = 1;
+        else if (s && !strcmp(s, "relevance"))
+            o->sort_by_date = 0;
         else {
             snprintf(why, whylen, "\"sort\" must be \"relevance\" or \"date\"");
             return -1;
@@ -205,12 +209,16 @@ int ns_serve(ns_searcher *s, const char *index, const ns_search_opts *defaults)
     ssize_t n;
     while ((errno = 0, n = getline(&line, &cap, stdin)) != -1) {
         size_t len = (size_t)n;
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
         size_t k = 0;
-        while (k < len && (line[k] == ' ' || line[k] == '\t')) k++;
+        while (k < len && (line[k] == ' ' || line[k] == '\t'))
+            k++;
         if (k == len) continue;
-        if (len > MAX_REQUEST) respond_error(NULL, "request", "request line too long", 0);
-        else answer(s, index, defaults, line, len);
+        if (len > MAX_REQUEST)
+            respond_error(NULL, "request", "request line too long", 0);
+        else
+            answer(s, index, defaults, line, len);
     }
     int rc = errno && !feof(stdin) ? EXIT_ERROR : EXIT_MATCH;
     if (rc) fprintf(stderr, "nsearch: reading requests: %s\n", strerror(errno));

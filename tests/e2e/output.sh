@@ -153,6 +153,7 @@ while [ "$off" -lt 20 ]; do
     off=$((off + 3))
 done
 expect "-n/--offset: pages put together give the full list" "$(cat "$T/all")" "$(cat "$T/paged")"
+expect "the last format option wins" "$(search "$DB" --no-heading "$q")" "$(search "$DB" --json --no-heading "$q")"
 expect "-n limits the passages" 2 "$(search "$DB" --vimgrep -n 2 "$q" | wc -l | tr -d ' ')"
 expect "--json --offset: ranks continue" 4 "$(search "$DB" --json -n 1 --offset 3 "$q" | head -n 1 | jq .rank)"
 expect "--offset past the end: nothing, exit 0 (there are matches)" "0:" \

@@ -1488,11 +1488,23 @@ static void test_crc32(void **state)
                           ref_crc32(bytes, len));
             fail();
         }
+        uint32_t crc = 0;
+        assert_int_equal(ns_file_crc32(fixture(names[i]), &crc, &err), NS_OK);
+        assert_int_equal(crc, ref_crc32(bytes, len));
         ns_reader_close(r);
         free(bytes);
         warns_free(&w);
     }
     assert_int_equal(ns_reader_crc32(NULL), 0);
+    uint32_t crc = 7;
+    ns_error err;
+    assert_int_equal(ns_file_crc32(tmp("no-such.txt"), &crc, &err), NS_ERR_NOTFOUND);
+    assert_non_null(strstr(err.msg, "no-such.txt"));
+    assert_int_equal(crc, 7);
+    assert_int_equal(ns_file_crc32(tmpdir, &crc, &err), NS_ERR_IO);
+    /* the empty file */
+    assert_int_equal(ns_file_crc32(fixture("empty.txt"), &crc, &err), NS_OK);
+    assert_int_equal(crc, 0);
 }
 
 static void test_open_mem(void **state)
@@ -1542,6 +1554,40 @@ static void test_open_mem(void **state)
     ns_reader_close(r);
     ns_reader_close(NULL);
     warns_free(&w);
+}
+
+/* An undated article takes its date from a YYYY-MM-DD file name; a date in
+ * the text wins; other names stay undated. */
+static void test_date_from_name(void **state)
+{
+    (void)state;
+    static const char undated[] = "A title\nPublished in News\nOne paragraph.\n";
+    static const char dated[] = "A title\nDate: 2024-01-02\n\nOne paragraph.\n";
+    const struct {
+        const char *name, *text;
+        int64_t want;
+    } cases[] = {
+        {"2025-12-06-miami-talks.txt", undated, 1764979200},
+        {"2025-12-06.txt", undated, 1764979200},
+        {"2025-12-06_x.txt", undated, 1764979200},
+        {"2025-12-06-x.txt", dated, 1704153600},
+        {"2025-13-06-x.txt", undated, NS_NO_DATE},
+        {"20251206-x.txt", undated, NS_NO_DATE},
+        {"notes-2025-12-06.txt", undated, NS_NO_DATE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ns_reader *r = NULL;
+        ns_error err = {0};
+        assert_int_equal(ns_reader_open_mem(cases[i].name, cases[i].text, strlen(cases[i].text),
+                                            NS_FILE_TEXT, 0, NULL, &r, &err),
+                         NS_OK);
+        const ns_article *a = next_ok(r);
+        if (a->date != cases[i].want) {
+            fail_msg("%s: date %lld, want %lld", cases[i].name, (long long)a->date,
+                     (long long)cases[i].want);
+        }
+        ns_reader_close(r);
+    }
 }
 
 /* Every passage of every fixture: valid UTF-8, no control characters,
@@ -1682,6 +1728,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_odd_file_name),
         cmocka_unit_test(test_crc32),
         cmocka_unit_test(test_open_mem),
+        cmocka_unit_test(test_date_from_name),
         cmocka_unit_test(test_invariants),
         cmocka_unit_test(test_reuters),
     };
