@@ -561,6 +561,10 @@ int main(int argc, char **argv)
         {"help", no_argument, 0, 'h'},          {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     const char *db = NULL, *lang = NULL;
+    char *dbpath = NULL, **roots = NULL;
+    size_t nroots = 0;
+    int rc = 0;
+    run r = {0};
     const char **excludes = calloc((size_t)argc + 1, sizeof *excludes);
     size_t nexcludes = 0;
     double wait_s = 5;
@@ -581,14 +585,14 @@ int main(int argc, char **argv)
             max_size = strtoull(optarg, &end, 10);
             if (*end || end == optarg) {
                 fprintf(stderr, "nsearch: --max-file-size: not a number: %s\n", optarg);
-                return EXIT_USAGE;
+                { rc = EXIT_USAGE; goto out; }
             }
             break;
         case 'w':
             wait_s = strtod(optarg, &end);
             if (*end || end == optarg || wait_s < 0) {
                 fprintf(stderr, "nsearch: --wait: not a number of seconds: %s\n", optarg);
-                return EXIT_USAGE;
+                { rc = EXIT_USAGE; goto out; }
             }
             break;
         case 'v': verbose = 1; break;
@@ -598,14 +602,14 @@ int main(int argc, char **argv)
             if (sscanf(optarg, "%u/%u", &shard_n, &shard_k) != 2 || shard_k < 1 || shard_k > 1024 ||
                 shard_n < 1 || shard_n > shard_k) {
                 fprintf(stderr, "nsearch: --shard-of: N/K with 1 <= N <= K, not %s\n", optarg);
-                return EXIT_USAGE;
+                { rc = EXIT_USAGE; goto out; }
             }
             break;
         case 'B':
             batch = strtol(optarg, &end, 10);
             if (*end || end == optarg || batch < 10 || batch > 1000000) {
                 fprintf(stderr, "nsearch: --batch: a number from 10 to 1000000, not %s\n", optarg);
-                return EXIT_USAGE;
+                { rc = EXIT_USAGE; goto out; }
             }
             break;
         case 'K': check = 1; break;
@@ -613,18 +617,18 @@ int main(int argc, char **argv)
             jobs = strtol(optarg, &end, 10);
             if (*end || end == optarg || jobs < 1 || jobs > 256) {
                 fprintf(stderr, "nsearch: --jobs: a number from 1 to 256, not %s\n", optarg);
-                return EXIT_USAGE;
+                { rc = EXIT_USAGE; goto out; }
             }
             break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("nsearch-index %s (xapian %s)\n", NS_VERSION, xc_version()); return 0;
-        default: usage(stderr); return EXIT_USAGE;
+        case 'h': usage(stdout); goto out;
+        case 'V': printf("nsearch-index %s (xapian %s)\n", NS_VERSION, xc_version()); goto out;
+        default: usage(stderr); rc = EXIT_USAGE; goto out;
         }
     }
-    char *dbpath = db ? strdup(db) : ns_index_default_path();
+    dbpath = db ? strdup(db) : ns_index_default_path();
     if (!dbpath) {
         fprintf(stderr, "nsearch: no index location: set --db, NSEARCH_DB or HOME\n");
-        return EXIT_USAGE;
+        { rc = EXIT_USAGE; goto out; }
     }
 
     /* Memory bound: each writer (one per worker) buffers at most `batch`
@@ -633,9 +637,11 @@ int main(int argc, char **argv)
     snprintf(bs, sizeof bs, "%ld", batch);
     setenv("XAPIAN_FLUSH_THRESHOLD", bs, 1);
 
-    if (stats || check) return stats ? print_stats(dbpath, json) : run_check(dbpath);
+    if (stats || check) {
+        rc = stats ? print_stats(dbpath, json) : run_check(dbpath);
+        goto out;
+    }
 
-    run r = {0};
     pthread_mutex_init(&r.warn_lock, NULL);
     r.verbose = verbose;
     r.json = json;
@@ -648,15 +654,15 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
     /* Resolve the corpus roots before touching the index. */
-    size_t nroots = (size_t)(argc - optind);
-    char **roots = calloc(nroots + 1, sizeof *roots);
+    nroots = (size_t)(argc - optind);
+    roots = calloc(nroots + 1, sizeof *roots);
     if (!roots) die_oom();
     for (size_t i = 0; i < nroots; i++) {
         const char *arg = argv[optind + (int)i];
         roots[i] = realpath(arg, NULL);
         if (!roots[i]) {
             fprintf(stderr, "nsearch: %s: %s\n", arg, strerror(errno));
-            return EXIT_CORPUS;
+            { rc = EXIT_CORPUS; goto out; }
         }
     }
 
@@ -666,7 +672,7 @@ int main(int argc, char **argv)
     ns_status st = ns_index_open(dbpath, &io, &r.ix, &err);
     if (st != NS_OK) {
         fprintf(stderr, "nsearch: %s\n", err.msg);
-        return index_exit(st);
+        { rc = index_exit(st); goto out; }
     }
     if (nroots == 0) {
         /* No folders given: the ones this index was built from. */
@@ -675,19 +681,19 @@ int main(int argc, char **argv)
         if (st != NS_OK) {
             fprintf(stderr, "nsearch: %s\n", err.msg);
             ns_index_abort(r.ix);
-            return EXIT_INDEX;
+            { rc = EXIT_INDEX; goto out; }
         }
         if (nroots == 0) {
             fprintf(stderr, "nsearch: no corpus folder given and none recorded in %s\n"
                             "usage: nsearch-index [OPTIONS] CORPUS_DIR...\n",
                     dbpath);
             ns_index_abort(r.ix);
-            return EXIT_USAGE;
+            { rc = EXIT_USAGE; goto out; }
         }
     } else if ((st = ns_index_roots_set(r.ix, (const char *const *)roots, nroots, &err)) != NS_OK) {
         fprintf(stderr, "nsearch: %s\n", err.msg);
         ns_index_abort(r.ix);
-        return EXIT_INDEX;
+        { rc = EXIT_INDEX; goto out; }
     }
     r.roots = (const char **)roots;
     r.nroots = nroots;
@@ -720,12 +726,12 @@ int main(int argc, char **argv)
     if (r.fatal != NS_OK) {
         fprintf(stderr, "nsearch: %s\n", r.err.msg[0] ? r.err.msg : ns_status_str(r.fatal));
         ns_index_abort(r.ix);
-        return index_exit(r.fatal);
+        { rc = index_exit(r.fatal); goto out; }
     }
     st = ns_index_close(r.ix, &err);
     if (st != NS_OK) {
         fprintf(stderr, "nsearch: %s\n", err.msg);
-        return index_exit(st);
+        { rc = index_exit(st); goto out; }
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -745,12 +751,13 @@ int main(int argc, char **argv)
                r.files_changed, r.files_deleted, r.files_same, r.files_skipped, r.articles_new,
                r.articles_changed, r.articles_deleted, r.warnings, building ? "true" : "false");
     }
+    rc = corpus_bad ? EXIT_CORPUS : r.warnings ? EXIT_SKIPPED : 0;
+out:
     for (size_t i = 0; i < r.nseen; i++) free(r.seen[i]);
     free(r.seen);
-    for (size_t i = 0; i < nroots; i++) free(roots[i]);
+    for (size_t i = 0; roots && i < nroots; i++) free(roots[i]);
     free(roots);
     free(excludes);
     free(dbpath);
-    if (corpus_bad) return EXIT_CORPUS;
-    return r.warnings ? EXIT_SKIPPED : 0;
+    return rc;
 }

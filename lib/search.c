@@ -1301,7 +1301,7 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
         /* Articles already come newest first: keep that order. */
         for (size_t i = 0; i < p->ncands; i++) p->cands[i].score = -(double)p->cands[i].art;
     }
-    if (st == NS_OK) qsort(p->cands, p->ncands, sizeof *p->cands, cmp_cand);
+    if (st == NS_OK && p->ncands) qsort(p->cands, p->ncands, sizeof *p->cands, cmp_cand);
     xc_mset_free(ms);
     xc_enquire_free(e);
     xc_query_free(q);

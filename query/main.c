@@ -45,6 +45,8 @@ static void usage(FILE *f)
                "      --per-article N  passages per article at most (default 2)\n"
                "      --sort KEY       relevance (default) or date (newest first)\n"
                "      --any            any word may match (OR), best matches first\n"
+               "      --timeout MS     bound on each remote shard operation (default 5000)\n"
+               "      --allow-partial  when shards are down, answer from the others (warning)\n"
                "      --json           JSON Lines: match objects and a summary\n"
                "      --vimgrep        path:line:column:text, one line per passage\n"
                "      --no-heading     path:line: text, one line per passage\n"
@@ -97,6 +99,8 @@ typedef struct flags {
     const char *db, *color;
     size_t limit, offset, per_article; /* 0: not given (offset: see has_offset) */
     int has_offset, sort_by_date, heading, fmt, explain, any, serve;
+    int allow_partial;
+    unsigned timeout_ms; /* 0: not given */
 } flags;
 
 static int parse_flags(int argc, char **argv, flags *fl)
@@ -117,6 +121,8 @@ static int parse_flags(int argc, char **argv, flags *fl)
                                              {"explain", no_argument, 0, 'e'},
                                              {"any", no_argument, 0, 'a'},
                                              {"serve", no_argument, 0, 'S'},
+                                             {"allow-partial", no_argument, 0, 'P'},
+                                             {"timeout", required_argument, 0, 'T'},
                                              {"help", no_argument, 0, 'h'},
                                              {"version", no_argument, 0, 'V'},
                                              {0, 0, 0, 0}};
@@ -163,6 +169,13 @@ static int parse_flags(int argc, char **argv, flags *fl)
         case 'e': fl->explain = 1; break;
         case 'a': fl->any = 1; break;
         case 'S': fl->serve = 1; break;
+        case 'P': fl->allow_partial = 1; break;
+        case 'T': {
+            size_t ms;
+            if (parse_count("--timeout", optarg, 1, &ms)) return EXIT_ERROR;
+            fl->timeout_ms = (unsigned)ms;
+            break;
+        }
         case 'h': usage(stdout); exit(EXIT_MATCH);
         case 'V': printf("nsearch %s (xapian %s)\n", NS_VERSION, xc_version()); exit(EXIT_MATCH);
         default: usage(stderr); return EXIT_ERROR;
@@ -191,6 +204,12 @@ static int use_color(const char *when)
     if (!strcmp(when, "never")) return 0;
     const char *term = getenv("TERM");
     return isatty(1) && !(term && !strcmp(term, "dumb"));
+}
+
+static void warn_shard(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "nsearch: %s\n", msg);
 }
 
 static void print_query_error(const ns_error *err, const char *query)
@@ -272,7 +291,8 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     ns_error err = {0};
     ns_searcher *s = NULL;
-    ns_status st = ns_searcher_open(dbpath, &s, &err);
+    ns_searcher_opts sopts = {fl.timeout_ms, fl.allow_partial, warn_shard, NULL};
+    ns_status st = ns_searcher_open_opts(dbpath, &sopts, &s, &err);
     if (st != NS_OK) {
         fprintf(stderr, "nsearch: %s\n", err.msg);
         free(dbpath);

@@ -9,6 +9,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/nsearch-e2e.XXXXXX")
 trap 'rm -rf "$T"' EXIT INT TERM
 export NSEARCH_NO_SYNC=1 # tests don't need fsync; the code path is the same
 unset NSEARCH_DB NO_COLOR
+export NSEARCH_CONFIG= # a developer's own config must not change the tests
 
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; }

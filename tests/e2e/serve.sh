@@ -131,12 +131,13 @@ expect "closed output: exit 0, quietly" "0:" "$rc:$(cat "$T/err")"
 # The indexer changes the index while the server runs: the next request
 # sees the commit, then the rebuild.
 mkfifo "$T/in"
-serve <"$T/in" >"$T/live" 2>"$T/live.err" &
+: >"$T/live"
+serve >"$T/live" 2>"$T/live.err" <"$T/in" &
 pid=$!
 exec 3>"$T/in"
 wait_lines() { # N: wait (10 s at most) until $T/live has N lines
     i=0
-    while [ "$(wc -l <"$T/live")" -lt "$1" ] && [ $i -lt 100 ]; do
+    while [ "$(wc -l <"$T/live" 2>/dev/null || echo 0)" -lt "$1" ] && [ $i -lt 100 ]; do
         sleep 0.1
         i=$((i + 1))
     done

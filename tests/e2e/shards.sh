@@ -1,0 +1,123 @@
+# shards.sh: one corpus in shards served by xapian-tcpsrv on 127.0.0.1 and
+# searched through a stub file answers exactly like a single index; a shard
+# that is down or stopped gives a bounded, named error, or partial results
+# with --allow-partial. Only loopback addresses are used.
+. "$TOP/tests/e2e/lib.sh"
+if ! command -v xapian-tcpsrv >/dev/null 2>&1; then
+    skip "sharded search" "xapian-tcpsrv not installed (Debian: xapian-tools)"
+    exit 0
+fi
+pids=""
+cleanup() {
+    for p in $pids; do
+        case "$p" in '' | 0 | 1 | *[!0-9]*) continue ;; esac
+        kill -CONT "$p" 2>/dev/null
+        kill "$p" 2>/dev/null
+    done
+    rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+# serve DB: start xapian-tcpsrv on a free loopback port; prints the port.
+serve() {
+    for try in 1 2 3 4 5 6 7 8 9 10; do
+        port=$(shuf -i 20000-59999 -n 1)
+        # Its own session: on SIGTERM xapian-tcpsrv signals its whole process
+        # group, which would otherwise include this shell.
+        setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port" --quiet --timeout 20000 "$1" >/dev/null 2>&1 &
+        p=$!
+        sleep 0.4
+        if kill -0 "$p" 2>/dev/null; then
+            echo "$port $p"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# The fields a client sees, for every match of a query (not the summary).
+matches() {
+    "$NSEARCH" --db "$1" --json -n 30 "$2" |
+        jq -c 'select(.type=="match") | del(.rank) | [.path,.line,.column,.id,.title,.date,.source,.score,.article_rank,.text,.spans]'
+}
+
+compare() { # DESC SINGLE STUB QUERIES...
+    desc=$1 one=$2 many=$3
+    shift 3
+    bad=0
+    for q in "$@"; do
+        matches "$one" "$q" >"$T/a"
+        matches "$many" "$q" >"$T/b"
+        [ -s "$T/a" ] || { bad=1; echo "    no results for $q"; }
+        cmp -s "$T/a" "$T/b" || { bad=1; echo "    differs for $q"; diff "$T/a" "$T/b" | head -n 4 | cut -c1-200 | sed 's/^/    /'; }
+    done
+    [ "$bad" = 0 ] && ok "$desc" || not_ok "$desc"
+}
+
+# Index a copy of the corpus, then delete the copy: answers must come from
+# the index alone, passages included.
+cp -r "$TOP/corpus" "$T/corpus"
+"$NSEARCH_INDEX" --db "$T/single" "$T/corpus"
+for k in 1 2 3; do "$NSEARCH_INDEX" --db "$T/shard$k" --shard-of "$k/3" "$T/corpus"; done
+total=0
+for k in 1 2 3; do total=$((total + $("$NSEARCH_INDEX" --db "$T/shard$k" --stats --json | jq .articles))); done
+expect "three shards hold every article once" "$("$NSEARCH_INDEX" --db "$T/single" --stats --json | jq .articles)" "$total"
+rm -rf "$T/corpus"
+
+set -- $(serve "$T/shard1") && port1=$1 && pid1=$2 && pids="$pids $pid1"
+set -- $(serve "$T/shard2") && port2=$1 && pid2=$2 && pids="$pids $pid2"
+if [ -z "${port1:-}" ] || [ -z "${port2:-}" ]; then not_ok "xapian-tcpsrv started"; exit 0; fi
+ok "two xapian-tcpsrv on 127.0.0.1 ($port1, $port2)"
+cat >"$T/stub" <<STUB
+# two remote shards and a local one
+remote 127.0.0.1:$port1
+remote tcp 127.0.0.1:$port2
+auto shard3
+STUB
+compare "remote shards answer like a single index (order, scores, snippets, metadata)" \
+    "$T/single" "$T/stub" "Umerov meeting" '"security guarantees"' "rates OR inflation" \
+    "flood -storm" "title:ceasefire" "date:2025-12 Zelenskyy"
+
+# A shard that is down: a named error at once; or partial results.
+kill "$pid2"
+wait "$pid2" 2>/dev/null
+start=$(date +%s%N)
+"$NSEARCH" --db "$T/stub" rates >/dev/null 2>"$T/err"
+rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+expect "a down shard is an error" 2 "$rc"
+check "the error names the shard" grep -q "127.0.0.1:$port2" "$T/err"
+"$NSEARCH" --db "$T/stub" --allow-partial --json -n 50 security >"$T/out" 2>"$T/err"
+expect "--allow-partial answers from the others" 0 $?
+check "--allow-partial warns naming the shard" grep -q "127.0.0.1:$port2" "$T/err"
+n_partial=$(jq -r 'select(.type=="match") | .path' "$T/out" | sort -u | wc -l)
+n_all=$("$NSEARCH" --db "$T/single" --json -n 50 security | jq -r 'select(.type=="match") | .path' | sort -u | wc -l)
+if [ "$n_partial" -gt 0 ] && [ "$n_partial" -lt "$n_all" ]; then ok "partial results are a subset ($n_partial of $n_all articles)"; else not_ok "partial results: $n_partial of $n_all"; fi
+
+# A shard that hangs (stopped): bounded by --timeout, never a hang.
+kill -STOP "$pid1"
+start=$(date +%s%N)
+"$NSEARCH" --db "$T/stub" --timeout 1000 rates >/dev/null 2>"$T/err"
+rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+expect "a hung shard is an error" 2 "$rc"
+check "the error names the hung shard" grep -q "127.0.0.1:$port1" "$T/err"
+if [ "$ms" -lt 8000 ]; then ok "bounded by the timeout (${ms} ms)"; else not_ok "took ${ms} ms"; fi
+"$NSEARCH" --db "$T/stub" --timeout 1000 --allow-partial rates >/dev/null 2>"$T/err"
+expect "--allow-partial with a hung and a down shard answers from the local one" 0 $?
+kill -CONT "$pid1"
+
+# The judged-size point: reuters21578 in two remote shards (skips without it).
+R="$TOP/../shared/corpora/reuters21578/docs"
+if [ -d "$R" ]; then
+    "$NSEARCH_INDEX" --db "$T/r-single" "$R"
+    "$NSEARCH_INDEX" --db "$T/r1" --shard-of 1/2 "$R"
+    "$NSEARCH_INDEX" --db "$T/r2" --shard-of 2/2 "$R"
+    set -- $(serve "$T/r1") && pids="$pids $2" && rp1=$1
+    set -- $(serve "$T/r2") && pids="$pids $2" && rp2=$1
+    printf 'remote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$rp1" "$rp2" >"$T/r-stub"
+    compare "reuters21578: two remote shards answer like one index" "$T/r-single" "$T/r-stub" \
+        "oil prices" '"interest rates"' "coffee OR cocoa" "bank -loan" "gold NEAR/5 price"
+else
+    skip "reuters21578 in shards" "../shared/corpora absent"
+fi
