@@ -14,6 +14,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 PY=/usr/bin/python3
+export PYTHONDONTWRITEBYTECODE=1 # nothing cached in the tree
 NSEARCH=${NSEARCH:-build/release/nsearch}
 NSEARCH_INDEX=${NSEARCH_INDEX:-build/release/nsearch-index}
 export NSEARCH NSEARCH_INDEX

@@ -7,6 +7,7 @@ import math
 import os
 import sys
 
+sys.dont_write_bytecode = True  # nothing cached in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from eval import average_precision, ndcg_at, precision_at, sanitize, score_run  # noqa: E402
 

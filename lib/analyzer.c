@@ -204,6 +204,11 @@ struct ns_analyzer {
     cache_slot *slots;
     char *pool;
     size_t pool_used, nent;
+
+    /* ns_analyzer_set_interest: stem ASCII words only when their first byte
+     * is marked (all marked when not set). */
+    int interest_set;
+    unsigned char interest[256];
 };
 
 /* ---------------------------------------------------------------- tables */
@@ -914,6 +919,14 @@ static int word_forms(ns_analyzer *an, const char *p, size_t n, int ascii, int s
     if (ascii) {
         f->exact = p;
         f->exact_len = n;
+        if (use_stemmer && an->interest_set && n && !an->interest[(unsigned char)p[0]]) {
+            /* The caller can't want this word's term (its stem would start
+             * with the same letter): skip the stemmer, and the cache, which
+             * holds true stems only. */
+            f->term = p;
+            f->term_len = n;
+            return 0;
+        }
         if (!use_stemmer) {
             f->term = p;
             f->term_len = n;
@@ -1227,6 +1240,32 @@ const char *ns_analyzer_languages(void)
 {
     pthread_once(&lang_once, lang_list_init);
     return lang_list;
+}
+
+/* Snowball stemmers that only ever change the end of a word: for these a
+ * stem starts with its word's first letter. */
+static int suffix_only(const char *lang)
+{
+    static const char *const langs[] = {"english", "porter",    "danish",  "dutch",   "finnish",
+                                        "french",  "german",    "hungarian", "italian", "norwegian",
+                                        "portuguese", "romanian", "russian", "spanish", "swedish"};
+    for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++) {
+        if (strcmp(lang, langs[i]) == 0) return 1;
+    }
+    return 0;
+}
+
+int ns_analyzer_set_interest(ns_analyzer *an, const unsigned char *first, size_t n)
+{
+    if (!first) {
+        an->interest_set = 0;
+        return 1;
+    }
+    if (!an->stemmer || !suffix_only(an->lang)) return 0;
+    memset(an->interest, 0, sizeof an->interest);
+    for (size_t i = 0; i < n; i++) an->interest[first[i]] = 1;
+    an->interest_set = 1;
+    return 1;
 }
 
 ns_status ns_analyzer_new(const char *lang, ns_analyzer **out, ns_error *err)

@@ -107,6 +107,15 @@ const char *ns_analyzer_lang(const ns_analyzer *an);
 ns_status ns_analyze(ns_analyzer *an, const char *text, size_t len, ns_token_fn fn, void *ctx,
                      uint32_t *npos);
 
+/* A hint for callers that only look for a few terms (the searcher scanning
+ * passages for the query's terms): tokens whose term does not begin with
+ * one of the n bytes first[] may come out with an unstemmed term, which
+ * saves the stemmer's time. Honoured only for stemmers that never change a
+ * word's first letter (english, french, german, ... not e.g. indonesian);
+ * returns 1 when honoured, 0 when ignored. first == NULL clears the hint.
+ * Tokens whose term does begin with one of the bytes are exactly as usual. */
+int ns_analyzer_set_interest(ns_analyzer *an, const unsigned char *first, size_t n);
+
 /* Counters since the analyzer was created. */
 ns_analyzer_stats ns_analyzer_get_stats(const ns_analyzer *an);
 

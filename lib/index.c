@@ -27,8 +27,10 @@
  *
  * Terms (T = an analyzer term, X = an analyzer exact form):
  *   T        title and body, with positions: the title from 0, then each
- *            passage after a gap of NS_POS_GAP positions.
- *   ST       title terms again, with positions from 0 (title: field, boost).
+ *            passage after a gap of NS_POS_GAP positions. A title word
+ *            counts NS_TITLE_WDF times (the title boost lives in the wdf, so
+ *            queries stay plain term queries, as cheap as can be).
+ *   ST       title terms again, with positions from 0 (the title: field).
  *   KT       source terms, with positions from 0 (source: field).
  *   EX       exact (unstemmed, accented) forms of title and body words, wdf
  *            only: exact-form search and wildcards over real words.
@@ -73,6 +75,7 @@ typedef struct docbuilder {
     xc_document *doc;  /* document being filled (reused through callbacks) */
     xc_status doc_st;  /* sticky error of the term callbacks */
     uint32_t base;     /* position base of the field being analyzed */
+    unsigned wdf;      /* wdf increment of each occurrence (the title's is higher) */
     const char *prefix;
 } docbuilder;
 
@@ -819,7 +822,8 @@ static int add_token(void *ctx, const ns_token *t)
     size_t plen = strlen(ix->prefix);
     memcpy(buf, ix->prefix, plen);
     memcpy(buf + plen, t->term, t->term_len);
-    xc_status s = xc_document_add_posting(ix->doc, buf, plen + t->term_len, ix->base + t->pos, 1);
+    xc_status s =
+        xc_document_add_posting(ix->doc, buf, plen + t->term_len, ix->base + t->pos, ix->wdf);
     if (s == XC_OK && plen == 0 && !(t->flags & NS_TOK_ALT) && t->exact_len) {
         buf[0] = 'E';
         memcpy(buf + 1, t->exact, t->exact_len);
@@ -856,6 +860,7 @@ static ns_status analyze_into(docbuilder *ix, const char *prefix, uint32_t base,
 {
     ix->prefix = prefix;
     ix->base = base;
+    ix->wdf = fn == add_title_token ? NS_TITLE_WDF : 1;
     ns_status st = ns_analyze(ix->an, text, len, fn, ix, npos);
     if (st == NS_OK && ix->doc_st != XC_OK) {
         st = ns_status_from_xc(ix->doc_st);

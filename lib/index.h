@@ -29,6 +29,10 @@ enum {
     NS_SLOT_ID = 1    /* the article id */
 };
 
+/* How many times a title word counts (its wdf increment): the title boost.
+ * Tuned with make eval (doc/eval.md). */
+#define NS_TITLE_WDF 3
+
 /* Position gap between fields and passages, larger than any NEAR window, so
  * phrases and NEAR never match across a paragraph boundary. */
 #define NS_POS_GAP 128

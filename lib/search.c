@@ -39,7 +39,6 @@
 /* Tuning (see doc/ranking.md when it exists; measured with make eval). */
 #define BM25_K1 1.2
 #define BM25_B 0.5
-#define TITLE_BOOST 1.0
 #define ARTICLE_SHARE 0.5 /* weight of the article's score in a passage's */
 #define PASSAGE_K1 1.2
 #define PASSAGE_B 0.5
@@ -348,21 +347,9 @@ static xc_query *leaf_query(builder *b, const ns_qnode *n, int in_not)
             if (xs != XC_OK) return fail(b, xs);
         }
     } else {
-        xc_query *body = seq_query(b, m, "", phrase);
-        xc_query *title = body && !in_not && !b->in_near ? seq_query(b, m, "S", phrase) : NULL;
-        if (title) {
-            xc_query *scaled = NULL;
-            xc_status xs = xc_query_scale(title, TITLE_BOOST, &scaled);
-            xc_query_free(title);
-            if (xs != XC_OK) {
-                xc_query_free(body);
-                return fail(b, xs);
-            }
-            xc_query *pair[2] = {body, scaled};
-            q = combine(b, XC_OP_AND_MAYBE, pair, 2);
-        } else {
-            q = body;
-        }
+        /* Title words weigh more through their wdf (index.c): no extra
+         * title query needed. */
+        q = seq_query(b, m, "", phrase);
     }
     if (in_not || n->field != NS_FIELD_ANY) {
         /* Negated and field leaves are not highlighted in passages. */
@@ -1211,8 +1198,12 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     xc_mset *ms = NULL;
     ns_status st = NS_OK;
     size_t want = o->offset + o->limit;
-    uint32_t fetch = (uint32_t)(want * 2 + 20);
-    if (fetch > 1000) fetch = 1000;
+    /* Articles whose passages are scored: the best passages come from the
+     * best articles (a passage's score includes its article's), so a few
+     * more than the passages asked for is enough, and each one costs the
+     * analysis of all its passages. */
+    uint32_t fetch = (uint32_t)(want + 5 < 10 ? 10 : want + 5);
+    if (fetch > 100000) fetch = 100000;
     xs = xc_enquire_new(s->db, &e);
     if (xs == XC_OK) xs = xc_enquire_set_query(e, q);
     if (xs == XC_OK) xs = xc_enquire_set_bm25(e, BM25_K1, 0, 1, BM25_B, 0.5);
@@ -1292,10 +1283,26 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
             qsort(p->arts, p->narts, sizeof *p->arts, cmp_art);
             for (size_t i = 0; i < p->narts; i++) p->arts[i].rank = i;
         }
+        /* Passages are scanned for the query's terms only: the analyzer may
+         * skip stemming words that can't be one of them. */
+        unsigned char first[256];
+        size_t nfirst = 0;
+        int all = 0;
+        for (size_t i = 0; i < b.nm && !all; i++) {
+            const matcher *m = &b.m[i];
+            if (m->kind != M_SEQ) continue; /* exact/prefix compare exact forms */
+            for (size_t k = 0; k < m->npos; k++)
+                for (size_t j = 0; j < m->nalts[k]; j++)
+                    if (m->alts[k][j][0] && nfirst < sizeof first) first[nfirst++] = (unsigned char)m->alts[k][j][0];
+            for (size_t j = 0; j < m->njoined; j++)
+                if (m->joined[j][0] && nfirst < sizeof first) first[nfirst++] = (unsigned char)m->joined[j][0];
+        }
+        ns_analyzer_set_interest(s->an, first, nfirst);
         for (size_t i = 0; st == NS_OK && i < p->narts; i++) {
             st = score_article(s, &b, p, i, max_w, o->per_article, o->explain, &capc);
             if (st != NS_OK) ns_error_set(err, st, "search: %s", ns_status_str(st));
         }
+        ns_analyzer_set_interest(s->an, NULL, 0);
     }
     if (st == NS_OK && o->sort_by_date) {
         /* Articles already come newest first: keep that order. */

@@ -781,6 +781,36 @@ static void one_term(ns_analyzer *an, const char *w, sbuf *b)
     assert_int_equal(ns_analyze(an, w, strlen(w), first_term, b, NULL), NS_OK);
 }
 
+/* The interest hint: words starting with a marked byte get their usual
+ * term, others may stay unstemmed; a later unhinted pass is unaffected (the
+ * cache never holds an unstemmed term); prefix-stripping stemmers ignore it. */
+static void test_interest(void **state)
+{
+    (void)state;
+    ns_analyzer *an = new_an("english");
+    sbuf b = {0};
+    one_term(an, "meetings", &b);
+    assert_string_equal(b.p, "meet|meetings");
+    assert_int_equal(ns_analyzer_set_interest(an, (const unsigned char *)"m", 1), 1);
+    one_term(an, "meetings", &b);
+    assert_string_equal(b.p, "meet|meetings");
+    one_term(an, "guarantees", &b);
+    assert_string_equal(b.p, "guarantees|guarantees"); /* not of interest: unstemmed */
+    one_term(an, "élections", &b);                    /* non-ASCII: always stemmed */
+    assert_string_equal(b.p, "elect|élections");
+    assert_int_equal(ns_analyzer_set_interest(an, NULL, 0), 1);
+    one_term(an, "guarantees", &b);
+    assert_string_equal(b.p, "guarante|guarantees");
+    ns_analyzer_free(an);
+    an = new_an("indonesian");
+    assert_int_equal(ns_analyzer_set_interest(an, (const unsigned char *)"m", 1), 0);
+    ns_analyzer_free(an);
+    an = new_an("none");
+    assert_int_equal(ns_analyzer_set_interest(an, (const unsigned char *)"m", 1), 0);
+    ns_analyzer_free(an);
+    free(b.p);
+}
+
 static void test_cache(void **state)
 {
     (void)state;
@@ -895,6 +925,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_huge_word),
         cmocka_unit_test(test_languages),
         cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_interest),
         cmocka_unit_test(test_query_equals_document),
     };
     size_t nfixed = sizeof fixed / sizeof fixed[0];
