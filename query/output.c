@@ -5,7 +5,7 @@
  *
  *   text        grouped by article: a heading (path; title · date · source),
  *               then "LINE: passage", matches highlighted on a terminal
- *   no-heading  "path:LINE: passage", one line per passage
+ *   no-heading  "path:LINE: passage", one line per passage, in rank order
  *   vimgrep     "path:LINE:COLUMN:passage" as ripgrep --vimgrep prints it,
  *               COLUMN the 1-based byte column of the passage's first match
  *   files       article paths, best first, once each
@@ -166,8 +166,9 @@ static void print_heading(const ns_hit *h)
 
 void out_text(const ns_results *r, int heading, int explain)
 {
-    /* Group passages under their article, articles in order of their best
-     * passage. */
+    /* With headings, passages are grouped under their article, articles in
+     * order of their best passage. Without, each line stands alone, as in
+     * grep: strictly rank order, so pages (--offset) join up. */
     char *done = calloc(r->nhits ? r->nhits : 1, 1);
     if (!done) {
         fprintf(stderr, "nsearch: out of memory\n");
@@ -183,6 +184,7 @@ void out_text(const ns_results *r, int heading, int explain)
             const ns_hit *h = &r->hits[j];
             if (done[j] || strcmp(h->path, r->hits[i].path) || strcmp(h->id, r->hits[i].id))
                 continue;
+            if (!heading && j != i) break;
             done[j] = 1;
             if (!heading) {
                 fputs(color ? C_PATH : "", stdout);

@@ -69,3 +69,6 @@ expect "--offset pages through the same ranking" "$all" "$(printf '%s\n%s' "$p1"
 
 # Deterministic output: the same query twice gives the same bytes.
 expect "deterministic ranking" "$(search "$DB" --json -n 50 'peace OR rates' | grep -v summary)" "$(search "$DB" --json -n 50 'peace OR rates' | grep -v summary)"
+
+# --no-heading lines stand alone: strictly rank order, like --json.
+expect "--no-heading follows rank order" "$(ranked -n 10)" "$(search "$DB" --no-heading -n 10 security | cut -d: -f1-2)"
