@@ -1,0 +1,78 @@
+# formats.sh: a mixed corpus folder (txt, txt.gz, jsonl, jsonl.gz and junk)
+# is indexed with warnings naming each bad file and line, and articles from
+# every good format are found, at the right lines. With ../shared present,
+# the benchmark corpus's .jsonl.gz parts are indexed directly and counted.
+. "$TOP/tests/e2e/lib.sh"
+C="$T/mixed"
+mkdir -p "$C/sub"
+cat >"$C/plain.txt" <<'TXT'
+Harbour cranes return to service
+Date: 2025-11-03
+Source: Port Gazette
+
+The container terminal restarted its zephyrcrane fleet after repairs.
+TXT
+printf 'Orchard growers expect a late harvest\nPublished in Business\nGrowers reported a quincefall shortage this autumn.\n_____\n\302\2512025 Farm Weekly. Distributed by Rural Syndicate, LLC.\n' | gzip >"$C/packed.txt.gz"
+cat >"$C/feed.jsonl" <<'TXT'
+{"id":"f1","title":"Tram line opens","date":"2025-10-01T08:00:00Z","source":"City Desk","body":"The new tram line carried its first passengers.\n\nOfficials praised the quokkaride timetable."}
+{"id":"f2","title":"Broken record", "body": 
+{"headline":"Library extends hours","published":"Dec 6, 2025","publisher":{"name":"Town Crier"},"text":"Readers can now borrow books until the marmotlate closing time."}
+TXT
+printf '{"id":"g1","title":"Ferry strike ends","date":"2025-12-01","source":"Coast Wire","body":"Ferries resumed after the narwhalstrike ended."}\n' | gzip >"$C/feed2.jsonl.gz"
+printf 'binary\000junk\001\002' >"$C/junk.txt"
+: >"$C/empty.txt"
+printf 'Truncated archive story\n\nThe pelicanstorm warning was lifted on Monday.\n%0500d\n' 0 | gzip | head -c 60 >"$C/cut.txt.gz"
+printf 'Bad bytes story\n\nThe \377\376 wombatvote count was delayed.\n' >"$C/badutf8.txt"
+printf 'Odd name story\n\nThe ibexnamed file still counts.\n' >"$C/odd-$(printf '\377')name.txt"
+echo "not a corpus file: zebrafile" >"$C/notes.md"
+echo "Hidden story\n\nThe hiddenword must not be indexed." >"$C/.hidden.txt"
+echo "Backup story\n\nThe backupword must not be indexed." >"$C/plain.txt~"
+printf 'Deep story\n\nThe deepword is in a subfolder.\n' >"$C/sub/deep.txt"
+ln -s .. "$C/sub/loop"
+
+"$NSEARCH_INDEX" --db "$T/db" "$C" 2>"$T/err"
+expect "bad files make exit status 1" 1 $?
+check "binary file named" grep -q "junk.txt: binary file" "$T/err"
+check "malformed JSON line named with its line" grep -q "feed.jsonl:2: malformed JSON" "$T/err"
+check "truncated gzip named" grep -q "cut.txt.gz" "$T/err"
+check "invalid UTF-8 counted" grep -q "badutf8.txt: 2 invalid UTF-8 sequences replaced" "$T/err"
+check "symlink loop named" grep -qi "loop" "$T/err"
+
+found() { # DESC WORD FILE-SUFFIX
+    got=$(search "$T/db" --vimgrep "$2" 2>/dev/null | head -n 1)
+    case "$got" in *"$3"*) ok "$1" ;; *) not_ok "$1"; echo "    got: $got" ;; esac
+}
+found ".txt article" zephyrcrane "plain.txt:5:"
+found ".txt.gz article" quincefall "packed.txt.gz:3:"
+found ".jsonl record, at its line" quokkaride "feed.jsonl:1:"
+found ".jsonl record after a malformed line" marmotlate "feed.jsonl:3:"
+found ".jsonl.gz record" narwhalstrike "feed2.jsonl.gz:1:"
+found "subfolder" deepword "sub/deep.txt:3:"
+found "invalid UTF-8 repaired, rest kept" wombatvote "badutf8.txt:3:"
+found "non-UTF-8 file name" ibexnamed "name.txt:3:"
+expect "footer kept out of passages" 1 "$(status search "$T/db" Syndicate)"
+expect "footer names the source" "Farm Weekly" "$(search "$T/db" --json quincefall | jq -r 'select(.type=="match") | .source')"
+expect "jsonl date normalized" "2025-12-06" "$(search "$T/db" --json marmotlate | jq -r 'select(.type=="match") | .date')"
+expect "jsonl publisher object" "Town Crier" "$(search "$T/db" --json marmotlate | jq -r 'select(.type=="match") | .source')"
+expect "hidden files skipped" 1 "$(status search "$T/db" hiddenword)"
+expect "editor backups skipped" 1 "$(status search "$T/db" backupword)"
+expect "other suffixes skipped" 1 "$(status search "$T/db" zebrafile)"
+check "JSON output valid with a non-UTF-8 path" sh -c "'$NSEARCH' --db '$T/db' --json ibexnamed | jq -e . >/dev/null"
+
+# The benchmark corpus, its .jsonl.gz parts indexed as they are. Minutes of
+# work: the release build only (the sanitizer build is several times slower).
+R="$TOP/../shared/corpora/reuters-financial"
+case "${O:-}" in
+*asan*) skip "reuters-financial indexed directly" "sanitizer build (run by the release check)" ;;
+*)
+    if [ -d "$R" ]; then
+        "$NSEARCH_INDEX" --db "$T/reuters" "$R" 2>"$T/rerr"
+        rc=$?
+        expect "reuters-financial indexes cleanly" 0 "$rc"
+        expect "reuters-financial: 105,359 articles" 105359 "$("$NSEARCH_INDEX" --db "$T/reuters" --stats --json | jq .articles)"
+        expect "reuters-financial answers" 0 "$(status search "$T/reuters" '"federal reserve" rates')"
+    else
+        skip "reuters-financial indexed directly" "../shared/corpora absent"
+    fi
+    ;;
+esac
