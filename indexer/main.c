@@ -30,6 +30,7 @@
 enum { EXIT_SKIPPED = 1, EXIT_USAGE = 2, EXIT_CORPUS = 3, EXIT_INDEX = 4, EXIT_BUSY = 75 };
 
 #define COMMIT_EVERY 20000 /* articles between commits (crash recovery points) */
+#define PARTS_PER_WORKER 100000
 
 typedef struct run {
     ns_index *ix;
@@ -53,6 +54,7 @@ typedef struct run {
     /* progress, shared with worker threads */
     atomic_ullong done_bytes;
     atomic_ullong done_articles;
+    size_t batch; /* articles per part of a fresh build */
     uint64_t total_bytes;
     int progress; /* draw a progress bar on stderr (a terminal) */
     pthread_mutex_t warn_lock;
@@ -340,8 +342,14 @@ static void *work(void *arg)
 {
     worker *w = arg;
     run *r = w->r;
+    /* Parts are bounded: every `batch` articles the worker closes its part
+     * (written out in one go) and starts the next. Small fresh B-trees are
+     * cheap to write; the merge at the end is one streaming pass. Numbers
+     * k * PARTS_PER_WORKER + seq keep the merge in file order. */
     ns_index_part *part = NULL;
-    w->st = ns_index_part_open(r->ix, w->k, &part, &w->err);
+    unsigned seq = 0;
+    size_t in_part = 0;
+    w->st = ns_index_part_open(r->ix, w->k * PARTS_PER_WORKER + seq, &part, &w->err);
     for (size_t i = w->from; w->st == NS_OK && i < w->to; i++) {
         job_file *f = &w->files->v[i];
         ns_reader *rd = NULL;
@@ -356,7 +364,17 @@ static void *work(void *arg)
         const char *rel = f->path + (strlen(f->path) > f->rootlen ? f->rootlen : 0);
         while ((st = ns_reader_next(rd, &a, &err)) == NS_OK) {
             if (!ns_index_keeps(r->ix, rel, a->id)) continue;
+            if (in_part == r->batch && seq + 1 < PARTS_PER_WORKER) {
+                w->st = ns_index_part_close(part, &w->err);
+                part = NULL;
+                if (w->st == NS_OK)
+                    w->st = ns_index_part_open(r->ix, w->k * PARTS_PER_WORKER + ++seq, &part,
+                                               &w->err);
+                if (w->st != NS_OK) break;
+                in_part = 0;
+            }
             if ((w->st = ns_index_part_add(part, a, &w->err)) != NS_OK) break;
+            in_part++;
             f->articles++;
             atomic_fetch_add(&r->done_articles, 1);
         }
@@ -529,7 +547,8 @@ static void usage(FILE *f)
             "  --wait SECONDS       wait this long for another indexer (default 5)\n"
             "  -j, --jobs N         worker threads for a fresh build (default: all cores)\n"
             "  --batch N            articles each worker buffers in memory before writing\n"
-            "                       them out (default 4000): peak memory grows with jobs x N\n"
+            "                       them out as one part (default 4000): peak memory grows\n"
+            "                       with jobs x N\n"
             "  --json               print the run report as one JSON object on stdout\n"
             "  --shard-of N/K       build shard N of K of the corpus (each a normal index,\n"
             "                       e.g. served by xapian-tcpsrv); recorded in the index\n"
@@ -634,7 +653,7 @@ int main(int argc, char **argv)
     /* Memory bound: each writer (one per worker) buffers at most `batch`
      * articles before writing them out; libxapian reads this at open. */
     char bs[32];
-    snprintf(bs, sizeof bs, "%ld", batch);
+    snprintf(bs, sizeof bs, "%ld", batch + 1); /* a part of `batch` is one flush */
     setenv("XAPIAN_FLUSH_THRESHOLD", bs, 1);
 
     if (stats || check) {
@@ -648,6 +667,7 @@ int main(int argc, char **argv)
     r.progress = isatty(2) && !getenv("NSEARCH_NO_PROGRESS");
     if (jobs < 1) jobs = 1;
     r.ropts.max_file_bytes = max_size;
+    r.batch = (size_t)batch;
     r.ropts.warn = warn;
     r.ropts.warn_ctx = &r;
     struct timespec t0, t1;

@@ -406,7 +406,9 @@ static ns_status merge_parts(ns_index *ix, const char *builddir, const char *gen
     closedir(d);
     if (st == NS_OK) {
         qsort(names, n, sizeof *names, cmp_part_names);
-        xc_status xs = xc_compact((const char *const *)names, n, gendir, XC_COMPACT_FULLER);
+        /* Many parts: merge in several passes, as xapian-compact does. */
+        unsigned flags = XC_COMPACT_FULLER | (n > 8 ? XC_COMPACT_MULTIPASS : 0);
+        xc_status xs = xc_compact((const char *const *)names, n, gendir, flags);
         if (xs != XC_OK) st = ns_error_from_xc(err, xs, gendir);
     }
     for (size_t i = 0; i < n; i++) free(names[i]);
