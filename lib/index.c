@@ -25,15 +25,16 @@
  * document per article) and the index small (no per-passage copies of title,
  * dates or boolean terms).
  *
- * Terms (T = an analyzer term, X = an analyzer exact form):
+ * Terms (T = an analyzer term). Exact word forms are not indexed: `=word`
+ * and `prefix*` queries retrieve by stem and keep the articles whose text
+ * holds the exact form (search.c), which saves a third of the indexing work
+ * and of the postings.
  *   T        title and body, with positions: the title from 0, then each
  *            passage after a gap of NS_POS_GAP positions. A title word
  *            counts NS_TITLE_WDF times (the title boost lives in the wdf, so
  *            queries stay plain term queries, as cheap as can be).
  *   ST       title terms again, with positions from 0 (the title: field).
  *   KT       source terms, with positions from 0 (source: field).
- *   EX       exact (unstemmed, accented) forms of title and body words, wdf
- *            only: exact-form search and wildcards over real words.
  *   F<path>  the file the article came from (boolean); "F#<hex>" for paths
  *            longer than NS_FILEKEY_MAX bytes. Deleting a file's articles is
  *            one delete-by-term.
@@ -826,11 +827,6 @@ static int add_token(void *ctx, const ns_token *t)
     memcpy(buf + plen, t->term, t->term_len);
     xc_status s =
         xc_document_add_posting(ix->doc, buf, plen + t->term_len, ix->base + t->pos, ix->wdf);
-    if (s == XC_OK && plen == 0 && !(t->flags & NS_TOK_ALT) && t->exact_len) {
-        buf[0] = 'E';
-        memcpy(buf + 1, t->exact, t->exact_len);
-        s = xc_document_add_term(ix->doc, buf, 1 + t->exact_len, 1);
-    }
     if (s != XC_OK) {
         ix->doc_st = s;
         return 1;

@@ -54,6 +54,7 @@ struct ns_searcher {
     char *path;
     xc_database *db; /* the index, or every live shard combined */
     ns_analyzer *an;
+    ns_analyzer *plain; /* the same, unstemmed: wildcard prefixes */
     struct stat stub; /* of PATH/XAPIANDB when opened (zero if none) */
     ns_searcher_opts opts;
     shard *shards;    /* when PATH is a stub file we read */
@@ -91,6 +92,8 @@ typedef struct builder {
     void (*warn)(void *ctx, size_t column, const char *msg);
     void *warn_ctx;
     int in_near; /* building NEAR operands: positional queries only */
+    size_t nexact; /* matchers on exact forms (=word, prefix*): the passage
+                    * scan decides which retrieved articles really match */
     matcher *m;
     size_t nm, capm;
     uint32_t ndocs;
@@ -388,21 +391,47 @@ static xc_query *build(builder *b, const ns_qnode *n, int in_not)
         return leaf_query(b, n, in_not);
     case NS_Q_EXACT:
     case NS_Q_WILDCARD: {
+        /* Exact forms are not indexed (index.c): retrieve by stem, and let
+         * the passage scan keep only articles holding the form as typed. */
         if (!analyze_leaf(b, n)) return NULL;
-        const char *exact = b->toks[0].exact;
-        char buf[NS_TERM_MAX + 8];
-        size_t len = (size_t)snprintf(buf, sizeof buf, "E%s", exact);
+        char exact[NS_TERM_MAX + 1], term[NS_TERM_MAX + 1];
+        snprintf(exact, sizeof exact, "%s", b->toks[0].exact);
+        snprintf(term, sizeof term, "%s", b->toks[0].term);
+        const char *pfx = n->field == NS_FIELD_TITLE ? "S" : "";
         xc_query *q = NULL;
-        xc_status xs = n->kind == NS_Q_EXACT ? xc_query_term(buf, len, 1, 0, &q)
-                                             : xc_query_wildcard(buf, len, 2000, &q);
-        if (xs != XC_OK) return fail(b, xs);
+        if (n->kind == NS_Q_EXACT) {
+            q = term_q(b, pfx, term);
+            if (!q) return NULL;
+        } else {
+            /* A word beginning with the prefix P has a stem that begins with
+             * P, or that P begins with (stemming cuts ends): expand both. */
+            b->ntoks = 0;
+            ns_analyze(b->s->plain, n->text, n->len, copy_token, b, NULL);
+            char plain[NS_TERM_MAX + 8];
+            snprintf(plain, sizeof plain, "%s%s", pfx, b->ntoks ? b->toks[0].term : term);
+            xc_query *alts[NS_TERM_MAX + 1];
+            size_t na = 0;
+            xc_status xs = xc_query_wildcard(plain, strlen(plain), 2000, &alts[na]);
+            if (xs != XC_OK) return fail(b, xs);
+            na++;
+            size_t plen = strlen(pfx), full = strlen(plain);
+            for (size_t k = plen + 3; k < full; k++) {
+                uint32_t tf = 0;
+                if ((plain[k] & 0xc0) == 0x80) continue; /* not at a character boundary */
+                xc_database_termfreq(b->s->db, plain, k, &tf);
+                if (tf && xc_query_term(plain, k, 1, 0, &alts[na]) == XC_OK) na++;
+            }
+            q = combine(b, XC_OP_SYNONYM, alts, na);
+            if (!q) return NULL;
+        }
         if (!in_not && n->field == NS_FIELD_ANY) {
             matcher *m = new_matcher(b);
             if (m) {
                 m->kind = n->kind == NS_Q_EXACT ? M_EXACT : M_PREFIX;
                 m->word = xstrdup(b, exact);
                 m->label = n->text;
-                m->idf = n->kind == NS_Q_EXACT ? idf_of(b, buf) : 1.0;
+                m->idf = n->kind == NS_Q_EXACT ? idf_of(b, term) : 1.0;
+                b->nexact++;
             }
         }
         return q;
@@ -767,6 +796,18 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
     size_t nbest = 0;
     ns_status st = best ? NS_OK : NS_ERR_NOMEM;
     double artpart = ARTICLE_SHARE * (max_w > 0 ? a->weight / max_w : 0);
+    int exact_seen = 0; /* an exact-form matcher matched somewhere */
+    if (b->nexact && st == NS_OK) {
+        /* The title counts for exact forms too (it is not a passage). */
+        st = ns_analyze(s->an, a->rec.art.title, strlen(a->rec.art.title), scan_token, &ps, NULL);
+        for (size_t mi = 0; st == NS_OK && mi < b->nm && !exact_seen; mi++) {
+            size_t tf = 0;
+            double wtf = 0;
+            if (b->m[mi].kind == M_SEQ) continue;
+            if (find_matches(&ps, &b->m[mi], mi, &o, &tf, &wtf) != 0) st = NS_ERR_NOMEM;
+            exact_seen = tf > 0;
+        }
+    }
     for (size_t pi = 0; st == NS_OK && pi < a->rec.art.npassages; pi++) {
         const ns_passage *pa = &a->rec.art.passages[pi];
         ps.n = 0;
@@ -789,6 +830,7 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
                 break;
             }
             if (!tf) continue;
+            if (b->m[mi].kind != M_SEQ) exact_seen = 1;
             distinct++;
             covered += b->m[mi].idf;
             double norm = PASSAGE_K1 * (1 - PASSAGE_B + PASSAGE_B * (double)ps.n / PASSAGE_AVGLEN);
@@ -851,6 +893,15 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
         memmove(best + at + 1, best + at, (nbest - at) * sizeof *best);
         best[at] = c;
         nbest++;
+    }
+    if (b->nexact && !exact_seen) {
+        /* Retrieved by a stem, but the exact form (or prefix) asked for is
+         * nowhere in it: not a match. */
+        for (size_t i = 0; i < nbest; i++) {
+            free(best[i].spans);
+            free(best[i].explain);
+        }
+        nbest = 0;
     }
     for (size_t i = 0; i < nbest; i++) {
         if (st == NS_OK && add_cand(p, capc, best[i]) == 0) continue;
@@ -1097,6 +1148,7 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
         goto fail;
     }
     if ((st = ns_analyzer_new(lang, &s->an, err)) != NS_OK) goto fail;
+    if ((st = ns_analyzer_new("none", &s->plain, err)) != NS_OK) goto fail;
     *out = s;
     return NS_OK;
 fail:
@@ -1114,6 +1166,7 @@ void ns_searcher_close(ns_searcher *s)
     free(s->shards);
     xc_database_close(s->db);
     ns_analyzer_free(s->an);
+    ns_analyzer_free(s->plain);
     free(s->path);
     free(s);
 }
@@ -1203,6 +1256,7 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
      * more than the passages asked for is enough, and each one costs the
      * analysis of all its passages. */
     uint32_t fetch = (uint32_t)(want + 5 < 10 ? 10 : want + 5);
+    if (b.nexact) fetch = (uint32_t)(want * 4 + 40); /* some will be filtered out */
     if (fetch > 100000) fetch = 100000;
     xs = xc_enquire_new(s->db, &e);
     if (xs == XC_OK) xs = xc_enquire_set_query(e, q);
