@@ -442,7 +442,11 @@ def translate(q, dbs):
 
 def read_queries(path):
     out = []
-    with open(path, encoding="utf-8") as f:
+    try:
+        f = open(path, encoding="utf-8")
+    except OSError as e:
+        raise BenchError("%s: %s" % (path, e.strerror))
+    with f:
         for n, line in enumerate(f, 1):
             line = line.rstrip("\n")
             if not line.strip() or line.lstrip().startswith("#"):
@@ -537,7 +541,7 @@ class Bench:
         self.scale_q_runs = env_int("BENCH_SCALE_QUERY_RUNS", 2 if q else 5)
         # A build whose first run takes longer than this many seconds is run
         # once (a full-corpus Xapian build takes minutes on 2 cores).
-        self.slow_build = float(e.get("BENCH_SLOW_BUILD", "") or 120)
+        self.slow_build = float(e.get("BENCH_SLOW_BUILD", "") or 200)
         # omindex on 99% then +1% costs another full omindex build: opt-in.
         self.peer_inc = e.get("BENCH_PEER_INC", "") not in ("", "0")
         # Tools at the smaller scaling points. omindex is left out by default:
@@ -703,6 +707,18 @@ class Bench:
 
         # 5. the analyzer section
         self.analyzer = self.run_analyzer(txt)
+        # 6. serve mode against a process per query, and sharded search on
+        # loopback (issues 7 and 9): their own scripts, their tables kept.
+        small = self.small if getattr(self, "small", None) else None
+        self.extra = []
+        for title, script, args, env in (
+                ("Serve mode (bench/serve.sh)", "serve.sh", [small or txt],
+                 {"SERVE_DB": ""}),
+                ("Shards on loopback (bench/shards.sh)", "shards.sh", [],
+                 {"SHARD_CORPUS": small or txt})):
+            text = self.run_script(script, args, env)
+            if text is not None:
+                self.extra.append((title, text))
         self.elapsed = time.time() - t_start
         self.report()
 
@@ -826,6 +842,24 @@ class Bench:
         elif not text:
             text = "(no output; stderr: %s)" % r.stderr.strip()[-600:]
         return text
+
+    def run_script(self, name, args, env_extra):
+        """Another section's own script, given the binaries under test; its
+        output kept as it prints it."""
+        script = os.path.join(HERE, name)
+        if not os.path.exists(script):
+            return None
+        env = dict(os.environ, NSEARCH=self.nsearch, NSEARCH_INDEX=self.nsearch_index,
+                   BENCH_QUERIES=self.queries_path, **env_extra)
+        env = {k: v for k, v in env.items() if v != ""}
+        argv = ["sh", script] + args
+        log("%s: %s" % (name, shlex.join(argv)))
+        r = subprocess.run(argv, capture_output=True, text=True, env=env,
+                           cwd=os.path.dirname(HERE))
+        text = r.stdout.strip()
+        if r.returncode != 0:
+            text += "\n\n(%s exited %d: %s)" % (name, r.returncode, r.stderr.strip()[-600:])
+        return text or "(no output)"
 
     # -- the report
 
@@ -997,6 +1031,8 @@ class Bench:
             out.append("## Analyzer (bench/analyzer.sh)")
             out.append("")
             out.append(self.analyzer)
+        for title, text in getattr(self, "extra", []):
+            out += ["", "## " + title, "", text]
         text = "\n".join(out) + "\n"
 
         os.makedirs(self.results, exist_ok=True)

@@ -43,7 +43,15 @@ if [ ! -d "$BENCH_CORPUS" ]; then
     exit 1
 fi
 
-abs() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s/%s\n' "$root" "$1" ;; esac; }
+# An absolute path for $1 (relative ones are from the repository root);
+# nothing for an empty $1.
+abs() {
+    case $1 in
+    '') ;;
+    /*) printf '%s\n' "$1" ;;
+    *) printf '%s/%s\n' "$root" "$1" ;;
+    esac
+}
 
 missing=""
 for tool in hyperfine omindex quest sqlite3 rg jq; do
@@ -82,6 +90,6 @@ BENCH_RESULTS=$root/bench/results \
 NSEARCH=$(abs "$NSEARCH") \
 NSEARCH_INDEX=$(abs "$NSEARCH_INDEX") \
 BENCH_CORPUS=$(abs "$BENCH_CORPUS") \
-BENCH_SMALL=$([ -n "$BENCH_SMALL" ] && abs "$BENCH_SMALL" || true) \
-BENCH_QUERIES=$([ -n "${BENCH_QUERIES:-}" ] && abs "$BENCH_QUERIES" || true) \
+BENCH_SMALL=$(abs "$BENCH_SMALL") \
+BENCH_QUERIES=$(abs "${BENCH_QUERIES:-}") \
     "$python" bench/bench.py run
