@@ -76,3 +76,27 @@ case "${O:-}" in
     fi
     ;;
 esac
+
+# Unreadable files and folders: root reads everything, so run the indexer as
+# nobody (when we are root and can switch), in a folder nobody may enter.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$NSEARCH_INDEX" --version >/dev/null 2>&1; then
+    U="$T/unreadable"
+    mkdir -p "$U/corpus/locked"
+    printf 'Open story\n\nThe gannetopen file is readable.\n' >"$U/corpus/open.txt"
+    printf 'Closed story\n\nThe gannetshut file is not.\n' >"$U/corpus/shut.txt"
+    printf 'Locked story\n\nThe gannetlock folder is not.\n' >"$U/corpus/locked/in.txt"
+    chmod 000 "$U/corpus/shut.txt" "$U/corpus/locked"
+    chmod 755 "$T" "$U" "$U/corpus"
+    mkdir -p "$U/db" && chown 65534:65534 "$U/db"
+    setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent \
+        "$NSEARCH_INDEX" --db "$U/db/idx" "$U/corpus" 2>"$T/uerr"
+    expect "unreadable file and folder: exit 1" 1 $?
+    check "unreadable file named" grep -q "shut.txt" "$T/uerr"
+    check "unreadable folder named" grep -q "locked" "$T/uerr"
+    chmod 755 "$U/corpus/locked" "$T/unreadable/db"
+    expect "the readable rest is indexed" 0 "$(status search "$U/db/idx" gannetopen)"
+    chmod 700 "$T"
+else
+    skip "unreadable files and folders" "needs root, setpriv, and binaries nobody may run"
+fi
