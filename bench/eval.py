@@ -391,6 +391,11 @@ def main():
     args.systems = set(args.systems.split(","))
     args.nsearch = os.path.abspath(args.nsearch)
     args.nsearch_index = os.path.abspath(args.nsearch_index)
+    for folder in args.collections:
+        for need in ("docs", "queries.tsv", "qrels.txt"):
+            if not os.path.exists(os.path.join(folder, need)):
+                sys.exit("eval: %s: no %s (a collection has docs/, queries.tsv, qrels.txt)"
+                         % (folder, need))
     start = time.time()
     results = {}
     for folder in args.collections:

@@ -37,12 +37,16 @@
 #include "xcerr.h"
 
 /* Tuning (see doc/ranking.md when it exists; measured with make eval). */
-#define BM25_K1 1.2
-#define BM25_B 0.5
+#define BM25_K1 2.5
+#define BM25_B 0.75
 #define ARTICLE_SHARE 0.5 /* weight of the article's score in a passage's */
 #define PASSAGE_K1 1.2
 #define PASSAGE_B 0.5
 #define PASSAGE_AVGLEN 60.0
+/* Weight of the title's matches in every passage's score: the title is the
+ * context of each of its passages, and an article with no matching passage
+ * (a title-only story, a paper without an abstract) ranks by its title. */
+#define TITLE_IN_PASSAGE 0.5
 #define MAX_ALTS 8
 
 typedef struct shard {
@@ -797,15 +801,21 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
     ns_status st = best ? NS_OK : NS_ERR_NOMEM;
     double artpart = ARTICLE_SHARE * (max_w > 0 ? a->weight / max_w : 0);
     int exact_seen = 0; /* an exact-form matcher matched somewhere */
-    if (b->nexact && st == NS_OK) {
-        /* The title counts for exact forms too (it is not a passage). */
+    /* Each matcher's matches in the title. The title is not a passage, but it
+     * is the context of every passage: its matches count in each passage's
+     * score (TITLE_IN_PASSAGE), and for exact forms. */
+    size_t *title_tf = calloc(b->nm ? b->nm : 1, sizeof *title_tf);
+    double *title_wtf = calloc(b->nm ? b->nm : 1, sizeof *title_wtf);
+    if (st == NS_OK && (!title_tf || !title_wtf)) st = NS_ERR_NOMEM;
+    if (st == NS_OK && b->nm && (TITLE_IN_PASSAGE > 0 || b->nexact)) {
         st = ns_analyze(s->an, a->rec.art.title, strlen(a->rec.art.title), scan_token, &ps, NULL);
-        for (size_t mi = 0; st == NS_OK && mi < b->nm && !exact_seen; mi++) {
-            size_t tf = 0;
-            double wtf = 0;
-            if (b->m[mi].kind == M_SEQ) continue;
-            if (find_matches(&ps, &b->m[mi], mi, &o, &tf, &wtf) != 0) st = NS_ERR_NOMEM;
-            exact_seen = tf > 0;
+        if (st == NS_OK && ps.nomem) st = NS_ERR_NOMEM;
+        for (size_t mi = 0; st == NS_OK && mi < b->nm; mi++) {
+            if (find_matches(&ps, &b->m[mi], mi, &o, &title_tf[mi], &title_wtf[mi]) != 0) {
+                st = NS_ERR_NOMEM;
+            } else if (title_tf[mi] && b->m[mi].kind != M_SEQ) {
+                exact_seen = 1;
+            }
         }
     }
     for (size_t pi = 0; st == NS_OK && pi < a->rec.art.npassages; pi++) {
@@ -818,7 +828,7 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
             if (st == NS_OK && ps.nomem) st = NS_ERR_NOMEM;
         }
         double sum = 0, covered = 0;
-        size_t distinct = 0;
+        size_t distinct = 0, own = 0; /* own: matchers found in the passage itself */
         char expl[512];
         size_t el = 0;
         expl[0] = '\0';
@@ -829,22 +839,24 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
                 st = NS_ERR_NOMEM;
                 break;
             }
-            if (!tf) continue;
-            if (b->m[mi].kind != M_SEQ) exact_seen = 1;
+            if (tf) own++;
+            if (tf && b->m[mi].kind != M_SEQ) exact_seen = 1;
+            if (!tf && !title_tf[mi]) continue;
+            wtf += TITLE_IN_PASSAGE * title_wtf[mi];
             distinct++;
             covered += b->m[mi].idf;
             double norm = PASSAGE_K1 * (1 - PASSAGE_B + PASSAGE_B * (double)ps.n / PASSAGE_AVGLEN);
             double w = b->m[mi].idf * wtf * (PASSAGE_K1 + 1) / (wtf + norm);
             sum += w;
             if (explain && el < sizeof expl) {
-                el += (size_t)snprintf(expl + el, sizeof expl - el, "%s%s=%.3f(tf %zu)",
-                                       el ? " " : "", b->m[mi].label, w, tf);
+                el += (size_t)snprintf(expl + el, sizeof expl - el, "%s%s=%.3f(tf %zu, title %zu)",
+                                       el ? " " : "", b->m[mi].label, w, tf, title_tf[mi]);
             }
         }
         if (st != NS_OK) break;
         /* Unmatched passages only stand in for an article matched by its
          * title alone, and then only its lead passage does. */
-        if (b->nm && !distinct && (pi > 0 || nbest > 0)) continue;
+        if (b->nm && !own && (pi > 0 || nbest > 0)) continue;
         double coverage = covered / total_idf;
         double prox = 0;
         if (distinct >= 2) {
@@ -852,10 +864,10 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
             uint32_t w = min_window(o.v, o.n, b->nm, distinct);
             prox = covered * 0.5 / (1.0 + (w > distinct ? (double)(w - distinct) : 0) / 4.0);
         }
-        double score = coverage * coverage * (sum + prox) / total_idf + artpart;
+        double score = coverage * (sum + prox) / total_idf + artpart;
         if (!distinct) score = artpart * 0.5; /* lead passage of a title-only match */
         /* Keep the per_article best (ties: earlier passage). */
-        if (distinct && nbest == 1 && best[0].nspans == 0) {
+        if (own && nbest == 1 && best[0].nspans == 0) {
             /* A real match replaces the stand-in lead passage. */
             free(best[0].explain);
             nbest = 0;
@@ -910,6 +922,8 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
         free(best[i].explain);
     }
     free(best);
+    free(title_tf);
+    free(title_wtf);
     free(ps.toks);
     ns_buf_free(&ps.text);
     free(o.v);
