@@ -1209,13 +1209,17 @@ ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err)
         ns_searcher *fresh = NULL;
         ns_status st = ns_searcher_open(s->path, &fresh, err);
         if (st != NS_OK) return st;
-        xc_database_close(s->db);
-        ns_analyzer_free(s->an);
+        /* Adopt the fresh handles; the old ones go with the shell. */
+        xc_database *db = s->db;
+        ns_analyzer *an = s->an, *plain = s->plain;
         s->db = fresh->db;
         s->an = fresh->an;
+        s->plain = fresh->plain;
         s->stub = fresh->stub;
-        free(fresh->path);
-        free(fresh);
+        fresh->db = db;
+        fresh->an = an;
+        fresh->plain = plain;
+        ns_searcher_close(fresh);
         if (changed) *changed = 1;
         return NS_OK;
     }
