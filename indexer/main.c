@@ -133,7 +133,7 @@ static int64_t mtime_ns(const struct stat *st)
 }
 
 /* Index every article of one file (whose old articles, if any, are gone). */
-static ns_status index_file(run *r, const char *path, const struct stat *sb, int known,
+static ns_status index_file(run *r, const char *path,
                             size_t *narticles, uint32_t *crc)
 {
     ns_reader *rd = NULL;
@@ -169,8 +169,6 @@ static ns_status index_file(run *r, const char *path, const struct stat *sb, int
     }
     *crc = ns_reader_crc32(rd);
     ns_reader_close(rd);
-    (void)known;
-    (void)sb;
     return NS_OK;
 }
 
@@ -210,7 +208,7 @@ static int visit(void *ctx, const char *path, const struct stat *sb)
     }
     size_t n = 0;
     uint32_t crc = 0;
-    ns_status st = index_file(r, path, sb, known, &n, &crc);
+    ns_status st = index_file(r, path, &n, &crc);
     if (st == NS_DONE) {
         return 0; /* skipped with a warning; nothing recorded, retried next run */
     }

@@ -801,20 +801,6 @@ ns_status ns_index_files(ns_index *ix, int (*fn)(void *ctx, const char *path), v
     return st == NS_DONE ? NS_OK : st;
 }
 
-ns_status ns_index_get_stats(ns_index *ix, ns_index_stats *out, ns_error *err)
-{
-    memset(out, 0, sizeof *out);
-    xc_database *db = NULL;
-    xc_status xs = xc_writable_database(ix->w, &db);
-    if (xs == XC_OK) xs = xc_database_doccount(db, &out->articles);
-    if (xs == XC_OK) xs = xc_database_avlength(db, &out->avg_length);
-    xc_database_close(db);
-    if (xs != XC_OK) {
-        return ns_error_from_xc(err, xs, ix->path);
-    }
-    return NS_OK;
-}
-
 /* ------------------------------------------------------------ writing */
 
 /* Add one analyzer token to ix->doc under ix->prefix at ix->base + pos. */

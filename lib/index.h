@@ -127,14 +127,6 @@ ns_status ns_index_roots_get(ns_index *ix, char ***roots, size_t *n, ns_error *e
 /* Add `roots` to the recorded folders (already recorded ones are kept). */
 ns_status ns_index_roots_set(ns_index *ix, const char *const *roots, size_t n, ns_error *err);
 
-/* Counts for --stats. */
-typedef struct ns_index_stats {
-    uint32_t articles;
-    uint32_t files;
-    double avg_length;
-} ns_index_stats;
-ns_status ns_index_get_stats(ns_index *ix, ns_index_stats *st, ns_error *err);
-
 /* What --stats prints; read-only, no lock taken. */
 typedef struct ns_index_info {
     unsigned schema;

@@ -95,7 +95,6 @@ typedef struct builder {
     ns_searcher *s;
     void (*warn)(void *ctx, size_t column, const char *msg);
     void *warn_ctx;
-    int in_near; /* building NEAR operands: positional queries only */
     size_t nexact; /* matchers on exact forms (=word, prefix*): the passage
                     * scan decides which retrieved articles really match */
     matcher *m;
@@ -462,7 +461,6 @@ static xc_query *build(builder *b, const ns_qnode *n, int in_not)
             b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
             return NULL;
         }
-        if (n->kind == NS_Q_NEAR) b->in_near++;
         for (size_t i = 0; i < nk && b->st == NS_OK; i++) {
             const ns_qnode *k = n->kids[i];
             xc_query *q = build(b, k, in_not || k->kind == NS_Q_NOT);
@@ -471,7 +469,6 @@ static xc_query *build(builder *b, const ns_qnode *n, int in_not)
             else if (k->kind == NS_Q_DATE || k->field == NS_FIELD_SOURCE) flt[nf++] = q;
             else pos[np++] = q;
         }
-        if (n->kind == NS_Q_NEAR) b->in_near--;
         xc_query *q = NULL;
         if (b->st == NS_OK) {
             if (np == 0 && nf > 0) {
@@ -732,23 +729,27 @@ typedef struct priv {
     size_t ncands;
 } priv;
 
+/* Free what the private storage holds and empty it. */
+static void priv_clear(priv *p)
+{
+    for (size_t i = 0; i < p->narts; i++) {
+        ns_record_clear(&p->arts[i].rec);
+        free(p->arts[i].blob);
+    }
+    for (size_t i = 0; i < p->ncands; i++) {
+        free(p->cands[i].spans);
+        free(p->cands[i].explain);
+    }
+    free(p->arts);
+    free(p->cands);
+    memset(p, 0, sizeof *p);
+}
+
 void ns_results_free(ns_results *r)
 {
     if (!r) return;
-    priv *p = r->priv;
-    if (p) {
-        for (size_t i = 0; i < p->narts; i++) {
-            ns_record_clear(&p->arts[i].rec);
-            free(p->arts[i].blob);
-        }
-        for (size_t i = 0; i < p->ncands; i++) {
-            free(p->cands[i].spans);
-            free(p->cands[i].explain);
-        }
-        free(p->arts);
-        free(p->cands);
-        free(p);
-    }
+    if (r->priv) priv_clear(r->priv);
+    free(r->priv);
     free(r->hits);
     free(r->parsed);
     free(r);
@@ -1390,18 +1391,7 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
 
 static void reset_results(ns_results *r)
 {
-    priv *p = r->priv;
-    for (size_t i = 0; i < p->narts; i++) {
-        ns_record_clear(&p->arts[i].rec);
-        free(p->arts[i].blob);
-    }
-    for (size_t i = 0; i < p->ncands; i++) {
-        free(p->cands[i].spans);
-        free(p->cands[i].explain);
-    }
-    free(p->arts);
-    free(p->cands);
-    memset(p, 0, sizeof *p);
+    priv_clear(r->priv);
     r->partial = 0;
 }
 
