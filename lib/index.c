@@ -16,7 +16,7 @@
  * mix. Incremental runs write into the live generation; each Xapian commit is
  * atomic, so a crash returns to the last commit.
  *
- * Document schema, version 1 (NS_SCHEMA_VERSION)
+ * Document schema, version 2 (NS_SCHEMA_VERSION)
  * ----------------------------------------------
  * One Xapian document per article. Passages are not documents: their text is
  * in the document data (record.h) and the searcher re-analyzes the passages
@@ -25,16 +25,23 @@
  * document per article) and the index small (no per-passage copies of title,
  * dates or boolean terms).
  *
+ * No positions are stored (version 1 stored them). The searcher already
+ * reads the passages of the articles it ranks, so it checks phrases and NEAR
+ * there, per passage (search.c): Xapian retrieves the articles holding all
+ * the words, and the passage scan keeps those where the words stand as the
+ * query says. Positions were half the index and half the indexing time.
+ * A version 1 index reads the same way; the indexer adds version 2 documents
+ * to it and marks it version 2 (--rebuild reclaims the positions' space).
+ *
  * Terms (T = an analyzer term). Exact word forms are not indexed: `=word`
  * and `prefix*` queries retrieve by stem and keep the articles whose text
  * holds the exact form (search.c), which saves a third of the indexing work
  * and of the postings.
- *   T        title and body, with positions: the title from 0, then each
- *            passage after a gap of NS_POS_GAP positions. A title word
- *            counts NS_TITLE_WDF times (the title boost lives in the wdf, so
- *            queries stay plain term queries, as cheap as can be).
- *   ST       title terms again, with positions from 0 (the title: field).
- *   KT       source terms, with positions from 0 (source: field).
+ *   T        title and body words. A title word counts NS_TITLE_WDF times
+ *            (the title boost lives in the wdf, so queries stay plain term
+ *            queries, as cheap as can be).
+ *   ST       title terms again (the title: field).
+ *   KT       source terms (the source: field).
  *   F<path>  the file the article came from (boolean); "F#<hex>" for paths
  *            longer than NS_FILEKEY_MAX bytes. Deleting a file's articles is
  *            one delete-by-term.
@@ -43,7 +50,7 @@
  * Values: NS_SLOT_DATE "YYYYMMDDhhmmss" (UTC, absent when undated),
  *         NS_SLOT_ID the article id.
  * Data: the record of record.h (metadata, passages with line and column).
- * Metadata: "nsearch.schema" = "1", "nsearch.lang" = the stemming language,
+ * Metadata: "nsearch.schema" = "2", "nsearch.lang" = the stemming language,
  *   "nsearch.roots" = the corpus folders, one per line;
  *   per corpus file, key = its F term, value = "size mtime_ns crc32 articles\n"
  *   followed by the path (the incremental bookkeeping).
@@ -75,7 +82,6 @@ typedef struct docbuilder {
     ns_buf data;       /* reused record buffer */
     xc_document *doc;  /* document being filled (reused through callbacks) */
     xc_status doc_st;  /* sticky error of the term callbacks */
-    uint32_t base;     /* position base of the field being analyzed */
     unsigned wdf;      /* wdf increment of each occurrence (the title's is higher) */
     const char *prefix;
 } docbuilder;
@@ -489,7 +495,8 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
         goto fail;
     }
     int fresh = (val == NULL);
-    if (!fresh && atoi(val) != NS_SCHEMA_VERSION) {
+    int upgrade = !fresh && atoi(val) >= NS_SCHEMA_MIN && atoi(val) < NS_SCHEMA_VERSION;
+    if (!fresh && !upgrade && atoi(val) != NS_SCHEMA_VERSION) {
         st = ns_error_set(err, NS_ERR_VERSION,
                           "%s: index schema %.*s, this nsearch writes schema %d: "
                           "run nsearch-index --rebuild",
@@ -557,11 +564,13 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
         snprintf(v, sizeof v, "%u/%u", ix->shard_n, ix->shard_k);
         if ((st = set_meta(ix, "nsearch.shard", v, err)) != NS_OK) goto fail;
     }
-    if (fresh) {
+    if (fresh || upgrade) {
+        /* An older schema this one extends: its documents read the same, so
+         * the new ones join them (committed with the run's first batch). */
         char v[16];
         snprintf(v, sizeof v, "%d", NS_SCHEMA_VERSION);
         if ((st = set_meta(ix, "nsearch.schema", v, err)) != NS_OK ||
-            (st = set_meta(ix, "nsearch.lang", ix->lang, err)) != NS_OK) {
+            (fresh && (st = set_meta(ix, "nsearch.lang", ix->lang, err)) != NS_OK)) {
             goto fail;
         }
     }
@@ -803,7 +812,8 @@ ns_status ns_index_files(ns_index *ix, int (*fn)(void *ctx, const char *path), v
 
 /* ------------------------------------------------------------ writing */
 
-/* Add one analyzer token to ix->doc under ix->prefix at ix->base + pos. */
+/* Add one analyzer token to ix->doc under ix->prefix (no position: see the
+ * schema above). */
 static int add_token(void *ctx, const ns_token *t)
 {
     docbuilder *ix = ctx;
@@ -811,8 +821,7 @@ static int add_token(void *ctx, const ns_token *t)
     size_t plen = strlen(ix->prefix);
     memcpy(buf, ix->prefix, plen);
     memcpy(buf + plen, t->term, t->term_len);
-    xc_status s =
-        xc_document_add_posting(ix->doc, buf, plen + t->term_len, ix->base + t->pos, ix->wdf);
+    xc_status s = xc_document_add_term(ix->doc, buf, plen + t->term_len, ix->wdf);
     if (s != XC_OK) {
         ix->doc_st = s;
         return 1;
@@ -831,7 +840,7 @@ static int add_title_token(void *ctx, const ns_token *t)
     char buf[NS_TERM_MAX + 8];
     buf[0] = 'S';
     memcpy(buf + 1, t->term, t->term_len);
-    xc_status s = xc_document_add_posting(ix->doc, buf, 1 + t->term_len, t->pos, 1);
+    xc_status s = xc_document_add_term(ix->doc, buf, 1 + t->term_len, 1);
     if (s != XC_OK) {
         ix->doc_st = s;
         return 1;
@@ -839,13 +848,12 @@ static int add_title_token(void *ctx, const ns_token *t)
     return 0;
 }
 
-static ns_status analyze_into(docbuilder *ix, const char *prefix, uint32_t base, const char *text,
-                              size_t len, ns_token_fn fn, uint32_t *npos)
+static ns_status analyze_into(docbuilder *ix, const char *prefix, const char *text, size_t len,
+                              ns_token_fn fn)
 {
     ix->prefix = prefix;
-    ix->base = base;
     ix->wdf = fn == add_title_token ? NS_TITLE_WDF : 1;
-    ns_status st = ns_analyze(ix->an, text, len, fn, ix, npos);
+    ns_status st = ns_analyze(ix->an, text, len, fn, ix, NULL);
     if (st == NS_OK && ix->doc_st != XC_OK) {
         st = ns_status_from_xc(ix->doc_st);
     }
@@ -862,16 +870,13 @@ static ns_status build_add(docbuilder *ix, xc_writable *w, const ns_article *a, 
         return ns_error_from_xc(err, xs, a->path);
     }
     ix->doc_st = XC_OK;
-    uint32_t npos = 0, base = 0;
-    ns_status st = analyze_into(ix, "", 0, a->title, strlen(a->title), add_title_token, &npos);
-    base = npos + NS_POS_GAP;
+    ns_status st = analyze_into(ix, "", a->title, strlen(a->title), add_title_token);
     for (size_t i = 0; st == NS_OK && i < a->npassages; i++) {
         const ns_passage *p = &a->passages[i];
-        st = analyze_into(ix, "", base, p->text, p->len, add_token, &npos);
-        base += npos + NS_POS_GAP;
+        st = analyze_into(ix, "", p->text, p->len, add_token);
     }
     if (st == NS_OK && a->source[0]) {
-        st = analyze_into(ix, "K", 0, a->source, strlen(a->source), add_token, &npos);
+        st = analyze_into(ix, "K", a->source, strlen(a->source), add_token);
     }
     if (st != NS_OK) {
         return ns_error_set(err, st, "%s:%zu: cannot index article: %s", a->path, a->line,

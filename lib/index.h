@@ -20,8 +20,10 @@
 #include "reader.h"
 #include "status.h"
 
-/* Schema version stored in the index (metadata "nsearch.schema"). */
-#define NS_SCHEMA_VERSION 1
+/* Schema version stored in the index (metadata "nsearch.schema"), and the
+ * oldest one this code reads (and upgrades in place: index.c). */
+#define NS_SCHEMA_VERSION 2
+#define NS_SCHEMA_MIN 1
 
 /* Value slots. */
 enum {
@@ -32,10 +34,6 @@ enum {
 /* How many times a title word counts (its wdf increment): the title boost.
  * Tuned with make eval (doc/eval.md). */
 #define NS_TITLE_WDF 3
-
-/* Position gap between fields and passages, larger than any NEAR window, so
- * phrases and NEAR never match across a paragraph boundary. */
-#define NS_POS_GAP 128
 
 typedef struct ns_index ns_index;
 

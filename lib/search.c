@@ -6,9 +6,15 @@
  *    index's analyzer, giving the same terms the indexer wrote. Each leaf
  *    becomes a Xapian query (terms prefixed per index.c's schema) and a
  *    "matcher" that recognizes the leaf in analyzed passage text.
- * 2. Xapian ranks articles with BM25; the title boost comes from an
- *    AND_MAYBE over the title copies of the terms ("S" prefix).
- * 3. The passages of the best articles are analyzed again; each passage is
+ * 2. Xapian ranks articles with BM25 (the title boost is in the title words'
+ *    wdf). The index holds no positions (index.c): a phrase or NEAR asks
+ *    Xapian for the articles holding all its words, and so do exact forms
+ *    and wildcards for their stems.
+ * 3. The passages of the best articles are analyzed again. When the query
+ *    has phrases, NEAR, exact forms or wildcards, this scan first checks the
+ *    whole query against the article's title, passages and source (a phrase
+ *    within one passage or the title, as the words stand) and drops the
+ *    articles that fail; more are fetched until enough pass. Each passage is
  *    scored by the matchers it contains (BM25-like, weighted by each leaf's
  *    idf), by the share of the query it covers, and by how close together
  *    the matches are, plus a share of its article's weight. Matches give the
@@ -89,16 +95,27 @@ typedef struct matcher {
                  * M_SEQ: the query's own form of its first word */
     double idf;
     const char *label; /* for --explain */
+    ns_qfield field;   /* where it counts: title and passages, title, source */
+    int scored;        /* scores and highlights passages (not negated, no field) */
 } matcher;
 
 typedef struct builder {
     ns_searcher *s;
     void (*warn)(void *ctx, size_t column, const char *msg);
     void *warn_ctx;
-    size_t nexact; /* matchers on exact forms (=word, prefix*): the passage
-                    * scan decides which retrieved articles really match */
+    /* Leaves whose matches Xapian can't check (phrases, NEAR, exact forms,
+     * wildcards): the passage scan checks the query (verify). */
+    size_t nverify;
+    int has_source; /* a matcher on the source field */
+    const ns_qnode *top; /* the query being run */
     matcher *m;
     size_t nm, capm;
+    /* The query tree's leaves and their matchers, and its NEAR nodes. */
+    const ns_qnode *leaf[NS_QUERY_MAX_TERMS * 2];
+    size_t leafm[NS_QUERY_MAX_TERMS * 2];
+    size_t nleaf;
+    const ns_qnode *near[NS_QUERY_MAX_TERMS];
+    size_t nnear;
     uint32_t ndocs;
     ns_error *err;
     ns_status st;
@@ -219,9 +236,11 @@ static xc_query *seq_query(builder *b, const matcher *m, const char *prefix, int
     } else if (np == 1) {
         q = pos[0];
     } else {
-        xc_status xs = xc_query_phrase((const xc_query *const *)pos, np, 0, &q);
-        free_all(pos, np);
-        if (xs != XC_OK) return fail(b, xs);
+        /* No positions in the index: the articles holding every word; the
+         * passage scan keeps those where they stand in sequence. */
+        q = combine(b, XC_OP_AND, pos, np);
+        if (!q) return NULL;
+        b->nverify++;
     }
     if (!phrase_only && m->njoined) {
         xc_query *alts[MAX_ALTS + 1];
@@ -236,8 +255,14 @@ static xc_query *seq_query(builder *b, const matcher *m, const char *prefix, int
     return q;
 }
 
-static matcher *new_matcher(builder *b)
+/* A new matcher for leaf n. */
+static matcher *new_matcher(builder *b, const ns_qnode *n, int in_not)
 {
+    if (b->nleaf == sizeof b->leaf / sizeof b->leaf[0]) {
+        b->st = ns_error_set(b->err, NS_ERR_LIMIT, "query: more than %d words",
+                             NS_QUERY_MAX_TERMS);
+        return NULL;
+    }
     if (b->nm == b->capm) {
         size_t cap = b->capm ? b->capm * 2 : 8;
         matcher *m = realloc(b->m, cap * sizeof *m);
@@ -248,8 +273,13 @@ static matcher *new_matcher(builder *b)
         b->m = m;
         b->capm = cap;
     }
+    b->leaf[b->nleaf] = n;
+    b->leafm[b->nleaf++] = b->nm;
     matcher *m = &b->m[b->nm++];
     memset(m, 0, sizeof *m);
+    m->field = n->field;
+    m->scored = !in_not && n->field == NS_FIELD_ANY;
+    if (n->field == NS_FIELD_SOURCE) b->has_source = 1;
     return m;
 }
 
@@ -336,7 +366,7 @@ static xc_query *leaf_query(builder *b, const ns_qnode *n, int in_not)
     if (!analyze_leaf(b, n)) {
         return NULL; /* nothing searchable in it (punctuation only) */
     }
-    matcher *m = new_matcher(b);
+    matcher *m = new_matcher(b, n, in_not);
     if (!m) return NULL;
     int phrase = n->kind == NS_Q_PHRASE;
     fill_seq(b, m, phrase);
@@ -356,11 +386,6 @@ static xc_query *leaf_query(builder *b, const ns_qnode *n, int in_not)
         /* Title words weigh more through their wdf (index.c): no extra
          * title query needed. */
         q = seq_query(b, m, "", phrase);
-    }
-    if (in_not || n->field != NS_FIELD_ANY) {
-        /* Negated and field leaves are not highlighted in passages. */
-        matcher_free(m);
-        b->nm--;
     }
     return q;
 }
@@ -400,7 +425,7 @@ static xc_query *build(builder *b, const ns_qnode *n, int in_not)
         char exact[NS_TERM_MAX + 1], term[NS_TERM_MAX + 1];
         snprintf(exact, sizeof exact, "%s", b->toks[0].exact);
         snprintf(term, sizeof term, "%s", b->toks[0].term);
-        const char *pfx = n->field == NS_FIELD_TITLE ? "S" : "";
+        const char *pfx = n->field == NS_FIELD_TITLE ? "S" : n->field == NS_FIELD_SOURCE ? "K" : "";
         xc_query *q = NULL;
         if (n->kind == NS_Q_EXACT) {
             q = term_q(b, pfx, term);
@@ -427,16 +452,16 @@ static xc_query *build(builder *b, const ns_qnode *n, int in_not)
             q = combine(b, XC_OP_SYNONYM, alts, na);
             if (!q) return NULL;
         }
-        if (!in_not && n->field == NS_FIELD_ANY) {
-            matcher *m = new_matcher(b);
-            if (m) {
-                m->kind = n->kind == NS_Q_EXACT ? M_EXACT : M_PREFIX;
-                m->word = xstrdup(b, exact);
-                m->label = n->text;
-                m->idf = n->kind == NS_Q_EXACT ? idf_of(b, term) : 1.0;
-                b->nexact++;
-            }
+        matcher *m = new_matcher(b, n, in_not);
+        if (!m) {
+            xc_query_free(q);
+            return NULL;
         }
+        m->kind = n->kind == NS_Q_EXACT ? M_EXACT : M_PREFIX;
+        m->word = xstrdup(b, exact);
+        m->label = n->text;
+        m->idf = n->kind == NS_Q_EXACT ? idf_of(b, term) : 1.0;
+        b->nverify++;
         return q;
     }
     case NS_Q_DATE: {
@@ -463,8 +488,15 @@ static xc_query *build(builder *b, const ns_qnode *n, int in_not)
         }
         for (size_t i = 0; i < nk && b->st == NS_OK; i++) {
             const ns_qnode *k = n->kids[i];
+            size_t nv = b->nverify;
             xc_query *q = build(b, k, in_not || k->kind == NS_Q_NOT);
             if (!q) continue;
+            if (k->kind == NS_Q_NOT && b->nverify > nv) {
+                /* Xapian would exclude too much (every article with the
+                 * words of a phrase, say): the passage scan excludes. */
+                xc_query_free(q);
+                continue;
+            }
             if (k->kind == NS_Q_NOT) neg[nn++] = q;
             else if (k->kind == NS_Q_DATE || k->field == NS_FIELD_SOURCE) flt[nf++] = q;
             else pos[np++] = q;
@@ -477,18 +509,11 @@ static xc_query *build(builder *b, const ns_qnode *n, int in_not)
                 if (xs != XC_OK) fail(b, xs);
             }
             if (n->kind == NS_Q_NEAR && np > 1) {
-                /* NEAR/n: the words at most n positions apart; the binding
-                 * counts extra positions beyond adjacency. */
-                unsigned extra = n->window ? n->window - 1 : 0;
-                xc_status xs = xc_query_near((const xc_query *const *)pos, np, extra, &q);
-                if (xs == XC_OK) {
-                    free_all(pos, np);
-                } else {
-                    /* libxapian 1.4 can't nest phrases in NEAR: read as AND. */
-                    if (b->warn) b->warn(b->warn_ctx, n->offset + 1,
-                                         "NEAR over a phrase is read as AND");
-                    q = combine(b, XC_OP_AND, pos, np);
-                }
+                /* NEAR: the articles holding every side; the passage scan
+                 * checks the distance. */
+                if (b->nnear < sizeof b->near / sizeof b->near[0]) b->near[b->nnear++] = n;
+                b->nverify++;
+                q = combine(b, XC_OP_AND, pos, np);
             } else if (np) {
                 q = combine(b, n->kind == NS_Q_OR ? XC_OP_OR : XC_OP_AND, pos, np);
             }
@@ -589,10 +614,11 @@ static int tok_in(const passage_scan *ps, const ptok *t, char *const *set, size_
     return 0;
 }
 
-/* An occurrence of a matcher: span in bytes and first token position. */
+/* An occurrence of a matcher: span in bytes, first and last token
+ * positions. */
 typedef struct occ {
     size_t start, end;
-    uint32_t pos;
+    uint32_t pos, epos;
     size_t m;
 } occ;
 
@@ -601,7 +627,7 @@ typedef struct occs {
     size_t n, cap;
 } occs;
 
-static int occ_add(occs *o, size_t start, size_t end, uint32_t pos, size_t m)
+static int occ_add(occs *o, size_t start, size_t end, uint32_t pos, uint32_t epos, size_t m)
 {
     if (o->n == o->cap) {
         size_t cap = o->cap ? o->cap * 2 : 32;
@@ -610,7 +636,7 @@ static int occ_add(occs *o, size_t start, size_t end, uint32_t pos, size_t m)
         o->v = v;
         o->cap = cap;
     }
-    o->v[o->n++] = (occ){start, end, pos, m};
+    o->v[o->n++] = (occ){start, end, pos, epos, m};
     return 0;
 }
 
@@ -628,6 +654,7 @@ static int find_matches(const passage_scan *ps, const matcher *m, size_t mi, occ
         const ptok *t = &ps->toks[i];
         int hit = 0;
         size_t end = t->end;
+        uint32_t epos = t->pos;
         if (m->kind == M_EXACT) {
             hit = !(t->flags & NS_TOK_ALT) && t->exact_len == strlen(m->word) &&
                   memcmp(ps->text.data + t->exact, m->word, t->exact_len) == 0;
@@ -649,6 +676,7 @@ static int find_matches(const passage_scan *ps, const matcher *m, size_t mi, occ
                         found = 1;
                         j = x;
                         end = ps->toks[x].end;
+                        epos = want;
                         break;
                     }
                 }
@@ -658,7 +686,7 @@ static int find_matches(const passage_scan *ps, const matcher *m, size_t mi, occ
         if (hit) {
             /* The joined form and the parts can both hit at one place. */
             if (o->n && o->v[o->n - 1].m == mi && o->v[o->n - 1].start == t->start) continue;
-            if (occ_add(o, t->start, end, t->pos, mi) != 0) return -1;
+            if (occ_add(o, t->start, end, t->pos, epos, mi) != 0) return -1;
             (*count)++;
             int same = m->kind != M_SEQ || !m->word ||
                        (t->exact_len == strlen(m->word) &&
@@ -704,6 +732,157 @@ static int cmp_occ_pos(const void *a, const void *b)
     return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+
+/* ------------------------------------------------------------ checking */
+
+/* The matcher of leaf n, or SIZE_MAX when it has none (nothing searchable
+ * in it). */
+static size_t leaf_matcher(const builder *b, const ns_qnode *n)
+{
+    for (size_t i = 0; i < b->nleaf; i++) {
+        if (b->leaf[i] == n) return b->leafm[i];
+    }
+    return SIZE_MAX;
+}
+
+static int in_subtree(const builder *b, const ns_qnode *n, size_t mi)
+{
+    if (n->nkids == 0) return leaf_matcher(b, n) == mi;
+    for (size_t k = 0; k < n->nkids; k++) {
+        if (in_subtree(b, n->kids[k], mi)) return 1;
+    }
+    return 0;
+}
+
+typedef struct sideocc {
+    uint32_t pos, epos;
+    size_t side;
+} sideocc;
+
+static int cmp_sideocc(const void *a, const void *b)
+{
+    const sideocc *x = a, *y = b;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Does NEAR/n node n hold among the occurrences v[0..nv) of one title,
+ * passage or source: one occurrence of each side, with at most n - 1 words
+ * from the first one's start to the last one's end that are in none of
+ * them? (For words: at most n positions apart, as Xapian's NEAR.) -1: out
+ * of memory. */
+static int near_holds(const builder *b, const ns_qnode *n, const occ *v, size_t nv)
+{
+    size_t k = n->nkids, need = 0;
+    int res = 0;
+    sideocc *w = malloc((nv ? nv : 1) * sizeof *w);
+    size_t *cnt = calloc(k ? k : 1, sizeof *cnt);
+    if (!w || !cnt) {
+        res = -1;
+        goto done;
+    }
+    for (size_t side = 0; side < k; side++) {
+        for (size_t mi = 0; mi < b->nm; mi++) {
+            if (in_subtree(b, n->kids[side], mi)) {
+                need++;
+                break;
+            }
+        }
+    }
+    if (need == 0) {
+        res = 1;
+        goto done;
+    }
+    size_t nw = 0;
+    for (size_t i = 0; i < nv; i++) {
+        for (size_t side = 0; side < k; side++) {
+            if (!in_subtree(b, n->kids[side], v[i].m)) continue;
+            w[nw++] = (sideocc){v[i].pos, v[i].epos, side};
+            break;
+        }
+    }
+    qsort(w, nw, sizeof *w, cmp_sideocc);
+    size_t have = 0, lo = 0;
+    for (size_t hi = 0; hi < nw && !res; hi++) {
+        if (cnt[w[hi].side]++ == 0) have++;
+        while (have == need && !res) {
+            /* Words of the window's span that no occurrence in it covers
+             * (occurrences are sorted by start). */
+            int64_t others = 0, end = (int64_t)w[lo].pos - 1;
+            for (size_t x = lo; x <= hi; x++) {
+                if ((int64_t)w[x].pos > end + 1) others += (int64_t)w[x].pos - end - 1;
+                if ((int64_t)w[x].epos > end) end = w[x].epos;
+            }
+            if (others <= (int64_t)n->window - 1) res = 1;
+            if (--cnt[w[lo].side] == 0) have--;
+            lo++;
+        }
+    }
+done:
+    free(w);
+    free(cnt);
+    return res;
+}
+
+/* Check every NEAR of the query not yet satisfied against one text's
+ * occurrences. */
+static ns_status check_near(const builder *b, const occs *o, unsigned char *near_ok)
+{
+    for (size_t j = 0; j < b->nnear; j++) {
+        if (near_ok[j]) continue;
+        int r = near_holds(b, b->near[j], o->v, o->n);
+        if (r < 0) return NS_ERR_NOMEM;
+        near_ok[j] = (unsigned char)r;
+    }
+    return NS_OK;
+}
+
+/* The query against what the scan found in an article: 1 holds, 0 fails,
+ * -1 says nothing (a leaf with nothing searchable in it). */
+static int holds(const builder *b, const ns_qnode *n, const unsigned char *found,
+                 const unsigned char *near_ok, int64_t date)
+{
+    switch (n->kind) {
+    case NS_Q_WORD:
+    case NS_Q_EXACT:
+    case NS_Q_PHRASE:
+    case NS_Q_WILDCARD: {
+        size_t mi = leaf_matcher(b, n);
+        return mi == SIZE_MAX ? -1 : found[mi];
+    }
+    case NS_Q_DATE:
+        return date != NS_NO_DATE && date >= n->date_lo && date <= n->date_hi;
+    case NS_Q_NOT: {
+        int r = n->nkids ? holds(b, n->kids[0], found, near_ok, date) : -1;
+        return r < 0 ? -1 : !r;
+    }
+    case NS_Q_NEAR:
+        for (size_t j = 0; j < b->nnear; j++) {
+            if (b->near[j] == n) return near_ok[j];
+        }
+        /* Fewer than two searchable sides: read as AND. */
+        /* fall through */
+    case NS_Q_AND: {
+        int any = 0;
+        for (size_t k = 0; k < n->nkids; k++) {
+            int r = holds(b, n->kids[k], found, near_ok, date);
+            if (r == 0) return 0;
+            if (r > 0) any = 1;
+        }
+        return any ? 1 : -1;
+    }
+    case NS_Q_OR: {
+        int any = 0;
+        for (size_t k = 0; k < n->nkids; k++) {
+            int r = holds(b, n->kids[k], found, near_ok, date);
+            if (r == 1) return 1;
+            if (r == 0) any = 1;
+        }
+        return any ? 0 : -1;
+    }
+    }
+    return -1;
+}
+
 /* --------------------------------------------------------------- results */
 
 typedef struct cand {
@@ -713,6 +892,7 @@ typedef struct cand {
     ns_span *spans;
     size_t nspans;
     char *explain;
+    int standin; /* lead passage standing in for a title-only match */
 } cand;
 
 typedef struct art {
@@ -786,48 +966,77 @@ static int add_cand(priv *p, size_t *cap, cand c)
     return 0;
 }
 
+/* Analyze text into ps (emptied first). */
+static ns_status scan_text(ns_searcher *s, passage_scan *ps, occs *o, const char *text, size_t len)
+{
+    ps->n = 0;
+    ps->text.len = 0;
+    o->n = 0;
+    ns_status st = ns_analyze(s->an, text, len, scan_token, ps, NULL);
+    return st == NS_OK && ps->nomem ? NS_ERR_NOMEM : st;
+}
+
 /* Score the passages of article ai, adding the best per_article as
- * candidates. */
-static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, double max_w,
-                               size_t per_article, int explain, size_t *capc)
+ * candidates, scored without their article's share (add_article_share adds
+ * it once the articles that match are known). When the query needs checking (b->nverify), *matched says
+ * whether the article really matches it; unmatched ones add nothing. */
+static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai,
+                               size_t per_article, int explain, size_t *capc, int *matched)
 {
     art *a = &p->arts[ai];
+    int verify = b->nverify > 0;
     double total_idf = 0;
-    for (size_t i = 0; i < b->nm; i++) total_idf += b->m[i].idf;
+    size_t nscored = 0;
+    for (size_t i = 0; i < b->nm; i++) {
+        if (!b->m[i].scored) continue;
+        total_idf += b->m[i].idf;
+        nscored++;
+    }
     if (total_idf <= 0) total_idf = 1;
+    *matched = 1;
     passage_scan ps = {0};
     occs o = {0};
     cand *best = calloc(per_article, sizeof *best);
     size_t nbest = 0;
     ns_status st = best ? NS_OK : NS_ERR_NOMEM;
-    double artpart = ARTICLE_SHARE * (max_w > 0 ? a->weight / max_w : 0);
-    int exact_seen = 0; /* an exact-form matcher matched somewhere */
+    size_t nm1 = b->nm ? b->nm : 1;
     /* Each matcher's matches in the title. The title is not a passage, but it
      * is the context of every passage: its matches count in each passage's
-     * score (TITLE_IN_PASSAGE), and for exact forms. */
-    size_t *title_tf = calloc(b->nm ? b->nm : 1, sizeof *title_tf);
-    double *title_wtf = calloc(b->nm ? b->nm : 1, sizeof *title_wtf);
-    if (st == NS_OK && (!title_tf || !title_wtf)) st = NS_ERR_NOMEM;
-    if (st == NS_OK && b->nm && (TITLE_IN_PASSAGE > 0 || b->nexact)) {
-        st = ns_analyze(s->an, a->rec.art.title, strlen(a->rec.art.title), scan_token, &ps, NULL);
-        if (st == NS_OK && ps.nomem) st = NS_ERR_NOMEM;
+     * score (TITLE_IN_PASSAGE). */
+    size_t *title_tf = calloc(nm1, sizeof *title_tf);
+    double *title_wtf = calloc(nm1, sizeof *title_wtf);
+    unsigned char *found = calloc(nm1, 1); /* matcher found where its field says */
+    unsigned char *near_ok = calloc(b->nnear ? b->nnear : 1, 1);
+    if (st == NS_OK && (!title_tf || !title_wtf || !found || !near_ok)) st = NS_ERR_NOMEM;
+    if (st == NS_OK && b->nm) {
+        st = scan_text(s, &ps, &o, a->rec.art.title, strlen(a->rec.art.title));
         for (size_t mi = 0; st == NS_OK && mi < b->nm; mi++) {
-            if (find_matches(&ps, &b->m[mi], mi, &o, &title_tf[mi], &title_wtf[mi]) != 0) {
+            const matcher *m = &b->m[mi];
+            if (m->field == NS_FIELD_SOURCE || (!m->scored && !verify)) continue;
+            if (find_matches(&ps, m, mi, &o, &title_tf[mi], &title_wtf[mi]) != 0) {
                 st = NS_ERR_NOMEM;
-            } else if (title_tf[mi] && b->m[mi].kind != M_SEQ) {
-                exact_seen = 1;
             }
+            if (title_tf[mi]) found[mi] = 1;
         }
+        if (st == NS_OK && verify) st = check_near(b, &o, near_ok);
+    }
+    if (st == NS_OK && verify && b->has_source) {
+        st = scan_text(s, &ps, &o, a->rec.art.source, strlen(a->rec.art.source));
+        for (size_t mi = 0; st == NS_OK && mi < b->nm; mi++) {
+            size_t tf = 0;
+            double wtf = 0;
+            if (b->m[mi].field != NS_FIELD_SOURCE) continue;
+            if (find_matches(&ps, &b->m[mi], mi, &o, &tf, &wtf) != 0) st = NS_ERR_NOMEM;
+            if (tf) found[mi] = 1;
+        }
+        if (st == NS_OK) st = check_near(b, &o, near_ok);
     }
     for (size_t pi = 0; st == NS_OK && pi < a->rec.art.npassages; pi++) {
         const ns_passage *pa = &a->rec.art.passages[pi];
         ps.n = 0;
         ps.text.len = 0;
         o.n = 0;
-        if (b->nm) {
-            st = ns_analyze(s->an, pa->text, pa->len, scan_token, &ps, NULL);
-            if (st == NS_OK && ps.nomem) st = NS_ERR_NOMEM;
-        }
+        if (b->nm) st = scan_text(s, &ps, &o, pa->text, pa->len);
         double sum = 0, covered = 0;
         size_t distinct = 0, own = 0; /* own: matchers found in the passage itself */
         char expl[512];
@@ -836,12 +1045,15 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
         for (size_t mi = 0; st == NS_OK && mi < b->nm; mi++) {
             size_t tf = 0;
             double wtf = 0;
+            if (!b->m[mi].scored) continue;
             if (find_matches(&ps, &b->m[mi], mi, &o, &tf, &wtf) != 0) {
                 st = NS_ERR_NOMEM;
                 break;
             }
-            if (tf) own++;
-            if (tf && b->m[mi].kind != M_SEQ) exact_seen = 1;
+            if (tf) {
+                own++;
+                found[mi] = 1;
+            }
             if (!tf && !title_tf[mi]) continue;
             wtf += TITLE_IN_PASSAGE * title_wtf[mi];
             distinct++;
@@ -854,10 +1066,20 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
                                        el ? " " : "", b->m[mi].label, w, tf, title_tf[mi]);
             }
         }
+        size_t nocc = o.n; /* occurrences of scored matchers: highlights */
+        for (size_t mi = 0; st == NS_OK && verify && mi < b->nm; mi++) {
+            size_t tf = 0;
+            double wtf = 0;
+            if (b->m[mi].scored || b->m[mi].field != NS_FIELD_ANY) continue;
+            if (find_matches(&ps, &b->m[mi], mi, &o, &tf, &wtf) != 0) st = NS_ERR_NOMEM;
+            if (tf) found[mi] = 1;
+        }
+        if (st == NS_OK && verify) st = check_near(b, &o, near_ok);
         if (st != NS_OK) break;
+        o.n = nocc;
         /* Unmatched passages only stand in for an article matched by its
          * title alone, and then only its lead passage does. */
-        if (b->nm && !own && (pi > 0 || nbest > 0)) continue;
+        if (nscored && !own && (pi > 0 || nbest > 0)) continue;
         double coverage = covered / total_idf;
         double prox = 0;
         if (distinct >= 2) {
@@ -865,8 +1087,8 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
             uint32_t w = min_window(o.v, o.n, b->nm, distinct);
             prox = covered * 0.5 / (1.0 + (w > distinct ? (double)(w - distinct) : 0) / 4.0);
         }
-        double score = coverage * (sum + prox) / total_idf + artpart;
-        if (!distinct) score = artpart * 0.5; /* lead passage of a title-only match */
+        double score = coverage * (sum + prox) / total_idf;
+        if (!distinct) score = -1; /* lead passage of a title-only match */
         /* Keep the per_article best (ties: earlier passage). */
         if (own && nbest == 1 && best[0].nspans == 0) {
             /* A real match replaces the stand-in lead passage. */
@@ -876,7 +1098,7 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
         size_t at = nbest;
         while (at > 0 && best[at - 1].score < score) at--;
         if (at >= per_article) continue;
-        cand c = {ai, pi, score, NULL, 0, NULL};
+        cand c = {ai, pi, score, NULL, 0, NULL, !distinct};
         if (o.n) {
             qsort(o.v, o.n, sizeof *o.v, cmp_occ);
             c.spans = malloc(o.n * sizeof *c.spans);
@@ -894,8 +1116,8 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
         }
         if (explain) {
             char buf[768];
-            snprintf(buf, sizeof buf, "%s%sproximity=%.3f coverage=%.2f article=%.3f", expl,
-                     el ? " " : "", prox, coverage, artpart);
+            snprintf(buf, sizeof buf, "%s%sproximity=%.3f coverage=%.2f", expl, el ? " " : "",
+                     prox, coverage);
             c.explain = strdup(buf);
         }
         if (nbest == per_article) {
@@ -907,9 +1129,12 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
         best[at] = c;
         nbest++;
     }
-    if (b->nexact && !exact_seen) {
-        /* Retrieved by a stem, but the exact form (or prefix) asked for is
-         * nowhere in it: not a match. */
+    if (st == NS_OK && verify) {
+        /* Xapian found the words; does the article hold the query as
+         * written (phrases in sequence, NEAR in reach, exact forms)? */
+        *matched = holds(b, b->top, found, near_ok, a->rec.art.date) != 0;
+    }
+    if (!*matched) {
         for (size_t i = 0; i < nbest; i++) {
             free(best[i].spans);
             free(best[i].explain);
@@ -925,6 +1150,8 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai, d
     free(best);
     free(title_tf);
     free(title_wtf);
+    free(found);
+    free(near_ok);
     free(ps.toks);
     ns_buf_free(&ps.text);
     free(o.v);
@@ -1144,11 +1371,11 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
         st = ns_error_from_xc(err, xs, path);
         goto fail;
     }
-    if (val && atoi(val) != NS_SCHEMA_VERSION) {
+    if (val && (atoi(val) < NS_SCHEMA_MIN || atoi(val) > NS_SCHEMA_VERSION)) {
         st = ns_error_set(err, NS_ERR_VERSION,
-                          "%s: index schema %.*s, this nsearch reads schema %d: rebuild it "
-                          "with nsearch-index --rebuild",
-                          path, (int)len, val, NS_SCHEMA_VERSION);
+                          "%s: index schema %.*s, this nsearch reads schemas %d to %d: rebuild "
+                          "it with nsearch-index --rebuild",
+                          path, (int)len, val, NS_SCHEMA_MIN, NS_SCHEMA_VERSION);
         xc_free(val);
         goto fail;
     }
@@ -1240,6 +1467,180 @@ static void builder_clear(builder *b)
     free(b->m);
     b->m = NULL;
     b->nm = b->capm = 0;
+    b->nleaf = b->nnear = b->nverify = 0;
+    b->has_source = 0;
+}
+
+/* Articles whose passages are scored: the best passages come from the best
+ * articles (a passage's score includes its article's), so a few more than
+ * the passages asked for is enough, and each one costs the analysis of all
+ * its passages. When the query needs checking, articles are fetched in
+ * growing windows until that many pass or none are left. */
+#define FETCH_MAX 100000
+
+/* Decode items [i, j) of ms onto the end of p->arts. */
+static ns_status take_articles(ns_searcher *s, xc_mset *ms, size_t i, size_t j, priv *p, size_t *cap,
+                               ns_error *err)
+{
+    if (p->narts + (j - i) > *cap) {
+        size_t nc = *cap ? *cap : 16;
+        while (nc < p->narts + (j - i)) nc *= 2;
+        art *v = realloc(p->arts, nc * sizeof *v);
+        if (!v) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+        memset(v + p->narts, 0, (nc - p->narts) * sizeof *v);
+        p->arts = v;
+        *cap = nc;
+    }
+    for (; i < j; i++) {
+        xc_docid id;
+        double w;
+        uint32_t rank;
+        xc_document *doc = NULL;
+        const char *data;
+        size_t len;
+        xc_status xs = xc_mset_item(ms, i, &id, &w, &rank);
+        if (xs == XC_OK) xs = xc_mset_document(ms, i, &doc);
+        if (xs == XC_OK) xs = xc_document_get_data(doc, &data, &len);
+        if (xs != XC_OK) {
+            xc_document_free(doc);
+            return ns_error_from_xc(err, xs, s->path);
+        }
+        art *a = &p->arts[p->narts];
+        a->blob = malloc(len + 1);
+        if (!a->blob) {
+            xc_document_free(doc);
+            return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+        }
+        memcpy(a->blob, data, len);
+        a->blob[len] = '\0';
+        xc_document_free(doc);
+        p->narts++;
+        if (ns_record_decode(a->blob, len, &a->rec) != NS_OK) {
+            return ns_error_set(err, NS_ERR_CORRUPT, "%s: document %u: unreadable record", s->path,
+                                (unsigned)id);
+        }
+        a->weight = w;
+        a->rank = p->narts - 1;
+    }
+    return NS_OK;
+}
+
+static double item_weight(xc_mset *ms, size_t i)
+{
+    xc_docid id;
+    double w = 0;
+    uint32_t rank;
+    xc_mset_item(ms, i, &id, &w, &rank);
+    return w;
+}
+
+/* A passage's score includes a share of its article's weight, relative to
+ * the best article that matches (max_w). */
+static ns_status add_article_share(priv *p, double max_w, int explain)
+{
+    for (size_t i = 0; i < p->ncands; i++) {
+        cand *c = &p->cands[i];
+        double artpart = ARTICLE_SHARE * (max_w > 0 ? p->arts[c->art].weight / max_w : 0);
+        c->score = c->standin ? artpart * 0.5 : c->score + artpart;
+        if (explain && c->explain) {
+            size_t n = strlen(c->explain);
+            char *e = realloc(c->explain, n + 32);
+            if (!e) return NS_ERR_NOMEM;
+            snprintf(e + n, 32, " article=%.3f", artpart);
+            c->explain = e;
+        }
+    }
+    return NS_OK;
+}
+
+/* Run the built query q: fetch, check and score articles into r. */
+static ns_status run(ns_searcher *s, builder *b, xc_enquire *e, xc_query *q,
+                     const ns_search_opts *o, ns_results *r, size_t *npassed, ns_error *err)
+{
+    priv *p = r->priv;
+    size_t want = o->offset + o->limit;
+    size_t fetch = want + 5 < 10 ? 10 : want + 5;
+    if (fetch > FETCH_MAX) fetch = FETCH_MAX;
+    /* Checked queries lose some articles: ask Xapian for more (it costs
+     * little more than fewer), read and scan only as many as needed. */
+    size_t win = b->nverify ? 4 * fetch : fetch, first = 0, passed = 0, scanned = 0;
+    size_t capa = 0, capc = 0;
+    if (win > FETCH_MAX) win = FETCH_MAX;
+    uint32_t estimated = 0;
+    double max_w = 0;
+    xc_status xs = xc_enquire_set_query(e, q);
+    if (xs != XC_OK) return ns_error_from_xc(err, xs, s->path);
+    /* Passages are scanned for the query's terms only: the analyzer may
+     * skip stemming words that can't be one of them. */
+    unsigned char letters[256];
+    size_t nletters = 0;
+    for (size_t i = 0; i < b->nm; i++) {
+        const matcher *m = &b->m[i];
+        if (m->kind != M_SEQ) continue; /* exact/prefix compare exact forms */
+        for (size_t k = 0; k < m->npos; k++)
+            for (size_t j = 0; j < m->nalts[k]; j++)
+                if (m->alts[k][j][0] && nletters < sizeof letters)
+                    letters[nletters++] = (unsigned char)m->alts[k][j][0];
+        for (size_t j = 0; j < m->njoined; j++)
+            if (m->joined[j][0] && nletters < sizeof letters)
+                letters[nletters++] = (unsigned char)m->joined[j][0];
+    }
+    ns_analyzer_set_interest(s->an, letters, nletters);
+    ns_status st = NS_OK;
+    for (;;) {
+        xc_mset *ms = NULL;
+        xs = xc_enquire_mset(e, (uint32_t)first, (uint32_t)win, (uint32_t)win, &ms);
+        if (xs != XC_OK) {
+            st = ns_error_from_xc(err, xs, s->path);
+            if (xs == XC_ERR_INVALID) st = ns_error_set(err, NS_ERR_QUERY, "query: %s", xc_errmsg());
+            break;
+        }
+        size_t n = xc_mset_size(ms), i = 0;
+        if (first == 0) estimated = xc_mset_estimated(ms);
+        /* Articles are read and scanned in rank order until enough match;
+         * a run of equal weights is read whole and ordered by article id
+         * (Xapian's docid order would depend on how the index was built or
+         * sharded). */
+        while (st == NS_OK && i < n && passed < fetch) {
+            size_t from = p->narts, j = i + 1;
+            if (!o->sort_by_date) {
+                double w = item_weight(ms, i);
+                while (j < n && item_weight(ms, j) == w) j++;
+            }
+            st = take_articles(s, ms, i, j, p, &capa, err);
+            if (st != NS_OK) break;
+            if (j - i > 1) qsort(p->arts + from, j - i, sizeof *p->arts, cmp_art);
+            for (size_t k = from; st == NS_OK && k < p->narts; k++) {
+                int matched = 1;
+                st = score_article(s, b, p, k, o->per_article, o->explain, &capc, &matched);
+                if (st != NS_OK) ns_error_set(err, st, "search: %s", ns_status_str(st));
+                if (matched && p->arts[k].weight > max_w) max_w = p->arts[k].weight;
+                p->arts[k].rank = passed;
+                passed += matched;
+                scanned++;
+            }
+            i = j;
+        }
+        xc_mset_free(ms);
+        if (st != NS_OK || !b->nverify || passed >= fetch || n < win) {
+            if (b->nverify && st == NS_OK) {
+                /* Xapian's estimate is for the words alone. */
+                if (n < win && i == n) estimated = (uint32_t)passed;
+                else if (scanned) estimated = (uint32_t)((double)estimated * passed / scanned);
+            }
+            break;
+        }
+        first += win;
+        if (first >= FETCH_MAX) break;
+        win *= 4;
+        if (first + win > FETCH_MAX) win = FETCH_MAX - first;
+    }
+    ns_analyzer_set_interest(s->an, NULL, 0);
+    if (st == NS_OK) st = add_article_share(p, max_w, o->explain);
+    if (st != NS_OK) ns_error_set(err, st, "search: %s", ns_status_str(st));
+    r->articles_estimated = estimated;
+    *npassed = passed;
+    return st;
 }
 
 /* One attempt; NS_ERR_MODIFIED makes the caller reopen and retry. */
@@ -1256,6 +1657,7 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     if (xs != XC_OK) return ns_error_from_xc(err, xs, s->path);
     ns_qnode top = *tree;
     if (o->any && top.kind == NS_Q_AND && relaxable(tree)) top.kind = NS_Q_OR;
+    b.top = &top;
     xc_query *q = build(&b, &top, 0);
     if (b.st != NS_OK) {
         xc_query_free(q);
@@ -1267,122 +1669,35 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
         return NS_OK; /* nothing searchable: no results */
     }
     xc_enquire *e = NULL;
-    xc_mset *ms = NULL;
     ns_status st = NS_OK;
-    size_t want = o->offset + o->limit;
-    /* Articles whose passages are scored: the best passages come from the
-     * best articles (a passage's score includes its article's), so a few
-     * more than the passages asked for is enough, and each one costs the
-     * analysis of all its passages. */
-    uint32_t fetch = (uint32_t)(want + 5 < 10 ? 10 : want + 5);
-    if (b.nexact) fetch = (uint32_t)(want * 4 + 40); /* some will be filtered out */
-    if (fetch > 100000) fetch = 100000;
     xs = xc_enquire_new(s->db, &e);
-    if (xs == XC_OK) xs = xc_enquire_set_query(e, q);
     if (xs == XC_OK) xs = xc_enquire_set_bm25(e, BM25_K1, 0, 1, BM25_B, 0.5);
     if (xs == XC_OK && o->sort_by_date)
         xs = xc_enquire_set_sort(e, XC_SORT_VALUE_THEN_RELEVANCE, NS_SLOT_DATE, 1);
-    if (xs == XC_OK) xs = xc_enquire_mset(e, 0, fetch, fetch, &ms);
-    if (xs == XC_OK && xc_mset_size(ms) == 0 && top.kind == NS_Q_AND && relaxable(tree)) {
+    if (xs != XC_OK) st = ns_error_from_xc(err, xs, s->path);
+    size_t passed = 0;
+    if (st == NS_OK) st = run(s, &b, e, q, o, r, &passed, err);
+    priv *p = r->priv;
+    if (st == NS_OK && passed == 0 && top.kind == NS_Q_AND && relaxable(tree)) {
         /* No article has every word: fall back to any word, and say so. */
-        xc_mset_free(ms);
-        ms = NULL;
+        priv_clear(p);
         builder_clear(&b);
         b.st = NS_OK;
-        ns_qnode any = *tree;
-        any.kind = NS_Q_OR;
+        top.kind = NS_Q_OR;
         xc_query_free(q);
-        q = build(&b, &any, 0);
+        q = build(&b, &top, 0);
         if (b.st != NS_OK) {
             st = b.st;
         } else if (q) {
-            xs = xc_enquire_set_query(e, q);
-            if (xs == XC_OK) xs = xc_enquire_mset(e, 0, fetch, fetch, &ms);
+            st = run(s, &b, e, q, o, r, &passed, err);
             r->partial = 1;
         }
-    }
-    if (xs != XC_OK && st == NS_OK) {
-        st = ns_error_from_xc(err, xs, s->path);
-        if (xs == XC_ERR_INVALID) {
-            st = ns_error_set(err, NS_ERR_QUERY, "query: %s", xc_errmsg());
-        }
-    }
-    priv *p = r->priv;
-    size_t capc = 0;
-    if (st == NS_OK && ms) {
-        r->articles_estimated = xc_mset_estimated(ms);
-        size_t n = xc_mset_size(ms);
-        p->arts = calloc(n ? n : 1, sizeof *p->arts);
-        if (!p->arts) st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
-        double max_w = 0;
-        for (size_t i = 0; st == NS_OK && i < n; i++) {
-            xc_docid id;
-            double w;
-            uint32_t rank;
-            xc_document *doc = NULL;
-            const char *data;
-            size_t len;
-            xs = xc_mset_item(ms, i, &id, &w, &rank);
-            if (xs == XC_OK) xs = xc_mset_document(ms, i, &doc);
-            if (xs == XC_OK) xs = xc_document_get_data(doc, &data, &len);
-            if (xs != XC_OK) {
-                xc_document_free(doc);
-                st = ns_error_from_xc(err, xs, s->path);
-                break;
-            }
-            art *a = &p->arts[p->narts];
-            a->blob = malloc(len + 1);
-            if (!a->blob) {
-                xc_document_free(doc);
-                st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
-                break;
-            }
-            memcpy(a->blob, data, len);
-            a->blob[len] = '\0';
-            xc_document_free(doc);
-            p->narts++;
-            if (ns_record_decode(a->blob, len, &a->rec) != NS_OK) {
-                st = ns_error_set(err, NS_ERR_CORRUPT, "%s: document %u: unreadable record",
-                                  s->path, (unsigned)id);
-                break;
-            }
-            a->weight = w;
-            a->rank = i;
-            if (w > max_w) max_w = w;
-        }
-        if (st == NS_OK && !o->sort_by_date) {
-            /* Equal weights in docid order would depend on how the index was
-             * built or sharded: order them by article id instead. */
-            qsort(p->arts, p->narts, sizeof *p->arts, cmp_art);
-            for (size_t i = 0; i < p->narts; i++) p->arts[i].rank = i;
-        }
-        /* Passages are scanned for the query's terms only: the analyzer may
-         * skip stemming words that can't be one of them. */
-        unsigned char first[256];
-        size_t nfirst = 0;
-        int all = 0;
-        for (size_t i = 0; i < b.nm && !all; i++) {
-            const matcher *m = &b.m[i];
-            if (m->kind != M_SEQ) continue; /* exact/prefix compare exact forms */
-            for (size_t k = 0; k < m->npos; k++)
-                for (size_t j = 0; j < m->nalts[k]; j++)
-                    if (m->alts[k][j][0] && nfirst < sizeof first) first[nfirst++] = (unsigned char)m->alts[k][j][0];
-            for (size_t j = 0; j < m->njoined; j++)
-                if (m->joined[j][0] && nfirst < sizeof first) first[nfirst++] = (unsigned char)m->joined[j][0];
-        }
-        ns_analyzer_set_interest(s->an, first, nfirst);
-        for (size_t i = 0; st == NS_OK && i < p->narts; i++) {
-            st = score_article(s, &b, p, i, max_w, o->per_article, o->explain, &capc);
-            if (st != NS_OK) ns_error_set(err, st, "search: %s", ns_status_str(st));
-        }
-        ns_analyzer_set_interest(s->an, NULL, 0);
     }
     if (st == NS_OK && o->sort_by_date) {
         /* Articles already come newest first: keep that order. */
         for (size_t i = 0; i < p->ncands; i++) p->cands[i].score = -(double)p->cands[i].art;
     }
     if (st == NS_OK && p->ncands) qsort(p->cands, p->ncands, sizeof *p->cands, cmp_cand);
-    xc_mset_free(ms);
     xc_enquire_free(e);
     xc_query_free(q);
     builder_clear(&b);
