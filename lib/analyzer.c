@@ -50,7 +50,8 @@
  * "en", "eng", "french", "fr", ...), UTF-8; "none" disables stemming. Words
  * without letters (numbers) and abbreviations are never stemmed. The forms
  * of words up to 64 bytes are cached per analyzer (up to 48K words in 64K
- * slots of 32 bytes, open addressing, no allocation per word; the whole
+ * slots of 32 bytes, open addressing, no allocation per word; the table
+ * starts at 2K slots and doubles as it fills, and at its largest the whole
  * cache is cleared when full, which costs little because news vocabulary is
  * Zipfian and the hot words come straight back: on 316 MB of Reuters text
  * 99% of lookups hit).
@@ -122,14 +123,19 @@
 /* Bytes of one word that are normalized; the rest is dropped (documented). */
 #define RAW_MAX 4096
 
-/* Stem cache geometry: 64K slots of 32 bytes (2 MiB, so the hot part stays
- * in the L2 cache), at most 3/4 full; short entries live in the slot, longer
- * ones in a byte pool. Everything is cleared when either fills up. */
-#define CACHE_SLOTS   (1u << 16)
-#define CACHE_LIMIT   (CACHE_SLOTS / 4 * 3)
-#define CACHE_POOL    (1u << 20)
-#define CACHE_KEY_MAX 64
-#define CACHE_INLINE  24
+/* Stem cache geometry: slots of 32 bytes, at most 3/4 full; short entries
+ * live in the slot, longer ones in a byte pool. Both are allocated on first
+ * use, small (64 KiB of slots, 32 KiB of pool: a query caches a few hundred
+ * words, and every page of a large table it touched would cost a page
+ * fault), and double as they fill, up to 64K slots (2 MiB, so the hot part
+ * stays in the L2 cache) and a 1 MiB pool for the indexer. Everything is
+ * cleared when either fills up at its largest. */
+#define CACHE_SLOTS_MIN (1u << 11)
+#define CACHE_SLOTS_MAX (1u << 16)
+#define CACHE_POOL_MIN  (1u << 15)
+#define CACHE_POOL_MAX  (1u << 20)
+#define CACHE_KEY_MAX   64
+#define CACHE_INLINE    24
 
 /* ASCII classes. */
 enum { A_WORD = 1, A_DIGIT = 2, A_UPPER = 4, A_LOWER = 8, A_NLETTER = 16 };
@@ -201,9 +207,9 @@ struct ns_analyzer {
     int32_t *u32;
     size_t u32cap;
 
-    cache_slot *slots;
+    cache_slot *slots; /* no_slots until the first word is cached */
     char *pool;
-    size_t pool_used, nent;
+    size_t nslots, pool_cap, pool_used, nent;
 
     /* ns_analyzer_set_interest: stem ASCII words only when their first byte
      * is marked (all marked when not set). */
@@ -782,7 +788,7 @@ static int strip_accents(ns_analyzer *an, const char *s, size_t n, buf *out)
 /* ---------------------------------------------------------------- cache */
 
 /* The n < 8 bytes at s as a little-endian number (overlapping loads). */
-static uint64_t load_tail(const char *s, size_t n)
+static inline uint64_t load_tail(const char *s, size_t n)
 {
     if (n >= 4) {
         uint32_t lo, hi;
@@ -833,19 +839,92 @@ static const char *slot_data(const ns_analyzer *an, const cache_slot *c)
     return c->where == 1 ? c->u.inl : an->pool + c->u.off;
 }
 
+/* The table of an analyzer that has cached nothing yet: one empty slot, so
+ * lookups need no special case. Only read; cache_make_room replaces it
+ * before the first write. */
+static cache_slot no_slots[1];
+
 static const cache_slot *cache_find(const ns_analyzer *an, const char *key, size_t klen, uint32_t h,
                                     size_t *idx)
 {
-    size_t i = h & (CACHE_SLOTS - 1);
+    size_t mask = an->nslots - 1, i = h & mask;
     while (an->slots[i].where) {
         const cache_slot *c = &an->slots[i];
         if (c->hash == h && c->klen == klen && key_equal(slot_data(an, c), key, klen)) {
             return c;
         }
-        i = (i + 1) & (CACHE_SLOTS - 1);
+        i = (i + 1) & mask;
     }
     *idx = i;
     return NULL;
+}
+
+/* The first empty slot on the probe sequence of hash h. */
+static size_t cache_free_slot(const cache_slot *slots, size_t nslots, uint32_t h)
+{
+    size_t i = h & (nslots - 1);
+    while (slots[i].where) {
+        i = (i + 1) & (nslots - 1);
+    }
+    return i;
+}
+
+static void cache_clear(ns_analyzer *an)
+{
+    memset(an->slots, 0, an->nslots * sizeof *an->slots);
+    an->nent = 0;
+    an->pool_used = 0;
+}
+
+/* Make room for one more entry of `need` pool bytes (0: it fits in the
+ * slot): allocate the cache on first use, double the table when 3/4 full
+ * and the pool when short, and clear everything when either is full at its
+ * largest (or cannot grow). *idx, the free slot cache_find gave for hash h,
+ * is updated when the table changed. -1 when there is no cache (out of
+ * memory: the word simply stays uncached). */
+static int cache_make_room(ns_analyzer *an, uint32_t h, size_t need, size_t *idx)
+{
+    if (an->slots == no_slots) {
+        cache_slot *slots = calloc(CACHE_SLOTS_MIN, sizeof *slots);
+        if (!slots) {
+            return -1;
+        }
+        an->slots = slots;
+        an->nslots = CACHE_SLOTS_MIN;
+        *idx = h & (CACHE_SLOTS_MIN - 1);
+    }
+    if (an->nent >= an->nslots / 4 * 3) {
+        size_t n = an->nslots * 2;
+        cache_slot *bigger = n <= CACHE_SLOTS_MAX ? calloc(n, sizeof *bigger) : NULL;
+        if (bigger) {
+            /* Rehash: entries keep their inline data and pool offsets. */
+            for (size_t i = 0; i < an->nslots; i++) {
+                if (an->slots[i].where) {
+                    bigger[cache_free_slot(bigger, n, an->slots[i].hash)] = an->slots[i];
+                }
+            }
+            free(an->slots);
+            an->slots = bigger;
+            an->nslots = n;
+        } else {
+            cache_clear(an);
+        }
+        *idx = cache_free_slot(an->slots, an->nslots, h);
+    }
+    if (need && an->pool_used + need > an->pool_cap) {
+        size_t cap = an->pool_cap ? an->pool_cap * 2 : CACHE_POOL_MIN;
+        char *p = cap <= CACHE_POOL_MAX ? realloc(an->pool, cap) : NULL;
+        if (p) {
+            an->pool = p;
+            an->pool_cap = cap;
+        } else if (!an->pool) {
+            return -1;
+        } else {
+            cache_clear(an);
+            *idx = h & (an->nslots - 1);
+        }
+    }
+    return 0;
 }
 
 static void cache_put(ns_analyzer *an, size_t idx, uint32_t h, const char *key, size_t klen,
@@ -856,11 +935,8 @@ static void cache_put(ns_analyzer *an, size_t idx, uint32_t h, const char *key, 
     }
     size_t need = klen + elen + tlen;
     int inl = need <= CACHE_INLINE;
-    if (an->nent >= CACHE_LIMIT || (!inl && an->pool_used + need > CACHE_POOL)) {
-        memset(an->slots, 0, CACHE_SLOTS * sizeof *an->slots);
-        an->nent = 0;
-        an->pool_used = 0;
-        idx = h & (CACHE_SLOTS - 1);
+    if (cache_make_room(an, h, inl ? 0 : need, &idx) < 0) {
+        return;
     }
     cache_slot *c = &an->slots[idx];
     char *d;
@@ -1320,12 +1396,8 @@ ns_status ns_analyzer_new(const char *lang, ns_analyzer **out, ns_error *err)
     }
     snprintf(an->lang, sizeof an->lang, "%s", canon);
     an->stem_stripped = strcmp(an->lang, "english") == 0 || strcmp(an->lang, "porter") == 0;
-    an->slots = calloc(CACHE_SLOTS, sizeof *an->slots);
-    an->pool = malloc(CACHE_POOL);
-    if (!an->slots || !an->pool) {
-        ns_analyzer_free(an);
-        return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
-    }
+    an->slots = no_slots;
+    an->nslots = 1;
     *out = an;
     return NS_OK;
 }
@@ -1343,7 +1415,9 @@ void ns_analyzer_free(ns_analyzer *an)
     free(an->strip.p);
     free(an->w);
     free(an->u32);
-    free(an->slots);
+    if (an->slots != no_slots) {
+        free(an->slots);
+    }
     free(an->pool);
     free(an);
 }

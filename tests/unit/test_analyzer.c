@@ -849,6 +849,71 @@ static void test_cache(void **state)
     }
 }
 
+/* Word k of test_cache_growth: distinct for every k, in four shapes so the
+ * cache holds short entries in the slot and longer ones (long ASCII words,
+ * non-ASCII words with their exact form) in its pool. Most are short, so
+ * the table fills up at its largest before the pool does. */
+static void growth_word(unsigned k, char *w, size_t cap)
+{
+    char id[8];
+    unsigned v = k * 7919u % 456976u; /* 26^4: a permutation of 0..26^4-1 */
+    for (int i = 0; i < 4; i++, v /= 26) {
+        id[i] = (char)('a' + v % 26);
+    }
+    id[4] = '\0';
+    static const char *const shapes[] = {
+        "%sing", "%sed", "%ss", "%sly", "%sations", "counter%sizations", "é%sement", "Straße%sN"};
+    snprintf(w, cap, shapes[k % 8], id);
+}
+
+static void test_cache_growth(void **state)
+{
+    (void)state;
+    /* The cache starts small, doubles (rehashing its entries) as it fills,
+     * and is cleared when full at its largest. Through all of that, every
+     * word's forms must equal those of an analyzer that never saw the word
+     * before: the reference analyzers are replaced every 500 words, so they
+     * never grow and never answer from their cache. */
+    enum { NWORDS = 60000, GROWN = 30000, FRESH_EVERY = 500 };
+    const char *lang[] = {"english", "french", "none"};
+    char w[64];
+    sbuf got = {0};
+    for (size_t l = 0; l < 3; l++) {
+        sbuf *want = calloc(NWORDS, sizeof *want);
+        assert_non_null(want);
+        ns_analyzer *fresh = NULL;
+        for (unsigned k = 0; k < NWORDS; k++) {
+            if (k % FRESH_EVERY == 0) {
+                ns_analyzer_free(fresh);
+                fresh = new_an(lang[l]);
+            }
+            growth_word(k, w, sizeof w);
+            one_term(fresh, w, &want[k]);
+        }
+        ns_analyzer_free(fresh);
+
+        /* GROWN words need several doublings but no clearing: the first pass
+         * fills and grows the table, the second reads every word back from
+         * it. Then two passes over all NWORDS: hits on the GROWN words, then
+         * the table fills at its largest and is cleared and refilled. */
+        ns_analyzer *an = new_an(lang[l]);
+        const unsigned upto[] = {GROWN, GROWN, NWORDS, NWORDS};
+        for (size_t pass = 0; pass < 4; pass++) {
+            for (unsigned k = 0; k < upto[pass]; k++) {
+                growth_word(k, w, sizeof w);
+                one_term(an, w, &got);
+                assert_string_equal(got.p, want[k].p);
+            }
+        }
+        ns_analyzer_free(an);
+        for (unsigned k = 0; k < NWORDS; k++) {
+            sb_free(&want[k]);
+        }
+        free(want);
+    }
+    sb_free(&got);
+}
+
 static void test_query_equals_document(void **state)
 {
     (void)state;
@@ -925,6 +990,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_huge_word),
         cmocka_unit_test(test_languages),
         cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_cache_growth),
         cmocka_unit_test(test_interest),
         cmocka_unit_test(test_query_equals_document),
     };
