@@ -1117,6 +1117,11 @@ static int emit(emitter *e, const forms *f, size_t start, size_t end, uint32_t p
     if (pos + 1 > e->npos) {
         e->npos = pos + 1;
     }
+    const ns_analyzer *an = e->an;
+    if (an->interest_set && !an->interest[(unsigned char)t.term[0]] &&
+        !an->interest[(unsigned char)t.exact[0]]) {
+        return 1; /* the caller can't want it (ns_analyzer_set_interest) */
+    }
     if (e->fn(e->ctx, &t) != 0) {
         e->stop = 1;
     }

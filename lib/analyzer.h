@@ -108,12 +108,14 @@ ns_status ns_analyze(ns_analyzer *an, const char *text, size_t len, ns_token_fn 
                      uint32_t *npos);
 
 /* A hint for callers that only look for a few terms (the searcher scanning
- * passages for the query's terms): tokens whose term does not begin with
- * one of the n bytes first[] may come out with an unstemmed term, which
- * saves the stemmer's time. Honoured only for stemmers that never change a
- * word's first letter (english, french, german, ... not e.g. indonesian);
- * returns 1 when honoured, 0 when ignored. first == NULL clears the hint.
- * Tokens whose term does begin with one of the bytes are exactly as usual. */
+ * passages for the query's terms and exact forms): a token whose term and
+ * exact form both begin with none of the n bytes first[] is not passed to
+ * the callback at all (positions and npos are as usual), and words that
+ * can't give such a term skip the stemmer. Honoured only for stemmers that
+ * never change a word's first letter (english, french, german, ... not e.g.
+ * indonesian); returns 1 when honoured, 0 when ignored (every token comes
+ * out). first == NULL clears the hint. Tokens that come out are exactly as
+ * usual. */
 int ns_analyzer_set_interest(ns_analyzer *an, const unsigned char *first, size_t n);
 
 /* Counters since the analyzer was created. */

@@ -119,21 +119,24 @@ typedef struct builder {
     uint32_t ndocs;
     ns_error *err;
     ns_status st;
-    /* analyzer callback scratch */
+    /* analyzer callback scratch (100 KB: allocated, as clearing it on the
+     * stack cost every query page faults) */
     struct tokcopy {
         char term[NS_TERM_MAX + 1];
         char exact[NS_TERM_MAX + 1];
         uint32_t pos;
         unsigned flags;
         size_t start, end;
-    } toks[NS_QUERY_MAX_TERMS * 4];
+    } *toks;
     size_t ntoks;
 } builder;
+
+#define MAX_TOKS (NS_QUERY_MAX_TERMS * 4)
 
 static int copy_token(void *ctx, const ns_token *t)
 {
     builder *b = ctx;
-    if (b->ntoks == sizeof b->toks / sizeof b->toks[0]) {
+    if (b->ntoks == MAX_TOKS) {
         return 1;
     }
     struct tokcopy *c = &b->toks[b->ntoks++];
@@ -564,8 +567,9 @@ typedef struct ptok {
 } ptok;
 
 typedef struct passage_scan {
-    ptok *toks;
+    ptok *toks; /* the tokens the analyzer passed on (see ns_analyzer_set_interest) */
     size_t n, cap;
+    uint32_t npos; /* words in the text */
     ns_buf text;
     int nomem;
 } passage_scan;
@@ -966,13 +970,14 @@ static int add_cand(priv *p, size_t *cap, cand c)
     return 0;
 }
 
-/* Analyze text into ps (emptied first). */
+/* Analyze text into ps (emptied first); ps->npos: its length in words. */
 static ns_status scan_text(ns_searcher *s, passage_scan *ps, occs *o, const char *text, size_t len)
 {
     ps->n = 0;
+    ps->npos = 0;
     ps->text.len = 0;
     o->n = 0;
-    ns_status st = ns_analyze(s->an, text, len, scan_token, ps, NULL);
+    ns_status st = ns_analyze(s->an, text, len, scan_token, ps, &ps->npos);
     return st == NS_OK && ps->nomem ? NS_ERR_NOMEM : st;
 }
 
@@ -1034,6 +1039,7 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai,
     for (size_t pi = 0; st == NS_OK && pi < a->rec.art.npassages; pi++) {
         const ns_passage *pa = &a->rec.art.passages[pi];
         ps.n = 0;
+        ps.npos = 0;
         ps.text.len = 0;
         o.n = 0;
         if (b->nm) st = scan_text(s, &ps, &o, pa->text, pa->len);
@@ -1058,7 +1064,7 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai,
             wtf += TITLE_IN_PASSAGE * title_wtf[mi];
             distinct++;
             covered += b->m[mi].idf;
-            double norm = PASSAGE_K1 * (1 - PASSAGE_B + PASSAGE_B * (double)ps.n / PASSAGE_AVGLEN);
+            double norm = PASSAGE_K1 * (1 - PASSAGE_B + PASSAGE_B * (double)ps.npos / PASSAGE_AVGLEN);
             double w = b->m[mi].idf * wtf * (PASSAGE_K1 + 1) / (wtf + norm);
             sum += w;
             if (explain && el < sizeof expl) {
@@ -1571,12 +1577,17 @@ static ns_status run(ns_searcher *s, builder *b, xc_enquire *e, xc_query *q,
     xc_status xs = xc_enquire_set_query(e, q);
     if (xs != XC_OK) return ns_error_from_xc(err, xs, s->path);
     /* Passages are scanned for the query's terms only: the analyzer may
-     * skip stemming words that can't be one of them. */
+     * skip stemming, and passing on, words that can't be one of them. */
     unsigned char letters[256];
     size_t nletters = 0;
     for (size_t i = 0; i < b->nm; i++) {
         const matcher *m = &b->m[i];
-        if (m->kind != M_SEQ) continue; /* exact/prefix compare exact forms */
+        if (m->kind != M_SEQ) {
+            /* Exact forms and prefixes compare exact forms. */
+            if (m->word && m->word[0] && nletters < sizeof letters)
+                letters[nletters++] = (unsigned char)m->word[0];
+            continue;
+        }
         for (size_t k = 0; k < m->npos; k++)
             for (size_t j = 0; j < m->nalts[k]; j++)
                 if (m->alts[k][j][0] && nletters < sizeof letters)
@@ -1655,18 +1666,18 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     b.st = NS_OK;
     xc_status xs = xc_database_doccount(s->db, &b.ndocs);
     if (xs != XC_OK) return ns_error_from_xc(err, xs, s->path);
+    b.toks = malloc(MAX_TOKS * sizeof *b.toks);
+    if (!b.toks) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     ns_qnode top = *tree;
     if (o->any && top.kind == NS_Q_AND && relaxable(tree)) top.kind = NS_Q_OR;
     b.top = &top;
     xc_query *q = build(&b, &top, 0);
-    if (b.st != NS_OK) {
+    if (b.st != NS_OK || !q) {
+        /* An error, or nothing searchable: no results. */
         xc_query_free(q);
         builder_clear(&b);
+        free(b.toks);
         return b.st;
-    }
-    if (!q) {
-        builder_clear(&b);
-        return NS_OK; /* nothing searchable: no results */
     }
     xc_enquire *e = NULL;
     ns_status st = NS_OK;
@@ -1701,6 +1712,7 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     xc_enquire_free(e);
     xc_query_free(q);
     builder_clear(&b);
+    free(b.toks);
     return st;
 }
 

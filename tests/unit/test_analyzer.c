@@ -781,29 +781,60 @@ static void one_term(ns_analyzer *an, const char *w, sbuf *b)
     assert_int_equal(ns_analyze(an, w, strlen(w), first_term, b, NULL), NS_OK);
 }
 
-/* The interest hint: words starting with a marked byte get their usual
- * term, others may stay unstemmed; a later unhinted pass is unaffected (the
- * cache never holds an unstemmed term); prefix-stripping stemmers ignore it. */
+/* Every token as "term|exact@pos ". */
+static int all_terms(void *ctx, const ns_token *t)
+{
+    sbuf *b = ctx;
+    char pos[16];
+    sb_put(b, t->term, t->term_len);
+    sb_put(b, "|", 1);
+    sb_put(b, t->exact, t->exact_len);
+    snprintf(pos, sizeof pos, "@%u ", (unsigned)t->pos);
+    sb_put(b, pos, strlen(pos));
+    return 0;
+}
+
+static void all_of(ns_analyzer *an, const char *text, sbuf *b, uint32_t *npos)
+{
+    b->len = 0;
+    sb_put(b, "", 0);
+    assert_int_equal(ns_analyze(an, text, strlen(text), all_terms, b, npos), NS_OK);
+}
+
+/* The interest hint: tokens whose term or exact form starts with a marked
+ * byte come out as usual, at their usual positions; the others don't come
+ * out (npos still counts them); a later unhinted pass is unaffected (the
+ * cache never holds an unstemmed term); prefix-stripping stemmers ignore
+ * it. */
 static void test_interest(void **state)
 {
     (void)state;
     ns_analyzer *an = new_an("english");
     sbuf b = {0};
+    uint32_t npos = 0;
     one_term(an, "meetings", &b);
     assert_string_equal(b.p, "meet|meetings");
     assert_int_equal(ns_analyzer_set_interest(an, (const unsigned char *)"m", 1), 1);
-    one_term(an, "meetings", &b);
-    assert_string_equal(b.p, "meet|meetings");
-    one_term(an, "guarantees", &b);
-    assert_string_equal(b.p, "guarantees|guarantees"); /* not of interest: unstemmed */
-    one_term(an, "élections", &b);                    /* non-ASCII: always stemmed */
-    assert_string_equal(b.p, "elect|élections");
+    all_of(an, "Guarantees for meetings, élections", &b, &npos);
+    assert_string_equal(b.p, "meet|meetings@2 ");
+    assert_int_equal(npos, 4);
+    /* Non-ASCII words are always stemmed; their exact form's first byte
+     * counts too (an =exact query). */
+    assert_int_equal(ns_analyzer_set_interest(an, (const unsigned char *)"e", 1), 1);
+    all_of(an, "Guarantees for meetings, élections", &b, &npos);
+    assert_string_equal(b.p, "elect|élections@3 ");
+    assert_int_equal(ns_analyzer_set_interest(an, (const unsigned char *)"\xc3", 1), 1);
+    all_of(an, "Guarantees for meetings, élections", &b, &npos);
+    assert_string_equal(b.p, "elect|élections@3 ");
     assert_int_equal(ns_analyzer_set_interest(an, NULL, 0), 1);
-    one_term(an, "guarantees", &b);
-    assert_string_equal(b.p, "guarante|guarantees");
+    all_of(an, "Guarantees for meetings, élections", &b, &npos);
+    assert_string_equal(b.p, "guarante|guarantees@0 for|for@1 meet|meetings@2 elect|élections@3 ");
     ns_analyzer_free(an);
     an = new_an("indonesian");
     assert_int_equal(ns_analyzer_set_interest(an, (const unsigned char *)"m", 1), 0);
+    all_of(an, "Guarantees for meetings", &b, &npos);
+    assert_int_equal(npos, 3);
+    assert_non_null(strstr(b.p, "for|for@1 "));
     ns_analyzer_free(an);
     an = new_an("none");
     assert_int_equal(ns_analyzer_set_interest(an, (const unsigned char *)"m", 1), 0);
