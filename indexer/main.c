@@ -548,7 +548,7 @@ static void usage(FILE *f)
             "  --wait SECONDS       wait this long for another indexer (default 5)\n"
             "  -j, --jobs N         worker threads for a fresh build (default: all cores)\n"
             "  --batch N            articles each worker buffers in memory before writing\n"
-            "                       them out as one part (default 4000): peak memory grows\n"
+            "                       them out as one part (default 2000): peak memory grows\n"
             "                       with jobs x N\n"
             "  --json               print the run report as one JSON object on stdout\n"
             "  --shard-of N/K       build shard N of K of the corpus (each a normal index,\n"
@@ -591,7 +591,7 @@ int main(int argc, char **argv)
     uint64_t max_size = 1ULL << 30;
     int rebuild = 0, verbose = 0, json = 0, stats = 0, check = 0, c;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-    long batch = 4000;
+    long batch = 2000;
     unsigned shard_n = 0, shard_k = 0;
     if (!excludes) die_oom();
     while ((c = getopt_long(argc, argv, "vhVj:", longopts, NULL)) != -1) {
