@@ -1480,8 +1480,9 @@ static void builder_clear(builder *b)
 /* Articles whose passages are scored: the best passages come from the best
  * articles (a passage's score includes its article's), so a few more than
  * the passages asked for is enough, and each one costs the analysis of all
- * its passages. When the query needs checking, articles are fetched in
- * growing windows until that many pass or none are left. */
+ * its passages. When the query needs checking, Xapian is asked for four
+ * times as many, read in rank order until that many pass; if too few do,
+ * the next window is four times larger, up to FETCH_MAX articles in all. */
 #define FETCH_MAX 100000
 
 /* Decode items [i, j) of ms onto the end of p->arts. */

@@ -95,7 +95,10 @@ typedef struct ns_results {
     size_t nhits;
     size_t total;               /* passages matched before offset/limit */
     size_t articles;            /* articles those passages come from */
-    uint32_t articles_estimated; /* Xapian's estimate of all matching articles */
+    /* Estimate of all matching articles: Xapian's; for queries the passage
+     * scan checks (phrases, NEAR, exact forms), scaled by the share of the
+     * articles scanned that matched, exact when all were scanned. */
+    uint32_t articles_estimated;
     int partial;                /* nothing had every word: best partial matches */
     char *parsed;               /* the parsed query as an s-expression */
     void *priv;                 /* storage behind the pointers above */
