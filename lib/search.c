@@ -810,13 +810,19 @@ static int near_holds(const builder *b, const ns_qnode *n, const occ *v, size_t 
         if (cnt[w[hi].side]++ == 0) have++;
         while (have == need && !res) {
             /* Words of the window's span that no occurrence in it covers
-             * (occurrences are sorted by start). */
+             * (occurrences are sorted by start), and how many different
+             * places the sides stand at: one word can't be two sides
+             * ("the NEAR the" wants two of them), as in Xapian. */
             int64_t others = 0, end = (int64_t)w[lo].pos - 1;
+            size_t places = 0;
             for (size_t x = lo; x <= hi; x++) {
                 if ((int64_t)w[x].pos > end + 1) others += (int64_t)w[x].pos - end - 1;
                 if ((int64_t)w[x].epos > end) end = w[x].epos;
+                size_t y = lo;
+                while (y < x && (w[y].pos != w[x].pos || w[y].epos != w[x].epos)) y++;
+                places += y == x;
             }
-            if (others <= (int64_t)n->window - 1) res = 1;
+            if (others <= (int64_t)n->window - 1 && places >= need) res = 1;
             if (--cnt[w[lo].side] == 0) have--;
             lo++;
         }

@@ -19,6 +19,10 @@ expect "every Witkoff article names Kushner" 1 "$(status search "$DB" 'Witkoff -
 # meeting": the two words are 9 positions apart.
 has "NEAR/9 holds words 9 apart" "Umerov NEAR/9 meeting" 2025-12-31-witkoff-call-european-leaders.txt
 lacks "NEAR/8 does not" "Umerov NEAR/8 meeting" 2025-12-31-witkoff-call-european-leaders.txt
+# A phrase with an all-capitals word (whose abbreviation forms are
+# alternatives at its position; libxapian refused such phrases when it
+# checked them): "(CLB) Rustem Umerov has become ...".
+has "a phrase with an abbreviation" '"CLB Rustem Umerov"' 2025-12-10-rustem-umerov-profile.txt
 # NEAR over a phrase, counted in other words between the sides: the title
 # "Zelenskyy asks Trump for security guarantees ..." has 3.
 has "NEAR/4 over a phrase" '"security guarantees" NEAR/4 Zelenskyy' 2025-12-29-zelenskyy-50-year-guarantees.txt

@@ -37,6 +37,8 @@ art nr-3 "Birds of the valley" "Test Wire" \
     "A falcon circled the meadow before it dived."
 art nr-rev3 "Farm diary" "Test Wire" \
     "The meadow held one falcon, watching from a post."
+art nr-twice "Two birds" "Test Wire" \
+    "One falcon met another falcon at noon."
 art nr-split "Hill walk" "Test Wire" \
     "We saw a falcon" "Meadow flowers lined the path home."
 art nr-title "Falcon over the meadow" "Test Wire" \
@@ -140,6 +142,10 @@ expect "NEAR of an OR group" "nr-or" "$(files '(falcon OR heron) NEAR/2 meadow')
 expect "NEAR of an OR group, wider" "nr-3 nr-or nr-rev3 nr-title" "$(files '(falcon OR heron) NEAR/3 meadow')"
 expect "NEAR of an OR group, 1 apart: none" "" "$(files '(falcon OR heron) NEAR/1 meadow')"
 lacks "NEAR of an OR group, 6 apart: not NEAR/5" '(falcon OR heron) NEAR/5 meadow' nr-orfar
+# One word is not two sides: "falcon NEAR falcon" wants two falcons.
+lacks "NEAR: one word does not fill both sides" 'falcon NEAR/5 falcon' nr-3
+expect "NEAR: the same word twice, 2 words between, NEAR/3" "nr-twice" "$(files 'falcon NEAR/3 falcon')"
+expect "NEAR: the same word twice, NEAR/2 does not hold" "" "$(files 'falcon NEAR/2 falcon')"
 # A side's other choice elsewhere in the passage (zinc, one word) must not
 # change how the words between the phrase and Okonkwo are counted.
 has "NEAR: sides of different lengths, counted as they stand" '("cobalt tariffs" OR zinc) NEAR/2 Okonkwo' nr-orlen
