@@ -103,7 +103,8 @@ $(O)/libnsearch.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 # Link with the C++ driver: libxapian and the binding need libstdc++.
-$(O)/nsearch-index: $(INDEXER_OBJ) $(O)/libnsearch.a $(O)/libxapian-c.a
+# nsearch-index reads the configuration file's db as nsearch does.
+$(O)/nsearch-index: $(INDEXER_OBJ) $(O)/query/config.o $(O)/libnsearch.a $(O)/libxapian-c.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/nsearch: $(QUERY_OBJ) $(O)/libnsearch.a $(O)/libxapian-c.a

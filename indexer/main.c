@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../query/config.h"
 #include "index.h"
 #include "reader.h"
 #include "status.h"
@@ -537,8 +538,9 @@ static void usage(FILE *f)
             "(.txt, .jsonl, and their .gz forms). With no folder, updates the folders\n"
             "the index was built from.\n"
             "\n"
-            "  --db PATH            index folder (default: $NSEARCH_DB, else\n"
-            "                       $XDG_DATA_HOME/nsearch/index or ~/.local/share/nsearch/index)\n"
+            "  --db PATH            index folder (default: $NSEARCH_DB, else the config file's\n"
+            "                       db, else $XDG_DATA_HOME/nsearch/index or\n"
+            "                       ~/.local/share/nsearch/index)\n"
             "  --lang LANG          stemming language of a new index (default english;\n"
             "                       'none' turns stemming off)\n"
             "  --rebuild            build a complete new index beside the live one and switch\n"
@@ -645,7 +647,23 @@ int main(int argc, char **argv)
         default: usage(stderr); rc = EXIT_USAGE; goto out;
         }
     }
-    dbpath = db ? strdup(db) : ns_index_default_path();
+    /* The index: --db, else $NSEARCH_DB, else the configuration file's db
+     * (the one nsearch reads), else the default. */
+    const char *env_db = getenv("NSEARCH_DB");
+    if (db) {
+        dbpath = strdup(db);
+    } else if (env_db && *env_db) {
+        dbpath = strdup(env_db);
+    } else {
+        ns_config cfg;
+        if (ns_config_read(&cfg)) {
+            fprintf(stderr, "nsearch: out of memory\n");
+            rc = EXIT_INDEX;
+            goto out;
+        }
+        dbpath = cfg.db ? strdup(cfg.db) : ns_index_default_path();
+        ns_config_free(&cfg);
+    }
     if (!dbpath) {
         fprintf(stderr, "nsearch: no index location: set --db, NSEARCH_DB or HOME\n");
         { rc = EXIT_USAGE; goto out; }

@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query.h"
+#include "config.h"
 
 static void warn(const ns_config *cfg, size_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -140,3 +140,20 @@ f="$T/broken.db/$gen/postlist.glass"
 size=$(stat -c %s "$f")
 dd if=/dev/urandom of="$f" bs=1 seek=$((size / 2)) count=4096 conv=notrunc 2>/dev/null
 expect "--check fails on a damaged index" 4 "$(status "$NSEARCH_INDEX" --db "$T/broken.db" --check)"
+
+# ---- the configuration file's db: nsearch-index builds the index nsearch
+# reads (and --db and NSEARCH_DB still come first)
+printf '# test\ndb = %s/cfgidx\nlimit = 3\n' "$T" >"$T/config"
+NSEARCH_CONFIG="$T/config" "$NSEARCH_INDEX" "$T/c1" >"$T/out" 2>&1
+expect "the config file's db: built, silently" "0:" "$?:$(cat "$T/out")"
+check "the config file's db: the index is there" test -f "$T/cfgidx/XAPIANDB"
+expect "the config file's db: the same articles" 40 \
+    "$(NSEARCH_CONFIG="$T/config" "$NSEARCH_INDEX" --stats --json | jq .articles)"
+want=$("$NSEARCH" --db "$T/db1" --files -n 100 'storm OR flood' | sed 's|.*/||')
+got=$(NSEARCH_CONFIG="$T/config" "$NSEARCH" --files -n 100 'storm OR flood' 2>/dev/null | sed 's|.*/||')
+check "nsearch finds it through the same file" test -n "$got"
+expect "nsearch finds it through the same file, same answers" "$want" "$got"
+NSEARCH_CONFIG="$T/config" NSEARCH_DB="$T/envidx" "$NSEARCH_INDEX" "$T/c1" >/dev/null 2>&1
+check "NSEARCH_DB beats the config file" test -f "$T/envidx/XAPIANDB"
+NSEARCH_CONFIG="$T/config" "$NSEARCH_INDEX" --db "$T/flagidx" "$T/c1" >/dev/null 2>&1
+check "--db beats both" test -f "$T/flagidx/XAPIANDB"
