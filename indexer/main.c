@@ -647,13 +647,10 @@ int main(int argc, char **argv)
         default: usage(stderr); rc = EXIT_USAGE; goto out;
         }
     }
-    /* The index: --db, else $NSEARCH_DB, else the configuration file's db
-     * (the one nsearch reads), else the default. */
-    const char *env_db = getenv("NSEARCH_DB");
+    /* The index nsearch reads: --db, $NSEARCH_DB, the config file's db or
+     * the default (the file is not read when --db says). */
     if (db) {
         dbpath = strdup(db);
-    } else if (env_db && *env_db) {
-        dbpath = strdup(env_db);
     } else {
         ns_config cfg;
         if (ns_config_read(&cfg)) {
@@ -661,7 +658,7 @@ int main(int argc, char **argv)
             rc = EXIT_INDEX;
             goto out;
         }
-        dbpath = cfg.db ? strdup(cfg.db) : ns_index_default_path();
+        dbpath = ns_config_index_path(NULL, &cfg);
         ns_config_free(&cfg);
     }
     if (!dbpath) {

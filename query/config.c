@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "index.h"
 
 static void warn(const ns_config *cfg, size_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -193,4 +194,13 @@ void ns_config_free(ns_config *cfg)
     free(cfg->db);
     free(cfg->path);
     cfg->db = cfg->path = NULL;
+}
+
+char *ns_config_index_path(const char *flag, const ns_config *cfg)
+{
+    const char *env = getenv("NSEARCH_DB");
+    if (flag) return strdup(flag);
+    if (env && *env) return strdup(env);
+    if (cfg->db) return strdup(cfg->db);
+    return ns_index_default_path();
 }

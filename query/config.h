@@ -28,4 +28,9 @@ typedef struct ns_config {
 int ns_config_read(ns_config *cfg);
 void ns_config_free(ns_config *cfg);
 
+/* The index both programs use, strongest first: `flag` (--db, may be NULL),
+ * $NSEARCH_DB, the file's db, the default (ns_index_default_path). malloc'd;
+ * NULL when there is none (no HOME) or out of memory. */
+char *ns_config_index_path(const char *flag, const ns_config *cfg);
+
 #endif

@@ -247,11 +247,8 @@ int main(int argc, char **argv)
 
     /* Flags, then the environment, then the configuration file, then the
      * built-in defaults. */
-    const char *env_db = getenv("NSEARCH_DB"), *no_color = getenv("NO_COLOR");
-    char *dbpath = fl.db               ? strdup(fl.db)
-                   : env_db && *env_db ? strdup(env_db)
-                   : cfg.db            ? strdup(cfg.db)
-                                       : ns_index_default_path();
+    const char *no_color = getenv("NO_COLOR");
+    char *dbpath = ns_config_index_path(fl.db, &cfg);
     const char *when = fl.color                ? fl.color
                        : no_color && *no_color ? "never"
                        : cfg.color             ? cfg.color
