@@ -116,6 +116,10 @@ typedef struct builder {
     size_t nleaf;
     const ns_qnode *near[NS_QUERY_MAX_TERMS];
     size_t nnear;
+    /* Per NEAR j, the side each matcher mi stands on: near_side[j * nm + mi]
+     * (SIZE_MAX: none), and how many sides have a matcher (map_near_sides). */
+    size_t *near_side;
+    size_t near_need[NS_QUERY_MAX_TERMS];
     uint32_t ndocs;
     ns_error *err;
     ns_status st;
@@ -769,14 +773,44 @@ static int cmp_sideocc(const void *a, const void *b)
     return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-/* Does NEAR/n node n hold among the occurrences v[0..nv) of one title,
- * passage or source: one occurrence of each side, with at most n - 1 words
- * from the first one's start to the last one's end that are in none of
- * them? (For words: at most n positions apart, as Xapian's NEAR.) -1: out
- * of memory. */
-static int near_holds(const builder *b, const ns_qnode *n, const occ *v, size_t nv)
+/* Fill b->near_side and b->near_need from the query tree, once a query's
+ * matchers are all made. -1: out of memory. */
+static int map_near_sides(builder *b)
 {
-    size_t k = n->nkids, need = 0;
+    free(b->near_side);
+    b->near_side = NULL;
+    if (!b->nnear) return 0;
+    b->near_side = malloc(b->nnear * (b->nm ? b->nm : 1) * sizeof *b->near_side);
+    if (!b->near_side) return -1;
+    for (size_t j = 0; j < b->nnear; j++) {
+        const ns_qnode *n = b->near[j];
+        size_t *side_of = b->near_side + j * b->nm;
+        b->near_need[j] = 0;
+        for (size_t mi = 0; mi < b->nm; mi++) side_of[mi] = SIZE_MAX;
+        for (size_t side = 0; side < n->nkids; side++) {
+            int live = 0;
+            for (size_t mi = 0; mi < b->nm; mi++) {
+                if (side_of[mi] == SIZE_MAX && in_subtree(b, n->kids[side], mi)) {
+                    side_of[mi] = side;
+                    live = 1;
+                }
+            }
+            b->near_need[j] += (size_t)live;
+        }
+    }
+    return 0;
+}
+
+/* Does NEAR j hold among the occurrences v[0..nv) of one title, passage or
+ * source: one occurrence of each side, with at most n - 1 words from the
+ * first one's start to the last one's end that are in none of them? (For
+ * words: at most n positions apart, as Xapian's NEAR.) -1: out of memory. */
+static int near_holds(const builder *b, size_t j, const occ *v, size_t nv)
+{
+    const ns_qnode *n = b->near[j];
+    const size_t *side_of = b->near_side + j * b->nm;
+    size_t k = n->nkids, need = b->near_need[j];
+    if (need == 0) return 1;
     int res = 0;
     sideocc *w = malloc((nv ? nv : 1) * sizeof *w);
     size_t *cnt = calloc(k ? k : 1, sizeof *cnt);
@@ -784,25 +818,9 @@ static int near_holds(const builder *b, const ns_qnode *n, const occ *v, size_t 
         res = -1;
         goto done;
     }
-    for (size_t side = 0; side < k; side++) {
-        for (size_t mi = 0; mi < b->nm; mi++) {
-            if (in_subtree(b, n->kids[side], mi)) {
-                need++;
-                break;
-            }
-        }
-    }
-    if (need == 0) {
-        res = 1;
-        goto done;
-    }
     size_t nw = 0;
     for (size_t i = 0; i < nv; i++) {
-        for (size_t side = 0; side < k; side++) {
-            if (!in_subtree(b, n->kids[side], v[i].m)) continue;
-            w[nw++] = (sideocc){v[i].pos, v[i].epos, side};
-            break;
-        }
+        if (side_of[v[i].m] != SIZE_MAX) w[nw++] = (sideocc){v[i].pos, v[i].epos, side_of[v[i].m]};
     }
     qsort(w, nw, sizeof *w, cmp_sideocc);
     size_t have = 0, lo = 0;
@@ -839,7 +857,7 @@ static ns_status check_near(const builder *b, const occs *o, unsigned char *near
 {
     for (size_t j = 0; j < b->nnear; j++) {
         if (near_ok[j]) continue;
-        int r = near_holds(b, b->near[j], o->v, o->n);
+        int r = near_holds(b, j, o->v, o->n);
         if (r < 0) return NS_ERR_NOMEM;
         near_ok[j] = (unsigned char)r;
     }
@@ -1044,10 +1062,6 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai,
     }
     for (size_t pi = 0; st == NS_OK && pi < a->rec.art.npassages; pi++) {
         const ns_passage *pa = &a->rec.art.passages[pi];
-        ps.n = 0;
-        ps.npos = 0;
-        ps.text.len = 0;
-        o.n = 0;
         if (b->nm) st = scan_text(s, &ps, &o, pa->text, pa->len);
         double sum = 0, covered = 0;
         size_t distinct = 0, own = 0; /* own: matchers found in the passage itself */
@@ -1481,6 +1495,8 @@ static void builder_clear(builder *b)
     b->nm = b->capm = 0;
     b->nleaf = b->nnear = b->nverify = 0;
     b->has_source = 0;
+    free(b->near_side);
+    b->near_side = NULL;
 }
 
 /* Articles whose passages are scored: the best passages come from the best
@@ -1583,6 +1599,7 @@ static ns_status run(ns_searcher *s, builder *b, xc_enquire *e, xc_query *q,
     double max_w = 0;
     xc_status xs = xc_enquire_set_query(e, q);
     if (xs != XC_OK) return ns_error_from_xc(err, xs, s->path);
+    if (map_near_sides(b) != 0) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     /* Passages are scanned for the query's terms only: the analyzer may
      * skip stemming, and passing on, words that can't be one of them. */
     unsigned char letters[256];
