@@ -107,6 +107,7 @@ typedef struct builder {
      * wildcards): the passage scan checks the query (verify). */
     size_t nverify;
     int has_source; /* a matcher on the source field */
+    int has_not;    /* an exclusion: passages wait for the whole article */
     const ns_qnode *top; /* the query being run */
     matcher *m;
     size_t nm, capm;
@@ -480,6 +481,7 @@ static xc_query *build(builder *b, const ns_qnode *n, int in_not)
         return xs == XC_OK ? q : fail(b, xs);
     }
     case NS_Q_NOT:
+        b->has_not = 1;
         return n->nkids ? build(b, n->kids[0], 1) : NULL;
     case NS_Q_AND:
     case NS_Q_OR:
@@ -547,18 +549,6 @@ static xc_query *build(builder *b, const ns_qnode *n, int in_not)
     }
     }
     return NULL;
-}
-
-/* Plain words only, joined by AND: the query that may fall back to OR. */
-static int relaxable(const ns_qnode *n)
-{
-    if (n->kind != NS_Q_AND || n->nkids < 2) return 0;
-    size_t words = 0;
-    for (size_t i = 0; i < n->nkids; i++) {
-        ns_qkind k = n->kids[i]->kind;
-        if (k == NS_Q_WORD || k == NS_Q_PHRASE || k == NS_Q_EXACT || k == NS_Q_WILDCARD) words++;
-    }
-    return words >= 2;
 }
 
 /* ------------------------------------------------------------ passages */
@@ -851,23 +841,15 @@ done:
     return res;
 }
 
-/* Check every NEAR of the query not yet satisfied against one text's
- * occurrences. */
-static ns_status check_near(const builder *b, const occs *o, unsigned char *near_ok)
-{
-    for (size_t j = 0; j < b->nnear; j++) {
-        if (near_ok[j]) continue;
-        int r = near_holds(b, j, o->v, o->n);
-        if (r < 0) return NS_ERR_NOMEM;
-        near_ok[j] = (unsigned char)r;
-    }
-    return NS_OK;
-}
-
-/* The query against what the scan found in an article: 1 holds, 0 fails,
- * -1 says nothing (a leaf with nothing searchable in it). */
+/* The query node n on one passage (see doc/query-syntax.md, "What
+ * matches"): found[mi] and near_ok[j] say which matchers and NEARs hold
+ * there (the passage with its title and source). The kid of a NOT is
+ * evaluated on the whole article (afound, anear); when those are NULL (not
+ * known yet) a NOT is taken to hold. 1 holds, 0 fails, -1 says nothing (a
+ * leaf with nothing searchable in it). */
 static int holds(const builder *b, const ns_qnode *n, const unsigned char *found,
-                 const unsigned char *near_ok, int64_t date)
+                 const unsigned char *near_ok, const unsigned char *afound,
+                 const unsigned char *anear, int64_t date)
 {
     switch (n->kind) {
     case NS_Q_WORD:
@@ -880,7 +862,8 @@ static int holds(const builder *b, const ns_qnode *n, const unsigned char *found
     case NS_Q_DATE:
         return date != NS_NO_DATE && date >= n->date_lo && date <= n->date_hi;
     case NS_Q_NOT: {
-        int r = n->nkids ? holds(b, n->kids[0], found, near_ok, date) : -1;
+        if (!afound) return 1;
+        int r = n->nkids ? holds(b, n->kids[0], afound, anear, afound, anear, date) : -1;
         return r < 0 ? -1 : !r;
     }
     case NS_Q_NEAR:
@@ -892,7 +875,7 @@ static int holds(const builder *b, const ns_qnode *n, const unsigned char *found
     case NS_Q_AND: {
         int any = 0;
         for (size_t k = 0; k < n->nkids; k++) {
-            int r = holds(b, n->kids[k], found, near_ok, date);
+            int r = holds(b, n->kids[k], found, near_ok, afound, anear, date);
             if (r == 0) return 0;
             if (r > 0) any = 1;
         }
@@ -901,7 +884,7 @@ static int holds(const builder *b, const ns_qnode *n, const unsigned char *found
     case NS_Q_OR: {
         int any = 0;
         for (size_t k = 0; k < n->nkids; k++) {
-            int r = holds(b, n->kids[k], found, near_ok, date);
+            int r = holds(b, n->kids[k], found, near_ok, afound, anear, date);
             if (r == 1) return 1;
             if (r == 0) any = 1;
         }
@@ -914,40 +897,49 @@ static int holds(const builder *b, const ns_qnode *n, const unsigned char *found
 /* --------------------------------------------------------------- results */
 
 typedef struct cand {
-    size_t art;     /* index into the article table */
+    size_t art; /* index into priv.arts */
     size_t passage;
     double score;
     ns_span *spans;
     size_t nspans;
     char *explain;
-    int standin; /* lead passage standing in for a title-only match */
+    int own; /* holds a scored word itself, not only through the title */
 } cand;
 
 typedef struct art {
     char *blob;
     ns_record rec;
     double weight;
-    size_t rank;
+    size_t rank; /* among the matching articles, from 0 */
 } art;
 
 typedef struct priv {
     art *arts;
-    size_t narts;
-    cand *cands;
-    size_t ncands;
+    size_t narts, capa;
+    cand *cands; /* the hits kept, in list order */
+    size_t ncands, capc;
 } priv;
+
+static void cand_free(cand *c)
+{
+    free(c->spans);
+    free(c->explain);
+    c->spans = NULL;
+    c->explain = NULL;
+}
+
+static void art_free(art *a)
+{
+    ns_record_clear(&a->rec);
+    free(a->blob);
+    memset(a, 0, sizeof *a);
+}
 
 /* Free what the private storage holds and empty it. */
 static void priv_clear(priv *p)
 {
-    for (size_t i = 0; i < p->narts; i++) {
-        ns_record_clear(&p->arts[i].rec);
-        free(p->arts[i].blob);
-    }
-    for (size_t i = 0; i < p->ncands; i++) {
-        free(p->cands[i].spans);
-        free(p->cands[i].explain);
-    }
+    for (size_t i = 0; i < p->narts; i++) art_free(&p->arts[i]);
+    for (size_t i = 0; i < p->ncands; i++) cand_free(&p->cands[i]);
     free(p->arts);
     free(p->cands);
     memset(p, 0, sizeof *p);
@@ -963,16 +955,20 @@ void ns_results_free(ns_results *r)
     free(r);
 }
 
-static int cmp_art(const void *a, const void *b)
+/* Equal Xapian weights: order by article id (then path), never by docid,
+ * which depends on how the index was built or sharded. Under --sort=date the
+ * newer article first. */
+static int cmp_art(const void *a, const void *b, void *by_date)
 {
     const art *x = a, *y = b;
-    if (x->weight != y->weight) return x->weight > y->weight ? -1 : 1;
+    if (*(const int *)by_date && x->rec.art.date != y->rec.art.date) return x->rec.art.date > y->rec.art.date ? -1 : 1;
     int c = strcmp(x->rec.art.id, y->rec.art.id);
     if (c) return c;
-    c = strcmp(x->rec.art.path, y->rec.art.path);
-    return c ? c : (x->rank > y->rank) - (x->rank < y->rank);
+    return strcmp(x->rec.art.path, y->rec.art.path);
 }
 
+/* A block's passages: best score first; ties on the article's rank, then
+ * the passage's place in its article. */
 static int cmp_cand(const void *a, const void *b)
 {
     const cand *x = a, *y = b;
@@ -981,17 +977,46 @@ static int cmp_cand(const void *a, const void *b)
     return x->passage < y->passage ? -1 : x->passage > y->passage;
 }
 
-static int add_cand(priv *p, size_t *cap, cand c)
+/* Under --sort=date: article order, then the best passages first. */
+static int cmp_cand_date(const void *a, const void *b)
 {
-    if (p->ncands == *cap) {
-        size_t nc = *cap ? *cap * 2 : 64;
-        cand *v = realloc(p->cands, nc * sizeof *v);
+    const cand *x = a, *y = b;
+    if (x->art != y->art) return x->art < y->art ? -1 : 1;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    return x->passage < y->passage ? -1 : x->passage > y->passage;
+}
+
+/* A passage of an article, best first: score, then place. */
+static int cmp_cand_in_article(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    return x->passage < y->passage ? -1 : x->passage > y->passage;
+}
+
+typedef struct candv {
+    cand *v;
+    size_t n, cap;
+} candv;
+
+static int candv_add(candv *cv, cand c)
+{
+    if (cv->n == cv->cap) {
+        size_t nc = cv->cap ? cv->cap * 2 : 16;
+        cand *v = realloc(cv->v, nc * sizeof *v);
         if (!v) return -1;
-        p->cands = v;
-        *cap = nc;
+        cv->v = v;
+        cv->cap = nc;
     }
-    p->cands[p->ncands++] = c;
+    cv->v[cv->n++] = c;
     return 0;
+}
+
+static void candv_free(candv *cv)
+{
+    for (size_t i = 0; i < cv->n; i++) cand_free(&cv->v[i]);
+    free(cv->v);
+    memset(cv, 0, sizeof *cv);
 }
 
 /* Analyze text into ps (emptied first); ps->npos: its length in words. */
@@ -1005,15 +1030,27 @@ static ns_status scan_text(ns_searcher *s, passage_scan *ps, occs *o, const char
     return st == NS_OK && ps->nomem ? NS_ERR_NOMEM : st;
 }
 
-/* Score the passages of article ai, adding the best per_article as
- * candidates, scored without their article's share (add_article_share adds
- * it once the articles that match are known). When the query needs checking (b->nverify), *matched says
- * whether the article really matches it; unmatched ones add nothing. */
-static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai,
-                               size_t per_article, int explain, size_t *capc, int *matched)
+/* Which NEARs hold among one text's occurrences: ok[j] |= holds. */
+static ns_status near_in(const builder *b, const occs *o, unsigned char *ok)
 {
-    art *a = &p->arts[ai];
-    int verify = b->nverify > 0;
+    for (size_t j = 0; j < b->nnear; j++) {
+        if (ok[j]) continue;
+        int r = near_holds(b, j, o->v, o->n);
+        if (r < 0) return NS_ERR_NOMEM;
+        ok[j] = (unsigned char)r;
+    }
+    return NS_OK;
+}
+
+/* The matching passages of article a (see doc/query-syntax.md, "What
+ * matches"): the query holds on the passage read with its article's title,
+ * NOT on the whole article. Adds the best per_article of them to *out, best
+ * first, scored without their article's share (added per block); *nmatch
+ * gets the number of passages that match. */
+static ns_status score_article(ns_searcher *s, builder *b, const art *a, size_t ai,
+                               size_t per_article, int explain, candv *out, size_t *nmatch)
+{
+    *nmatch = 0;
     double total_idf = 0;
     size_t nscored = 0;
     for (size_t i = 0; i < b->nm; i++) {
@@ -1022,65 +1059,66 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai,
         nscored++;
     }
     if (total_idf <= 0) total_idf = 1;
-    *matched = 1;
+    size_t nm1 = b->nm ? b->nm : 1, nn1 = b->nnear ? b->nnear : 1;
     passage_scan ps = {0};
     occs o = {0};
-    cand *best = calloc(per_article, sizeof *best);
-    size_t nbest = 0;
-    ns_status st = best ? NS_OK : NS_ERR_NOMEM;
-    size_t nm1 = b->nm ? b->nm : 1;
-    /* Each matcher's matches in the title. The title is not a passage, but it
-     * is the context of every passage: its matches count in each passage's
-     * score (TITLE_IN_PASSAGE). */
-    size_t *title_tf = calloc(nm1, sizeof *title_tf);
+    candv tc = {0}; /* passages that may match */
+    unsigned char *bits = NULL; /* per entry of tc: its found[] and near[] when the query has NOT */
+    size_t capbits = 0;
+    size_t stride = nm1 + nn1;
+    size_t *title_tf = calloc(nm1, sizeof *title_tf), *tf = calloc(nm1, sizeof *tf);
     double *title_wtf = calloc(nm1, sizeof *title_wtf);
-    unsigned char *found = calloc(nm1, 1); /* matcher found where its field says */
-    unsigned char *near_ok = calloc(b->nnear ? b->nnear : 1, 1);
-    if (st == NS_OK && (!title_tf || !title_wtf || !found || !near_ok)) st = NS_ERR_NOMEM;
+    /* t*: in the title or source; p*: in one passage (with the title); a*:
+     * anywhere in the article. */
+    unsigned char *tfound = calloc(nm1, 1), *tnear = calloc(nn1, 1);
+    unsigned char *pfound = calloc(nm1, 1), *pnear = calloc(nn1, 1);
+    unsigned char *afound = calloc(nm1, 1), *anear = calloc(nn1, 1);
+    ns_status st = NS_OK;
+    if (!title_tf || !tf || !title_wtf || !tfound || !tnear || !pfound || !pnear || !afound || !anear)
+        st = NS_ERR_NOMEM;
     if (st == NS_OK && b->nm) {
         st = scan_text(s, &ps, &o, a->rec.art.title, strlen(a->rec.art.title));
         for (size_t mi = 0; st == NS_OK && mi < b->nm; mi++) {
-            const matcher *m = &b->m[mi];
-            if (m->field == NS_FIELD_SOURCE || (!m->scored && !verify)) continue;
-            if (find_matches(&ps, m, mi, &o, &title_tf[mi], &title_wtf[mi]) != 0) {
+            if (b->m[mi].field == NS_FIELD_SOURCE) continue;
+            if (find_matches(&ps, &b->m[mi], mi, &o, &title_tf[mi], &title_wtf[mi]) != 0)
                 st = NS_ERR_NOMEM;
-            }
-            if (title_tf[mi]) found[mi] = 1;
+            if (title_tf[mi]) tfound[mi] = 1;
         }
-        if (st == NS_OK && verify) st = check_near(b, &o, near_ok);
+        if (st == NS_OK) st = near_in(b, &o, tnear);
     }
-    if (st == NS_OK && verify && b->has_source) {
+    if (st == NS_OK && b->has_source) {
         st = scan_text(s, &ps, &o, a->rec.art.source, strlen(a->rec.art.source));
         for (size_t mi = 0; st == NS_OK && mi < b->nm; mi++) {
-            size_t tf = 0;
-            double wtf = 0;
+            size_t n = 0;
+            double w = 0;
             if (b->m[mi].field != NS_FIELD_SOURCE) continue;
-            if (find_matches(&ps, &b->m[mi], mi, &o, &tf, &wtf) != 0) st = NS_ERR_NOMEM;
-            if (tf) found[mi] = 1;
+            if (find_matches(&ps, &b->m[mi], mi, &o, &n, &w) != 0) st = NS_ERR_NOMEM;
+            if (n) tfound[mi] = 1;
         }
-        if (st == NS_OK) st = check_near(b, &o, near_ok);
+        if (st == NS_OK) st = near_in(b, &o, tnear);
+    }
+    if (st == NS_OK) {
+        memcpy(afound, tfound, nm1);
+        memcpy(anear, tnear, nn1);
     }
     for (size_t pi = 0; st == NS_OK && pi < a->rec.art.npassages; pi++) {
         const ns_passage *pa = &a->rec.art.passages[pi];
         if (b->nm) st = scan_text(s, &ps, &o, pa->text, pa->len);
         double sum = 0, covered = 0;
-        size_t distinct = 0, own = 0; /* own: matchers found in the passage itself */
+        size_t distinct = 0;
         char expl[512];
         size_t el = 0;
         expl[0] = '\0';
+        /* Scored matchers first: their occurrences are the highlights. */
         for (size_t mi = 0; st == NS_OK && mi < b->nm; mi++) {
-            size_t tf = 0;
             double wtf = 0;
+            tf[mi] = 0;
             if (!b->m[mi].scored) continue;
-            if (find_matches(&ps, &b->m[mi], mi, &o, &tf, &wtf) != 0) {
+            if (find_matches(&ps, &b->m[mi], mi, &o, &tf[mi], &wtf) != 0) {
                 st = NS_ERR_NOMEM;
                 break;
             }
-            if (tf) {
-                own++;
-                found[mi] = 1;
-            }
-            if (!tf && !title_tf[mi]) continue;
+            if (!tf[mi] && !title_tf[mi]) continue;
             wtf += TITLE_IN_PASSAGE * title_wtf[mi];
             distinct++;
             covered += b->m[mi].idf;
@@ -1089,23 +1127,36 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai,
             sum += w;
             if (explain && el < sizeof expl) {
                 el += (size_t)snprintf(expl + el, sizeof expl - el, "%s%s=%.3f(tf %zu, title %zu)",
-                                       el ? " " : "", b->m[mi].label, w, tf, title_tf[mi]);
+                                       el ? " " : "", b->m[mi].label, w, tf[mi], title_tf[mi]);
             }
         }
-        size_t nocc = o.n; /* occurrences of scored matchers: highlights */
-        for (size_t mi = 0; st == NS_OK && verify && mi < b->nm; mi++) {
-            size_t tf = 0;
+        size_t nocc = o.n;
+        int own = 0;
+        for (size_t mi = 0; mi < b->nm; mi++) {
+            if (b->m[mi].scored && tf[mi]) own = 1;
+        }
+        for (size_t mi = 0; st == NS_OK && mi < b->nm; mi++) {
             double wtf = 0;
             if (b->m[mi].scored || b->m[mi].field != NS_FIELD_ANY) continue;
-            if (find_matches(&ps, &b->m[mi], mi, &o, &tf, &wtf) != 0) st = NS_ERR_NOMEM;
-            if (tf) found[mi] = 1;
+            if (find_matches(&ps, &b->m[mi], mi, &o, &tf[mi], &wtf) != 0) st = NS_ERR_NOMEM;
         }
-        if (st == NS_OK && verify) st = check_near(b, &o, near_ok);
         if (st != NS_OK) break;
+        for (size_t mi = 0; mi < b->nm; mi++) {
+            int here = b->m[mi].field == NS_FIELD_ANY && tf[mi] > 0;
+            pfound[mi] = (unsigned char)(here || tfound[mi]);
+            if (here) afound[mi] = 1;
+        }
+        memset(pnear, 0, nn1);
+        st = near_in(b, &o, pnear);
+        if (st != NS_OK) break;
+        for (size_t j = 0; j < b->nnear; j++) {
+            if (pnear[j]) anear[j] = 1;
+            pnear[j] = (unsigned char)(pnear[j] || tnear[j]);
+        }
         o.n = nocc;
-        /* Unmatched passages only stand in for an article matched by its
-         * title alone, and then only its lead passage does. */
-        if (nscored && !own && (pi > 0 || nbest > 0)) continue;
+        /* Exclusions are facts about the whole article, known at its end:
+         * assume they hold for now (they only ever sit under AND). */
+        if (holds(b, b->top, pfound, pnear, NULL, NULL, a->rec.art.date) != 1) continue;
         double coverage = covered / total_idf;
         double prox = 0;
         if (distinct >= 2) {
@@ -1113,18 +1164,8 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai,
             uint32_t w = min_window(o.v, o.n, b->nm, distinct);
             prox = covered * 0.5 / (1.0 + (w > distinct ? (double)(w - distinct) : 0) / 4.0);
         }
-        double score = coverage * (sum + prox) / total_idf;
-        if (!distinct) score = -1; /* lead passage of a title-only match */
-        /* Keep the per_article best (ties: earlier passage). */
-        if (own && nbest == 1 && best[0].nspans == 0) {
-            /* A real match replaces the stand-in lead passage. */
-            free(best[0].explain);
-            nbest = 0;
-        }
-        size_t at = nbest;
-        while (at > 0 && best[at - 1].score < score) at--;
-        if (at >= per_article) continue;
-        cand c = {ai, pi, score, NULL, 0, NULL, !distinct};
+        double score = nscored ? coverage * (sum + prox) / total_idf : 0;
+        cand c = {ai, pi, score, NULL, 0, NULL, own};
         if (o.n) {
             qsort(o.v, o.n, sizeof *o.v, cmp_occ);
             c.spans = malloc(o.n * sizeof *c.spans);
@@ -1146,38 +1187,74 @@ static ns_status score_article(ns_searcher *s, builder *b, priv *p, size_t ai,
                      prox, coverage);
             c.explain = strdup(buf);
         }
-        if (nbest == per_article) {
-            free(best[nbest - 1].spans);
-            free(best[nbest - 1].explain);
-            nbest--;
+        if (b->has_not) {
+            if (tc.n == capbits) {
+                size_t nc = capbits ? capbits * 2 : 16;
+                unsigned char *v = realloc(bits, nc * stride);
+                if (!v) {
+                    cand_free(&c);
+                    st = NS_ERR_NOMEM;
+                    break;
+                }
+                bits = v;
+                capbits = nc;
+            }
+            memcpy(bits + tc.n * stride, pfound, nm1);
+            memcpy(bits + tc.n * stride + nm1, pnear, nn1);
         }
-        memmove(best + at + 1, best + at, (nbest - at) * sizeof *best);
-        best[at] = c;
-        nbest++;
-    }
-    if (st == NS_OK && verify) {
-        /* Xapian found the words; does the article hold the query as
-         * written (phrases in sequence, NEAR in reach, exact forms)? */
-        *matched = holds(b, b->top, found, near_ok, a->rec.art.date) != 0;
-    }
-    if (!*matched) {
-        for (size_t i = 0; i < nbest; i++) {
-            free(best[i].spans);
-            free(best[i].explain);
+        if (candv_add(&tc, c) != 0) {
+            cand_free(&c);
+            st = NS_ERR_NOMEM;
         }
-        nbest = 0;
     }
-    for (size_t i = 0; i < nbest; i++) {
-        if (st == NS_OK && add_cand(p, capc, best[i]) == 0) continue;
-        if (st == NS_OK) st = NS_ERR_NOMEM;
-        free(best[i].spans);
-        free(best[i].explain);
+    if (st == NS_OK && b->has_not) {
+        /* Now the exclusions are known: keep the passages that still hold. */
+        size_t k = 0;
+        for (size_t i = 0; i < tc.n; i++) {
+            const unsigned char *pb = bits + i * stride;
+            if (holds(b, b->top, pb, pb + nm1, afound, anear, a->rec.art.date) == 1) {
+                tc.v[k++] = tc.v[i];
+            } else {
+                cand_free(&tc.v[i]);
+            }
+        }
+        tc.n = k;
     }
-    free(best);
+    if (st == NS_OK && nscored) {
+        /* A passage that holds none of the query's words itself (only
+         * through the title) is listed only as its article's lead, when no
+         * passage holds any. */
+        size_t k = 0, owned = 0;
+        for (size_t i = 0; i < tc.n; i++) owned += (size_t)tc.v[i].own;
+        for (size_t i = 0; i < tc.n; i++) {
+            if (owned ? tc.v[i].own : k == 0) tc.v[k++] = tc.v[i];
+            else cand_free(&tc.v[i]);
+        }
+        tc.n = k;
+    }
+    if (st == NS_OK) {
+        *nmatch = tc.n;
+        qsort(tc.v, tc.n, sizeof *tc.v, cmp_cand_in_article);
+        for (size_t i = 0; i < tc.n; i++) {
+            if (i < per_article && st == NS_OK) {
+                if (candv_add(out, tc.v[i]) == 0) continue;
+                st = NS_ERR_NOMEM;
+            }
+            cand_free(&tc.v[i]);
+        }
+        tc.n = 0;
+    }
+    candv_free(&tc);
+    free(bits);
     free(title_tf);
+    free(tf);
     free(title_wtf);
-    free(found);
-    free(near_ok);
+    free(tfound);
+    free(tnear);
+    free(pfound);
+    free(pnear);
+    free(afound);
+    free(anear);
     free(ps.toks);
     ns_buf_free(&ps.text);
     free(o.v);
@@ -1495,61 +1572,214 @@ static void builder_clear(builder *b)
     b->nm = b->capm = 0;
     b->nleaf = b->nnear = b->nverify = 0;
     b->has_source = 0;
+    b->has_not = 0;
     free(b->near_side);
     b->near_side = NULL;
 }
 
-/* Articles whose passages are scored: the best passages come from the best
- * articles (a passage's score includes its article's), so a few more than
- * the passages asked for is enough, and each one costs the analysis of all
- * its passages. When the query needs checking, Xapian is asked for four
- * times as many, read in rank order until that many pass; if too few do,
- * the next window is four times larger, up to FETCH_MAX articles in all. */
-#define FETCH_MAX 100000
+/* How the ranked list is made (a function of the query and the index only,
+ * whatever -n and --offset ask for):
+ * - Xapian ranks the candidate articles (BM25, or newest first); equal
+ *   weights are ordered by article id. The candidates are read in that
+ *   order, and each one's passages are checked against the query; the
+ *   articles with a matching passage are the matching articles.
+ * - The matching articles are taken in blocks of RANK_BLOCK. Within a block
+ *   the passages (each article's best per_article) are ranked by their
+ *   score, which includes a share of their article's weight relative to the
+ *   first matching article's; the blocks follow each other in order. So a
+ *   page needs only the blocks up to its last passage, and `-n k` is always
+ *   a prefix of `-n m`.
+ * - Totals: exact when Xapian counts at most EXACT_MAX candidates (all are
+ *   then read), or when fewer than RANK_BLOCK articles match; otherwise
+ *   estimated from the first block alone (the share of candidates that
+ *   matched, the passages per matching article), so they too are the same
+ *   for every page. */
+#define RANK_BLOCK 20
+#define EXACT_MAX 100
+#define WINDOW_FIRST 32
+#define WINDOW_MAX 8192
 
-/* Decode items [i, j) of ms onto the end of p->arts. */
-static ns_status take_articles(ns_searcher *s, xc_mset *ms, size_t i, size_t j, priv *p, size_t *cap,
-                               ns_error *err)
+/* A set of paths (--files: a file is listed once). */
+typedef struct pathset {
+    const char **v; /* borrowed: the articles' paths are kept... copied */
+    char **own;
+    size_t n, cap;
+} pathset;
+
+static uint64_t hash_str(const char *s)
 {
-    if (p->narts + (j - i) > *cap) {
-        size_t nc = *cap ? *cap : 16;
-        while (nc < p->narts + (j - i)) nc *= 2;
-        art *v = realloc(p->arts, nc * sizeof *v);
-        if (!v) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
-        memset(v + p->narts, 0, (nc - p->narts) * sizeof *v);
-        p->arts = v;
-        *cap = nc;
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* 1: added, 0: already there, -1: out of memory. */
+static int pathset_add(pathset *ps, const char *path)
+{
+    if (2 * (ps->n + 1) > ps->cap) {
+        size_t nc = ps->cap ? ps->cap * 2 : 64;
+        char **v = calloc(nc, sizeof *v);
+        if (!v) return -1;
+        for (size_t i = 0; i < ps->cap; i++) {
+            if (!ps->own[i]) continue;
+            size_t k = hash_str(ps->own[i]) & (nc - 1);
+            while (v[k]) k = (k + 1) & (nc - 1);
+            v[k] = ps->own[i];
+        }
+        free(ps->own);
+        ps->own = v;
+        ps->cap = nc;
     }
-    for (; i < j; i++) {
-        xc_docid id;
-        double w;
-        uint32_t rank;
-        xc_document *doc = NULL;
-        const char *data;
-        size_t len;
-        xc_status xs = xc_mset_item(ms, i, &id, &w, &rank);
-        if (xs == XC_OK) xs = xc_mset_document(ms, i, &doc);
-        if (xs == XC_OK) xs = xc_document_get_data(doc, &data, &len);
-        if (xs != XC_OK) {
-            xc_document_free(doc);
-            return ns_error_from_xc(err, xs, s->path);
+    size_t k = hash_str(path) & (ps->cap - 1);
+    while (ps->own[k]) {
+        if (strcmp(ps->own[k], path) == 0) return 0;
+        k = (k + 1) & (ps->cap - 1);
+    }
+    if (!(ps->own[k] = strdup(path))) return -1;
+    ps->n++;
+    return 1;
+}
+
+static void pathset_free(pathset *ps)
+{
+    for (size_t i = 0; i < ps->cap; i++) free(ps->own[i]);
+    free(ps->own);
+    memset(ps, 0, sizeof *ps);
+}
+
+typedef struct lister {
+    const ns_search_opts *o;
+    size_t from, to;   /* list entries wanted: [from, to) */
+    int files;         /* entries are distinct files */
+    int all;           /* read every candidate */
+    size_t emitted;    /* entries so far */
+    size_t passages;   /* passages listed so far */
+    size_t articles;   /* matching articles so far */
+    size_t scanned;    /* candidates read */
+    candv block;       /* the current block's passages */
+    size_t block_arts; /* its matching articles */
+    size_t block_from; /* index in priv.arts of its first article */
+    double max_w;      /* weight of the first matching article */
+    int have0;         /* the first block is complete: */
+    size_t p0, m0, s0; /*   its passages, articles, candidates read */
+    pathset seen;
+} lister;
+
+static ns_status keep_hit(priv *p, cand c)
+{
+    if (p->ncands == p->capc) {
+        size_t nc = p->capc ? p->capc * 2 : 16;
+        cand *v = realloc(p->cands, nc * sizeof *v);
+        if (!v) return NS_ERR_NOMEM;
+        p->cands = v;
+        p->capc = nc;
+    }
+    p->cands[p->ncands++] = c;
+    return NS_OK;
+}
+
+/* Rank the current block and hand out its list entries. */
+static ns_status finish_block(lister *l, priv *p)
+{
+    ns_status st = NS_OK;
+    candv *bc = &l->block;
+    for (size_t i = 0; i < bc->n; i++) {
+        cand *c = &bc->v[i];
+        double artpart = ARTICLE_SHARE * (l->max_w > 0 ? p->arts[c->art].weight / l->max_w : 0);
+        c->score += artpart;
+        if (l->o->explain && c->explain) {
+            size_t n = strlen(c->explain);
+            char *e = realloc(c->explain, n + 32);
+            if (!e) return NS_ERR_NOMEM;
+            snprintf(e + n, 32, " article=%.3f", artpart);
+            c->explain = e;
         }
-        art *a = &p->arts[p->narts];
-        a->blob = malloc(len + 1);
-        if (!a->blob) {
-            xc_document_free(doc);
-            return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    }
+    qsort(bc->v, bc->n, sizeof *bc->v, l->o->sort_by_date ? cmp_cand_date : cmp_cand);
+    size_t kept_from = p->ncands;
+    for (size_t i = 0; i < bc->n; i++) {
+        cand c = bc->v[i];
+        l->passages++;
+        int entry = 1;
+        if (l->files && st == NS_OK) {
+            int r = pathset_add(&l->seen, p->arts[c.art].rec.art.path);
+            if (r < 0) st = NS_ERR_NOMEM;
+            entry = r > 0;
         }
-        memcpy(a->blob, data, len);
-        a->blob[len] = '\0';
+        if (entry) {
+            size_t idx = l->emitted++;
+            if (st == NS_OK && idx >= l->from && idx < l->to) {
+                st = keep_hit(p, c);
+                if (st == NS_OK) continue;
+            }
+        }
+        cand_free(&c);
+    }
+    bc->n = 0;
+    l->articles += l->block_arts;
+    if (!l->have0) {
+        l->have0 = 1;
+        l->p0 = l->passages;
+        l->m0 = l->articles;
+        l->s0 = l->scanned;
+    }
+    if (p->ncands == kept_from) {
+        /* Nothing of this block is shown: let its articles go. */
+        for (size_t i = l->block_from; i < p->narts; i++) art_free(&p->arts[i]);
+        p->narts = l->block_from;
+    }
+    l->block_from = p->narts;
+    l->block_arts = 0;
+    return st;
+}
+
+/* Room for n more articles at the end of p->arts. */
+static ns_status arts_reserve(priv *p, size_t n)
+{
+    if (p->narts + n <= p->capa) return NS_OK;
+    size_t nc = p->capa ? p->capa : 16;
+    while (nc < p->narts + n) nc *= 2;
+    art *v = realloc(p->arts, nc * sizeof *v);
+    if (!v) return NS_ERR_NOMEM;
+    memset(v + p->capa, 0, (nc - p->capa) * sizeof *v);
+    p->arts = v;
+    p->capa = nc;
+    return NS_OK;
+}
+
+/* Decode item i of ms into a. */
+static ns_status read_article(ns_searcher *s, xc_mset *ms, size_t i, art *a, ns_error *err)
+{
+    xc_docid id;
+    double w;
+    uint32_t rank;
+    xc_document *doc = NULL;
+    const char *data;
+    size_t len;
+    memset(a, 0, sizeof *a);
+    xc_status xs = xc_mset_item(ms, i, &id, &w, &rank);
+    if (xs == XC_OK) xs = xc_mset_document(ms, i, &doc);
+    if (xs == XC_OK) xs = xc_document_get_data(doc, &data, &len);
+    if (xs != XC_OK) {
         xc_document_free(doc);
-        p->narts++;
-        if (ns_record_decode(a->blob, len, &a->rec) != NS_OK) {
-            return ns_error_set(err, NS_ERR_CORRUPT, "%s: document %u: unreadable record", s->path,
-                                (unsigned)id);
-        }
-        a->weight = w;
-        a->rank = p->narts - 1;
+        return ns_error_from_xc(err, xs, s->path);
+    }
+    a->blob = malloc(len + 1);
+    if (!a->blob) {
+        xc_document_free(doc);
+        return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    }
+    memcpy(a->blob, data, len);
+    a->blob[len] = '\0';
+    xc_document_free(doc);
+    a->weight = w;
+    if (ns_record_decode(a->blob, len, &a->rec) != NS_OK) {
+        free(a->blob);
+        a->blob = NULL;
+        return ns_error_set(err, NS_ERR_CORRUPT,
+                            "%s: document %u: unreadable record (check the index with "
+                            "nsearch-index --check)",
+                            s->path, (unsigned)id);
     }
     return NS_OK;
 }
@@ -1563,40 +1793,75 @@ static double item_weight(xc_mset *ms, size_t i)
     return w;
 }
 
-/* A passage's score includes a share of its article's weight, relative to
- * the best article that matches (max_w). */
-static ns_status add_article_share(priv *p, double max_w, int explain)
+/* Check, score and list the articles of run [i, j) of ms (equal weights).
+ * *stop: enough entries are listed. */
+static ns_status take_run(ns_searcher *s, builder *b, lister *l, priv *p, xc_mset *ms, size_t i,
+                          size_t j, int *stop, ns_error *err)
 {
-    for (size_t i = 0; i < p->ncands; i++) {
-        cand *c = &p->cands[i];
-        double artpart = ARTICLE_SHARE * (max_w > 0 ? p->arts[c->art].weight / max_w : 0);
-        c->score = c->standin ? artpart * 0.5 : c->score + artpart;
-        if (explain && c->explain) {
-            size_t n = strlen(c->explain);
-            char *e = realloc(c->explain, n + 32);
-            if (!e) return NS_ERR_NOMEM;
-            snprintf(e + n, 32, " article=%.3f", artpart);
-            c->explain = e;
+    const ns_search_opts *o = l->o;
+    ns_status st = arts_reserve(p, j - i);
+    if (st != NS_OK) return ns_error_set(err, st, "out of memory");
+    art *run = p->arts + p->narts; /* decoded in place, kept if they match */
+    size_t n = 0;
+    for (size_t k = i; k < j && st == NS_OK; k++) {
+        st = read_article(s, ms, k, &run[n], err);
+        if (st == NS_OK) n++;
+    }
+    if (st == NS_OK && n > 1) qsort_r(run, n, sizeof *run, cmp_art, (void *)&o->sort_by_date);
+    size_t k = 0;
+    for (; k < n && st == NS_OK; k++) {
+        size_t ai = p->narts;
+        if (ai != (size_t)(run + k - p->arts)) {
+            p->arts[ai] = run[k];
+            memset(&run[k], 0, sizeof run[k]);
+        }
+        size_t nmatch = 0;
+        l->scanned++;
+        st = score_article(s, b, &p->arts[ai], ai, o->per_article, o->explain, &l->block, &nmatch);
+        if (st != NS_OK) {
+            ns_error_set(err, st, "search: %s", ns_status_str(st));
+            art_free(&p->arts[ai]);
+            break;
+        }
+        if (!nmatch) {
+            art_free(&p->arts[ai]);
+            continue;
+        }
+        if (l->articles + l->block_arts == 0) l->max_w = p->arts[ai].weight;
+        p->arts[ai].rank = l->articles + l->block_arts;
+        p->narts++;
+        if (++l->block_arts == RANK_BLOCK) {
+            st = finish_block(l, p);
+            if (st != NS_OK) {
+                ns_error_set(err, st, "search: %s", ns_status_str(st));
+                break;
+            }
+            if (!l->all && l->emitted >= l->to) {
+                *stop = 1;
+                k++;
+                break;
+            }
         }
     }
-    return NS_OK;
+    /* Articles decoded but not reached (stopped or failed). */
+    for (; k < n; k++) {
+        size_t at = (size_t)(run + k - p->arts);
+        if (at >= p->narts) art_free(&run[k]);
+    }
+    return st;
 }
 
-/* Run the built query q: fetch, check and score articles into r. */
+/* Run the built query q: read, check and list the candidates into r. */
 static ns_status run(ns_searcher *s, builder *b, xc_enquire *e, xc_query *q,
-                     const ns_search_opts *o, ns_results *r, size_t *npassed, ns_error *err)
+                     const ns_search_opts *o, ns_results *r, size_t *nmatched, ns_error *err)
 {
     priv *p = r->priv;
-    size_t want = o->offset + o->limit;
-    size_t fetch = want + 5 < 10 ? 10 : want + 5;
-    if (fetch > FETCH_MAX) fetch = FETCH_MAX;
-    /* Checked queries lose some articles: ask Xapian for more (it costs
-     * little more than fewer), read and scan only as many as needed. */
-    size_t win = b->nverify ? 4 * fetch : fetch, first = 0, passed = 0, scanned = 0;
-    size_t capa = 0, capc = 0;
-    if (win > FETCH_MAX) win = FETCH_MAX;
-    uint32_t estimated = 0;
-    double max_w = 0;
+    lister l = {0};
+    l.o = o;
+    l.files = o->files;
+    l.all = o->count_all;
+    l.from = o->count_all ? 0 : o->offset;
+    l.to = o->count_all ? 0 : o->limit > SIZE_MAX - o->offset ? SIZE_MAX : o->offset + o->limit;
     xc_status xs = xc_enquire_set_query(e, q);
     if (xs != XC_OK) return ns_error_from_xc(err, xs, s->path);
     if (map_near_sides(b) != 0) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
@@ -1622,60 +1887,120 @@ static ns_status run(ns_searcher *s, builder *b, xc_enquire *e, xc_query *q,
     }
     ns_analyzer_set_interest(s->an, letters, nletters);
     ns_status st = NS_OK;
-    for (;;) {
+    uint32_t estimated = 0;
+    size_t first = 0, win = WINDOW_FIRST;
+    int stop = 0, exhausted = 0;
+    while (st == NS_OK && !stop) {
         xc_mset *ms = NULL;
-        xs = xc_enquire_mset(e, (uint32_t)first, (uint32_t)win, (uint32_t)win, &ms);
+        uint32_t atleast = (uint32_t)win;
+        if (first == 0 && atleast < EXACT_MAX + 1) atleast = EXACT_MAX + 1;
+        xs = xc_enquire_mset(e, (uint32_t)first, (uint32_t)win, atleast, &ms);
         if (xs != XC_OK) {
             st = ns_error_from_xc(err, xs, s->path);
             if (xs == XC_ERR_INVALID) st = ns_error_set(err, NS_ERR_QUERY, "query: %s", xc_errmsg());
             break;
         }
         size_t n = xc_mset_size(ms), i = 0;
-        if (first == 0) estimated = xc_mset_estimated(ms);
-        /* Articles are read and scanned in rank order until enough match;
-         * a run of equal weights is read whole and ordered by article id
-         * (Xapian's docid order would depend on how the index was built or
-         * sharded). */
-        while (st == NS_OK && i < n && passed < fetch) {
-            size_t from = p->narts, j = i + 1;
-            if (!o->sort_by_date) {
-                double w = item_weight(ms, i);
-                while (j < n && item_weight(ms, j) == w) j++;
+        int full = n == win;
+        if (first == 0) {
+            estimated = xc_mset_estimated(ms);
+            if (xc_mset_upper_bound(ms) <= EXACT_MAX) l.all = 1;
+        }
+        int regrow = 0;
+        while (st == NS_OK && i < n && !stop) {
+            /* A run of equal weights is read whole: when it may go on past
+             * this window, fetch again from its start. */
+            size_t j = i + 1;
+            double w = item_weight(ms, i);
+            while (j < n && item_weight(ms, j) == w) j++;
+            if (j == n && full) {
+                if (i == 0) regrow = 1;
+                break;
             }
-            st = take_articles(s, ms, i, j, p, &capa, err);
-            if (st != NS_OK) break;
-            if (j - i > 1) qsort(p->arts + from, j - i, sizeof *p->arts, cmp_art);
-            for (size_t k = from; st == NS_OK && k < p->narts; k++) {
-                int matched = 1;
-                st = score_article(s, b, p, k, o->per_article, o->explain, &capc, &matched);
-                if (st != NS_OK) ns_error_set(err, st, "search: %s", ns_status_str(st));
-                if (matched && p->arts[k].weight > max_w) max_w = p->arts[k].weight;
-                p->arts[k].rank = passed;
-                passed += matched;
-                scanned++;
-            }
+            st = take_run(s, b, &l, p, ms, i, j, &stop, err);
             i = j;
         }
         xc_mset_free(ms);
-        if (st != NS_OK || !b->nverify || passed >= fetch || n < win) {
-            if (b->nverify && st == NS_OK) {
-                /* Xapian's estimate is for the words alone. */
-                if (n < win && i == n) estimated = (uint32_t)passed;
-                else if (scanned) estimated = (uint32_t)((double)estimated * passed / scanned);
-            }
+        if (st != NS_OK || stop) break;
+        if (!full && i == n) {
+            exhausted = 1;
             break;
         }
-        first += win;
-        if (first >= FETCH_MAX) break;
-        win *= 4;
-        if (first + win > FETCH_MAX) win = FETCH_MAX - first;
+        first += i;
+        if (regrow || win < WINDOW_MAX) win *= 2;
     }
     ns_analyzer_set_interest(s->an, NULL, 0);
-    if (st == NS_OK) st = add_article_share(p, max_w, o->explain);
-    if (st != NS_OK) ns_error_set(err, st, "search: %s", ns_status_str(st));
-    r->articles_estimated = estimated;
-    *npassed = passed;
+    if (st == NS_OK && exhausted && (l.block_arts || !l.have0)) st = finish_block(&l, p);
+    if (st != NS_OK) {
+        ns_error_set(err, st, "search: %s", ns_status_str(st));
+        candv_free(&l.block);
+        pathset_free(&l.seen);
+        return st;
+    }
+    candv_free(&l.block);
+    pathset_free(&l.seen);
+    if (l.all && exhausted) {
+        r->total = l.passages;
+        r->articles = l.articles;
+        r->total_exact = 1;
+    } else if (l.have0 && l.m0 < RANK_BLOCK) {
+        /* The first block ran out of candidates: it is everything. */
+        r->total = l.p0;
+        r->articles = l.m0;
+        r->total_exact = 1;
+    } else if (l.have0) {
+        double arts = l.s0 ? (double)estimated * (double)l.m0 / (double)l.s0 : (double)l.m0;
+        if (arts < (double)l.m0) arts = (double)l.m0;
+        double pas = arts * (double)l.p0 / (double)l.m0;
+        if (pas < (double)l.p0) pas = (double)l.p0;
+        r->articles = (size_t)(arts + 0.5);
+        r->total = (size_t)(pas + 0.5);
+        r->total_exact = 0;
+    }
+    r->articles_estimated = r->articles > UINT32_MAX ? UINT32_MAX : (uint32_t)r->articles;
+    if (o->count_all) r->total = l.passages, r->articles = l.articles, r->total_exact = 1;
+    *nmatched = l.articles;
     return st;
+}
+
+/* Word-like children of the top AND: what the partial fallback joins by
+ * OR. */
+static int wordlike(const ns_qnode *k)
+{
+    return (k->kind == NS_Q_WORD || k->kind == NS_Q_PHRASE || k->kind == NS_Q_EXACT ||
+            k->kind == NS_Q_WILDCARD) &&
+           k->field != NS_FIELD_SOURCE;
+}
+
+/* Plain words joined by AND: the query that may fall back to OR. */
+static int relaxable(const ns_qnode *n)
+{
+    if (n->kind != NS_Q_AND || n->nkids < 2) return 0;
+    size_t words = 0;
+    for (size_t i = 0; i < n->nkids; i++) words += (size_t)wordlike(n->kids[i]);
+    return words >= 2;
+}
+
+/* The relaxed form of a relaxable tree: its word-like children joined by
+ * OR, the rest (exclusions, dates, groups, source:) still required. Built
+ * in caller's storage: or and and_ nodes, kids arrays of tree->nkids + 1. */
+static const ns_qnode *relax(const ns_qnode *tree, ns_qnode *or_, ns_qnode **orkids, ns_qnode *and_,
+                             ns_qnode **andkids)
+{
+    memset(or_, 0, sizeof *or_);
+    memset(and_, 0, sizeof *and_);
+    or_->kind = NS_Q_OR;
+    or_->offset = tree->offset;
+    or_->kids = orkids;
+    and_->kind = NS_Q_AND;
+    and_->offset = tree->offset;
+    and_->kids = andkids;
+    andkids[and_->nkids++] = or_;
+    for (size_t i = 0; i < tree->nkids; i++) {
+        if (wordlike(tree->kids[i])) orkids[or_->nkids++] = tree->kids[i];
+        else andkids[and_->nkids++] = tree->kids[i];
+    }
+    return and_->nkids == 1 ? or_ : and_;
 }
 
 /* One attempt; NS_ERR_MODIFIED makes the caller reopen and retry. */
@@ -1691,16 +2016,28 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     xc_status xs = xc_database_doccount(s->db, &b.ndocs);
     if (xs != XC_OK) return ns_error_from_xc(err, xs, s->path);
     b.toks = malloc(MAX_TOKS * sizeof *b.toks);
-    if (!b.toks) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
-    ns_qnode top = *tree;
-    if (o->any && top.kind == NS_Q_AND && relaxable(tree)) top.kind = NS_Q_OR;
-    b.top = &top;
-    xc_query *q = build(&b, &top, 0);
+    ns_qnode **kids = calloc(2 * (tree->nkids + 1), sizeof *kids);
+    if (!b.toks || !kids) {
+        free(b.toks);
+        free(kids);
+        return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    }
+    ns_qnode or_, and_;
+    const ns_qnode *top = tree;
+    int relaxed = 0;
+    if (o->any && relaxable(tree)) {
+        top = relax(tree, &or_, kids, &and_, kids + tree->nkids + 1);
+        relaxed = 1;
+    }
+    b.top = top;
+    xc_query *q = build(&b, top, 0);
     if (b.st != NS_OK || !q) {
         /* An error, or nothing searchable: no results. */
         xc_query_free(q);
         builder_clear(&b);
         free(b.toks);
+        free(kids);
+        r->total_exact = 1;
         return b.st;
     }
     xc_enquire *e = NULL;
@@ -1710,33 +2047,31 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     if (xs == XC_OK && o->sort_by_date)
         xs = xc_enquire_set_sort(e, XC_SORT_VALUE_THEN_RELEVANCE, NS_SLOT_DATE, 1);
     if (xs != XC_OK) st = ns_error_from_xc(err, xs, s->path);
-    size_t passed = 0;
-    if (st == NS_OK) st = run(s, &b, e, q, o, r, &passed, err);
+    size_t matched = 0;
+    if (st == NS_OK) st = run(s, &b, e, q, o, r, &matched, err);
     priv *p = r->priv;
-    if (st == NS_OK && passed == 0 && top.kind == NS_Q_AND && relaxable(tree)) {
-        /* No article has every word: fall back to any word, and say so. */
+    if (st == NS_OK && matched == 0 && !relaxed && relaxable(tree)) {
+        /* No passage has every word: fall back to any word, and say so if
+         * that finds something. */
         priv_clear(p);
         builder_clear(&b);
         b.st = NS_OK;
-        top.kind = NS_Q_OR;
+        top = relax(tree, &or_, kids, &and_, kids + tree->nkids + 1);
+        b.top = top;
         xc_query_free(q);
-        q = build(&b, &top, 0);
+        q = build(&b, top, 0);
         if (b.st != NS_OK) {
             st = b.st;
         } else if (q) {
-            st = run(s, &b, e, q, o, r, &passed, err);
-            r->partial = 1;
+            st = run(s, &b, e, q, o, r, &matched, err);
+            r->partial = st == NS_OK && matched > 0;
         }
     }
-    if (st == NS_OK && o->sort_by_date) {
-        /* Articles already come newest first: keep that order. */
-        for (size_t i = 0; i < p->ncands; i++) p->cands[i].score = -(double)p->cands[i].art;
-    }
-    if (st == NS_OK && p->ncands) qsort(p->cands, p->ncands, sizeof *p->cands, cmp_cand);
     xc_enquire_free(e);
     xc_query_free(q);
     builder_clear(&b);
     free(b.toks);
+    free(kids);
     return st;
 }
 
@@ -1744,6 +2079,9 @@ static void reset_results(ns_results *r)
 {
     priv_clear(r->priv);
     r->partial = 0;
+    r->total = r->articles = 0;
+    r->articles_estimated = 0;
+    r->total_exact = 0;
 }
 
 static void warn_fwd(void *ctx, size_t column, const char *msg)
@@ -1802,22 +2140,14 @@ ns_status ns_search(ns_searcher *s, const char *query, size_t len, const ns_sear
     if (r->partial && o.warn) {
         o.warn(o.warn_ctx, 0, "no passage has all the words; showing the best partial matches");
     }
-    r->total = p->ncands;
-    size_t from = o.offset < p->ncands ? o.offset : p->ncands;
-    size_t n = p->ncands - from < o.limit ? p->ncands - from : o.limit;
+    size_t n = p->ncands;
     r->hits = calloc(n ? n : 1, sizeof *r->hits);
     if (!r->hits) {
         ns_results_free(r);
         return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     }
-    size_t *seen = calloc(p->narts ? p->narts : 1, sizeof *seen);
-    for (size_t i = 0; i < p->ncands; i++) {
-        if (seen) seen[p->cands[i].art] = 1;
-    }
-    for (size_t i = 0; seen && i < p->narts; i++) r->articles += seen[i];
-    free(seen);
     for (size_t i = 0; i < n; i++) {
-        const cand *c = &p->cands[from + i];
+        const cand *c = &p->cands[i];
         const art *a = &p->arts[c->art];
         const ns_passage *pa = &a->rec.art.passages[c->passage];
         ns_hit *h = &r->hits[i];

@@ -59,6 +59,12 @@ typedef struct ns_search_opts {
     int64_t now;        /* "now" for since: filters; 0 means the clock */
     int explain;        /* fill ns_hit.explain */
     int any;            /* top-level words joined by OR instead of AND */
+    /* limit and offset count distinct files, not passages: the hits are the
+     * first passage of each file in the list (--files). */
+    int files;
+    /* Read every matching passage to count them exactly (total); no hits
+     * are returned (--count). */
+    int count_all;
     /* Warnings (lenient query reading, partial matches); may be NULL. */
     void (*warn)(void *ctx, size_t column, const char *msg);
     void *warn_ctx;
@@ -90,15 +96,20 @@ typedef struct ns_hit {
     const char *explain;  /* with opts.explain: per-term contributions; else NULL */
 } ns_hit;
 
+/* The ranked list is a function of the query and the index only (see
+ * "How the ranked list is made" in search.c): the hits of limit N from
+ * offset K are entries K.. K+N-1 of one list, whatever N and K. */
 typedef struct ns_results {
     ns_hit *hits;
     size_t nhits;
-    size_t total;               /* passages matched before offset/limit */
-    size_t articles;            /* articles those passages come from */
-    /* Estimate of all matching articles: Xapian's; for queries the passage
-     * scan checks (phrases, NEAR, exact forms), scaled by the share of the
-     * articles scanned that matched, exact when all were scanned. */
-    uint32_t articles_estimated;
+    /* Passages in the whole list (with per_article) and their articles: the
+     * same for every limit and offset. Exact when total_exact, else an
+     * estimate from the first block of the list (and always exact with
+     * count_all). */
+    size_t total;
+    size_t articles;
+    int total_exact;
+    uint32_t articles_estimated; /* = articles (kept for the JSON contract) */
     int partial;                /* nothing had every word: best partial matches */
     char *parsed;               /* the parsed query as an s-expression */
     void *priv;                 /* storage behind the pointers above */

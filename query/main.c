@@ -270,18 +270,12 @@ int main(int argc, char **argv)
     int fmt = fl.fmt;
     int color = fmt == FMT_TEXT && use_color(when);
     out_init(color);
-    size_t file_offset = 0, file_limit = 0;
     if (fmt == FMT_FILES) {
         /* Every article, one passage each; -n and --offset count files. */
-        file_limit = fl.limit;
-        file_offset = fl.offset;
-        so.limit = 1000000;
-        so.offset = 0;
+        so.files = 1;
         so.per_article = 1;
     } else if (fmt == FMT_COUNT) {
-        so.limit = 1000000;
-        so.offset = 0;
-        so.per_article = 1000000;
+        so.count_all = 1;
     }
 
     struct timespec t0, t1;
@@ -324,7 +318,7 @@ int main(int argc, char **argv)
     case FMT_TEXT: out_text(r, heading, so.explain); break;
     case FMT_JSON: out_json(r, so.offset, secs, dbpath, query); break;
     case FMT_VIMGREP: out_vimgrep(r); break;
-    case FMT_FILES: out_files(r, file_offset, file_limit); break;
+    case FMT_FILES: out_files(r); break;
     case FMT_COUNT: printf("%zu\n", r->total); break;
     }
     out_check();

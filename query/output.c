@@ -221,21 +221,12 @@ void out_vimgrep(const ns_results *r)
     }
 }
 
-size_t out_files(const ns_results *r, size_t offset, size_t limit)
+size_t out_files(const ns_results *r)
 {
-    size_t seen = 0, printed = 0;
-    for (size_t i = 0; i < r->nhits; i++) {
-        int dup = 0;
-        for (size_t j = 0; j < i && !dup; j++)
-            dup = strcmp(r->hits[j].path, r->hits[i].path) == 0;
-        if (dup) continue;
-        if (seen++ < offset) continue;
-        if (limit && printed == limit) break;
-        printf("%s\n", out_path(r->hits[i].path));
-        printed++;
-    }
+    /* The searcher lists each file once (ns_search_opts.files). */
+    for (size_t i = 0; i < r->nhits; i++) printf("%s\n", out_path(r->hits[i].path));
     out_check();
-    return printed;
+    return r->nhits;
 }
 
 /* Length of the valid UTF-8 sequence at s[0..n), 0 when invalid. */
@@ -330,9 +321,10 @@ void out_json_summary(const ns_results *r, const char *query, double secs, const
     out_json_str(query, strlen(query));
     fputs(",\"parsed\":", stdout);
     out_json_str(r->parsed ? r->parsed : "", r->parsed ? strlen(r->parsed) : 0);
-    printf(",\"matches\":%zu,\"total\":%zu,\"articles\":%zu,\"articles_estimated\":%u,"
-           "\"partial\":%s,\"elapsed_ms\":%.3f",
-           r->nhits, r->total, r->articles, r->articles_estimated, r->partial ? "true" : "false",
+    printf(",\"matches\":%zu,\"total\":%zu,\"total_exact\":%s,\"articles\":%zu,"
+           "\"articles_estimated\":%u,\"partial\":%s,\"elapsed_ms\":%.3f",
+           r->nhits, r->total, r->total_exact ? "true" : "false", r->articles,
+           r->articles_estimated, r->partial ? "true" : "false",
            secs * 1000);
     json_key_str("index", index);
     putchar('}');

@@ -47,9 +47,9 @@ const char *out_error_msg(const ns_error *err);
 
 void out_text(const ns_results *r, int heading, int explain);
 void out_vimgrep(const ns_results *r);
-/* Paths once each, skipping the first `offset` and stopping after `limit`
- * (0: no limit). Returns the number printed. */
-size_t out_files(const ns_results *r, size_t offset, size_t limit);
+/* The hits' paths, one a line (a search with ns_search_opts.files lists
+ * each file once). Returns the number printed. */
+size_t out_files(const ns_results *r);
 
 /* JSON: a string (invalid UTF-8 becomes U+FFFD, control characters are
  * escaped), one match object (rank is 1-based over the whole result list),
