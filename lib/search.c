@@ -1597,6 +1597,8 @@ static void builder_clear(builder *b)
 #define RANK_BLOCK 20
 #define EXACT_MAX 100
 #define WINDOW_FIRST 32
+/* Xapian counts at least this many candidates exactly before estimating. */
+#define ESTIMATE_MIN 500 /* (>= EXACT_MAX + 1) */
 #define WINDOW_MAX 8192
 
 /* A set of paths (--files: a file is listed once). */
@@ -1893,7 +1895,7 @@ static ns_status run(ns_searcher *s, builder *b, xc_enquire *e, xc_query *q,
     while (st == NS_OK && !stop) {
         xc_mset *ms = NULL;
         uint32_t atleast = (uint32_t)win;
-        if (first == 0 && atleast < EXACT_MAX + 1) atleast = EXACT_MAX + 1;
+        if (first == 0 && atleast < ESTIMATE_MIN) atleast = ESTIMATE_MIN;
         xs = xc_enquire_mset(e, (uint32_t)first, (uint32_t)win, atleast, &ms);
         if (xs != XC_OK) {
             st = ns_error_from_xc(err, xs, s->path);
