@@ -2,27 +2,16 @@
  *
  * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
  *
- * 1. The query is parsed (qparse.c) and every leaf's text goes through the
- *    index's analyzer, giving the same terms the indexer wrote. Each leaf
- *    becomes a Xapian query (terms prefixed per index.c's schema) and a
- *    "matcher" that recognizes the leaf in analyzed passage text.
- * 2. Xapian ranks articles with BM25 (the title boost is in the title words'
- *    wdf). The index holds no positions (index.c): a phrase or NEAR asks
- *    Xapian for the articles holding all its words, and so do exact forms
- *    and wildcards for their stems.
- * 3. The passages of the best articles are analyzed again. When the query
- *    has phrases, NEAR, exact forms or wildcards, this scan first checks the
- *    whole query against the article's title, passages and source (a phrase
- *    within one passage or the title, as the words stand) and drops the
- *    articles that fail; more are fetched until enough pass. Each passage is
- *    scored by the matchers it contains (BM25-like, weighted by each leaf's
- *    idf), by the share of the query it covers, and by how close together
- *    the matches are, plus a share of its article's weight. Matches give the
- *    highlight spans, in bytes of the passage text.
- * Ties break on article rank (Xapian breaks its ties on docid), then on the
- * passage's place in the article: output is deterministic.
+ * This file opens the index (a folder, a database or a stub of shards) and
+ * runs queries: the query is parsed (qparse.c) and compiled (plan.c); Xapian
+ * ranks the candidate articles with BM25 (the title boost is in the title
+ * words' wdf); they are read in rank order, window by window, and each one's
+ * passages are checked, scored and listed by rank.c (with match.c) until the
+ * page asked for is complete. How the list is made, and why it does not
+ * depend on the page, is in search_int.h ("How the ranked list is made").
  */
 #include "search.h"
+#include "search_int.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -42,18 +31,7 @@
 #include "xapian-c.h"
 #include "xcerr.h"
 
-/* Tuning (see doc/ranking.md when it exists; measured with make eval). */
-#define BM25_K1 2.5
-#define BM25_B 0.75
-#define ARTICLE_SHARE 0.5 /* weight of the article's score in a passage's */
-#define PASSAGE_K1 1.2
-#define PASSAGE_B 0.5
-#define PASSAGE_AVGLEN 60.0
-/* Weight of the title's matches in every passage's score: the title is the
- * context of each of its passages, and an article with no matching passage
- * (a title-only story, a paper without an abstract) ranks by its title. */
-#define TITLE_IN_PASSAGE 0.5
-#define MAX_ALTS 8
+
 
 typedef struct shard {
     char *name;      /* as the stub names it: "remote 127.0.0.1:7001", "auto a" */
@@ -79,1187 +57,6 @@ static void stat_stub(const char *path, struct stat *st)
     if (stat(buf, st) != 0) memset(st, 0, sizeof *st);
 }
 
-/* ------------------------------------------------------------ matchers */
-
-/* One leaf of the query, as it shows in analyzed text. */
-typedef struct matcher {
-    enum { M_SEQ, M_EXACT, M_PREFIX } kind;
-    /* M_SEQ: npos positions, each a set of alternative terms, plus joined
-     * forms that match one token alone (the "28point" of "28-point"). */
-    size_t npos;
-    char **alts[NS_QUERY_MAX_TERMS];
-    size_t nalts[NS_QUERY_MAX_TERMS];
-    char *joined[MAX_ALTS];
-    size_t njoined;
-    char *word; /* M_EXACT: exact form; M_PREFIX: exact-form prefix;
-                 * M_SEQ: the query's own form of its first word */
-    double idf;
-    const char *label; /* for --explain */
-    ns_qfield field;   /* where it counts: title and passages, title, source */
-    int scored;        /* scores and highlights passages (not negated, no field) */
-} matcher;
-
-typedef struct builder {
-    ns_searcher *s;
-    void (*warn)(void *ctx, size_t column, const char *msg);
-    void *warn_ctx;
-    /* Leaves whose matches Xapian can't check (phrases, NEAR, exact forms,
-     * wildcards): the passage scan checks the query (verify). */
-    size_t nverify;
-    int has_source; /* a matcher on the source field */
-    int has_not;    /* an exclusion: passages wait for the whole article */
-    const ns_qnode *top; /* the query being run */
-    matcher *m;
-    size_t nm, capm;
-    /* The query tree's leaves and their matchers, and its NEAR nodes. */
-    const ns_qnode *leaf[NS_QUERY_MAX_TERMS * 2];
-    size_t leafm[NS_QUERY_MAX_TERMS * 2];
-    size_t nleaf;
-    const ns_qnode *near[NS_QUERY_MAX_TERMS];
-    size_t nnear;
-    /* Per NEAR j, the side each matcher mi stands on: near_side[j * nm + mi]
-     * (SIZE_MAX: none), and how many sides have a matcher (map_near_sides). */
-    size_t *near_side;
-    size_t near_need[NS_QUERY_MAX_TERMS];
-    uint32_t ndocs;
-    ns_error *err;
-    ns_status st;
-    /* analyzer callback scratch (100 KB: allocated, as clearing it on the
-     * stack cost every query page faults) */
-    struct tokcopy {
-        char term[NS_TERM_MAX + 1];
-        char exact[NS_TERM_MAX + 1];
-        uint32_t pos;
-        unsigned flags;
-        size_t start, end;
-    } *toks;
-    size_t ntoks;
-} builder;
-
-#define MAX_TOKS (NS_QUERY_MAX_TERMS * 4)
-
-static int copy_token(void *ctx, const ns_token *t)
-{
-    builder *b = ctx;
-    if (b->ntoks == MAX_TOKS) {
-        return 1;
-    }
-    struct tokcopy *c = &b->toks[b->ntoks++];
-    memcpy(c->term, t->term, t->term_len);
-    c->term[t->term_len] = '\0';
-    memcpy(c->exact, t->exact, t->exact_len);
-    c->exact[t->exact_len] = '\0';
-    c->pos = t->pos;
-    c->flags = t->flags;
-    c->start = t->start;
-    c->end = t->end;
-    return 0;
-}
-
-static void matcher_free(matcher *m)
-{
-    for (size_t i = 0; i < m->npos; i++) {
-        for (size_t j = 0; j < m->nalts[i]; j++) {
-            free(m->alts[i][j]);
-        }
-        free(m->alts[i]);
-    }
-    for (size_t j = 0; j < m->njoined; j++) {
-        free(m->joined[j]);
-    }
-    free(m->word);
-}
-
-static double idf_of(builder *b, const char *term)
-{
-    uint32_t tf = 0;
-    xc_database_termfreq(b->s->db, term, strlen(term), &tf);
-    double n = b->ndocs;
-    return log((n - tf + 0.5) / (tf + 0.5) + 1.0);
-}
-
-static xc_query *fail(builder *b, xc_status xs)
-{
-    if (b->st == NS_OK) {
-        b->st = ns_error_from_xc(b->err, xs, "query");
-    }
-    return NULL;
-}
-
-static xc_query *term_q(builder *b, const char *prefix, const char *term)
-{
-    char buf[NS_TERM_MAX + 8];
-    size_t n = (size_t)snprintf(buf, sizeof buf, "%s%s", prefix, term);
-    xc_query *q = NULL;
-    xc_status xs = xc_query_term(buf, n, 1, 0, &q);
-    return xs == XC_OK ? q : fail(b, xs);
-}
-
-static void free_all(xc_query **qs, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        xc_query_free(qs[i]);
-    }
-}
-
-static xc_query *combine(builder *b, xc_query_op op, xc_query **qs, size_t n)
-{
-    xc_query *q = NULL;
-    xc_status xs = XC_OK;
-    if (n == 1) {
-        q = qs[0];
-        return q;
-    }
-    xs = xc_query_combine(op, (const xc_query *const *)qs, n, &q);
-    free_all(qs, n);
-    return xs == XC_OK ? q : fail(b, xs);
-}
-
-/* The Xapian query of a matcher's sequence under `prefix`. */
-static xc_query *seq_query(builder *b, const matcher *m, const char *prefix, int phrase_only)
-{
-    xc_query *pos[NS_QUERY_MAX_TERMS];
-    size_t np = 0;
-    for (size_t i = 0; i < m->npos && b->st == NS_OK; i++) {
-        xc_query *alts[MAX_ALTS];
-        size_t na = 0;
-        for (size_t j = 0; j < m->nalts[i] && b->st == NS_OK; j++) {
-            xc_query *t = term_q(b, prefix, m->alts[i][j]);
-            if (t) alts[na++] = t;
-        }
-        if (b->st != NS_OK) {
-            free_all(alts, na);
-            break;
-        }
-        xc_query *p = combine(b, XC_OP_SYNONYM, alts, na);
-        if (p) pos[np++] = p;
-    }
-    if (b->st != NS_OK) {
-        free_all(pos, np);
-        return NULL;
-    }
-    xc_query *q = NULL;
-    if (np == 0) {
-        return NULL;
-    } else if (np == 1) {
-        q = pos[0];
-    } else {
-        /* No positions in the index: the articles holding every word; the
-         * passage scan keeps those where they stand in sequence. */
-        q = combine(b, XC_OP_AND, pos, np);
-        if (!q) return NULL;
-        b->nverify++;
-    }
-    if (!phrase_only && m->njoined) {
-        xc_query *alts[MAX_ALTS + 1];
-        size_t na = 0;
-        alts[na++] = q;
-        for (size_t j = 0; j < m->njoined && b->st == NS_OK; j++) {
-            xc_query *t = term_q(b, prefix, m->joined[j]);
-            if (t) alts[na++] = t;
-        }
-        q = combine(b, XC_OP_SYNONYM, alts, na);
-    }
-    return q;
-}
-
-/* A new matcher for leaf n. */
-static matcher *new_matcher(builder *b, const ns_qnode *n, int in_not)
-{
-    if (b->nleaf == sizeof b->leaf / sizeof b->leaf[0]) {
-        b->st = ns_error_set(b->err, NS_ERR_LIMIT, "query: more than %d words",
-                             NS_QUERY_MAX_TERMS);
-        return NULL;
-    }
-    if (b->nm == b->capm) {
-        size_t cap = b->capm ? b->capm * 2 : 8;
-        matcher *m = realloc(b->m, cap * sizeof *m);
-        if (!m) {
-            b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
-            return NULL;
-        }
-        b->m = m;
-        b->capm = cap;
-    }
-    b->leaf[b->nleaf] = n;
-    b->leafm[b->nleaf++] = b->nm;
-    matcher *m = &b->m[b->nm++];
-    memset(m, 0, sizeof *m);
-    m->field = n->field;
-    m->scored = !in_not && n->field == NS_FIELD_ANY;
-    if (n->field == NS_FIELD_SOURCE) b->has_source = 1;
-    return m;
-}
-
-static char *xstrdup(builder *b, const char *s)
-{
-    char *p = strdup(s);
-    if (!p && b->st == NS_OK) {
-        b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
-    }
-    return p;
-}
-
-/* Fill a sequence matcher from the analyzed tokens of a leaf. Same-span
- * alternatives (acronym forms) join their position's set; alternatives that
- * span several positions (joined compounds) become `joined`, except in a
- * phrase, where the parts already say the same. */
-static void fill_seq(builder *b, matcher *m, int phrase)
-{
-    m->kind = M_SEQ;
-    size_t last = (size_t)-1;
-    for (size_t i = 0; i < b->ntoks && b->st == NS_OK; i++) {
-        struct tokcopy *t = &b->toks[i];
-        if (t->flags & NS_TOK_ALT) {
-            const struct tokcopy *prim = NULL;
-            for (size_t k = i; k-- > 0;) {
-                if (!(b->toks[k].flags & NS_TOK_ALT)) {
-                    prim = &b->toks[k];
-                    break;
-                }
-            }
-            int same_span = prim && prim->start == t->start && prim->end == t->end;
-            if (same_span && (t->flags & NS_TOK_ACRONYM) && last != (size_t)-1 &&
-                prim->end - prim->start <= 2) {
-                /* A short all-capitals query word (US, UK, EU, IT) means the
-                 * abbreviation, not the common word it spells: search only
-                 * the dotted form, which the indexer writes for "U.S.",
-                 * "U.S" and "US" alike. */
-                free(m->alts[last][0]);
-                m->alts[last][0] = xstrdup(b, t->term);
-            } else if (same_span && last != (size_t)-1 && m->nalts[last] < MAX_ALTS) {
-                m->alts[last][m->nalts[last]++] = xstrdup(b, t->term);
-            } else if (!same_span && !phrase && m->njoined < MAX_ALTS) {
-                m->joined[m->njoined++] = xstrdup(b, t->term);
-            }
-            continue;
-        }
-        if (m->npos == NS_QUERY_MAX_TERMS) {
-            b->st = ns_error_set(b->err, NS_ERR_LIMIT, "query: more than %d words in one leaf",
-                                 NS_QUERY_MAX_TERMS);
-            return;
-        }
-        if (m->npos == 0 && !m->word) m->word = xstrdup(b, t->exact);
-        last = m->npos++;
-        m->alts[last] = calloc(MAX_ALTS, sizeof(char *));
-        if (!m->alts[last]) {
-            b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
-            return;
-        }
-        m->alts[last][m->nalts[last]++] = xstrdup(b, t->term);
-    }
-    m->idf = 0;
-    for (size_t i = 0; i < m->npos; i++) {
-        m->idf += idf_of(b, m->alts[i][0]);
-    }
-}
-
-static int analyze_leaf(builder *b, const ns_qnode *n)
-{
-    b->ntoks = 0;
-    ns_status st = ns_analyze(b->s->an, n->text, n->len, copy_token, b, NULL);
-    if (st != NS_OK) {
-        b->st = ns_error_set(b->err, st, "query: %s", ns_status_str(st));
-        return 0;
-    }
-    return b->ntoks > 0;
-}
-
-static xc_query *build(builder *b, const ns_qnode *n, int in_not);
-
-/* A word or phrase leaf: body query boosted by its title copy, or only the
- * title/source copy for a field. */
-static xc_query *leaf_query(builder *b, const ns_qnode *n, int in_not)
-{
-    if (!analyze_leaf(b, n)) {
-        return NULL; /* nothing searchable in it (punctuation only) */
-    }
-    matcher *m = new_matcher(b, n, in_not);
-    if (!m) return NULL;
-    int phrase = n->kind == NS_Q_PHRASE;
-    fill_seq(b, m, phrase);
-    m->label = n->text;
-    if (b->st != NS_OK) return NULL;
-    xc_query *q = NULL;
-    if (n->field == NS_FIELD_TITLE) {
-        q = seq_query(b, m, "S", phrase);
-    } else if (n->field == NS_FIELD_SOURCE) {
-        xc_query *k = seq_query(b, m, "K", phrase);
-        if (k) {
-            xc_status xs = xc_query_scale(k, 0, &q);
-            xc_query_free(k);
-            if (xs != XC_OK) return fail(b, xs);
-        }
-    } else {
-        /* Title words weigh more through their wdf (index.c): no extra
-         * title query needed. */
-        q = seq_query(b, m, "", phrase);
-    }
-    return q;
-}
-
-static void format_date(int64_t t, char out[32], int hi)
-{
-    if (t == INT64_MIN) {
-        strcpy(out, "00000000000000");
-        return;
-    }
-    if (t == INT64_MAX) {
-        strcpy(out, "99999999999999");
-        return;
-    }
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0) {
-        strcpy(out, (t > 0) ? "99999999999999" : "00000000000000");
-        return;
-    }
-    snprintf(out, 32, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-             tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
-static xc_query *build(builder *b, const ns_qnode *n, int in_not)
-{
-    if (b->st != NS_OK) return NULL;
-    switch (n->kind) {
-    case NS_Q_WORD:
-    case NS_Q_PHRASE:
-        return leaf_query(b, n, in_not);
-    case NS_Q_EXACT:
-    case NS_Q_WILDCARD: {
-        /* Exact forms are not indexed (index.c): retrieve by stem, and let
-         * the passage scan keep only articles holding the form as typed. */
-        if (!analyze_leaf(b, n)) return NULL;
-        char exact[NS_TERM_MAX + 1], term[NS_TERM_MAX + 1];
-        snprintf(exact, sizeof exact, "%s", b->toks[0].exact);
-        snprintf(term, sizeof term, "%s", b->toks[0].term);
-        const char *pfx = n->field == NS_FIELD_TITLE ? "S" : n->field == NS_FIELD_SOURCE ? "K" : "";
-        xc_query *q = NULL;
-        if (n->kind == NS_Q_EXACT) {
-            q = term_q(b, pfx, term);
-            if (!q) return NULL;
-        } else {
-            /* A word beginning with the prefix P has a stem that begins with
-             * P, or that P begins with (stemming cuts ends): expand both. */
-            b->ntoks = 0;
-            ns_analyze(b->s->plain, n->text, n->len, copy_token, b, NULL);
-            char plain[NS_TERM_MAX + 8];
-            snprintf(plain, sizeof plain, "%s%s", pfx, b->ntoks ? b->toks[0].term : term);
-            xc_query *alts[NS_TERM_MAX + 1];
-            size_t na = 0;
-            xc_status xs = xc_query_wildcard(plain, strlen(plain), 2000, &alts[na]);
-            if (xs != XC_OK) return fail(b, xs);
-            na++;
-            size_t plen = strlen(pfx), full = strlen(plain);
-            for (size_t k = plen + 3; k < full; k++) {
-                uint32_t tf = 0;
-                if ((plain[k] & 0xc0) == 0x80) continue; /* not at a character boundary */
-                xc_database_termfreq(b->s->db, plain, k, &tf);
-                if (tf && xc_query_term(plain, k, 1, 0, &alts[na]) == XC_OK) na++;
-            }
-            q = combine(b, XC_OP_SYNONYM, alts, na);
-            if (!q) return NULL;
-        }
-        matcher *m = new_matcher(b, n, in_not);
-        if (!m) {
-            xc_query_free(q);
-            return NULL;
-        }
-        m->kind = n->kind == NS_Q_EXACT ? M_EXACT : M_PREFIX;
-        m->word = xstrdup(b, exact);
-        m->label = n->text;
-        m->idf = n->kind == NS_Q_EXACT ? idf_of(b, term) : 1.0;
-        b->nverify++;
-        return q;
-    }
-    case NS_Q_DATE: {
-        char lo[32], hi[32];
-        format_date(n->date_lo, lo, 0);
-        format_date(n->date_hi, hi, 1);
-        xc_query *q = NULL;
-        xc_status xs = xc_query_value_range(NS_SLOT_DATE, lo, 14, hi, 14, &q);
-        return xs == XC_OK ? q : fail(b, xs);
-    }
-    case NS_Q_NOT:
-        b->has_not = 1;
-        return n->nkids ? build(b, n->kids[0], 1) : NULL;
-    case NS_Q_AND:
-    case NS_Q_OR:
-    case NS_Q_NEAR: {
-        size_t nk = n->nkids;
-        xc_query **pos = calloc(nk + 1, sizeof *pos), **neg = calloc(nk + 1, sizeof *neg),
-                 **flt = calloc(nk + 1, sizeof *flt);
-        size_t np = 0, nn = 0, nf = 0;
-        if (!pos || !neg || !flt) {
-            free(pos), free(neg), free(flt);
-            b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
-            return NULL;
-        }
-        for (size_t i = 0; i < nk && b->st == NS_OK; i++) {
-            const ns_qnode *k = n->kids[i];
-            size_t nv = b->nverify;
-            xc_query *q = build(b, k, in_not || k->kind == NS_Q_NOT);
-            if (!q) continue;
-            if (k->kind == NS_Q_NOT && b->nverify > nv) {
-                /* Xapian would exclude too much (every article with the
-                 * words of a phrase, say): the passage scan excludes. */
-                xc_query_free(q);
-                continue;
-            }
-            if (k->kind == NS_Q_NOT) neg[nn++] = q;
-            else if (k->kind == NS_Q_DATE || k->field == NS_FIELD_SOURCE) flt[nf++] = q;
-            else pos[np++] = q;
-        }
-        xc_query *q = NULL;
-        if (b->st == NS_OK) {
-            if (np == 0 && nf > 0) {
-                /* Only filters: every article in the range, by date. */
-                xc_status xs = xc_query_all(&pos[np++]);
-                if (xs != XC_OK) fail(b, xs);
-            }
-            if (n->kind == NS_Q_NEAR && np > 1) {
-                /* NEAR: the articles holding every side; the passage scan
-                 * checks the distance. */
-                if (b->nnear < sizeof b->near / sizeof b->near[0]) b->near[b->nnear++] = n;
-                b->nverify++;
-                q = combine(b, XC_OP_AND, pos, np);
-            } else if (np) {
-                q = combine(b, n->kind == NS_Q_OR ? XC_OP_OR : XC_OP_AND, pos, np);
-            }
-            if (q && nf) {
-                flt[nf] = NULL;
-                memmove(flt + 1, flt, nf * sizeof *flt);
-                flt[0] = q;
-                q = combine(b, XC_OP_FILTER, flt, nf + 1);
-                nf = 0;
-            }
-            if (q && nn) {
-                memmove(neg + 1, neg, nn * sizeof *neg);
-                neg[0] = q;
-                q = combine(b, XC_OP_AND_NOT, neg, nn + 1);
-                nn = 0;
-            }
-        } else {
-            free_all(pos, np);
-        }
-        free_all(neg, nn);
-        free_all(flt, nf);
-        free(pos), free(neg), free(flt);
-        return q;
-    }
-    }
-    return NULL;
-}
-
-/* ------------------------------------------------------------ passages */
-
-typedef struct ptok {
-    uint32_t pos;
-    unsigned flags;
-    size_t start, end;
-    size_t term, term_len, exact, exact_len; /* offsets into the scratch buffer */
-} ptok;
-
-typedef struct passage_scan {
-    ptok *toks; /* the tokens the analyzer passed on (see ns_analyzer_set_interest) */
-    size_t n, cap;
-    uint32_t npos; /* words in the text */
-    ns_buf text;
-    int nomem;
-} passage_scan;
-
-static int scan_token(void *ctx, const ns_token *t)
-{
-    passage_scan *ps = ctx;
-    if (ps->n == ps->cap) {
-        size_t cap = ps->cap ? ps->cap * 2 : 256;
-        ptok *p = realloc(ps->toks, cap * sizeof *p);
-        if (!p) {
-            ps->nomem = 1;
-            return 1;
-        }
-        ps->toks = p;
-        ps->cap = cap;
-    }
-    ptok *p = &ps->toks[ps->n++];
-    p->pos = t->pos;
-    p->flags = t->flags;
-    p->start = t->start;
-    p->end = t->end;
-    p->term = ps->text.len;
-    p->term_len = t->term_len;
-    p->exact = ps->text.len + t->term_len;
-    p->exact_len = t->exact_len;
-    if (ns_buf_add(&ps->text, t->term, t->term_len) != NS_OK ||
-        ns_buf_add(&ps->text, t->exact, t->exact_len) != NS_OK) {
-        ps->nomem = 1;
-        return 1;
-    }
-    return 0;
-}
-
-static int tok_is(const passage_scan *ps, const ptok *t, const char *s)
-{
-    size_t n = strlen(s);
-    return t->term_len == n && memcmp(ps->text.data + t->term, s, n) == 0;
-}
-
-static int tok_in(const passage_scan *ps, const ptok *t, char *const *set, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (tok_is(ps, t, set[i])) return 1;
-    }
-    return 0;
-}
-
-/* An occurrence of a matcher: span in bytes, first and last token
- * positions. */
-typedef struct occ {
-    size_t start, end;
-    uint32_t pos, epos;
-    size_t m;
-} occ;
-
-typedef struct occs {
-    occ *v;
-    size_t n, cap;
-} occs;
-
-static int occ_add(occs *o, size_t start, size_t end, uint32_t pos, uint32_t epos, size_t m)
-{
-    if (o->n == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 32;
-        occ *v = realloc(o->v, cap * sizeof *v);
-        if (!v) return -1;
-        o->v = v;
-        o->cap = cap;
-    }
-    o->v[o->n++] = (occ){start, end, pos, epos, m};
-    return 0;
-}
-
-/* Find every occurrence of matcher mi in the scanned passage. */
-/* Weight of an occurrence that matched only through stemming ("secured"
- * for "security"): it counts, but less than the word as typed. */
-#define STEM_ONLY_WEIGHT 0.6
-
-static int find_matches(const passage_scan *ps, const matcher *m, size_t mi, occs *o, size_t *count,
-                        double *weight)
-{
-    *count = 0;
-    *weight = 0;
-    for (size_t i = 0; i < ps->n; i++) {
-        const ptok *t = &ps->toks[i];
-        int hit = 0;
-        size_t end = t->end;
-        uint32_t epos = t->pos;
-        if (m->kind == M_EXACT) {
-            hit = !(t->flags & NS_TOK_ALT) && t->exact_len == strlen(m->word) &&
-                  memcmp(ps->text.data + t->exact, m->word, t->exact_len) == 0;
-        } else if (m->kind == M_PREFIX) {
-            size_t n = strlen(m->word);
-            hit = !(t->flags & NS_TOK_ALT) && t->exact_len >= n &&
-                  memcmp(ps->text.data + t->exact, m->word, n) == 0;
-        } else if (m->njoined && tok_in(ps, t, m->joined, m->njoined)) {
-            hit = 1;
-        } else if (m->npos && tok_in(ps, t, m->alts[0], m->nalts[0])) {
-            /* Walk the rest of the sequence at consecutive positions. */
-            hit = 1;
-            size_t j = i;
-            for (size_t k = 1; k < m->npos && hit; k++) {
-                uint32_t want = t->pos + (uint32_t)k;
-                int found = 0;
-                for (size_t x = j + 1; x < ps->n && ps->toks[x].pos <= want; x++) {
-                    if (ps->toks[x].pos == want && tok_in(ps, &ps->toks[x], m->alts[k], m->nalts[k])) {
-                        found = 1;
-                        j = x;
-                        end = ps->toks[x].end;
-                        epos = want;
-                        break;
-                    }
-                }
-                hit = found;
-            }
-        }
-        if (hit) {
-            /* The joined form and the parts can both hit at one place. */
-            if (o->n && o->v[o->n - 1].m == mi && o->v[o->n - 1].start == t->start) continue;
-            if (occ_add(o, t->start, end, t->pos, epos, mi) != 0) return -1;
-            (*count)++;
-            int same = m->kind != M_SEQ || !m->word ||
-                       (t->exact_len == strlen(m->word) &&
-                        memcmp(ps->text.data + t->exact, m->word, t->exact_len) == 0);
-            *weight += same ? 1.0 : STEM_ONLY_WEIGHT;
-        }
-    }
-    return 0;
-}
-
-static int cmp_occ(const void *a, const void *b)
-{
-    const occ *x = a, *y = b;
-    if (x->start != y->start) return x->start < y->start ? -1 : 1;
-    return x->end > y->end ? -1 : x->end < y->end;
-}
-
-/* Smallest window of positions holding at least one occurrence of every
- * matched matcher (occurrences sorted by position). */
-static uint32_t min_window(occ *v, size_t n, size_t nm, size_t distinct)
-{
-    if (distinct < 2) return 0;
-    size_t *cnt = calloc(nm, sizeof *cnt);
-    if (!cnt) return 0;
-    uint32_t best = UINT32_MAX;
-    size_t have = 0, lo = 0;
-    for (size_t hi = 0; hi < n; hi++) {
-        if (cnt[v[hi].m]++ == 0) have++;
-        while (have == distinct) {
-            uint32_t w = v[hi].pos - v[lo].pos;
-            if (w < best) best = w;
-            if (--cnt[v[lo].m] == 0) have--;
-            lo++;
-        }
-    }
-    free(cnt);
-    return best;
-}
-
-static int cmp_occ_pos(const void *a, const void *b)
-{
-    const occ *x = a, *y = b;
-    return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
-
-/* ------------------------------------------------------------ checking */
-
-/* The matcher of leaf n, or SIZE_MAX when it has none (nothing searchable
- * in it). */
-static size_t leaf_matcher(const builder *b, const ns_qnode *n)
-{
-    for (size_t i = 0; i < b->nleaf; i++) {
-        if (b->leaf[i] == n) return b->leafm[i];
-    }
-    return SIZE_MAX;
-}
-
-static int in_subtree(const builder *b, const ns_qnode *n, size_t mi)
-{
-    if (n->nkids == 0) return leaf_matcher(b, n) == mi;
-    for (size_t k = 0; k < n->nkids; k++) {
-        if (in_subtree(b, n->kids[k], mi)) return 1;
-    }
-    return 0;
-}
-
-typedef struct sideocc {
-    uint32_t pos, epos;
-    size_t side;
-} sideocc;
-
-static int cmp_sideocc(const void *a, const void *b)
-{
-    const sideocc *x = a, *y = b;
-    return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
-/* Fill b->near_side and b->near_need from the query tree, once a query's
- * matchers are all made. -1: out of memory. */
-static int map_near_sides(builder *b)
-{
-    free(b->near_side);
-    b->near_side = NULL;
-    if (!b->nnear) return 0;
-    b->near_side = malloc(b->nnear * (b->nm ? b->nm : 1) * sizeof *b->near_side);
-    if (!b->near_side) return -1;
-    for (size_t j = 0; j < b->nnear; j++) {
-        const ns_qnode *n = b->near[j];
-        size_t *side_of = b->near_side + j * b->nm;
-        b->near_need[j] = 0;
-        for (size_t mi = 0; mi < b->nm; mi++) side_of[mi] = SIZE_MAX;
-        for (size_t side = 0; side < n->nkids; side++) {
-            int live = 0;
-            for (size_t mi = 0; mi < b->nm; mi++) {
-                if (side_of[mi] == SIZE_MAX && in_subtree(b, n->kids[side], mi)) {
-                    side_of[mi] = side;
-                    live = 1;
-                }
-            }
-            b->near_need[j] += (size_t)live;
-        }
-    }
-    return 0;
-}
-
-/* Does NEAR j hold among the occurrences v[0..nv) of one title, passage or
- * source: one occurrence of each side, with at most n - 1 words from the
- * first one's start to the last one's end that are in none of them? (For
- * words: at most n positions apart, as Xapian's NEAR.) -1: out of memory. */
-static int near_holds(const builder *b, size_t j, const occ *v, size_t nv)
-{
-    const ns_qnode *n = b->near[j];
-    const size_t *side_of = b->near_side + j * b->nm;
-    size_t k = n->nkids, need = b->near_need[j];
-    if (need == 0) return 1;
-    int res = 0;
-    sideocc *w = malloc((nv ? nv : 1) * sizeof *w);
-    size_t *cnt = calloc(k ? k : 1, sizeof *cnt);
-    if (!w || !cnt) {
-        res = -1;
-        goto done;
-    }
-    size_t nw = 0;
-    for (size_t i = 0; i < nv; i++) {
-        if (side_of[v[i].m] != SIZE_MAX) w[nw++] = (sideocc){v[i].pos, v[i].epos, side_of[v[i].m]};
-    }
-    qsort(w, nw, sizeof *w, cmp_sideocc);
-    size_t have = 0, lo = 0;
-    for (size_t hi = 0; hi < nw && !res; hi++) {
-        if (cnt[w[hi].side]++ == 0) have++;
-        while (have == need && !res) {
-            /* Words of the window's span that no occurrence in it covers
-             * (occurrences are sorted by start), and how many different
-             * places the sides stand at: one word can't be two sides
-             * ("the NEAR the" wants two of them), as in Xapian. */
-            int64_t others = 0, end = (int64_t)w[lo].pos - 1;
-            size_t places = 0;
-            for (size_t x = lo; x <= hi; x++) {
-                if ((int64_t)w[x].pos > end + 1) others += (int64_t)w[x].pos - end - 1;
-                if ((int64_t)w[x].epos > end) end = w[x].epos;
-                size_t y = lo;
-                while (y < x && (w[y].pos != w[x].pos || w[y].epos != w[x].epos)) y++;
-                places += y == x;
-            }
-            if (others <= (int64_t)n->window - 1 && places >= need) res = 1;
-            if (--cnt[w[lo].side] == 0) have--;
-            lo++;
-        }
-    }
-done:
-    free(w);
-    free(cnt);
-    return res;
-}
-
-/* The query node n on one passage (see doc/query-syntax.md, "What
- * matches"): found[mi] and near_ok[j] say which matchers and NEARs hold
- * there (the passage with its title and source). The kid of a NOT is
- * evaluated on the whole article (afound, anear); when those are NULL (not
- * known yet) a NOT is taken to hold. 1 holds, 0 fails, -1 says nothing (a
- * leaf with nothing searchable in it). */
-static int holds(const builder *b, const ns_qnode *n, const unsigned char *found,
-                 const unsigned char *near_ok, const unsigned char *afound,
-                 const unsigned char *anear, int64_t date)
-{
-    switch (n->kind) {
-    case NS_Q_WORD:
-    case NS_Q_EXACT:
-    case NS_Q_PHRASE:
-    case NS_Q_WILDCARD: {
-        size_t mi = leaf_matcher(b, n);
-        return mi == SIZE_MAX ? -1 : found[mi];
-    }
-    case NS_Q_DATE:
-        return date != NS_NO_DATE && date >= n->date_lo && date <= n->date_hi;
-    case NS_Q_NOT: {
-        if (!afound) return 1;
-        int r = n->nkids ? holds(b, n->kids[0], afound, anear, afound, anear, date) : -1;
-        return r < 0 ? -1 : !r;
-    }
-    case NS_Q_NEAR:
-        for (size_t j = 0; j < b->nnear; j++) {
-            if (b->near[j] == n) return near_ok[j];
-        }
-        /* Fewer than two searchable sides: read as AND. */
-        /* fall through */
-    case NS_Q_AND: {
-        int any = 0;
-        for (size_t k = 0; k < n->nkids; k++) {
-            int r = holds(b, n->kids[k], found, near_ok, afound, anear, date);
-            if (r == 0) return 0;
-            if (r > 0) any = 1;
-        }
-        return any ? 1 : -1;
-    }
-    case NS_Q_OR: {
-        int any = 0;
-        for (size_t k = 0; k < n->nkids; k++) {
-            int r = holds(b, n->kids[k], found, near_ok, afound, anear, date);
-            if (r == 1) return 1;
-            if (r == 0) any = 1;
-        }
-        return any ? 0 : -1;
-    }
-    }
-    return -1;
-}
-
-/* --------------------------------------------------------------- results */
-
-typedef struct cand {
-    size_t art; /* index into priv.arts */
-    size_t passage;
-    double score;
-    ns_span *spans;
-    size_t nspans;
-    char *explain;
-    int own; /* holds a scored word itself, not only through the title */
-} cand;
-
-typedef struct art {
-    char *blob;
-    ns_record rec;
-    double weight;
-    size_t rank; /* among the matching articles, from 0 */
-} art;
-
-typedef struct priv {
-    art *arts;
-    size_t narts, capa;
-    cand *cands; /* the hits kept, in list order */
-    size_t ncands, capc;
-} priv;
-
-static void cand_free(cand *c)
-{
-    free(c->spans);
-    free(c->explain);
-    c->spans = NULL;
-    c->explain = NULL;
-}
-
-static void art_free(art *a)
-{
-    ns_record_clear(&a->rec);
-    free(a->blob);
-    memset(a, 0, sizeof *a);
-}
-
-/* Free what the private storage holds and empty it. */
-static void priv_clear(priv *p)
-{
-    for (size_t i = 0; i < p->narts; i++) art_free(&p->arts[i]);
-    for (size_t i = 0; i < p->ncands; i++) cand_free(&p->cands[i]);
-    free(p->arts);
-    free(p->cands);
-    memset(p, 0, sizeof *p);
-}
-
-void ns_results_free(ns_results *r)
-{
-    if (!r) return;
-    if (r->priv) priv_clear(r->priv);
-    free(r->priv);
-    free(r->hits);
-    free(r->parsed);
-    free(r);
-}
-
-/* Equal Xapian weights: order by article id (then path), never by docid,
- * which depends on how the index was built or sharded. Under --sort=date the
- * newer article first. */
-static int cmp_art(const void *a, const void *b, void *by_date)
-{
-    const art *x = a, *y = b;
-    if (*(const int *)by_date && x->rec.art.date != y->rec.art.date) return x->rec.art.date > y->rec.art.date ? -1 : 1;
-    int c = strcmp(x->rec.art.id, y->rec.art.id);
-    if (c) return c;
-    return strcmp(x->rec.art.path, y->rec.art.path);
-}
-
-/* A block's passages: best score first; ties on the article's rank, then
- * the passage's place in its article. */
-static int cmp_cand(const void *a, const void *b)
-{
-    const cand *x = a, *y = b;
-    if (x->score != y->score) return x->score > y->score ? -1 : 1;
-    if (x->art != y->art) return x->art < y->art ? -1 : 1;
-    return x->passage < y->passage ? -1 : x->passage > y->passage;
-}
-
-/* Under --sort=date: article order, then the best passages first. */
-static int cmp_cand_date(const void *a, const void *b)
-{
-    const cand *x = a, *y = b;
-    if (x->art != y->art) return x->art < y->art ? -1 : 1;
-    if (x->score != y->score) return x->score > y->score ? -1 : 1;
-    return x->passage < y->passage ? -1 : x->passage > y->passage;
-}
-
-/* A passage of an article, best first: score, then place. */
-static int cmp_cand_in_article(const void *a, const void *b)
-{
-    const cand *x = a, *y = b;
-    if (x->score != y->score) return x->score > y->score ? -1 : 1;
-    return x->passage < y->passage ? -1 : x->passage > y->passage;
-}
-
-typedef struct candv {
-    cand *v;
-    size_t n, cap;
-} candv;
-
-static int candv_add(candv *cv, cand c)
-{
-    if (cv->n == cv->cap) {
-        size_t nc = cv->cap ? cv->cap * 2 : 16;
-        cand *v = realloc(cv->v, nc * sizeof *v);
-        if (!v) return -1;
-        cv->v = v;
-        cv->cap = nc;
-    }
-    cv->v[cv->n++] = c;
-    return 0;
-}
-
-static void candv_free(candv *cv)
-{
-    for (size_t i = 0; i < cv->n; i++) cand_free(&cv->v[i]);
-    free(cv->v);
-    memset(cv, 0, sizeof *cv);
-}
-
-/* Analyze text into ps (emptied first); ps->npos: its length in words. */
-static ns_status scan_text(ns_searcher *s, passage_scan *ps, occs *o, const char *text, size_t len)
-{
-    ps->n = 0;
-    ps->npos = 0;
-    ps->text.len = 0;
-    o->n = 0;
-    ns_status st = ns_analyze(s->an, text, len, scan_token, ps, &ps->npos);
-    return st == NS_OK && ps->nomem ? NS_ERR_NOMEM : st;
-}
-
-/* Which NEARs hold among one text's occurrences: ok[j] |= holds. */
-static ns_status near_in(const builder *b, const occs *o, unsigned char *ok)
-{
-    for (size_t j = 0; j < b->nnear; j++) {
-        if (ok[j]) continue;
-        int r = near_holds(b, j, o->v, o->n);
-        if (r < 0) return NS_ERR_NOMEM;
-        ok[j] = (unsigned char)r;
-    }
-    return NS_OK;
-}
-
-/* The matching passages of article a (see doc/query-syntax.md, "What
- * matches"): the query holds on the passage read with its article's title,
- * NOT on the whole article. Adds the best per_article of them to *out, best
- * first, scored without their article's share (added per block); *nmatch
- * gets the number of passages that match. */
-static ns_status score_article(ns_searcher *s, builder *b, const art *a, size_t ai,
-                               size_t per_article, int explain, candv *out, size_t *nmatch)
-{
-    *nmatch = 0;
-    double total_idf = 0;
-    size_t nscored = 0;
-    for (size_t i = 0; i < b->nm; i++) {
-        if (!b->m[i].scored) continue;
-        total_idf += b->m[i].idf;
-        nscored++;
-    }
-    if (total_idf <= 0) total_idf = 1;
-    size_t nm1 = b->nm ? b->nm : 1, nn1 = b->nnear ? b->nnear : 1;
-    passage_scan ps = {0};
-    occs o = {0};
-    candv tc = {0}; /* passages that may match */
-    unsigned char *bits = NULL; /* per entry of tc: its found[] and near[] when the query has NOT */
-    size_t capbits = 0;
-    size_t stride = nm1 + nn1;
-    size_t *title_tf = calloc(nm1, sizeof *title_tf), *tf = calloc(nm1, sizeof *tf);
-    double *title_wtf = calloc(nm1, sizeof *title_wtf);
-    /* t*: in the title or source; p*: in one passage (with the title); a*:
-     * anywhere in the article. */
-    unsigned char *tfound = calloc(nm1, 1), *tnear = calloc(nn1, 1);
-    unsigned char *pfound = calloc(nm1, 1), *pnear = calloc(nn1, 1);
-    unsigned char *afound = calloc(nm1, 1), *anear = calloc(nn1, 1);
-    ns_status st = NS_OK;
-    if (!title_tf || !tf || !title_wtf || !tfound || !tnear || !pfound || !pnear || !afound || !anear)
-        st = NS_ERR_NOMEM;
-    if (st == NS_OK && b->nm) {
-        st = scan_text(s, &ps, &o, a->rec.art.title, strlen(a->rec.art.title));
-        for (size_t mi = 0; st == NS_OK && mi < b->nm; mi++) {
-            if (b->m[mi].field == NS_FIELD_SOURCE) continue;
-            if (find_matches(&ps, &b->m[mi], mi, &o, &title_tf[mi], &title_wtf[mi]) != 0)
-                st = NS_ERR_NOMEM;
-            if (title_tf[mi]) tfound[mi] = 1;
-        }
-        if (st == NS_OK) st = near_in(b, &o, tnear);
-    }
-    if (st == NS_OK && b->has_source) {
-        st = scan_text(s, &ps, &o, a->rec.art.source, strlen(a->rec.art.source));
-        for (size_t mi = 0; st == NS_OK && mi < b->nm; mi++) {
-            size_t n = 0;
-            double w = 0;
-            if (b->m[mi].field != NS_FIELD_SOURCE) continue;
-            if (find_matches(&ps, &b->m[mi], mi, &o, &n, &w) != 0) st = NS_ERR_NOMEM;
-            if (n) tfound[mi] = 1;
-        }
-        if (st == NS_OK) st = near_in(b, &o, tnear);
-    }
-    if (st == NS_OK) {
-        memcpy(afound, tfound, nm1);
-        memcpy(anear, tnear, nn1);
-    }
-    for (size_t pi = 0; st == NS_OK && pi < a->rec.art.npassages; pi++) {
-        const ns_passage *pa = &a->rec.art.passages[pi];
-        if (b->nm) st = scan_text(s, &ps, &o, pa->text, pa->len);
-        double sum = 0, covered = 0;
-        size_t distinct = 0;
-        char expl[512];
-        size_t el = 0;
-        expl[0] = '\0';
-        /* Scored matchers first: their occurrences are the highlights. */
-        for (size_t mi = 0; st == NS_OK && mi < b->nm; mi++) {
-            double wtf = 0;
-            tf[mi] = 0;
-            if (!b->m[mi].scored) continue;
-            if (find_matches(&ps, &b->m[mi], mi, &o, &tf[mi], &wtf) != 0) {
-                st = NS_ERR_NOMEM;
-                break;
-            }
-            if (!tf[mi] && !title_tf[mi]) continue;
-            wtf += TITLE_IN_PASSAGE * title_wtf[mi];
-            distinct++;
-            covered += b->m[mi].idf;
-            double norm = PASSAGE_K1 * (1 - PASSAGE_B + PASSAGE_B * (double)ps.npos / PASSAGE_AVGLEN);
-            double w = b->m[mi].idf * wtf * (PASSAGE_K1 + 1) / (wtf + norm);
-            sum += w;
-            if (explain && el < sizeof expl) {
-                el += (size_t)snprintf(expl + el, sizeof expl - el, "%s%s=%.3f(tf %zu, title %zu)",
-                                       el ? " " : "", b->m[mi].label, w, tf[mi], title_tf[mi]);
-            }
-        }
-        size_t nocc = o.n;
-        int own = 0;
-        for (size_t mi = 0; mi < b->nm; mi++) {
-            if (b->m[mi].scored && tf[mi]) own = 1;
-        }
-        for (size_t mi = 0; st == NS_OK && mi < b->nm; mi++) {
-            double wtf = 0;
-            if (b->m[mi].scored || b->m[mi].field != NS_FIELD_ANY) continue;
-            if (find_matches(&ps, &b->m[mi], mi, &o, &tf[mi], &wtf) != 0) st = NS_ERR_NOMEM;
-        }
-        if (st != NS_OK) break;
-        for (size_t mi = 0; mi < b->nm; mi++) {
-            int here = b->m[mi].field == NS_FIELD_ANY && tf[mi] > 0;
-            pfound[mi] = (unsigned char)(here || tfound[mi]);
-            if (here) afound[mi] = 1;
-        }
-        memset(pnear, 0, nn1);
-        st = near_in(b, &o, pnear);
-        if (st != NS_OK) break;
-        for (size_t j = 0; j < b->nnear; j++) {
-            if (pnear[j]) anear[j] = 1;
-            pnear[j] = (unsigned char)(pnear[j] || tnear[j]);
-        }
-        o.n = nocc;
-        /* Exclusions are facts about the whole article, known at its end:
-         * assume they hold for now (they only ever sit under AND). */
-        if (holds(b, b->top, pfound, pnear, NULL, NULL, a->rec.art.date) != 1) continue;
-        double coverage = covered / total_idf;
-        double prox = 0;
-        if (distinct >= 2) {
-            qsort(o.v, o.n, sizeof *o.v, cmp_occ_pos);
-            uint32_t w = min_window(o.v, o.n, b->nm, distinct);
-            prox = covered * 0.5 / (1.0 + (w > distinct ? (double)(w - distinct) : 0) / 4.0);
-        }
-        double score = nscored ? coverage * (sum + prox) / total_idf : 0;
-        cand c = {ai, pi, score, NULL, 0, NULL, own};
-        if (o.n) {
-            qsort(o.v, o.n, sizeof *o.v, cmp_occ);
-            c.spans = malloc(o.n * sizeof *c.spans);
-            if (!c.spans) {
-                st = NS_ERR_NOMEM;
-                break;
-            }
-            for (size_t k = 0; k < o.n; k++) {
-                if (c.nspans && o.v[k].start < c.spans[c.nspans - 1].end) {
-                    if (o.v[k].end > c.spans[c.nspans - 1].end) c.spans[c.nspans - 1].end = o.v[k].end;
-                    continue;
-                }
-                c.spans[c.nspans++] = (ns_span){o.v[k].start, o.v[k].end};
-            }
-        }
-        if (explain) {
-            char buf[768];
-            snprintf(buf, sizeof buf, "%s%sproximity=%.3f coverage=%.2f", expl, el ? " " : "",
-                     prox, coverage);
-            c.explain = strdup(buf);
-        }
-        if (b->has_not) {
-            if (tc.n == capbits) {
-                size_t nc = capbits ? capbits * 2 : 16;
-                unsigned char *v = realloc(bits, nc * stride);
-                if (!v) {
-                    cand_free(&c);
-                    st = NS_ERR_NOMEM;
-                    break;
-                }
-                bits = v;
-                capbits = nc;
-            }
-            memcpy(bits + tc.n * stride, pfound, nm1);
-            memcpy(bits + tc.n * stride + nm1, pnear, nn1);
-        }
-        if (candv_add(&tc, c) != 0) {
-            cand_free(&c);
-            st = NS_ERR_NOMEM;
-        }
-    }
-    if (st == NS_OK && b->has_not) {
-        /* Now the exclusions are known: keep the passages that still hold. */
-        size_t k = 0;
-        for (size_t i = 0; i < tc.n; i++) {
-            const unsigned char *pb = bits + i * stride;
-            if (holds(b, b->top, pb, pb + nm1, afound, anear, a->rec.art.date) == 1) {
-                tc.v[k++] = tc.v[i];
-            } else {
-                cand_free(&tc.v[i]);
-            }
-        }
-        tc.n = k;
-    }
-    if (st == NS_OK && nscored) {
-        /* A passage that holds none of the query's words itself (only
-         * through the title) is listed only as its article's lead, when no
-         * passage holds any. */
-        size_t k = 0, owned = 0;
-        for (size_t i = 0; i < tc.n; i++) owned += (size_t)tc.v[i].own;
-        for (size_t i = 0; i < tc.n; i++) {
-            if (owned ? tc.v[i].own : k == 0) tc.v[k++] = tc.v[i];
-            else cand_free(&tc.v[i]);
-        }
-        tc.n = k;
-    }
-    if (st == NS_OK) {
-        *nmatch = tc.n;
-        qsort(tc.v, tc.n, sizeof *tc.v, cmp_cand_in_article);
-        for (size_t i = 0; i < tc.n; i++) {
-            if (i < per_article && st == NS_OK) {
-                if (candv_add(out, tc.v[i]) == 0) continue;
-                st = NS_ERR_NOMEM;
-            }
-            cand_free(&tc.v[i]);
-        }
-        tc.n = 0;
-    }
-    candv_free(&tc);
-    free(bits);
-    free(title_tf);
-    free(tf);
-    free(title_wtf);
-    free(tfound);
-    free(tnear);
-    free(pfound);
-    free(pnear);
-    free(afound);
-    free(anear);
-    free(ps.toks);
-    ns_buf_free(&ps.text);
-    free(o.v);
-    return st;
-}
 
 /* --------------------------------------------------------------- search */
 
@@ -1564,176 +361,6 @@ ns_status ns_searcher_count(ns_searcher *s, uint32_t *articles, ns_error *err)
     return xs == XC_OK ? NS_OK : ns_error_from_xc(err, xs, s->path);
 }
 
-static void builder_clear(builder *b)
-{
-    for (size_t i = 0; i < b->nm; i++) matcher_free(&b->m[i]);
-    free(b->m);
-    b->m = NULL;
-    b->nm = b->capm = 0;
-    b->nleaf = b->nnear = b->nverify = 0;
-    b->has_source = 0;
-    b->has_not = 0;
-    free(b->near_side);
-    b->near_side = NULL;
-}
-
-/* How the ranked list is made (a function of the query and the index only,
- * whatever -n and --offset ask for):
- * - Xapian ranks the candidate articles (BM25, or newest first); equal
- *   weights are ordered by article id. The candidates are read in that
- *   order, and each one's passages are checked against the query; the
- *   articles with a matching passage are the matching articles.
- * - The matching articles are taken in blocks of RANK_BLOCK. Within a block
- *   the passages (each article's best per_article) are ranked by their
- *   score, which includes a share of their article's weight relative to the
- *   first matching article's; the blocks follow each other in order. So a
- *   page needs only the blocks up to its last passage, and `-n k` is always
- *   a prefix of `-n m`.
- * - Totals: exact when Xapian counts at most EXACT_MAX candidates (all are
- *   then read), or when fewer than RANK_BLOCK articles match; otherwise
- *   estimated from the first block alone (the share of candidates that
- *   matched, the passages per matching article), so they too are the same
- *   for every page. */
-#define RANK_BLOCK 20
-#define EXACT_MAX 100
-#define WINDOW_FIRST 32
-/* Xapian counts at least this many candidates exactly before estimating. */
-#define ESTIMATE_MIN 500 /* (>= EXACT_MAX + 1) */
-#define WINDOW_MAX 8192
-
-/* A set of paths (--files: a file is listed once). */
-typedef struct pathset {
-    const char **v; /* borrowed: the articles' paths are kept... copied */
-    char **own;
-    size_t n, cap;
-} pathset;
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
-/* 1: added, 0: already there, -1: out of memory. */
-static int pathset_add(pathset *ps, const char *path)
-{
-    if (2 * (ps->n + 1) > ps->cap) {
-        size_t nc = ps->cap ? ps->cap * 2 : 64;
-        char **v = calloc(nc, sizeof *v);
-        if (!v) return -1;
-        for (size_t i = 0; i < ps->cap; i++) {
-            if (!ps->own[i]) continue;
-            size_t k = hash_str(ps->own[i]) & (nc - 1);
-            while (v[k]) k = (k + 1) & (nc - 1);
-            v[k] = ps->own[i];
-        }
-        free(ps->own);
-        ps->own = v;
-        ps->cap = nc;
-    }
-    size_t k = hash_str(path) & (ps->cap - 1);
-    while (ps->own[k]) {
-        if (strcmp(ps->own[k], path) == 0) return 0;
-        k = (k + 1) & (ps->cap - 1);
-    }
-    if (!(ps->own[k] = strdup(path))) return -1;
-    ps->n++;
-    return 1;
-}
-
-static void pathset_free(pathset *ps)
-{
-    for (size_t i = 0; i < ps->cap; i++) free(ps->own[i]);
-    free(ps->own);
-    memset(ps, 0, sizeof *ps);
-}
-
-typedef struct lister {
-    const ns_search_opts *o;
-    size_t from, to;   /* list entries wanted: [from, to) */
-    int files;         /* entries are distinct files */
-    int all;           /* read every candidate */
-    size_t emitted;    /* entries so far */
-    size_t passages;   /* passages listed so far */
-    size_t articles;   /* matching articles so far */
-    size_t scanned;    /* candidates read */
-    candv block;       /* the current block's passages */
-    size_t block_arts; /* its matching articles */
-    size_t block_from; /* index in priv.arts of its first article */
-    double max_w;      /* weight of the first matching article */
-    int have0;         /* the first block is complete: */
-    size_t p0, m0, s0; /*   its passages, articles, candidates read */
-    pathset seen;
-} lister;
-
-static ns_status keep_hit(priv *p, cand c)
-{
-    if (p->ncands == p->capc) {
-        size_t nc = p->capc ? p->capc * 2 : 16;
-        cand *v = realloc(p->cands, nc * sizeof *v);
-        if (!v) return NS_ERR_NOMEM;
-        p->cands = v;
-        p->capc = nc;
-    }
-    p->cands[p->ncands++] = c;
-    return NS_OK;
-}
-
-/* Rank the current block and hand out its list entries. */
-static ns_status finish_block(lister *l, priv *p)
-{
-    ns_status st = NS_OK;
-    candv *bc = &l->block;
-    for (size_t i = 0; i < bc->n; i++) {
-        cand *c = &bc->v[i];
-        double artpart = ARTICLE_SHARE * (l->max_w > 0 ? p->arts[c->art].weight / l->max_w : 0);
-        c->score += artpart;
-        if (l->o->explain && c->explain) {
-            size_t n = strlen(c->explain);
-            char *e = realloc(c->explain, n + 32);
-            if (!e) return NS_ERR_NOMEM;
-            snprintf(e + n, 32, " article=%.3f", artpart);
-            c->explain = e;
-        }
-    }
-    qsort(bc->v, bc->n, sizeof *bc->v, l->o->sort_by_date ? cmp_cand_date : cmp_cand);
-    size_t kept_from = p->ncands;
-    for (size_t i = 0; i < bc->n; i++) {
-        cand c = bc->v[i];
-        l->passages++;
-        int entry = 1;
-        if (l->files && st == NS_OK) {
-            int r = pathset_add(&l->seen, p->arts[c.art].rec.art.path);
-            if (r < 0) st = NS_ERR_NOMEM;
-            entry = r > 0;
-        }
-        if (entry) {
-            size_t idx = l->emitted++;
-            if (st == NS_OK && idx >= l->from && idx < l->to) {
-                st = keep_hit(p, c);
-                if (st == NS_OK) continue;
-            }
-        }
-        cand_free(&c);
-    }
-    bc->n = 0;
-    l->articles += l->block_arts;
-    if (!l->have0) {
-        l->have0 = 1;
-        l->p0 = l->passages;
-        l->m0 = l->articles;
-        l->s0 = l->scanned;
-    }
-    if (p->ncands == kept_from) {
-        /* Nothing of this block is shown: let its articles go. */
-        for (size_t i = l->block_from; i < p->narts; i++) art_free(&p->arts[i]);
-        p->narts = l->block_from;
-    }
-    l->block_from = p->narts;
-    l->block_arts = 0;
-    return st;
-}
 
 /* Room for n more articles at the end of p->arts. */
 static ns_status arts_reserve(priv *p, size_t n)
@@ -1797,7 +424,7 @@ static double item_weight(xc_mset *ms, size_t i)
 
 /* Check, score and list the articles of run [i, j) of ms (equal weights).
  * *stop: enough entries are listed. */
-static ns_status take_run(ns_searcher *s, builder *b, lister *l, priv *p, xc_mset *ms, size_t i,
+static ns_status take_run(ns_searcher *s, plan *b, lister *l, priv *p, xc_mset *ms, size_t i,
                           size_t j, int *stop, ns_error *err)
 {
     const ns_search_opts *o = l->o;
@@ -1809,7 +436,7 @@ static ns_status take_run(ns_searcher *s, builder *b, lister *l, priv *p, xc_mse
         st = read_article(s, ms, k, &run[n], err);
         if (st == NS_OK) n++;
     }
-    if (st == NS_OK && n > 1) qsort_r(run, n, sizeof *run, cmp_art, (void *)&o->sort_by_date);
+    if (st == NS_OK && n > 1) qsort_r(run, n, sizeof *run, rank_cmp_art, (void *)&o->sort_by_date);
     size_t k = 0;
     for (; k < n && st == NS_OK; k++) {
         size_t ai = p->narts;
@@ -1819,21 +446,21 @@ static ns_status take_run(ns_searcher *s, builder *b, lister *l, priv *p, xc_mse
         }
         size_t nmatch = 0;
         l->scanned++;
-        st = score_article(s, b, &p->arts[ai], ai, o->per_article, o->explain, &l->block, &nmatch);
+        st = rank_article(s->an, b, &p->arts[ai], ai, o->per_article, o->explain, &l->block, &nmatch);
         if (st != NS_OK) {
             ns_error_set(err, st, "search: %s", ns_status_str(st));
-            art_free(&p->arts[ai]);
+            rank_art_free(&p->arts[ai]);
             break;
         }
         if (!nmatch) {
-            art_free(&p->arts[ai]);
+            rank_art_free(&p->arts[ai]);
             continue;
         }
         if (l->articles + l->block_arts == 0) l->max_w = p->arts[ai].weight;
         p->arts[ai].rank = l->articles + l->block_arts;
         p->narts++;
         if (++l->block_arts == RANK_BLOCK) {
-            st = finish_block(l, p);
+            st = rank_finish_block(l, p);
             if (st != NS_OK) {
                 ns_error_set(err, st, "search: %s", ns_status_str(st));
                 break;
@@ -1848,13 +475,13 @@ static ns_status take_run(ns_searcher *s, builder *b, lister *l, priv *p, xc_mse
     /* Articles decoded but not reached (stopped or failed). */
     for (; k < n; k++) {
         size_t at = (size_t)(run + k - p->arts);
-        if (at >= p->narts) art_free(&run[k]);
+        if (at >= p->narts) rank_art_free(&run[k]);
     }
     return st;
 }
 
 /* Run the built query q: read, check and list the candidates into r. */
-static ns_status run(ns_searcher *s, builder *b, xc_enquire *e, xc_query *q,
+static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q,
                      const ns_search_opts *o, ns_results *r, size_t *nmatched, ns_error *err)
 {
     priv *p = r->priv;
@@ -1866,7 +493,7 @@ static ns_status run(ns_searcher *s, builder *b, xc_enquire *e, xc_query *q,
     l.to = o->count_all ? 0 : o->limit > SIZE_MAX - o->offset ? SIZE_MAX : o->offset + o->limit;
     xc_status xs = xc_enquire_set_query(e, q);
     if (xs != XC_OK) return ns_error_from_xc(err, xs, s->path);
-    if (map_near_sides(b) != 0) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    if (plan_map_near(b) != 0) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     /* Passages are scanned for the query's terms only: the analyzer may
      * skip stemming, and passing on, words that can't be one of them. */
     unsigned char letters[256];
@@ -1932,15 +559,15 @@ static ns_status run(ns_searcher *s, builder *b, xc_enquire *e, xc_query *q,
         if (regrow || win < WINDOW_MAX) win *= 2;
     }
     ns_analyzer_set_interest(s->an, NULL, 0);
-    if (st == NS_OK && exhausted && (l.block_arts || !l.have0)) st = finish_block(&l, p);
+    if (st == NS_OK && exhausted && (l.block_arts || !l.have0)) st = rank_finish_block(&l, p);
     if (st != NS_OK) {
         ns_error_set(err, st, "search: %s", ns_status_str(st));
-        candv_free(&l.block);
-        pathset_free(&l.seen);
+        rank_candv_free(&l.block);
+        rank_pathset_free(&l.seen);
         return st;
     }
-    candv_free(&l.block);
-    pathset_free(&l.seen);
+    rank_candv_free(&l.block);
+    rank_pathset_free(&l.seen);
     if (l.all && exhausted) {
         r->total = l.passages;
         r->articles = l.articles;
@@ -1965,52 +592,15 @@ static ns_status run(ns_searcher *s, builder *b, xc_enquire *e, xc_query *q,
     return st;
 }
 
-/* Word-like children of the top AND: what the partial fallback joins by
- * OR. */
-static int wordlike(const ns_qnode *k)
-{
-    return (k->kind == NS_Q_WORD || k->kind == NS_Q_PHRASE || k->kind == NS_Q_EXACT ||
-            k->kind == NS_Q_WILDCARD) &&
-           k->field != NS_FIELD_SOURCE;
-}
-
-/* Plain words joined by AND: the query that may fall back to OR. */
-static int relaxable(const ns_qnode *n)
-{
-    if (n->kind != NS_Q_AND || n->nkids < 2) return 0;
-    size_t words = 0;
-    for (size_t i = 0; i < n->nkids; i++) words += (size_t)wordlike(n->kids[i]);
-    return words >= 2;
-}
-
-/* The relaxed form of a relaxable tree: its word-like children joined by
- * OR, the rest (exclusions, dates, groups, source:) still required. Built
- * in caller's storage: or and and_ nodes, kids arrays of tree->nkids + 1. */
-static const ns_qnode *relax(const ns_qnode *tree, ns_qnode *or_, ns_qnode **orkids, ns_qnode *and_,
-                             ns_qnode **andkids)
-{
-    memset(or_, 0, sizeof *or_);
-    memset(and_, 0, sizeof *and_);
-    or_->kind = NS_Q_OR;
-    or_->offset = tree->offset;
-    or_->kids = orkids;
-    and_->kind = NS_Q_AND;
-    and_->offset = tree->offset;
-    and_->kids = andkids;
-    andkids[and_->nkids++] = or_;
-    for (size_t i = 0; i < tree->nkids; i++) {
-        if (wordlike(tree->kids[i])) orkids[or_->nkids++] = tree->kids[i];
-        else andkids[and_->nkids++] = tree->kids[i];
-    }
-    return and_->nkids == 1 ? or_ : and_;
-}
 
 /* One attempt; NS_ERR_MODIFIED makes the caller reopen and retry. */
 static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_search_opts *o,
                              ns_results *r, ns_error *err)
 {
-    builder b = {0};
-    b.s = s;
+    plan b = {0};
+    b.db = s->db;
+    b.an = s->an;
+    b.plain = s->plain;
     b.warn = o->warn;
     b.warn_ctx = o->warn_ctx;
     b.err = err;
@@ -2027,16 +617,15 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     ns_qnode or_, and_;
     const ns_qnode *top = tree;
     int relaxed = 0;
-    if (o->any && relaxable(tree)) {
-        top = relax(tree, &or_, kids, &and_, kids + tree->nkids + 1);
+    if (o->any && plan_relaxable(tree)) {
+        top = plan_relax(tree, &or_, kids, &and_, kids + tree->nkids + 1);
         relaxed = 1;
     }
-    b.top = top;
-    xc_query *q = build(&b, top, 0);
+    xc_query *q = plan_build(&b, top);
     if (b.st != NS_OK || !q) {
         /* An error, or nothing searchable: no results. */
         xc_query_free(q);
-        builder_clear(&b);
+        plan_clear(&b);
         free(b.toks);
         free(kids);
         r->total_exact = 1;
@@ -2052,16 +641,15 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     size_t matched = 0;
     if (st == NS_OK) st = run(s, &b, e, q, o, r, &matched, err);
     priv *p = r->priv;
-    if (st == NS_OK && matched == 0 && !relaxed && relaxable(tree)) {
+    if (st == NS_OK && matched == 0 && !relaxed && plan_relaxable(tree)) {
         /* No passage has every word: fall back to any word, and say so if
          * that finds something. */
-        priv_clear(p);
-        builder_clear(&b);
+        rank_priv_clear(p);
+        plan_clear(&b);
         b.st = NS_OK;
-        top = relax(tree, &or_, kids, &and_, kids + tree->nkids + 1);
-        b.top = top;
+        top = plan_relax(tree, &or_, kids, &and_, kids + tree->nkids + 1);
         xc_query_free(q);
-        q = build(&b, top, 0);
+        q = plan_build(&b, top);
         if (b.st != NS_OK) {
             st = b.st;
         } else if (q) {
@@ -2071,7 +659,7 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     }
     xc_enquire_free(e);
     xc_query_free(q);
-    builder_clear(&b);
+    plan_clear(&b);
     free(b.toks);
     free(kids);
     return st;
@@ -2079,7 +667,7 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
 
 static void reset_results(ns_results *r)
 {
-    priv_clear(r->priv);
+    rank_priv_clear(r->priv);
     r->partial = 0;
     r->total = r->articles = 0;
     r->articles_estimated = 0;

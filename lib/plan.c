@@ -1,0 +1,549 @@
+/* plan.c: a parsed query compiled for one index.
+ *
+ * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+ *
+ * Every leaf's text goes through the index's analyzer, giving the terms the
+ * indexer wrote. Each leaf becomes a Xapian query (terms prefixed per
+ * index.c's schema) and a matcher that recognizes the leaf in analyzed
+ * text (match.c). The index holds no positions: a phrase or NEAR asks Xapian
+ * for the articles holding all its words, and so do exact forms and
+ * wildcards for their stems; the passage check (rank.c) decides.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "index.h"
+#include "search_int.h"
+#include "xcerr.h"
+
+
+
+
+
+static int copy_token(void *ctx, const ns_token *t)
+{
+    plan *b = ctx;
+    if (b->ntoks == MAX_TOKS) {
+        return 1;
+    }
+    struct tokcopy *c = &b->toks[b->ntoks++];
+    memcpy(c->term, t->term, t->term_len);
+    c->term[t->term_len] = '\0';
+    memcpy(c->exact, t->exact, t->exact_len);
+    c->exact[t->exact_len] = '\0';
+    c->pos = t->pos;
+    c->flags = t->flags;
+    c->start = t->start;
+    c->end = t->end;
+    return 0;
+}
+
+static void matcher_free(matcher *m)
+{
+    for (size_t i = 0; i < m->npos; i++) {
+        for (size_t j = 0; j < m->nalts[i]; j++) {
+            free(m->alts[i][j]);
+        }
+        free(m->alts[i]);
+    }
+    for (size_t j = 0; j < m->njoined; j++) {
+        free(m->joined[j]);
+    }
+    free(m->word);
+}
+
+static double idf_of(plan *b, const char *term)
+{
+    uint32_t tf = 0;
+    if (!b->db) return 1.0;
+    xc_database_termfreq(b->db, term, strlen(term), &tf);
+    double n = b->ndocs;
+    return log((n - tf + 0.5) / (tf + 0.5) + 1.0);
+}
+
+static xc_query *fail(plan *b, xc_status xs)
+{
+    if (b->st == NS_OK) {
+        b->st = ns_error_from_xc(b->err, xs, "query");
+    }
+    return NULL;
+}
+
+static xc_query *term_q(plan *b, const char *prefix, const char *term)
+{
+    char buf[NS_TERM_MAX + 8];
+    size_t n = (size_t)snprintf(buf, sizeof buf, "%s%s", prefix, term);
+    xc_query *q = NULL;
+    xc_status xs = xc_query_term(buf, n, 1, 0, &q);
+    return xs == XC_OK ? q : fail(b, xs);
+}
+
+static void free_all(xc_query **qs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        xc_query_free(qs[i]);
+    }
+}
+
+static xc_query *combine(plan *b, xc_query_op op, xc_query **qs, size_t n)
+{
+    xc_query *q = NULL;
+    xc_status xs = XC_OK;
+    if (n == 1) {
+        q = qs[0];
+        return q;
+    }
+    xs = xc_query_combine(op, (const xc_query *const *)qs, n, &q);
+    free_all(qs, n);
+    return xs == XC_OK ? q : fail(b, xs);
+}
+
+/* The Xapian query of a matcher's sequence under `prefix`. */
+static xc_query *seq_query(plan *b, const matcher *m, const char *prefix, int phrase_only)
+{
+    xc_query *pos[NS_QUERY_MAX_TERMS];
+    size_t np = 0;
+    for (size_t i = 0; i < m->npos && b->st == NS_OK; i++) {
+        xc_query *alts[MAX_ALTS];
+        size_t na = 0;
+        for (size_t j = 0; j < m->nalts[i] && b->st == NS_OK; j++) {
+            xc_query *t = term_q(b, prefix, m->alts[i][j]);
+            if (t) alts[na++] = t;
+        }
+        if (b->st != NS_OK) {
+            free_all(alts, na);
+            break;
+        }
+        xc_query *p = combine(b, XC_OP_SYNONYM, alts, na);
+        if (p) pos[np++] = p;
+    }
+    if (b->st != NS_OK) {
+        free_all(pos, np);
+        return NULL;
+    }
+    xc_query *q = NULL;
+    if (np == 0) {
+        return NULL;
+    } else if (np == 1) {
+        q = pos[0];
+    } else {
+        /* No positions in the index: the articles holding every word; the
+         * passage scan keeps those where they stand in sequence. */
+        q = combine(b, XC_OP_AND, pos, np);
+        if (!q) return NULL;
+        b->nverify++;
+    }
+    if (!phrase_only && m->njoined) {
+        xc_query *alts[MAX_ALTS + 1];
+        size_t na = 0;
+        alts[na++] = q;
+        for (size_t j = 0; j < m->njoined && b->st == NS_OK; j++) {
+            xc_query *t = term_q(b, prefix, m->joined[j]);
+            if (t) alts[na++] = t;
+        }
+        q = combine(b, XC_OP_SYNONYM, alts, na);
+    }
+    return q;
+}
+
+/* A new matcher for leaf n. */
+static matcher *new_matcher(plan *b, const ns_qnode *n, int in_not)
+{
+    if (b->nleaf == sizeof b->leaf / sizeof b->leaf[0]) {
+        b->st = ns_error_set(b->err, NS_ERR_LIMIT, "query: more than %d words",
+                             NS_QUERY_MAX_TERMS);
+        return NULL;
+    }
+    if (b->nm == b->capm) {
+        size_t cap = b->capm ? b->capm * 2 : 8;
+        matcher *m = realloc(b->m, cap * sizeof *m);
+        if (!m) {
+            b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
+            return NULL;
+        }
+        b->m = m;
+        b->capm = cap;
+    }
+    b->leaf[b->nleaf] = n;
+    b->leafm[b->nleaf++] = b->nm;
+    matcher *m = &b->m[b->nm++];
+    memset(m, 0, sizeof *m);
+    m->field = n->field;
+    m->scored = !in_not && n->field == NS_FIELD_ANY;
+    if (n->field == NS_FIELD_SOURCE) b->has_source = 1;
+    return m;
+}
+
+static char *xstrdup(plan *b, const char *s)
+{
+    char *p = strdup(s);
+    if (!p && b->st == NS_OK) {
+        b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
+    }
+    return p;
+}
+
+/* Fill a sequence matcher from the analyzed tokens of a leaf. Same-span
+ * alternatives (acronym forms) join their position's set; alternatives that
+ * span several positions (joined compounds) become `joined`, except in a
+ * phrase, where the parts already say the same. */
+static void fill_seq(plan *b, matcher *m, int phrase)
+{
+    m->kind = M_SEQ;
+    size_t last = (size_t)-1;
+    for (size_t i = 0; i < b->ntoks && b->st == NS_OK; i++) {
+        struct tokcopy *t = &b->toks[i];
+        if (t->flags & NS_TOK_ALT) {
+            const struct tokcopy *prim = NULL;
+            for (size_t k = i; k-- > 0;) {
+                if (!(b->toks[k].flags & NS_TOK_ALT)) {
+                    prim = &b->toks[k];
+                    break;
+                }
+            }
+            int same_span = prim && prim->start == t->start && prim->end == t->end;
+            if (same_span && (t->flags & NS_TOK_ACRONYM) && last != (size_t)-1 &&
+                prim->end - prim->start <= 2) {
+                /* A short all-capitals query word (US, UK, EU, IT) means the
+                 * abbreviation, not the common word it spells: search only
+                 * the dotted form, which the indexer writes for "U.S.",
+                 * "U.S" and "US" alike. */
+                free(m->alts[last][0]);
+                m->alts[last][0] = xstrdup(b, t->term);
+            } else if (same_span && last != (size_t)-1 && m->nalts[last] < MAX_ALTS) {
+                m->alts[last][m->nalts[last]++] = xstrdup(b, t->term);
+            } else if (!same_span && !phrase && m->njoined < MAX_ALTS) {
+                m->joined[m->njoined++] = xstrdup(b, t->term);
+            }
+            continue;
+        }
+        if (m->npos == NS_QUERY_MAX_TERMS) {
+            b->st = ns_error_set(b->err, NS_ERR_LIMIT, "query: more than %d words in one leaf",
+                                 NS_QUERY_MAX_TERMS);
+            return;
+        }
+        if (m->npos == 0 && !m->word) m->word = xstrdup(b, t->exact);
+        last = m->npos++;
+        m->alts[last] = calloc(MAX_ALTS, sizeof(char *));
+        if (!m->alts[last]) {
+            b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
+            return;
+        }
+        m->alts[last][m->nalts[last]++] = xstrdup(b, t->term);
+    }
+    m->idf = 0;
+    for (size_t i = 0; i < m->npos; i++) {
+        m->idf += idf_of(b, m->alts[i][0]);
+    }
+}
+
+static int analyze_leaf(plan *b, const ns_qnode *n)
+{
+    b->ntoks = 0;
+    ns_status st = ns_analyze(b->an, n->text, n->len, copy_token, b, NULL);
+    if (st != NS_OK) {
+        b->st = ns_error_set(b->err, st, "query: %s", ns_status_str(st));
+        return 0;
+    }
+    return b->ntoks > 0;
+}
+
+static xc_query *build(plan *b, const ns_qnode *n, int in_not);
+
+/* A word or phrase leaf: body query boosted by its title copy, or only the
+ * title/source copy for a field. */
+static xc_query *leaf_query(plan *b, const ns_qnode *n, int in_not)
+{
+    if (!analyze_leaf(b, n)) {
+        return NULL; /* nothing searchable in it (punctuation only) */
+    }
+    matcher *m = new_matcher(b, n, in_not);
+    if (!m) return NULL;
+    int phrase = n->kind == NS_Q_PHRASE;
+    fill_seq(b, m, phrase);
+    m->label = n->text;
+    if (b->st != NS_OK) return NULL;
+    xc_query *q = NULL;
+    if (n->field == NS_FIELD_TITLE) {
+        q = seq_query(b, m, "S", phrase);
+    } else if (n->field == NS_FIELD_SOURCE) {
+        xc_query *k = seq_query(b, m, "K", phrase);
+        if (k) {
+            xc_status xs = xc_query_scale(k, 0, &q);
+            xc_query_free(k);
+            if (xs != XC_OK) return fail(b, xs);
+        }
+    } else {
+        /* Title words weigh more through their wdf (index.c): no extra
+         * title query needed. */
+        q = seq_query(b, m, "", phrase);
+    }
+    return q;
+}
+
+static void format_date(int64_t t, char out[32], int hi)
+{
+    if (t == INT64_MIN) {
+        strcpy(out, "00000000000000");
+        return;
+    }
+    if (t == INT64_MAX) {
+        strcpy(out, "99999999999999");
+        return;
+    }
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0) {
+        strcpy(out, (t > 0) ? "99999999999999" : "00000000000000");
+        return;
+    }
+    snprintf(out, 32, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+             tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static xc_query *build(plan *b, const ns_qnode *n, int in_not)
+{
+    if (b->st != NS_OK) return NULL;
+    switch (n->kind) {
+    case NS_Q_WORD:
+    case NS_Q_PHRASE:
+        return leaf_query(b, n, in_not);
+    case NS_Q_EXACT:
+    case NS_Q_WILDCARD: {
+        /* Exact forms are not indexed (index.c): retrieve by stem, and let
+         * the passage scan keep only articles holding the form as typed. */
+        if (!analyze_leaf(b, n)) return NULL;
+        char exact[NS_TERM_MAX + 1], term[NS_TERM_MAX + 1];
+        snprintf(exact, sizeof exact, "%s", b->toks[0].exact);
+        snprintf(term, sizeof term, "%s", b->toks[0].term);
+        const char *pfx = n->field == NS_FIELD_TITLE ? "S" : n->field == NS_FIELD_SOURCE ? "K" : "";
+        xc_query *q = NULL;
+        if (n->kind == NS_Q_EXACT) {
+            q = term_q(b, pfx, term);
+            if (!q) return NULL;
+        } else {
+            /* A word beginning with the prefix P has a stem that begins with
+             * P, or that P begins with (stemming cuts ends): expand both. */
+            b->ntoks = 0;
+            ns_analyze(b->plain, n->text, n->len, copy_token, b, NULL);
+            char plain[NS_TERM_MAX + 8];
+            snprintf(plain, sizeof plain, "%s%s", pfx, b->ntoks ? b->toks[0].term : term);
+            xc_query *alts[NS_TERM_MAX + 1];
+            size_t na = 0;
+            xc_status xs = xc_query_wildcard(plain, strlen(plain), 2000, &alts[na]);
+            if (xs != XC_OK) return fail(b, xs);
+            na++;
+            size_t plen = strlen(pfx), full = strlen(plain);
+            for (size_t k = plen + 3; k < full; k++) {
+                uint32_t tf = 0;
+                if ((plain[k] & 0xc0) == 0x80) continue; /* not at a character boundary */
+                if (b->db) xc_database_termfreq(b->db, plain, k, &tf);
+                if (tf && xc_query_term(plain, k, 1, 0, &alts[na]) == XC_OK) na++;
+            }
+            q = combine(b, XC_OP_SYNONYM, alts, na);
+            if (!q) return NULL;
+        }
+        matcher *m = new_matcher(b, n, in_not);
+        if (!m) {
+            xc_query_free(q);
+            return NULL;
+        }
+        m->kind = n->kind == NS_Q_EXACT ? M_EXACT : M_PREFIX;
+        m->word = xstrdup(b, exact);
+        m->label = n->text;
+        m->idf = n->kind == NS_Q_EXACT ? idf_of(b, term) : 1.0;
+        b->nverify++;
+        return q;
+    }
+    case NS_Q_DATE: {
+        char lo[32], hi[32];
+        format_date(n->date_lo, lo, 0);
+        format_date(n->date_hi, hi, 1);
+        xc_query *q = NULL;
+        xc_status xs = xc_query_value_range(NS_SLOT_DATE, lo, 14, hi, 14, &q);
+        return xs == XC_OK ? q : fail(b, xs);
+    }
+    case NS_Q_NOT:
+        b->has_not = 1;
+        return n->nkids ? build(b, n->kids[0], 1) : NULL;
+    case NS_Q_AND:
+    case NS_Q_OR:
+    case NS_Q_NEAR: {
+        size_t nk = n->nkids;
+        xc_query **pos = calloc(nk + 1, sizeof *pos), **neg = calloc(nk + 1, sizeof *neg),
+                 **flt = calloc(nk + 1, sizeof *flt);
+        size_t np = 0, nn = 0, nf = 0;
+        if (!pos || !neg || !flt) {
+            free(pos), free(neg), free(flt);
+            b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
+            return NULL;
+        }
+        for (size_t i = 0; i < nk && b->st == NS_OK; i++) {
+            const ns_qnode *k = n->kids[i];
+            size_t nv = b->nverify;
+            xc_query *q = build(b, k, in_not || k->kind == NS_Q_NOT);
+            if (!q) continue;
+            if (k->kind == NS_Q_NOT && b->nverify > nv) {
+                /* Xapian would exclude too much (every article with the
+                 * words of a phrase, say): the passage scan excludes. */
+                xc_query_free(q);
+                continue;
+            }
+            if (k->kind == NS_Q_NOT) neg[nn++] = q;
+            else if (k->kind == NS_Q_DATE || k->field == NS_FIELD_SOURCE) flt[nf++] = q;
+            else pos[np++] = q;
+        }
+        xc_query *q = NULL;
+        if (b->st == NS_OK) {
+            if (np == 0 && nf > 0) {
+                /* Only filters: every article in the range, by date. */
+                xc_status xs = xc_query_all(&pos[np++]);
+                if (xs != XC_OK) fail(b, xs);
+            }
+            if (n->kind == NS_Q_NEAR && np > 1) {
+                /* NEAR: the articles holding every side; the passage scan
+                 * checks the distance. */
+                if (b->nnear < sizeof b->near / sizeof b->near[0]) b->near[b->nnear++] = n;
+                b->nverify++;
+                q = combine(b, XC_OP_AND, pos, np);
+            } else if (np) {
+                q = combine(b, n->kind == NS_Q_OR ? XC_OP_OR : XC_OP_AND, pos, np);
+            }
+            if (q && nf) {
+                flt[nf] = NULL;
+                memmove(flt + 1, flt, nf * sizeof *flt);
+                flt[0] = q;
+                q = combine(b, XC_OP_FILTER, flt, nf + 1);
+                nf = 0;
+            }
+            if (q && nn) {
+                memmove(neg + 1, neg, nn * sizeof *neg);
+                neg[0] = q;
+                q = combine(b, XC_OP_AND_NOT, neg, nn + 1);
+                nn = 0;
+            }
+        } else {
+            free_all(pos, np);
+        }
+        free_all(neg, nn);
+        free_all(flt, nf);
+        free(pos), free(neg), free(flt);
+        return q;
+    }
+    }
+    return NULL;
+}
+
+
+/* The matcher of leaf n, or SIZE_MAX when it has none (nothing searchable
+ * in it). */
+size_t plan_leaf(const plan *b, const ns_qnode *n)
+{
+    for (size_t i = 0; i < b->nleaf; i++) {
+        if (b->leaf[i] == n) return b->leafm[i];
+    }
+    return SIZE_MAX;
+}
+
+static int in_subtree(const plan *b, const ns_qnode *n, size_t mi)
+{
+    if (n->nkids == 0) return plan_leaf(b, n) == mi;
+    for (size_t k = 0; k < n->nkids; k++) {
+        if (in_subtree(b, n->kids[k], mi)) return 1;
+    }
+    return 0;
+}
+
+/* Fill b->near_side and b->near_need from the query tree, once a query's
+ * matchers are all made. -1: out of memory. */
+int plan_map_near(plan *b)
+{
+    free(b->near_side);
+    b->near_side = NULL;
+    if (!b->nnear) return 0;
+    b->near_side = malloc(b->nnear * (b->nm ? b->nm : 1) * sizeof *b->near_side);
+    if (!b->near_side) return -1;
+    for (size_t j = 0; j < b->nnear; j++) {
+        const ns_qnode *n = b->near[j];
+        size_t *side_of = b->near_side + j * b->nm;
+        b->near_need[j] = 0;
+        for (size_t mi = 0; mi < b->nm; mi++) side_of[mi] = SIZE_MAX;
+        for (size_t side = 0; side < n->nkids; side++) {
+            int live = 0;
+            for (size_t mi = 0; mi < b->nm; mi++) {
+                if (side_of[mi] == SIZE_MAX && in_subtree(b, n->kids[side], mi)) {
+                    side_of[mi] = side;
+                    live = 1;
+                }
+            }
+            b->near_need[j] += (size_t)live;
+        }
+    }
+    return 0;
+}
+
+void plan_clear(plan *b)
+{
+    for (size_t i = 0; i < b->nm; i++) matcher_free(&b->m[i]);
+    free(b->m);
+    b->m = NULL;
+    b->nm = b->capm = 0;
+    b->nleaf = b->nnear = b->nverify = 0;
+    b->has_source = 0;
+    b->has_not = 0;
+    free(b->near_side);
+    b->near_side = NULL;
+}
+
+
+/* Word-like children of the top AND: what the partial fallback joins by
+ * OR. */
+static int plan_wordlike(const ns_qnode *k)
+{
+    return (k->kind == NS_Q_WORD || k->kind == NS_Q_PHRASE || k->kind == NS_Q_EXACT ||
+            k->kind == NS_Q_WILDCARD) &&
+           k->field != NS_FIELD_SOURCE;
+}
+
+/* Plain words joined by AND: the query that may fall back to OR. */
+int plan_relaxable(const ns_qnode *n)
+{
+    if (n->kind != NS_Q_AND || n->nkids < 2) return 0;
+    size_t words = 0;
+    for (size_t i = 0; i < n->nkids; i++) words += (size_t)plan_wordlike(n->kids[i]);
+    return words >= 2;
+}
+
+/* The relaxed form of a plan_relaxable tree: its word-like children joined by
+ * OR, the rest (exclusions, dates, groups, source:) still required. Built
+ * in caller's storage: or and and_ nodes, kids arrays of tree->nkids + 1. */
+const ns_qnode *plan_relax(const ns_qnode *tree, ns_qnode *or_, ns_qnode **orkids, ns_qnode *and_,
+                             ns_qnode **andkids)
+{
+    memset(or_, 0, sizeof *or_);
+    memset(and_, 0, sizeof *and_);
+    or_->kind = NS_Q_OR;
+    or_->offset = tree->offset;
+    or_->kids = orkids;
+    and_->kind = NS_Q_AND;
+    and_->offset = tree->offset;
+    and_->kids = andkids;
+    andkids[and_->nkids++] = or_;
+    for (size_t i = 0; i < tree->nkids; i++) {
+        if (plan_wordlike(tree->kids[i])) orkids[or_->nkids++] = tree->kids[i];
+        else andkids[and_->nkids++] = tree->kids[i];
+    }
+    return and_->nkids == 1 ? or_ : and_;
+}
+
+
+xc_query *plan_build(plan *b, const ns_qnode *top)
+{
+    b->top = top;
+    return build(b, top, 0);
+}
