@@ -2,12 +2,21 @@
  *
  * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
  *
- * The searcher parses the query (qparse.h), runs its words through the
- * index's analyzer, retrieves the best articles from Xapian with BM25, then
- * re-analyzes the passages of those articles to score them and to find the
- * exact byte spans of every match.
+ * A searcher opens an index (an index folder made by nsearch-index, a Xapian
+ * database, or a stub file listing shards) and answers queries in the
+ * language of doc/query-syntax.md. Xapian ranks the candidate articles with
+ * BM25; the passages of the candidates are re-analyzed with the index's own
+ * analyzer, checked against the whole query ("What matches" in
+ * doc/query-syntax.md), scored and highlighted. The list of results is a
+ * function of the query and the index only: a page (limit, offset) is a
+ * slice of one list whatever its size.
  *
- * Thread-safety: a searcher is used by one thread at a time.
+ * Errors: every function that can fail returns an ns_status and fills the
+ * ns_error it is given (when not NULL) with a message naming the index, the
+ * stub line or the query column.
+ *
+ * Thread-safety: a searcher and the results it returned are used by one
+ * thread at a time; distinct searchers may be used concurrently.
  */
 #ifndef NS_SEARCH_H
 #define NS_SEARCH_H
@@ -19,10 +28,6 @@
 
 typedef struct ns_searcher ns_searcher;
 
-/* Open the index at `path` (an index folder, a Xapian database, or a stub
- * file listing shards). NS_ERR_NOTFOUND when there is none. */
-ns_status ns_searcher_open(const char *path, ns_searcher **out, ns_error *err);
-
 typedef struct ns_searcher_opts {
     /* Bound on each remote shard operation and on connecting, in ms
      * (0: 5000). A shard slower than that fails with NS_ERR_NETWORK. */
@@ -30,42 +35,67 @@ typedef struct ns_searcher_opts {
     /* When some shards are down: answer from the others, with a warning,
      * instead of failing. */
     int allow_partial;
-    void (*warn)(void *ctx, const char *msg); /* may be NULL */
+    /* Called with each such warning (a complete message naming the stub
+     * line and the shard); may be NULL. */
+    void (*warn)(void *ctx, const char *msg);
     void *warn_ctx;
 } ns_searcher_opts;
 
-/* As ns_searcher_open. A stub file (lines `auto PATH`, relative to the
- * stub's folder, and `remote [tcp] HOST:PORT`; `#` comments) is read here
- * rather than by libxapian, so that each remote shard gets the timeout and a
- * failing shard is named in the error (NS_ERR_NETWORK: "shard HOST:PORT:
- * ..."), or skipped with a warning under allow_partial. */
+/* Open the index at `path` for searching: an index folder (its stub
+ * XAPIANDB names the live generation), a Xapian database folder, or a stub
+ * file of shards (lines `auto PATH`, relative to the stub's folder, and
+ * `remote [tcp] HOST:PORT`; `#` comments), which is read here rather than by
+ * libxapian so that each remote shard gets the timeout and a failing shard
+ * is named ("STUB:LINE: shard ...: ..."), or skipped with a warning under
+ * allow_partial. `opts` may be NULL (defaults).
+ *
+ * On success *out is a searcher owned by the caller (ns_searcher_close);
+ * on failure *out is NULL and:
+ * @retval NS_ERR_NOTFOUND  no index at `path`
+ * @retval NS_ERR_VERSION   an index schema this version can't read (the
+ *                          message says to rebuild)
+ * @retval NS_ERR_CORRUPT   the index or a shard is damaged
+ * @retval NS_ERR_NETWORK   a remote shard can't be reached (and not
+ *                          allow_partial, or none can)
+ * @retval NS_ERR_INVALID   a stub line that is not a shard line, an unknown
+ *                          analyzer language recorded in the index
+ * @retval NS_ERR_IO        reading the index failed
+ * @retval NS_ERR_NOMEM     out of memory */
 ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, ns_searcher **out,
                                 ns_error *err);
+/* ns_searcher_open_opts(path, NULL, out, err). */
+ns_status ns_searcher_open(const char *path, ns_searcher **out, ns_error *err);
+/* Close the searcher and free it; accepts NULL. Results it returned must be
+ * freed first. */
 void ns_searcher_close(ns_searcher *s);
 
 /* Catch up with the indexer: reopen at the latest commit, and open the new
- * generation when a rebuild switched the index's stub (see index.h).
- * *changed (may be NULL) is set to 1 when anything moved. */
+ * generation when a rebuild switched the index's stub. *changed (may be
+ * NULL) is set to 1 when anything moved. Statuses as ns_searcher_open_opts;
+ * on failure the searcher keeps what it had open. */
 ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err);
 
-/* Number of articles in the index. */
+/* Number of articles in the index into *articles.
+ * @retval NS_ERR_IO, NS_ERR_CORRUPT, NS_ERR_NETWORK, NS_ERR_MODIFIED */
 ns_status ns_searcher_count(ns_searcher *s, uint32_t *articles, ns_error *err);
 
 typedef struct ns_search_opts {
-    size_t limit;       /* passages to return; 0 means 10 */
-    size_t offset;      /* passages to skip first */
+    size_t limit;       /* list entries to return; 0 means 10 */
+    size_t offset;      /* list entries to skip first */
     size_t per_article; /* passages per article at most; 0 means 2 */
     int sort_by_date;   /* newest article first, then relevance */
     int64_t now;        /* "now" for since: filters; 0 means the clock */
     int explain;        /* fill ns_hit.explain */
     int any;            /* top-level words joined by OR instead of AND */
-    /* limit and offset count distinct files, not passages: the hits are the
-     * first passage of each file in the list (--files). */
+    /* The list's entries are files, not passages: each file's first passage
+     * in the passage list, in that order; limit and offset count files
+     * (--files). */
     int files;
-    /* Read every matching passage to count them exactly (total); no hits
-     * are returned (--count). */
+    /* Read every candidate to count the list exactly: no hits are returned;
+     * total and articles are exact (--count). */
     int count_all;
-    /* Warnings (lenient query reading, partial matches); may be NULL. */
+    /* Warnings (lenient query reading, partial matches): column is the
+     * 1-based byte column in the query, 0 when none; may be NULL. */
     void (*warn)(void *ctx, size_t column, const char *msg);
     void *warn_ctx;
 } ns_search_opts;
@@ -76,6 +106,8 @@ typedef struct ns_span {
     size_t end;
 } ns_span;
 
+/* One entry of the list: a passage. Every pointer is owned by the results
+ * it came in and valid until ns_results_free. */
 typedef struct ns_hit {
     const char *path; /* corpus file, as indexed (absolute) */
     const char *id;
@@ -91,37 +123,43 @@ typedef struct ns_hit {
     size_t nspans;
     double score;         /* passage score, higher is better */
     double article_score; /* Xapian's BM25 weight of the article */
-    size_t article_rank;  /* 0-based rank of the article */
+    size_t article_rank;  /* 0-based rank of the article among the matching ones */
     size_t passage;       /* index of the passage within its article */
     const char *explain;  /* with opts.explain: per-term contributions; else NULL */
 } ns_hit;
 
-/* The ranked list is a function of the query and the index only (see
- * "How the ranked list is made" in search.c): the hits of limit N from
- * offset K are entries K.. K+N-1 of one list, whatever N and K. */
+/* The hits of one page, and the size of the whole list. */
 typedef struct ns_results {
     ns_hit *hits;
     size_t nhits;
-    /* Passages in the whole list (with per_article) and their articles: the
-     * same for every limit and offset. Exact when total_exact, else an
-     * estimate from the first block of the list (and always exact with
-     * count_all). */
+    /* Passages in the whole list (per_article applied) and their articles:
+     * the same whatever limit and offset. Exact when total_exact (always
+     * with count_all), else estimated from the list's first block (see
+     * search_int.h). */
     size_t total;
     size_t articles;
     int total_exact;
     uint32_t articles_estimated; /* = articles (kept for the JSON contract) */
-    int partial;                /* nothing had every word: best partial matches */
-    char *parsed;               /* the parsed query as an s-expression */
-    void *priv;                 /* storage behind the pointers above */
+    int partial;  /* no passage had every word: the words were joined by OR */
+    char *parsed; /* the parsed query as an s-expression (qparse.h) */
+    void *priv;   /* storage behind the pointers above */
 } ns_results;
 
-/* Run `query`. On success *out holds the results (possibly none), owned by
- * the caller (ns_results_free); every pointer in it lives as long as it.
- * NS_ERR_QUERY / NS_ERR_LIMIT for a malformed query (err->column set),
- * NS_ERR_CORRUPT, NS_ERR_NETWORK, NS_ERR_IO for index trouble. A change of
- * the index underneath is retried internally after reopening. */
+/* Run `query` (len bytes, UTF-8). On success *out holds the results
+ * (possibly none), owned by the caller (ns_results_free). The index changing
+ * underneath (NS_ERR_MODIFIED, or NOTFOUND/IO while a rebuild switches
+ * generations) is retried internally after reopening, up to three times; a
+ * remote shard failing is retried without it under allow_partial.
+ * @retval NS_ERR_QUERY   a malformed query (err->column set)
+ * @retval NS_ERR_LIMIT   a query over a documented limit (err->column set)
+ * @retval NS_ERR_CORRUPT a damaged index or an unreadable record
+ * @retval NS_ERR_NETWORK a shard failed
+ * @retval NS_ERR_IO, NS_ERR_MODIFIED, NS_ERR_NOTFOUND  still failing after
+ *                        the retries
+ * @retval NS_ERR_NOMEM   out of memory */
 ns_status ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opts *opts,
                     ns_results **out, ns_error *err);
+/* Free results; accepts NULL. */
 void ns_results_free(ns_results *r);
 
 #endif
