@@ -312,7 +312,7 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai,
     }
     if (st == NS_OK) {
         *nmatch = tc.n;
-        qsort(tc.v, tc.n, sizeof *tc.v, cmp_cand_in_article);
+        if (tc.n > 1) qsort(tc.v, tc.n, sizeof *tc.v, cmp_cand_in_article);
         for (size_t i = 0; i < tc.n; i++) {
             if (i < per_article && st == NS_OK) {
                 if (rank_candv_add(out, tc.v[i]) == 0) continue;
@@ -414,7 +414,7 @@ ns_status rank_finish_block(lister *l, priv *p)
             c->explain = e;
         }
     }
-    qsort(bc->v, bc->n, sizeof *bc->v, l->o->sort_by_date ? cmp_cand_date : cmp_cand);
+    if (bc->n > 1) qsort(bc->v, bc->n, sizeof *bc->v, l->o->sort_by_date ? cmp_cand_date : cmp_cand);
     size_t kept_from = p->ncands;
     for (size_t i = 0; i < bc->n; i++) {
         cand c = bc->v[i];

@@ -208,7 +208,7 @@ static char *listed(const tcase *c, ns_error *err, ns_status *st)
         if (plan_map_near(&b) != 0) abort();
         *st = rank_article(an, &b, &a, 0, 1000, 0, &cv, &nmatch);
         assert_int_equal(nmatch, cv.n);
-        qsort(cv.v, cv.n, sizeof *cv.v, cmp_by_passage);
+        if (cv.n > 1) qsort(cv.v, cv.n, sizeof *cv.v, cmp_by_passage);
         for (size_t i = 0; i < cv.n; i++) {
             char buf[4096];
             size_t n = (size_t)snprintf(buf, sizeof buf, "%zu", cv.v[i].passage);
