@@ -112,6 +112,8 @@
  * last position used plus one, 0 when there were no tokens.
  */
 #include "analyzer.h"
+#include "buf.h"
+#include "utf8.h"
 
 #include <libstemmer.h>
 #include <pthread.h>
@@ -157,11 +159,6 @@ typedef struct cache_slot {
     } u;
 } cache_slot;
 
-typedef struct buf {
-    char *p;
-    size_t len, cap;
-} buf;
-
 /* One word of a compound: its source span and its prepared form (ASCII
  * lower-cased, canonical joiners) in an->prep. */
 typedef struct word {
@@ -197,11 +194,11 @@ struct ns_analyzer {
     ns_analyzer_stats st;
     int nomem; /* sticky: a buffer could not grow */
 
-    buf prep;  /* prepared forms of the words of the current compound */
-    buf alt;   /* prepared joined or dotted alternative */
-    buf ex;    /* exact form of a non-ASCII word */
-    buf tm;    /* term of a non-ASCII word */
-    buf strip; /* accent-stripped exact form, for english/porter */
+    ns_buf prep;  /* prepared forms of the words of the current compound */
+    ns_buf alt;   /* prepared joined or dotted alternative */
+    ns_buf ex;    /* exact form of a non-ASCII word */
+    ns_buf tm;    /* term of a non-ASCII word */
+    ns_buf strip; /* accent-stripped exact form, for english/porter */
     word *w;
     size_t nw, wcap;
     int32_t *u32;
@@ -251,22 +248,13 @@ static void tables_init(void)
 
 /* ---------------------------------------------------------------- buffers */
 
-static int buf_reserve(ns_analyzer *an, buf *b, size_t extra)
+static int buf_reserve(ns_analyzer *an, ns_buf *b, size_t extra)
 {
-    if (b->cap - b->len >= extra) {
-        return 0;
-    }
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap - b->len < extra) {
-        cap *= 2;
-    }
-    char *p = realloc(b->p, cap);
-    if (!p) {
+    if (b->cap - b->len > extra) return 0; /* the common case, inline */
+    if (ns_buf_reserve(b, extra) != NS_OK) {
         an->nomem = 1;
         return -1;
     }
-    b->p = p;
-    b->cap = cap;
     return 0;
 }
 
@@ -295,40 +283,10 @@ static int u32_reserve(ns_analyzer *an, size_t n)
  * sets *cp, or 0 when s[i] does not start a valid, shortest-form sequence. */
 static size_t utf8_decode(const unsigned char *s, size_t i, size_t len, int32_t *cp)
 {
-    unsigned c = s[i];
-    size_t left = len - i;
-    if (c >= 0xC2 && c <= 0xDF) {
-        if (left < 2 || (s[i + 1] & 0xC0) != 0x80) {
-            return 0;
-        }
-        *cp = (int32_t)(((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu));
-        return 2;
-    }
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (left < 3 || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80) {
-            return 0;
-        }
-        uint32_t v = ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
-        if (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF)) {
-            return 0;
-        }
-        *cp = (int32_t)v;
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (left < 4 || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 ||
-            (s[i + 3] & 0xC0) != 0x80) {
-            return 0;
-        }
-        uint32_t v = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
-                     (s[i + 3] & 0x3Fu);
-        if (v < 0x10000 || v > 0x10FFFF) {
-            return 0;
-        }
-        *cp = (int32_t)v;
-        return 4;
-    }
-    return 0;
+    uint32_t v = 0;
+    size_t n = ns_utf8_decode(s + i, len - i, &v);
+    if (n) *cp = (int32_t)v;
+    return n;
 }
 
 /* Classify the non-ASCII character at s[i] (i < len). */
@@ -449,7 +407,7 @@ static int prep_append(ns_analyzer *an, const unsigned char *s, size_t a, size_t
     if (buf_reserve(an, &an->prep, b - a + 1) < 0) {
         return -1;
     }
-    char *o = an->prep.p + an->prep.len;
+    char *o = an->prep.data + an->prep.len;
     for (size_t k = a; k < b; k++) {
         *o++ = (char)lower[s[k]];
     }
@@ -462,7 +420,7 @@ static int prep_byte(ns_analyzer *an, char c)
     if (buf_reserve(an, &an->prep, 1) < 0) {
         return -1;
     }
-    an->prep.p[an->prep.len++] = c;
+    an->prep.data[an->prep.len++] = c;
     return 0;
 }
 
@@ -656,7 +614,7 @@ apostrophes:;
         has_letter |= (last.or_f & A_LETTER) != 0;
     }
     if (napos > 0) {
-        const char *t = an->prep.p + an->prep.len;
+        const char *t = an->prep.data + an->prep.len;
         if (last.ncp == 1 && !last.nonascii && t[-1] == 's' && t[-2] == '\'') {
             an->prep.len -= 2;
             napos--;
@@ -670,7 +628,7 @@ apostrophes:;
     w->end = j;
     w->len = an->prep.len - w->off;
     if (w->len > RAW_MAX) {
-        w->len = utf8_cut(an->prep.p + w->off, w->len, RAW_MAX);
+        w->len = utf8_cut(an->prep.data + w->off, w->len, RAW_MAX);
         an->prep.len = w->off + w->len;
     }
     w->ascii = !nonascii;
@@ -683,14 +641,14 @@ apostrophes:;
 /* ---------------------------------------------------------------- utf8proc */
 
 /* Encode an->u32[0..n) as UTF-8 into b (replacing its content). */
-static int encode_u32(ns_analyzer *an, size_t n, buf *b)
+static int encode_u32(ns_analyzer *an, size_t n, ns_buf *b)
 {
     b->len = 0;
     if (buf_reserve(an, b, 4 * n + 1) < 0) {
         return -1;
     }
     for (size_t k = 0; k < n; k++) {
-        b->len += (size_t)utf8proc_encode_char(an->u32[k], (utf8proc_uint8_t *)b->p + b->len);
+        b->len += (size_t)utf8proc_encode_char(an->u32[k], (utf8proc_uint8_t *)b->data + b->len);
     }
     return 0;
 }
@@ -716,19 +674,19 @@ static utf8proc_ssize_t decompose(ns_analyzer *an, const char *s, size_t n, utf8
     }
 }
 
-static int copy_to(ns_analyzer *an, buf *b, const char *s, size_t n)
+static int copy_to(ns_analyzer *an, ns_buf *b, const char *s, size_t n)
 {
     b->len = 0;
     if (buf_reserve(an, b, n + 1) < 0) {
         return -1;
     }
-    memcpy(b->p, s, n);
+    memcpy(b->data, s, n);
     b->len = n;
     return 0;
 }
 
 /* NFKC + full case folding + ignorables removed: the exact form. */
-static int fold(ns_analyzer *an, const char *s, size_t n, buf *out)
+static int fold(ns_analyzer *an, const char *s, size_t n, ns_buf *out)
 {
     utf8proc_ssize_t r = decompose(an, s, n,
                                    UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
@@ -750,7 +708,7 @@ static int is_cyrillic(int32_t cp)
 }
 
 /* Accent stripping (see the rules at the top), NFC result in out. */
-static int strip_accents(ns_analyzer *an, const char *s, size_t n, buf *out)
+static int strip_accents(ns_analyzer *an, const char *s, size_t n, ns_buf *out)
 {
     if (is_ascii(s, n)) {
         return copy_to(an, out, s, n);
@@ -1024,7 +982,7 @@ static int word_forms(ns_analyzer *an, const char *p, size_t n, int ascii, int s
             if (strip_accents(an, f->term, f->term_len, &an->tm) < 0) {
                 return -1;
             }
-            f->term = an->tm.p;
+            f->term = an->tm.data;
             f->term_len = an->tm.len;
         }
         if (cacheable) {
@@ -1047,27 +1005,27 @@ static int word_forms(ns_analyzer *an, const char *p, size_t n, int ascii, int s
     if (fold(an, p, n, &an->ex) < 0) {
         return -1;
     }
-    f->exact = an->ex.p;
+    f->exact = an->ex.data;
     f->exact_len = an->ex.len;
     if (!use_stemmer) {
-        if (strip_accents(an, an->ex.p, an->ex.len, &an->tm) < 0) {
+        if (strip_accents(an, an->ex.data, an->ex.len, &an->tm) < 0) {
             return -1;
         }
-        f->term = an->tm.p;
+        f->term = an->tm.data;
         f->term_len = an->tm.len;
     } else if (an->stem_stripped) {
-        if (strip_accents(an, an->ex.p, an->ex.len, &an->strip) < 0 ||
-            stem(an, an->strip.p, an->strip.len, &f->term, &f->term_len) < 0) {
+        if (strip_accents(an, an->ex.data, an->ex.len, &an->strip) < 0 ||
+            stem(an, an->strip.data, an->strip.len, &f->term, &f->term_len) < 0) {
             return -1;
         }
     } else {
         const char *st;
         size_t sl;
-        if (stem(an, an->ex.p, an->ex.len, &st, &sl) < 0 ||
+        if (stem(an, an->ex.data, an->ex.len, &st, &sl) < 0 ||
             strip_accents(an, st, sl, &an->tm) < 0) {
             return -1;
         }
-        f->term = an->tm.p;
+        f->term = an->tm.data;
         f->term_len = an->tm.len;
     }
     if (cacheable) {
@@ -1138,11 +1096,11 @@ static int emit_dotted(emitter *e, const word *w, uint32_t pos)
     }
     for (size_t k = 0; k < w->len; k++) {
         if (k) {
-            an->alt.p[an->alt.len++] = '.';
+            an->alt.data[an->alt.len++] = '.';
         }
-        an->alt.p[an->alt.len++] = an->prep.p[w->off + k];
+        an->alt.data[an->alt.len++] = an->prep.data[w->off + k];
     }
-    forms f = {an->alt.p, an->alt.p, an->alt.len, an->alt.len};
+    forms f = {an->alt.data, an->alt.data, an->alt.len, an->alt.len};
     emit(e, &f, w->start, w->end, pos, NS_TOK_ALT | NS_TOK_ACRONYM);
     return 0;
 }
@@ -1160,14 +1118,14 @@ static int emit_joined(emitter *e, uint32_t pos)
         if (buf_reserve(an, &an->alt, w->len + 1) < 0) {
             return -1;
         }
-        const char *p = an->prep.p + w->off;
+        const char *p = an->prep.data + w->off;
         for (size_t m = 0; m < w->len; m++) {
             if (w->kind != W_ACRONYM || p[m] != '.') {
-                an->alt.p[an->alt.len++] = p[m];
+                an->alt.data[an->alt.len++] = p[m];
             }
         }
         if (an->alt.len > RAW_MAX) {
-            an->alt.len = utf8_cut(an->alt.p, an->alt.len, RAW_MAX);
+            an->alt.len = utf8_cut(an->alt.data, an->alt.len, RAW_MAX);
             break;
         }
     }
@@ -1175,7 +1133,7 @@ static int emit_joined(emitter *e, uint32_t pos)
         return 0;
     }
     forms f;
-    if (word_forms(an, an->alt.p, an->alt.len, ascii, 1, 1, &f) < 0) {
+    if (word_forms(an, an->alt.data, an->alt.len, ascii, 1, 1, &f) < 0) {
         return -1;
     }
     emit(e, &f, an->w[0].start, an->w[an->nw - 1].end, pos, NS_TOK_ALT);
@@ -1189,7 +1147,7 @@ static int emit_compound(emitter *e)
         const word *w = &an->w[k];
         forms f;
         int stemmed = w->has_letter && w->kind != W_ACRONYM;
-        if (word_forms(an, an->prep.p + w->off, w->len, w->ascii, stemmed, stemmed, &f) < 0) {
+        if (word_forms(an, an->prep.data + w->off, w->len, w->ascii, stemmed, stemmed, &f) < 0) {
             return -1;
         }
         unsigned flags = w->kind == W_ACRONYM ? NS_TOK_ACRONYM : 0;
@@ -1413,11 +1371,11 @@ void ns_analyzer_free(ns_analyzer *an)
         return;
     }
     sb_stemmer_delete(an->stemmer);
-    free(an->prep.p);
-    free(an->alt.p);
-    free(an->ex.p);
-    free(an->tm.p);
-    free(an->strip.p);
+    ns_buf_free(&an->prep);
+    ns_buf_free(&an->alt);
+    ns_buf_free(&an->ex);
+    ns_buf_free(&an->tm);
+    ns_buf_free(&an->strip);
     free(an->w);
     free(an->u32);
     if (an->slots != no_slots) {

@@ -10,6 +10,8 @@
  */
 #include "dates.h"
 
+#include <stdio.h>
+
 #include <string.h>
 #include <time.h>
 
@@ -449,15 +451,47 @@ ns_status ns_date_parse(const char *s, size_t len, int64_t *out)
     if (!ok) {
         return NS_ERR_FORMAT;
     }
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    tm.tm_year = d.year - 1900;
-    tm.tm_mon = d.month - 1;
-    tm.tm_mday = d.day;
-    tm.tm_hour = d.hour;
-    tm.tm_min = d.min;
-    tm.tm_sec = d.sec == 60 ? 59 : d.sec;
-    time_t t = timegm(&tm);
-    *out = (int64_t)t - d.offset;
+    int64_t days = ns_days_from_civil(d.year, (unsigned)d.month, (unsigned)d.day);
+    int64_t t = days * 86400 + d.hour * 3600 + d.min * 60 + (d.sec == 60 ? 59 : d.sec);
+    *out = t - d.offset;
     return NS_OK;
+}
+
+/* H. Hinnant's days_from_civil and civil_from_days. */
+int64_t ns_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+size_t ns_date_format(int64_t t, ns_date_form form, char out[NS_DATE_BUF])
+{
+    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int64_t secs = t - days * 86400, y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    if (form == NS_DATE_SLOT) {
+        if (y < 0) return (size_t)snprintf(out, NS_DATE_BUF, "00000000000000");
+        if (y > 9999) return (size_t)snprintf(out, NS_DATE_BUF, "99999999999999");
+        return (size_t)snprintf(out, NS_DATE_BUF, "%04d%02u%02u%02d%02d%02d", (int)y, m, d,
+                                (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+    }
+    return (size_t)snprintf(out, NS_DATE_BUF, "%04lld-%02u-%02u", (long long)y, m, d);
 }

@@ -34,4 +34,22 @@
  * the forms above (*out untouched). */
 ns_status ns_date_parse(const char *s, size_t len, int64_t *out);
 
+/* The one calendar of lib/ and the programs (proleptic Gregorian, UTC, no
+ * time zone database, no leap seconds): */
+
+/* Days from 1970-01-01 to y-m-d (m 1..12, d 1..31; not checked). */
+int64_t ns_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/* The date forms written out: */
+typedef enum ns_date_form {
+    NS_DATE_DAY,  /* "YYYY-MM-DD" (output, JSON) */
+    NS_DATE_SLOT  /* "YYYYMMDDhhmmss", the index's date value (index.c):
+                   * sorts as the time does; before year 0 it is all zeros
+                   * and after 9999 all nines, so ranges stay ordered */
+} ns_date_form;
+#define NS_DATE_BUF 24
+/* Write t (epoch seconds) in `form` into out (NUL-terminated); returns its
+ * length. */
+size_t ns_date_format(int64_t t, ns_date_form form, char out[NS_DATE_BUF]);
+
 #endif

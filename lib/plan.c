@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dates.h"
 #include "index.h"
 #include "search_int.h"
 #include "xcerr.h"
@@ -286,24 +287,13 @@ static xc_query *leaf_query(plan *b, const ns_qnode *n, int in_not)
     return q;
 }
 
-static void format_date(int64_t t, char out[32], int hi)
+/* A date range end as the index's date value; open ends beyond every
+ * value. */
+static void format_date(int64_t t, char out[NS_DATE_BUF])
 {
-    if (t == INT64_MIN) {
-        strcpy(out, "00000000000000");
-        return;
-    }
-    if (t == INT64_MAX) {
-        strcpy(out, "99999999999999");
-        return;
-    }
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0) {
-        strcpy(out, (t > 0) ? "99999999999999" : "00000000000000");
-        return;
-    }
-    snprintf(out, 32, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-             tm.tm_hour, tm.tm_min, tm.tm_sec);
+    if (t == INT64_MIN) strcpy(out, "00000000000000");
+    else if (t == INT64_MAX) strcpy(out, "99999999999999");
+    else ns_date_format(t, NS_DATE_SLOT, out);
 }
 
 static xc_query *build(plan *b, const ns_qnode *n, int in_not)
@@ -362,8 +352,8 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
     }
     case NS_Q_DATE: {
         char lo[32], hi[32];
-        format_date(n->date_lo, lo, 0);
-        format_date(n->date_hi, hi, 1);
+        format_date(n->date_lo, lo);
+        format_date(n->date_hi, hi);
         xc_query *q = NULL;
         xc_status xs = xc_query_value_range(NS_SLOT_DATE, lo, 14, hi, 14, &q);
         return xs == XC_OK ? q : fail(b, xs);

@@ -27,6 +27,9 @@
  * All positions are byte offsets; columns are offsets + 1.
  */
 #include "qparse.h"
+#include "buf.h"
+#include "dates.h"
+#include "utf8.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -207,26 +210,7 @@ static const char *excerpt(const parser *p, size_t off, size_t n, char *buf, siz
  * (truncated, overlong, a surrogate, above U+10FFFF, a stray continuation). */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
-    unsigned char c = s[0];
-    if (c < 0x80) return 1;
-    size_t len;
-    uint32_t cp, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2, cp = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3, cp = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4, cp = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
+    return ns_utf8_decode(s, n, NULL);
 }
 
 static bool at(const parser *p, size_t i, const char *bytes, size_t n)
@@ -312,18 +296,6 @@ typedef enum datefield { DF_DATE, DF_SINCE, DF_UNTIL } datefield;
 
 static const char *const datefield_name[] = {"date", "since", "until"};
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
- * (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
 static unsigned days_in_month(int y, unsigned m)
 {
     static const unsigned dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -384,13 +356,13 @@ static bool read_date(parser *p, datefield df, size_t off, size_t n, int64_t *fi
     }
     int64_t start, next;
     if (parts == 1) {
-        start = days_from_civil(y, 1, 1);
-        next = days_from_civil(y + 1, 1, 1);
+        start = ns_days_from_civil(y, 1, 1);
+        next = ns_days_from_civil(y + 1, 1, 1);
     } else if (parts == 2) {
-        start = days_from_civil(y, (unsigned)m, 1);
-        next = m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, (unsigned)m + 1, 1);
+        start = ns_days_from_civil(y, (unsigned)m, 1);
+        next = m == 12 ? ns_days_from_civil(y + 1, 1, 1) : ns_days_from_civil(y, (unsigned)m + 1, 1);
     } else {
-        start = days_from_civil(y, (unsigned)m, (unsigned)d);
+        start = ns_days_from_civil(y, (unsigned)m, (unsigned)d);
         next = start + 1;
     }
     *first = start * 86400;
@@ -1331,29 +1303,11 @@ ns_status ns_query_parse(const char *q, size_t len, const ns_qparse_opts *opts, 
 
 /* ------------------------------------------------------------ s-expressions */
 
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-    bool oom;
-} sbuf;
+typedef ns_buf sbuf; /* sticky: one check at the end */
 
 static void sb_put(sbuf *b, const char *s, size_t n)
 {
-    if (b->oom) return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->n + n + 1) cap *= 2;
-        char *t = realloc(b->s, cap);
-        if (!t) {
-            b->oom = true;
-            return;
-        }
-        b->s = t;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
+    ns_buf_add(b, s, n);
 }
 
 static void sb_str(sbuf *b, const char *s)
@@ -1451,10 +1405,10 @@ ns_status ns_qnode_sexpr(const ns_qnode *n, char **out)
     if (!n) return NS_ERR_INVALID;
     sbuf b = {0};
     sexpr(&b, n);
-    if (b.oom) {
-        free(b.s);
+    if (b.err != NS_OK || !b.data) {
+        ns_buf_free(&b);
         return NS_ERR_NOMEM;
     }
-    *out = b.s;
+    *out = b.data;
     return NS_OK;
 }

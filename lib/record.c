@@ -4,36 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-ns_status ns_buf_add(ns_buf *b, const void *p, size_t n)
-{
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n) {
-            cap *= 2;
-        }
-        char *d = realloc(b->data, cap);
-        if (!d) {
-            return NS_ERR_NOMEM;
-        }
-        b->data = d;
-        b->cap = cap;
-    }
-    if (n) {
-        memcpy(b->data + b->len, p, n);
-    }
-    b->len += n;
-    return NS_OK;
-}
-
-void ns_buf_free(ns_buf *b)
-{
-    if (b) {
-        free(b->data);
-        b->data = NULL;
-        b->len = b->cap = 0;
-    }
-}
-
 static ns_status put_varint(ns_buf *b, uint64_t v)
 {
     unsigned char tmp[10];

@@ -18,21 +18,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "reader.h"
 #include "status.h"
 
 #define NS_RECORD_VERSION 1
-
-/* A growable byte buffer. */
-typedef struct ns_buf {
-    char *data;
-    size_t len;
-    size_t cap;
-} ns_buf;
-
-/* Append n bytes; NS_ERR_NOMEM. */
-ns_status ns_buf_add(ns_buf *b, const void *p, size_t n);
-void ns_buf_free(ns_buf *b);
 
 /* Encode article `a` into `out` (appended after out->len). */
 ns_status ns_record_encode(const ns_article *a, ns_buf *out);
