@@ -20,20 +20,7 @@
 #include "reader.h"
 #include "status.h"
 
-/* Schema version stored in the index (metadata "nsearch.schema"), and the
- * oldest one this code reads (and upgrades in place: index.c). */
-#define NS_SCHEMA_VERSION 2
-#define NS_SCHEMA_MIN 1
-
-/* Value slots. */
-enum {
-    NS_SLOT_DATE = 0, /* "YYYYMMDDhhmmss" UTC, empty when undated: sorts and ranges */
-    NS_SLOT_ID = 1    /* the article id */
-};
-
-/* How many times a title word counts (its wdf increment): the title boost.
- * Tuned with make eval (doc/eval.md). */
-#define NS_TITLE_WDF 3
+#include "schema.h" /* NS_SCHEMA_*, NS_SLOT_*, NS_TITLE_WDF */
 
 typedef struct ns_index ns_index;
 

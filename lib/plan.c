@@ -18,7 +18,7 @@
 #include <time.h>
 
 #include "dates.h"
-#include "index.h"
+#include "schema.h"
 #include "search_int.h"
 #include "xcerr.h"
 
@@ -271,9 +271,9 @@ static xc_query *leaf_query(plan *b, const ns_qnode *n, int in_not)
     if (b->st != NS_OK) return NULL;
     xc_query *q = NULL;
     if (n->field == NS_FIELD_TITLE) {
-        q = seq_query(b, m, "S", phrase);
+        q = seq_query(b, m, NS_PREFIX_TITLE, phrase);
     } else if (n->field == NS_FIELD_SOURCE) {
-        xc_query *k = seq_query(b, m, "K", phrase);
+        xc_query *k = seq_query(b, m, NS_PREFIX_SOURCE, phrase);
         if (k) {
             xc_status xs = xc_query_scale(k, 0, &q);
             xc_query_free(k);
@@ -311,7 +311,9 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
         char exact[NS_TERM_MAX + 1], term[NS_TERM_MAX + 1];
         snprintf(exact, sizeof exact, "%s", b->toks[0].exact);
         snprintf(term, sizeof term, "%s", b->toks[0].term);
-        const char *pfx = n->field == NS_FIELD_TITLE ? "S" : n->field == NS_FIELD_SOURCE ? "K" : "";
+        const char *pfx = n->field == NS_FIELD_TITLE    ? NS_PREFIX_TITLE
+                          : n->field == NS_FIELD_SOURCE ? NS_PREFIX_SOURCE
+                                                        : "";
         xc_query *q = NULL;
         if (n->kind == NS_Q_EXACT) {
             q = term_q(b, pfx, term);
