@@ -9,9 +9,10 @@
  * any violation: at most one article; title, source, url, section and id
  * NUL-terminated, valid UTF-8 without control characters; every passage
  * non-empty, trimmed, valid UTF-8 without control characters, line >= 1,
- * column >= 1, lines non-decreasing; for uncompressed input, each passage's
- * line and column point at its first byte in the input (when that byte is
- * ASCII, so not a repaired one); the CRC of a finished reader is the CRC-32
+ * column >= 1, lines non-decreasing; for uncompressed input, byte k of each
+ * passage is byte column + k of its line in the input (the same byte, or '?'
+ * for an invalid UTF-8 byte, or a space for a control character: offsets
+ * into a passage are file offsets); the CRC of a finished reader is the CRC-32
  * of the whole input; every warning names the file.
  */
 #include <stdint.h>
@@ -167,9 +168,17 @@ static void run(const uint8_t *data, size_t size, size_t max_line)
                 die("passage line or column out of order");
             }
             last = p->line;
-            unsigned char c0 = (unsigned char)p->text[0];
-            if (!gz && c0 < 0x80 && byte_at(data, size, p->line, p->column) != c0) {
-                die("passage column does not point at its first byte");
+            /* Byte k of the passage is byte column + k of its line: the
+             * same byte, or '?' for an invalid one, or a space for a
+             * control character. */
+            for (size_t k = 0; !gz && k < p->len; k++) {
+                int b = byte_at(data, size, p->line, p->column + k);
+                unsigned char c = (unsigned char)p->text[k];
+                if (b < 0 || !(b == c || (c == '?' && b >= 0x80) ||
+                               (c == ' ' && (b < 0x20 || b == 0x7F)))) {
+                    die(k ? "passage byte is not its file byte" :
+                            "passage column does not point at its first byte");
+                }
             }
         }
     }

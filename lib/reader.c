@@ -65,11 +65,13 @@
  *   boundaries into even parts of at most 120; a last window under 20 words
  *   joins the one before when together they stay within 160. Each window
  *   keeps the line and the 1-based byte column of its first byte.
- * Text: invalid UTF-8 becomes U+FFFD (one per maximal invalid subpart,
- *   counted, one warning per file); control characters (NUL and tab
- *   included) become spaces, so a passage keeps the byte length of its source
- *   where the input was valid. Columns count bytes of the file line; a
- *   leading byte order mark is not counted.
+ * Text: invalid UTF-8 (counted once per maximal invalid subpart, one
+ *   warning per file) becomes U+FFFD in titles and other fields and in JSON
+ *   Lines; in the passages of a text file each invalid byte becomes one '?'
+ *   instead, and control characters (NUL and tab included) become spaces, so
+ *   such a passage keeps the byte length of its source: byte k of the
+ *   passage is byte column + k of its line. Columns count bytes of the file
+ *   line; a leading byte order mark is not counted.
  */
 #include "reader.h"
 
@@ -348,9 +350,14 @@ static size_t count_invalid(const char *s, size_t n)
     return count;
 }
 
-/* Append s[0..n) to b repaired: invalid UTF-8 -> U+FFFD, control characters
- * -> space. Adds the invalid sequences to *invalid (may be NULL). */
-static int repair(sbuf *b, const char *s, size_t n, size_t *invalid)
+/* The byte that stands for each invalid byte of a text file's passage. */
+#define BAD_BYTE '?'
+
+/* Append s[0..n) to b repaired: invalid UTF-8 -> U+FFFD (with `narrow`:
+ * BAD_BYTE for each of its bytes, so the result has exactly n bytes),
+ * control characters -> space. Adds the invalid sequences to *invalid (may
+ * be NULL). */
+static int repair(sbuf *b, const char *s, size_t n, size_t *invalid, int narrow)
 {
     const unsigned char *p = (const unsigned char *)s;
     /* Worst case: every byte becomes three. */
@@ -373,6 +380,13 @@ static int repair(sbuf *b, const char *s, size_t n, size_t *invalid)
                 memcpy(o, p + i, k);
                 o += k;
                 i += k;
+            } else if (narrow) {
+                memset(o, BAD_BYTE, bad);
+                o += bad;
+                i += bad;
+                if (invalid) {
+                    (*invalid)++;
+                }
             } else {
                 *o++ = 0xEF;
                 *o++ = 0xBF;
@@ -982,7 +996,7 @@ static size_t put_field(ns_reader *r, const char *s, size_t n)
 {
     size_t off = r->text.len;
     trim(&s, &n);
-    if (!repair(&r->text, s, n, NULL) || !sbuf_reserve(&r->text, 1)) {
+    if (!repair(&r->text, s, n, NULL, 0) || !sbuf_reserve(&r->text, 1)) {
         r->nomem = 1;
         return off;
     }
@@ -1015,7 +1029,12 @@ static void add_passage(ns_reader *r, const char *p, size_t n, size_t line, size
         r->cappb = cap;
     }
     size_t off = r->text.len;
-    if (!repair(&r->text, p, n, NULL)) {
+    /* A text file's passage keeps its source's bytes one for one (invalid
+     * ones become BAD_BYTE), so a byte offset into the passage plus its
+     * column is the byte column in the file: that is what --vimgrep and the
+     * JSON spans promise. (JSON Lines passages are decoded strings whose
+     * offsets never match the line's: they stay at column 1.) */
+    if (!repair(&r->text, p, n, NULL, track)) {
         r->nomem = 1;
         return;
     }
@@ -1840,7 +1859,7 @@ static ns_status read_jsonl(ns_reader *r, const ns_article **out)
             continue;
         }
         r->scratch.len = 0;
-        if (!repair(&r->scratch, l, n, &r->invalid)) {
+        if (!repair(&r->scratch, l, n, &r->invalid, 0)) {
             return fail_nomem(r);
         }
         json_error_t je;

@@ -50,6 +50,9 @@ typedef struct ns_article {
  * - Every string, passages included, is valid UTF-8 without control
  *   characters: invalid sequences become U+FFFD, control characters spaces.
  *   Passages are trimmed and never empty; titles may be "".
+ * - A text file's passage has exactly the bytes of its source (each invalid
+ *   byte becomes '?', each control character a space): text[k] is byte
+ *   column + k of the line, so offsets into the text are file offsets.
  * - A text file is one article: line 1, id the base name without
  *   .txt/.txt.gz ("a/x.txt" -> "x"; unique within a folder only: use the
  *   path as the identity of a text article).

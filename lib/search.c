@@ -30,6 +30,7 @@
 #include "record.h"
 #include "xapian-c.h"
 #include "xcerr.h"
+#include "advice.h"
 
 
 
@@ -257,10 +258,15 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
         xs = xc_database_open(path, &s->db);
         if (xs != XC_OK) {
             st = ns_error_from_xc(err, xs, path);
-            if (xs == XC_ERR_NOTFOUND) {
-                st = ns_error_set(err, NS_ERR_NOTFOUND,
-                                  "%s: no index here (build one with nsearch-index)", path);
-            }
+            goto fail;
+        }
+        /* An empty XAPIANDB stub opens as a database of no shard, which
+         * only fails later, at the first search: find out now. */
+        xc_enquire *probe = NULL;
+        xs = xc_enquire_new(s->db, &probe);
+        xc_enquire_free(probe);
+        if (xs != XC_OK) {
+            st = ns_error_from_xc(err, xs, path);
             goto fail;
         }
     }
@@ -294,8 +300,9 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
     *out = s;
     return NS_OK;
 fail:
+    if (!s->nshards && !is_shard_stub(path)) ns_error_advise_index(err, path);
     ns_searcher_close(s);
-    return st;
+    return err ? err->status : st;
 }
 
 void ns_searcher_close(ns_searcher *s)
@@ -352,7 +359,10 @@ ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err)
         return NS_OK;
     }
     xc_status xs = xc_database_reopen(s->db, changed);
-    return xs == XC_OK ? NS_OK : ns_error_from_xc(err, xs, s->path);
+    if (xs == XC_OK) return NS_OK;
+    ns_error_from_xc(err, xs, s->path);
+    ns_error_advise_index(err, s->path);
+    return err ? err->status : ns_status_from_xc(xs);
 }
 
 ns_status ns_searcher_count(ns_searcher *s, uint32_t *articles, ns_error *err)
@@ -561,7 +571,9 @@ static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q,
     ns_analyzer_set_interest(s->an, NULL, 0);
     if (st == NS_OK && exhausted && (l.block_arts || !l.have0)) st = rank_finish_block(&l, p);
     if (st != NS_OK) {
-        ns_error_set(err, st, "search: %s", ns_status_str(st));
+        /* Keep a message that says more (Xapian's, naming the file). */
+        if (!(err && err->status == st && err->msg[0]))
+            ns_error_set(err, st, "search: %s", ns_status_str(st));
         rank_candv_free(&l.block);
         rank_pathset_free(&l.seen);
         return st;
@@ -725,6 +737,10 @@ ns_status ns_search(ns_searcher *s, const char *query, size_t len, const ns_sear
     ns_qnode_free(tree);
     if (st != NS_OK) {
         ns_results_free(r);
+        if (st != NS_ERR_QUERY && st != NS_ERR_LIMIT && !s->nshards && err) {
+            ns_error_advise_index(err, s->path);
+            st = err->status;
+        }
         return st;
     }
     if (r->partial && o.warn) {

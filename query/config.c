@@ -7,8 +7,12 @@
  * ~/.config/nsearch/config. A missing file is simply no configuration.
  *
  * Format: one `key = value` a line; blank lines and lines whose first
- * non-blank character is # are ignored; spaces around key and value are
- * dropped; a value may be put in double quotes (kept literally, no escapes).
+ * non-blank character is # are ignored; a # after a space or tab starts a
+ * comment to the end of the line (`sort = date  # relevance | date`, as the
+ * README shows); spaces around key and value are dropped; a value may be put
+ * in double quotes (kept literally, no escapes, # included), a comment may
+ * follow the closing quote. A # with no blank before it is part of the
+ * value (`db = ~/news#2`).
  *
  *   db          = PATH                  index location; ~/ is $HOME
  *   limit       = N                     passages shown (1..1000000)
@@ -53,6 +57,17 @@ static char *trim(char *s)
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
         s[--n] = '\0';
     return s;
+}
+
+/* End s at its comment: the first # after a space or tab. */
+static void cut_comment(char *s)
+{
+    for (char *p = s; *p; p++) {
+        if (*p == '#' && p > s && (p[-1] == ' ' || p[-1] == '\t')) {
+            *p = '\0';
+            return;
+        }
+    }
 }
 
 static int parse_num(const char *s, size_t *out)
@@ -172,10 +187,13 @@ int ns_config_read(ns_config *cfg)
         }
         *eq = '\0';
         char *key = trim(s), *val = trim(eq + 1);
-        size_t n = strlen(val);
-        if (n >= 2 && val[0] == '"' && val[n - 1] == '"') {
-            val[n - 1] = '\0';
+        char *close = val[0] == '"' ? strchr(val + 1, '"') : NULL;
+        cut_comment(close ? close + 1 : val);
+        if (close && !*trim(close + 1)) {
+            *close = '\0';
             val++;
+        } else {
+            val = trim(val);
         }
         if (set(cfg, line, key, val)) {
             rc = -1;

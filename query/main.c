@@ -215,8 +215,8 @@ static void warn_shard(void *ctx, const char *msg)
 static void print_query_error(const ns_error *err, const char *query)
 {
     if (err->column) {
-        fprintf(stderr, "nsearch: query:%zu: %s\n  %s\n  %*s^\n", err->column, out_error_msg(err),
-                query, (int)(err->column - 1), "");
+        fprintf(stderr, "nsearch: query:%zu: %s\n", err->column, out_error_msg(err));
+        out_query_caret(stderr, query, strlen(query), err->column);
     } else {
         fprintf(stderr, "nsearch: %s\n", err->msg);
     }

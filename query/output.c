@@ -205,6 +205,16 @@ void out_text(const ns_results *r, int heading, int explain)
     free(done);
 }
 
+/* The byte column of h's first match in its file: a text file's passage
+ * keeps its line's bytes one for one (reader.h), so column + offset. A JSON
+ * Lines passage is a decoded string (escapes, \u00e9) whose offsets are not
+ * the line's: its column stays the record's, 1. */
+static size_t match_column(const ns_hit *h)
+{
+    if (!h->nspans || ns_file_kind_of(h->path, NULL) == NS_FILE_JSONL) return h->column;
+    return h->column + h->spans[0].start;
+}
+
 /* path:line:column:text, the column that of the first match (the passage's
  * own when it has no span, as with --any on a passage holding none). The
  * path is printed as it is (editors need the real name), the text on one
@@ -213,7 +223,7 @@ void out_vimgrep(const ns_results *r)
 {
     for (size_t i = 0; i < r->nhits; i++) {
         const ns_hit *h = &r->hits[i];
-        size_t col = h->column + (h->nspans ? h->spans[0].start : 0);
+        size_t col = match_column(h);
         printf("%s:%zu:%zu:", out_path(h->path), h->line, col);
         put_flat(h->text, 0, h->len);
         putchar('\n');

@@ -9,6 +9,7 @@
  *   output.c  the output formats: text, --no-heading, --json, --vimgrep,
  *             --files, --count; the JSON writer
  *   serve.c   --serve: one JSON request per line in, one response out
+ *   caret.c   the query echoed under an error, a caret under the column
  */
 #ifndef NS_QUERY_H
 #define NS_QUERY_H
@@ -26,6 +27,13 @@ enum { EXIT_MATCH = 0, EXIT_NONE = 1, EXIT_ERROR = 2 };
 #define NS_JSON_VERSION 1
 
 /* ---- config.c: config.h (nsearch-index reads the file's db too) ------ */
+
+/* ---- caret.c -------------------------------------------------------- */
+
+/* Two lines to f: query[0..len), or a window of it around `column` (1-based
+ * byte column; 0 or past the end: the end) with "…" where it is cut, and a
+ * caret under the column. Each indented by two spaces. */
+void out_query_caret(FILE *f, const char *query, size_t len, size_t column);
 
 /* ---- output.c ------------------------------------------------------- */
 

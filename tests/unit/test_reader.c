@@ -989,10 +989,10 @@ static void test_invalid_utf8(void **state)
     assert_string_equal(a->title, "Caf\xC3\xA9 prices rise");
     assert_int_equal(a->npassages, 1);
     /* \xe9 before a space: one; \xff, \xfe: one each; \xed\xa0\x80 (a
-     * surrogate): \xed alone is the maximal subpart, then \xa0, \x80. */
-    check_passage(a, 0, 3, 1,
-                  "Caf\xEF\xBF\xBD au lait \xEF\xBF\xBD\xEF\xBF\xBD costs more "
-                  "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD now.");
+     * surrogate): \xed alone is the maximal subpart, then \xa0, \x80. In a
+     * text file's passage each invalid byte is one '?', so offsets into the
+     * passage stay the file's. */
+    check_passage(a, 0, 3, 1, "Caf? au lait ?? costs more ??? now.");
     next_done(r);
     char want[4300];
     snprintf(want, sizeof want, "%s: 6 invalid UTF-8 sequences replaced", path);

@@ -1,0 +1,56 @@
+# caret.sh: a refused query is echoed with a caret under the column the
+# error names (issue 13): a long query only as a window of about 60 bytes
+# each side of the column, cut at UTF-8 boundaries and marked with "…"; the
+# caret under the right character however many multi-byte characters come
+# before it; control characters shown as spaces.
+. "$TOP/tests/e2e/lib.sh"
+
+"$NSEARCH_INDEX" --db "$T/idx" "$TOP/corpus" 2>"$T/err" || { not_ok "index the sample corpus"; cat "$T/err"; }
+
+# aligned QUERY: run it (refused), then check that the echo, from the
+# caret's character on, is the query from the column's character on. jq
+# counts characters; the column counts bytes.
+aligned() {
+    search "$T/idx" "$1" >/dev/null 2>"$T/err"
+    rc=$?
+    col=$(sed -n '1s/^nsearch: query:\([0-9]*\): .*/\1/p' "$T/err")
+    echo_line=$(sed -n 2p "$T/err")
+    caret=$(sed -n 3p "$T/err")
+    [ "$rc" -eq 2 ] && [ -n "$col" ] && [ "$(wc -l <"$T/err")" -eq 3 ] || { cat "$T/err"; return 1; }
+    jq -en --arg q "$1" --arg e "$echo_line" --arg c "$caret" --argjson col "$col" '
+        [foreach ($q | explode[]) as $x (0; . + (if $x < 128 then 1 elif $x < 2048 then 2
+            elif $x < 65536 then 3 else 4 end))] as $ends
+        | ([$ends[] | select(. <= $col - 1)] | length) as $ci
+        | ($c | test("^  *\\^$")) and ($c | length) >= 3
+        | . and (($e[($c | length) - 1:] | rtrimstr("…")) as $rest
+                 | ($rest | length) > 0 and ($q[$ci:] | gsub("[\t\n]"; " ") | startswith($rest)))' >/dev/null ||
+        { echo "column $col"; cat "$T/err"; return 1; }
+}
+
+check "short query: caret under the column after a multi-byte character" aligned 'Zürich OR -b'
+expect "short query: echoed whole, no …" "  Zürich OR -b" "$(search "$T/idx" 'Zürich OR -b' 2>&1 >/dev/null | sed -n 2p)"
+check "a date error after the field name" aligned 'date:2025-13-45 Zürich'
+
+# 100 words of "é": refused at the 65th, in the middle of a 300-byte query.
+q70=$(printf 'é%s ' $(seq 100))
+check "too many terms: caret under the 65th word, window cut on both sides" aligned "$q70"
+expect "too many terms: the window is cut on both sides" "…|…" \
+    "$(search "$T/idx" "$q70" 2>&1 >/dev/null | sed -n 2p | sed 's/^  \(…\).*\(…\)$/\1|\2/')"
+
+# A 5,000-byte query: refused at byte 4097 (the limit), inside a run of
+# two-byte characters.
+long=$(printf 'é %.0s' $(seq 1500))tail$(printf 'x%.0s' $(seq 500))
+expect "5000-byte query is refused at the limit" 1 "$(search "$T/idx" "$long" 2>&1 | grep -c '^nsearch: query:4097: ')"
+check "5000-byte query: caret aligned in the window" aligned "$long"
+bytes=$(search "$T/idx" "$long" 2>&1 >/dev/null | sed -n 2p | wc -c | tr -d ' ')
+expect "5000-byte query: the echo is a window (at most 2 + 3 + 120 + 3 bytes and a newline)" 1 \
+    "$([ "$bytes" -le 129 ] && [ "$bytes" -ge 100 ] && echo 1)"
+bytes=$(search "$T/idx" "$long" 2>&1 >/dev/null | sed -n 3p | wc -c | tr -d ' ')
+expect "5000-byte query: the caret line is short" 1 "$([ "$bytes" -le 70 ] && echo 1)"
+check "5000-byte query: the echo is valid UTF-8" sh -c "search() { :; }; '$NSEARCH' --db '$T/idx' '$long' 2>&1 >/dev/null | iconv -f UTF-8 -t UTF-8 >/dev/null"
+
+# The end of a long query: the window runs to the end, no trailing "…".
+tailq="$(printf '"words%s" ' $(seq 30))Zürich OR -b"
+check "long query, error near its end: caret aligned" aligned "$tailq"
+expect "long query, error near its end: … only in front" "…|b" \
+    "$(search "$T/idx" "$tailq" 2>&1 >/dev/null | sed -n 2p | sed 's/^  \(…\).*\(.\)$/\1|\2/')"

@@ -1,0 +1,93 @@
+# columns.sh: positions in the output point at the file's bytes whatever the
+# reader repaired (issue 13): --vimgrep's column, and --json's column and
+# spans ("the first match at byte column + spans[0].start of the file's
+# line"), over .txt and .txt.gz files with invalid UTF-8 before and between
+# the matches, in short paragraphs and in windows of long ones; and what
+# column means for JSON Lines (the record's line, column 1; spans index the
+# decoded text only).
+. "$TOP/tests/e2e/lib.sh"
+
+C="$T/corpus"
+mkdir -p "$C"
+# Several invalid sequences of every length before and between the matches:
+# a lone lead byte, a lone continuation byte, a truncated 3-byte form, a
+# surrogate (three invalid bytes), an overlong form, 0xff.
+bad_line='Broken \303 sequence then kiwifruit, \200 more \342\202 kiwifruit and \355\240\200 x \300\257 \377 kiwifruit.'
+{
+    printf 'Kiwi \377 title\n\n'
+    printf "$bad_line\\n"
+    printf '\n  \303\251\377 Indented kiwifruit after bad bytes.\n'
+    # A long paragraph (cut into windows): bad bytes in the first window, a
+    # match in a later one.
+    i=0
+    while [ $i -lt 30 ]; do printf 'Sentence \377 number %s has filler words here. ' $i; i=$((i + 1)); done
+    printf 'Then \303 the kiwifruit arrives late. '
+    i=0
+    while [ $i -lt 20 ]; do printf 'More words \377 follow in sentence %s. ' $i; i=$((i + 1)); done
+    printf '\n'
+} >"$C/kiwi.txt"
+cp "$C/kiwi.txt" "$C/kiwi-gz.txt"
+gzip -n "$C/kiwi-gz.txt"
+# JSON Lines: escapes and an invalid byte before the match.
+printf '%s\n' '{"id":"j1","title":"Feed kiwi","body":"Caf\u00e9 \"quoted\" \u00e9t\u00e9 kiwifruit\\here kiwifruit."}' >"$C/feed.jsonl"
+printf '{"id":"j2","title":"Feed two","body":"Bad \377 byte then kiwifruit."}\n' >>"$C/feed.jsonl"
+
+DB="$T/idx"
+"$NSEARCH_INDEX" --db "$DB" "$C" 2>"$T/err"
+rc=$?
+if [ "$rc" -le 1 ]; then ok "index the corpus (exit $rc)"; else not_ok "index the corpus (exit $rc)"; cat "$T/err"; fi
+cd "$T" || exit 2
+
+# line FILE N: line N of FILE (decompressed when .gz), as bytes.
+line() {
+    case "$1" in *.gz) gzip -dc "$1" ;; *) cat "$1" ;; esac | sed -n "$2p"
+}
+
+# ---- text files: every span, and the vimgrep column, at the file's bytes ----
+for f in kiwi.txt kiwi-gz.txt.gz; do
+    search "$DB" --json -n 100 --per-article 100 kiwifruit >"$T/j"
+    jq -r --arg f "corpus/$f" 'select(.type=="match" and .path==$f) | .line as $l | .column as $c | .spans[] | "\($l) \($c + .start) \($c + .end - 1)"' "$T/j" >"$T/pos"
+    bad=0
+    while read -r l a b; do
+        got=$(line "corpus/$f" "$l" | cut -b "$a-$b")
+        [ "$got" = kiwifruit ] || { bad=$((bad + 1)); echo "    $f:$l bytes $a-$b: '$got'"; }
+    done <"$T/pos"
+    expect "$f: --json column + every span start is the match's byte in the file" 0 "$bad"
+    expect "$f: all five matches checked (three on one line, two after bad bytes)" 5 "$(wc -l <"$T/pos" | tr -d ' ')"
+    expect "$f: the README's example: kiwifruit after one bad byte is at byte 24" 1 \
+        "$(grep -c '^3 24 32$' "$T/pos")"
+
+    search "$DB" --vimgrep -n 100 --per-article 100 kiwifruit | grep "^corpus/$f:" >"$T/v"
+    bad=0
+    while IFS=: read -r path l c text; do
+        got=$(line "$path" "$l" | cut -b "$c-$((c + 8))")
+        [ "$got" = kiwifruit ] || { bad=$((bad + 1)); echo "    $path:$l:$c: '$got'"; }
+    done <"$T/v"
+    expect "$f: every --vimgrep column points at kiwifruit" 0 "$bad"
+    expect "$f: --vimgrep lines were checked" 3 "$(wc -l <"$T/v" | tr -d ' ')"
+done
+
+# The text stays valid UTF-8, and each span still covers its word in it.
+search "$DB" --json -n 100 --per-article 100 kiwifruit >"$T/j"
+check "--json: the text is valid UTF-8 (iconv accepts it)" sh -c "jq -j 'select(.type==\"match\") | .text' '$T/j' | iconv -f UTF-8 -t UTF-8 >/dev/null"
+bad=$(jq -r 'select(.type=="match") | "\(.rank) \(.spans | map("\(.start):\(.end)") | join(" "))"' "$T/j" | while read -r rank spans; do
+    jq -j "select(.type==\"match\" and .rank==$rank) | .text" "$T/j" >"$T/text"
+    for s in $spans; do
+        w=$(head -c "${s#*:}" "$T/text" | tail -c "$((${s#*:} - ${s%:*}))")
+        [ "$w" = kiwifruit ] && echo ok || echo "rank $rank $s '$w'"
+    done
+done)
+expect "--json: spans are byte offsets into text (all 13 spans)" "13 ok" "$(echo "$bad" | sort | uniq -c | sed 's/^ *//')"
+
+expect "--json: each invalid byte of a text file's passage is one '?'" \
+    'Broken ? sequence then kiwifruit, ? more ?? kiwifruit and ??? x ?? ? kiwifruit.' \
+    "$(jq -r 'select(.type=="match" and .path=="corpus/kiwi.txt" and .line==3) | .text' "$T/j")"
+expect "--json: a title keeps U+FFFD (it has no column)" true \
+    "$(jq -r 'select(.type=="match" and .path=="corpus/kiwi.txt") | .title == "Kiwi \ufffd title"' "$T/j" | sort -u)"
+
+# ---- JSON Lines: the record's line, column 1 --------------------------------
+search "$DB" --json -n 100 --per-article 100 kiwifruit >"$T/j"
+expect "jsonl: column is 1 (the record's line)" "1:1 2:1" \
+    "$(jq -r 'select(.type=="match" and (.path|endswith(".jsonl"))) | "\(.line):\(.column)"' "$T/j" | sort | tr '\n' ' ' | sed 's/ $//')"
+expect "jsonl: --vimgrep column is the record's, 1" "corpus/feed.jsonl:1:1 corpus/feed.jsonl:2:1" \
+    "$(search "$DB" --vimgrep -n 100 kiwifruit | grep '^corpus/feed.jsonl:' | cut -d: -f1-3 | sort | tr '\n' ' ' | sed 's/ $//')"

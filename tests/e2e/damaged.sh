@@ -1,0 +1,113 @@
+# damaged.sh: a missing or damaged index gives one message that names the
+# index and says what to do (issue 13), in nsearch and in serve mode's error
+# responses: no index (missing or empty folder) -> "no index at PATH: run
+# nsearch-index --db PATH FOLDER to build one"; an empty or garbled XAPIANDB
+# stub, a stub naming a missing generation, truncated or garbled table
+# files, an empty iamglass -> "index PATH is damaged (...): see what is wrong
+# with nsearch-index --db PATH --check, rebuild it with nsearch-index --db
+# PATH --rebuild"; another schema -> the --rebuild advice. Never Xapian's
+# bare text ("(xc_...)", "Can't make an Enquire object").
+. "$TOP/tests/e2e/lib.sh"
+
+"$NSEARCH_INDEX" --db "$T/good" "$TOP/corpus" 2>"$T/err" || { not_ok "index the sample corpus"; cat "$T/err"; }
+gen=$(sed -n 's/^auto //p' "$T/good/XAPIANDB")
+expect "the index names its generation" 1 "$([ -d "$T/good/$gen" ] && echo 1)"
+cd "$T" || exit 2
+
+variant() { # NAME: a copy of the good index
+    rm -rf "$T/$1"
+    cp -r "$T/good" "$T/$1"
+}
+size() { wc -c <"$1" | tr -d ' '; }
+
+mkdir -p empty-folder
+variant empty-stub && : >empty-stub/XAPIANDB
+variant comment-stub && printf '# nothing here\n\n' >comment-stub/XAPIANDB
+variant garbage-stub && printf 'hello world\n\001\002\n' >garbage-stub/XAPIANDB
+variant missing-gen && rm -rf "missing-gen/$gen"
+variant empty-iamglass && : >"empty-iamglass/$gen/iamglass"
+for t in postlist docdata termlist; do
+    for frac in 1 2 3 4 6; do
+        v="trunc-$t-$frac"
+        variant "$v"
+        f="$v/$gen/$t.glass"
+        truncate -s "$(($(size "$f") * frac / 8 / 8192 * 8192))" "$f"
+    done
+    v="garble-$t"
+    variant "$v"
+    f="$v/$gen/$t.glass"
+    yes 'not a glass block' | head -c 16384 | dd of="$f" bs=1 seek=8192 conv=notrunc 2>/dev/null
+done
+variant schema
+if command -v xapian-metadata >/dev/null 2>&1; then
+    xapian-metadata set "schema/$gen" nsearch.schema 9
+    has_schema=1
+else
+    has_schema=0
+fi
+
+advice_build() { echo "nsearch: no index at $1: run nsearch-index --db $1 FOLDER to build one"; }
+advised() { # DB MESSAGE: does MESSAGE name DB and the way out?
+    case "$2" in
+    "nsearch: no index at $1: run nsearch-index --db $1 FOLDER to build one") return 0 ;;
+    "nsearch: index $1 is damaged ("*"): see what is wrong with nsearch-index --db $1 --check, rebuild it with nsearch-index --db $1 --rebuild") ;;
+    "nsearch: $1: index schema "*": rebuild it with nsearch-index --rebuild") ;;
+    *) return 1 ;;
+    esac
+    case "$2" in *"(xc_"* | *"Can't make an Enquire"*) return 1 ;; esac
+    return 0
+}
+
+expect "missing folder: no index, and how to build one" "$(advice_build "$T/nowhere")" \
+    "$(search "$T/nowhere" said 2>&1)"
+expect "empty folder: no index, and how to build one" "$(advice_build empty-folder)" \
+    "$(search empty-folder said 2>&1)"
+expect "empty XAPIANDB: named as such" 1 \
+    "$(search empty-stub said 2>&1 | grep -c '^nsearch: index empty-stub is damaged (empty-stub/XAPIANDB is empty: it names no generation): see what is wrong with nsearch-index --db empty-stub --check, rebuild it with nsearch-index --db empty-stub --rebuild$')"
+expect "a path with a space is quoted in the advice" \
+    "nsearch: no index at $T/no where: run nsearch-index --db '$T/no where' FOLDER to build one" \
+    "$(search "$T/no where" said 2>&1)"
+
+broken=0 late=0 n=0
+for v in empty-folder empty-stub comment-stub garbage-stub missing-gen empty-iamglass trunc-* garble-* schema; do
+    [ "$v" = schema ] && [ "$has_schema" = 0 ] && continue
+    n=$((n + 1))
+    search "$v" -n 100 --any 'said OR the OR year' >/dev/null 2>"$T/err"
+    rc=$?
+    msg=$(cat "$T/err")
+    if [ "$rc" -eq 2 ]; then
+        broken=$((broken + 1))
+        if advised "$v" "$msg" && [ "$(wc -l <"$T/err")" -eq 1 ]; then ok "$v: nsearch names the index and the way out"; else
+            not_ok "$v: nsearch names the index and the way out"
+            echo "    $msg"
+        fi
+    elif [ "$rc" -le 1 ] && [ -z "$msg" ]; then
+        ok "$v: damage that this search does not touch: answered (exit $rc)"
+    else
+        not_ok "$v: exit $rc"
+        echo "    $msg"
+    fi
+    # Serve mode: an error at start is exit 2 with the same message; an
+    # error met by a request is an "index" error response carrying it.
+    printf '%s\n' '{"id":1,"query":"said OR the OR year","any":true,"limit":100}' |
+        "$NSEARCH" --db "$v" --serve >"$T/out" 2>"$T/err"
+    rc=$?
+    if [ "$rc" -eq 2 ]; then
+        if advised "$v" "$(cat "$T/err")"; then ok "$v: serve mode refuses to start, with the advice"; else
+            not_ok "$v: serve mode refuses to start, with the advice"
+            sed 's/^/    /' "$T/err"
+        fi
+    elif jq -e '.error' "$T/out" >/dev/null 2>&1; then
+        late=$((late + 1))
+        kind=$(jq -r .error.kind "$T/out")
+        m=$(jq -r .error.message "$T/out")
+        if [ "$kind" = index ] && advised "$v" "nsearch: $m"; then ok "$v: serve mode's error response names the index and the way out"; else
+            not_ok "$v: serve mode's error response names the index and the way out"
+            echo "    kind $kind: $m"
+        fi
+    else
+        ok "$v: serve mode answered (damage this request does not touch)"
+    fi
+done
+expect "most damaged indexes were refused ($broken of $n)" 1 "$([ "$broken" -ge $((n * 2 / 3)) ] && echo 1)"
+expect "some damage was met only by a request, after opening ($late)" 1 "$([ "$late" -ge 1 ] && echo 1)"
