@@ -86,7 +86,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "buf.h"
 #include "dates.h"
+#include "utf8.h"
 
 #define CHUNK ((size_t)128 << 10) /* read and inflate granularity */
 #define SNIFF 8192                /* bytes checked for NUL */
@@ -95,11 +97,8 @@
 #define HARD_WORDS 160
 #define TAIL_WORDS 20
 
-/* A growable byte buffer. */
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-} sbuf;
+/* The growable byte buffer (buf.h); 1 from sbuf_reserve is success. */
+typedef ns_buf sbuf;
 
 /* A passage while its article is built: text is an offset into r->text,
  * which may still move. */
@@ -107,7 +106,7 @@ typedef struct pbuild {
     size_t off, len, line, column;
 } pbuild;
 
-/* A non-blank, trimmed line of a text article: bytes at r->text.p + off. */
+/* A non-blank, trimmed line of a text article: bytes at r->text.data + off. */
 typedef struct tline {
     size_t off, len, no, col;
 } tline;
@@ -167,24 +166,8 @@ struct ns_reader {
 
 static int sbuf_reserve(sbuf *b, size_t extra)
 {
-    if (b->cap - b->len >= extra) {
-        return 1;
-    }
-    size_t want = b->len + extra;
-    if (want < b->len) {
-        return 0;
-    }
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < want) {
-        cap = cap > SIZE_MAX / 2 ? want : cap * 2;
-    }
-    char *p = realloc(b->p, cap);
-    if (!p) {
-        return 0;
-    }
-    b->p = p;
-    b->cap = cap;
-    return 1;
+    if (b->cap - b->len > extra) return 1;
+    return ns_buf_reserve(b, extra) == NS_OK;
 }
 
 static int is_ws(unsigned char c)
@@ -285,48 +268,9 @@ static size_t trim(const char **s, size_t *n)
  * with *bad set to the length of its maximal invalid subpart (at least 1). */
 static size_t utf8_valid(const unsigned char *s, size_t n, size_t *bad)
 {
-    unsigned c = s[0];
-    size_t need;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c < 0x80) {
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        if (c == 0xE0) {
-            lo = 0xA0;
-        } else if (c == 0xED) {
-            hi = 0x9F;
-        }
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        if (c == 0xF0) {
-            lo = 0x90;
-        } else if (c == 0xF4) {
-            hi = 0x8F;
-        }
-    } else {
-        *bad = 1;
-        return 0;
-    }
-    size_t i;
-    for (i = 1; i <= need; i++) {
-        if (i >= n) {
-            break;
-        }
-        unsigned b = s[i];
-        if (b < lo || b > hi) {
-            break;
-        }
-        lo = 0x80;
-        hi = 0xBF;
-    }
-    if (i > need) {
-        return need + 1;
-    }
-    *bad = i;
-    return 0;
+    size_t k = ns_utf8_decode(s, n, NULL);
+    if (!k) *bad = ns_utf8_bad(s, n);
+    return k;
 }
 
 /* Number of invalid UTF-8 sequences in s[0..n). */
@@ -364,7 +308,7 @@ static int repair(sbuf *b, const char *s, size_t n, size_t *invalid, int narrow)
     if (n > (SIZE_MAX - 1) / 3 || !sbuf_reserve(b, n * 3 + 1)) {
         return 0;
     }
-    unsigned char *o = (unsigned char *)b->p + b->len;
+    unsigned char *o = (unsigned char *)b->data + b->len;
     size_t i = 0;
     while (i < n) {
         unsigned c = p[i];
@@ -398,7 +342,7 @@ static int repair(sbuf *b, const char *s, size_t n, size_t *invalid, int narrow)
             }
         }
     }
-    b->len = (size_t)((char *)o - b->p);
+    b->len = (size_t)((char *)o - b->data);
     return 1;
 }
 
@@ -782,8 +726,8 @@ void ns_reader_close(ns_reader *r)
     free(r->buf);
     free(r->path);
     free(r->id_stem);
-    free(r->text.p);
-    free(r->scratch.p);
+    ns_buf_free(&r->text);
+    ns_buf_free(&r->scratch);
     free(r->pb);
     free(r->pass);
     free(r->lines);
@@ -1000,7 +944,7 @@ static size_t put_field(ns_reader *r, const char *s, size_t n)
         r->nomem = 1;
         return off;
     }
-    r->text.p[r->text.len++] = '\0';
+    r->text.data[r->text.len++] = '\0';
     return off;
 }
 
@@ -1291,17 +1235,17 @@ static ns_status article_finish(ns_reader *r, size_t id, size_t title, size_t so
         r->cappass = r->npb;
     }
     for (size_t i = 0; i < r->npb; i++) {
-        r->pass[i].text = r->text.p + r->pb[i].off;
+        r->pass[i].text = r->text.data + r->pb[i].off;
         r->pass[i].len = r->pb[i].len;
         r->pass[i].line = r->pb[i].line;
         r->pass[i].column = r->pb[i].column;
     }
-    r->art.id = r->text.p + id;
+    r->art.id = r->text.data + id;
     r->art.path = r->path;
-    r->art.title = r->text.p + title;
-    r->art.source = r->text.p + source;
-    r->art.url = r->text.p + url;
-    r->art.section = r->text.p + section;
+    r->art.title = r->text.data + title;
+    r->art.source = r->text.data + source;
+    r->art.url = r->text.data + url;
+    r->art.section = r->text.data + section;
     r->art.passages = r->npb ? r->pass : NULL;
     r->art.npassages = r->npb;
     return NS_OK;
@@ -1493,7 +1437,7 @@ static int footer_source(ns_reader *r, size_t from, const char **src, size_t *sr
     const char *dist = NULL;
     size_t distlen = 0;
     for (size_t j = from; j < r->nlines; j++) {
-        const char *s = r->text.p + r->lines[j].off;
+        const char *s = r->text.data + r->lines[j].off;
         size_t n = r->lines[j].len;
         size_t k = copyright_marker(s, n);
         if (k > 0) {
@@ -1581,7 +1525,7 @@ static ns_status collect_lines(ns_reader *r)
         t->len = n;
         t->no = r->lineno;
         t->col = lead + 1;
-        memcpy(r->text.p + r->text.len, l, n);
+        memcpy(r->text.data + r->text.len, l, n);
         r->text.len += n;
     }
 }
@@ -1612,7 +1556,7 @@ static ns_status read_text(ns_reader *r, const ns_article **out)
            url_len = 0, section_off = 0, section_len = 0;
     int have_date = 0;
     r->art.date = NS_NO_DATE;
-#define LINE_AT(j) (r->text.p + r->lines[j].off)
+#define LINE_AT(j) (r->text.data + r->lines[j].off)
     if (header_line(LINE_AT(0), r->lines[0].len, &val, &vlen) == H_NONE) {
         title_ln = 0;
         title_off = r->lines[0].off;
@@ -1623,7 +1567,7 @@ static ns_status read_text(ns_reader *r, const ns_article **out)
         const char *s = LINE_AT(k);
         size_t n = r->lines[k].len;
         int h = header_line(s, n, &val, &vlen);
-        size_t voff = h != H_NONE ? (size_t)(val - r->text.p) : 0;
+        size_t voff = h != H_NONE ? (size_t)(val - r->text.data) : 0;
         if (h == H_TITLE && title_ln == SIZE_MAX) {
             title_ln = k, title_off = voff, title_len = vlen;
         } else if (h == H_DATE && !have_date) {
@@ -1642,7 +1586,7 @@ static ns_status read_text(ns_reader *r, const ns_article **out)
         } else if (!have_date && ns_date_parse(s, n, &r->art.date) == NS_OK) {
             have_date = 1;
         } else if (section_ln == SIZE_MAX && published_in(s, n, &val, &vlen)) {
-            section_ln = k, section_off = (size_t)(val - r->text.p), section_len = vlen;
+            section_ln = k, section_off = (size_t)(val - r->text.data), section_len = vlen;
         } else {
             break;
         }
@@ -1674,7 +1618,7 @@ static ns_status read_text(ns_reader *r, const ns_article **out)
         const char *src;
         size_t srclen;
         if (footer_source(r, f, &src, &srclen)) {
-            source_ln = f, source_off = (size_t)(src - r->text.p), source_len = srclen;
+            source_ln = f, source_off = (size_t)(src - r->text.data), source_len = srclen;
         }
     }
     int first = 1;
@@ -1688,7 +1632,7 @@ static ns_status read_text(ns_reader *r, const ns_article **out)
             const char *tag;
             size_t taglen = agency_tag(s, n, &tag);
             if (taglen) {
-                source_ln = j, source_off = (size_t)(tag - r->text.p), source_len = taglen;
+                source_ln = j, source_off = (size_t)(tag - r->text.data), source_len = taglen;
             }
         }
         first = 0;
@@ -1697,8 +1641,8 @@ static ns_status read_text(ns_reader *r, const ns_article **out)
         if (!sbuf_reserve(&r->scratch, n)) {
             return fail_nomem(r);
         }
-        memcpy(r->scratch.p, s, n);
-        add_paragraph(r, r->scratch.p, n, r->lines[j].no, r->lines[j].col, 1);
+        memcpy(r->scratch.data, s, n);
+        add_paragraph(r, r->scratch.data, n, r->lines[j].no, r->lines[j].col, 1);
     }
 #undef LINE_AT
 
@@ -1713,8 +1657,8 @@ static ns_status read_text(ns_reader *r, const ns_article **out)
         if (!sbuf_reserve(&r->scratch, lens[i] + 1)) {
             return fail_nomem(r);
         }
-        memcpy(r->scratch.p, r->text.p + offs[i], lens[i]);
-        fields[i] = put_field(r, r->scratch.p, lens[i]);
+        memcpy(r->scratch.data, r->text.data + offs[i], lens[i]);
+        fields[i] = put_field(r, r->scratch.data, lens[i]);
     }
     fields[4] = put_cstr(r, r->id_stem);
     if (r->art.date == NS_NO_DATE) {
@@ -1863,7 +1807,7 @@ static ns_status read_jsonl(ns_reader *r, const ns_article **out)
             return fail_nomem(r);
         }
         json_error_t je;
-        json_t *o = json_loadb(r->scratch.p, r->scratch.len, JSON_ALLOW_NUL, &je);
+        json_t *o = json_loadb(r->scratch.data, r->scratch.len, JSON_ALLOW_NUL, &je);
         if (!o) {
             warn(r, line, "malformed JSON (%s)", je.text);
             continue;
@@ -1954,15 +1898,15 @@ static ns_status read_jsonl(ns_reader *r, const ns_article **out)
         if (!s && r->npb > 0) {
             const char *tag;
             /* The first passage's text is repaired, in r->text. */
-            size_t taglen = agency_tag(r->text.p + r->pb[0].off, r->pb[0].len, &tag);
+            size_t taglen = agency_tag(r->text.data + r->pb[0].off, r->pb[0].len, &tag);
             if (taglen) {
                 r->scratch.len = 0;
                 if (!sbuf_reserve(&r->scratch, taglen)) {
                     json_decref(o);
                     return fail_nomem(r);
                 }
-                memcpy(r->scratch.p, tag, taglen);
-                s = r->scratch.p;
+                memcpy(r->scratch.data, tag, taglen);
+                s = r->scratch.data;
                 len = taglen;
             }
         }
@@ -1989,7 +1933,7 @@ static ns_status read_jsonl(ns_reader *r, const ns_article **out)
                 r->text.len--;
                 size_t k = strlen(num);
                 if (sbuf_reserve(&r->text, k + 1)) {
-                    memcpy(r->text.p + r->text.len, num, k + 1);
+                    memcpy(r->text.data + r->text.len, num, k + 1);
                     r->text.len += k + 1;
                 } else {
                     r->nomem = 1;

@@ -17,4 +17,10 @@
  * (then *cp is left alone). */
 size_t ns_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
+/* Where ns_utf8_decode returned 0: the length (at least 1) of the maximal
+ * subpart of the ill-formed sequence at s[0..n), n > 0, the bytes that
+ * Unicode's "substitution of maximal subparts" replaces with one U+FFFD (a
+ * lead byte and the continuation bytes that could still follow it). */
+size_t ns_utf8_bad(const unsigned char *s, size_t n);
+
 #endif
