@@ -23,43 +23,44 @@
 /* ns_article.date for an undated article. */
 #define NS_NO_DATE INT64_MIN
 
+/* The model (the rules of each format are at the top of lib/reader.c):
+ * - Every string, passages included, is valid UTF-8 without control
+ *   characters (control characters become spaces). Passages are trimmed and
+ *   never empty; titles may be "".
+ * - A text file's passage has exactly the bytes of its source, each invalid
+ *   byte becoming '?': text[k] is byte column + k of the line, so offsets
+ *   into the text are file offsets. Titles and the other fields, and JSON
+ *   Lines passages, replace an invalid sequence with U+FFFD.
+ * - A text file is one article: line 1, id the base name without
+ *   .txt/.txt.gz ("a/x.txt" -> "x"; unique within a folder only: use the
+ *   path as the identity of a text article).
+ * - A JSON Lines record is one article: line and title_line the record's
+ *   line, id its "id" field (a string or an integer) or "<base name without
+ *   .jsonl/.jsonl.gz>:<line>", every passage at column 1 of that line (its
+ *   text is a decoded JSON string, so no offset in it is a byte of the line).
+ * Every pointer of an article is owned by its reader (see ns_reader_next). */
 typedef struct ns_passage {
-    const char *text; /* UTF-8 (repaired), not NUL-terminated */
+    const char *text; /* UTF-8, not NUL-terminated */
     size_t len;
     size_t line;   /* 1-based line in the (decompressed) file */
     size_t column; /* 1-based byte column of text[0] in that line */
 } ns_passage;
 
 typedef struct ns_article {
-    const char *id;     /* stable id: the JSON `id`, else derived from path and line */
-    const char *path;   /* the file it came from, as given to ns_reader_open */
-    const char *title;  /* "" when none; NUL-terminated UTF-8 */
-    const char *source; /* "" when none */
-    const char *url;    /* "" when none */
-    int64_t date;       /* seconds since the epoch, UTC; NS_NO_DATE if undated */
-    size_t line;        /* 1-based line where the article starts */
-    size_t title_line;  /* line of the title, 0 if none */
+    const char *id;      /* stable id: the JSON `id`, else derived from path and line */
+    const char *path;    /* the file it came from, as given to ns_reader_open */
+    const char *title;   /* "" when none; NUL-terminated, as are the next four */
+    const char *source;  /* "" when none */
+    const char *url;     /* "" when none */
+    int64_t date;        /* seconds since the epoch, UTC; NS_NO_DATE if undated */
+    size_t line;         /* 1-based line where the article starts */
+    size_t title_line;   /* line of the title, 0 when the title is "" */
     const ns_passage *passages;
     size_t npassages;
-    /* Added after the first version of this header: */
-    const char *section; /* "" when none; the "Published in <Section>" line of a text file */
+    const char *section; /* "" when none: a text file's "Published in <Section>"
+                          * line, read so that it is not a passage; not stored
+                          * in the index */
 } ns_article;
-
-/* Details of the model (added after the first version of this header; the
- * rules of each format are at the top of lib/reader.c):
- * - Every string, passages included, is valid UTF-8 without control
- *   characters: invalid sequences become U+FFFD, control characters spaces.
- *   Passages are trimmed and never empty; titles may be "".
- * - A text file's passage has exactly the bytes of its source (each invalid
- *   byte becomes '?', each control character a space): text[k] is byte
- *   column + k of the line, so offsets into the text are file offsets.
- * - A text file is one article: line 1, id the base name without
- *   .txt/.txt.gz ("a/x.txt" -> "x"; unique within a folder only: use the
- *   path as the identity of a text article).
- * - A JSON Lines record is one article: line and title_line the record's
- *   line, id its "id" field (a string or an integer) or "<base name without
- *   .jsonl/.jsonl.gz>:<line>", every passage at column 1 of that line.
- * - title_line is 0 when the title is "". */
 
 /* A warning about the input: `path` names the file, `line` is 1-based or 0
  * when it concerns the whole file. `msg` does not repeat them: print it as
@@ -79,14 +80,13 @@ typedef void (*ns_warn_fn)(void *ctx, const char *path, size_t line, const char 
 
 /* Zero-initialise, then set what you need: every zero field is a default. */
 typedef struct ns_reader_opts {
-    uint64_t max_file_bytes; /* skip (with a warning) files larger; 0 = no limit.
-                              * The size on disk (compressed for .gz); the
-                              * "warning" is ns_reader_open's NS_ERR_FORMAT,
-                              * whose message names the size and the limit */
+    uint64_t max_file_bytes; /* skip files larger; 0 = no limit. The size on
+                              * disk (compressed for .gz); ns_reader_open then
+                              * fails with NS_ERR_FORMAT, naming the size and
+                              * the limit */
+    size_t max_line_bytes;   /* 0 = NS_READER_MAX_LINE */
     ns_warn_fn warn;         /* may be NULL */
     void *warn_ctx;
-    /* Added after the first version of this header: */
-    size_t max_line_bytes; /* 0 = NS_READER_MAX_LINE */
 } ns_reader_opts;
 
 typedef enum ns_file_kind {
@@ -103,20 +103,21 @@ ns_file_kind ns_file_kind_of(const char *path, int *gzipped);
 
 typedef struct ns_reader ns_reader;
 
-/* Open `path` for reading. NS_ERR_NOTFOUND / NS_ERR_IO if it can't be
- * opened, NS_ERR_FORMAT if it is not a corpus file (binary content, too
- * large), with `err` naming the file. */
+/* Open `path` for reading: the kind comes from the name
+ * (ns_file_kind_of). `opts` may be NULL (all defaults) and is copied, as is
+ * `path`. On success *out is a reader owned by the caller (ns_reader_close);
+ * on failure *out is NULL and `err` names the file:
+ * @retval NS_ERR_NOTFOUND  no such file
+ * @retval NS_ERR_IO        it can't be opened or read
+ * @retval NS_ERR_FORMAT    not a corpus file: NS_FILE_UNKNOWN by name, not a
+ *                          regular file (a folder, a FIFO: opened
+ *                          non-blocking, never waited on), "binary file,
+ *                          skipped" (a NUL byte in the first 8 KiB,
+ *                          decompressed), or larger than max_file_bytes
+ * @retval NS_ERR_NOMEM     out of memory
+ * A leading UTF-8 byte order mark is skipped. */
 ns_status ns_reader_open(const char *path, const ns_reader_opts *opts, ns_reader **out,
                          ns_error *err);
-
-/* Details of ns_reader_open (added after the first version of this header):
- * - The kind comes from the name (ns_file_kind_of); NS_ERR_FORMAT "not a
- *   corpus file" when it is NS_FILE_UNKNOWN, or the path is not a regular
- *   file (a folder, a FIFO: opened non-blocking, never waited on).
- * - NS_ERR_FORMAT "binary file, skipped" when the first 8 KiB (decompressed)
- *   hold a NUL byte; a leading UTF-8 byte order mark is skipped.
- * - `opts` may be NULL (all defaults) and is copied; `path` is copied.
- * - *out is NULL on failure. */
 
 /* Like ns_reader_open, over the bytes data[0..len) instead of a file (for
  * fuzzing and tests). `name` stands for the path in articles, ids and
@@ -128,20 +129,17 @@ ns_status ns_reader_open_mem(const char *name, const void *data, size_t len, ns_
                              int gzipped, const ns_reader_opts *opts, ns_reader **out,
                              ns_error *err);
 
-/* The next article. NS_OK with *out set: the article is owned by the reader
- * and valid until the next call to ns_reader_next or ns_reader_close.
- * NS_DONE at the end of the file. An error (NS_ERR_IO, NS_ERR_NOMEM) ends
- * the file; articles already returned stay good. */
+/* The next article into *out, owned by the reader and valid until the
+ * next call to ns_reader_next or ns_reader_close; *out is NULL unless NS_OK.
+ * @retval NS_DONE       the end of the file; every later call returns it
+ * @retval NS_ERR_IO, NS_ERR_NOMEM  the file ends here (articles already
+ *                       returned stay good); every later call returns it
+ * Warnings (through opts.warn, during this call) never change the status: a
+ * skipped record, a cut line, an invalid date, "empty file", invalid UTF-8
+ * (once per file, at its end, with the count), a truncated or corrupt gzip
+ * stream (what was decompressed is kept), "file changed while being read"
+ * (size or mtime differ between open and end of file). */
 ns_status ns_reader_next(ns_reader *r, const ns_article **out, ns_error *err);
-
-/* Details of ns_reader_next (added after the first version of this header):
- * - *out is NULL unless NS_OK. After NS_DONE every call returns NS_DONE;
- *   after an error every call returns the same error.
- * - Warnings (through opts.warn, during this call) never change the status:
- *   a skipped record, a cut line, an invalid date, "empty file", invalid
- *   UTF-8 (once per file, at its end, with the count), a truncated or
- *   corrupt gzip stream (what was decompressed is kept), "file changed while
- *   being read" (size or mtime differ between open and end of file). */
 
 /* CRC-32 of the raw file bytes read so far (all of them after NS_DONE). */
 uint32_t ns_reader_crc32(const ns_reader *r);
@@ -152,9 +150,9 @@ void ns_reader_close(ns_reader *r);
 
 /* CRC-32 of the raw bytes of the file at `path` (compressed, as on disk),
  * without parsing it: equal to ns_reader_crc32 after NS_DONE, at the cost of
- * a read. *out is set on NS_OK. NS_ERR_NOTFOUND / NS_ERR_IO (a folder: IO)
- * with `err` naming the file. Added after the first version of this header;
- * thread-safe. */
+ * a read. *out is set on NS_OK. Thread-safe.
+ * @retval NS_ERR_NOTFOUND  no such file
+ * @retval NS_ERR_IO        it can't be read (a folder, too) */
 ns_status ns_file_crc32(const char *path, uint32_t *out, ns_error *err);
 
 #endif
