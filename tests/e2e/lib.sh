@@ -10,6 +10,9 @@ trap 'rm -rf "$T"' EXIT INT TERM
 export NSEARCH_NO_SYNC=1 # tests don't need fsync; the code path is the same
 unset NSEARCH_DB NO_COLOR
 export NSEARCH_CONFIG= # a developer's own config must not change the tests
+# The benchmark corpora (../shared/corpora) for the suites that use them when
+# present; NSEARCH_E2E_CORPORA moves (or, naming nothing, hides) them.
+CORPORA=${NSEARCH_E2E_CORPORA:-$TOP/../shared/corpora}
 
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; }

@@ -108,7 +108,7 @@ expect "--allow-partial with a hung and a down shard answers from the local one"
 kill -CONT "$pid1"
 
 # The judged-size point: reuters21578 in two remote shards (skips without it).
-R="$TOP/../shared/corpora/reuters21578/docs"
+R="$CORPORA/reuters21578/docs"
 if [ -d "$R" ]; then
     "$NSEARCH_INDEX" --db "$T/r-single" "$R"
     "$NSEARCH_INDEX" --db "$T/r1" --shard-of 1/2 "$R"
