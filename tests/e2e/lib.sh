@@ -108,9 +108,16 @@ search() {
 # last and once, counting the match lines. Otherwise prints "BROKEN answer:
 # why" (which no expected list holds) and returns 1.
 answer() {
+    json_answer "$@" >/dev/null || { cat "$T/.answer"; return 1; }
+    jq -r 'select(.type == "match") | .path' "$T/.answer"
+}
+
+# json_answer DB ARGS...: the same check, and prints the JSON lines
+# themselves (or "BROKEN answer: why", returning 1).
+json_answer() {
     db=$1
     shift
-    "$NSEARCH" --db "$db" --json "$@" >"$T/.answer" 2>/dev/null
+    "$NSEARCH" --db "$db" --json "$@" >"$T/.answer.raw" 2>/dev/null
     rc=$?
     echo "$rc" >"$T/.answer.rc"
     why=$(jq -r -s --argjson rc "$rc" '
@@ -123,12 +130,13 @@ answer() {
           elif $rc == 0 and last.total == 0 then "exit 0 but total 0"
           elif $rc == 1 and ($n > 0 or last.total > 0) then "exit 1 with matches"
           elif $rc != 0 and $rc != 1 then "exit \($rc)"
-          else "" end' "$T/.answer" 2>&1) || why="not JSON Lines (exit $rc)"
+          else "" end' "$T/.answer.raw" 2>&1) || why="not JSON Lines (exit $rc)"
     if [ -n "$why" ]; then
-        echo "BROKEN answer: $why"
+        echo "BROKEN answer: $why" | tee "$T/.answer"
         return 1
     fi
-    jq -r 'select(.type == "match") | .path' "$T/.answer"
+    cp "$T/.answer.raw" "$T/.answer"
+    cat "$T/.answer"
 }
 
 # none DESC DB ARGS...: the query ARGS has no match on DB: exit 1 and a
