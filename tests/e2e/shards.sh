@@ -37,7 +37,7 @@ serve() {
 
 # The fields a client sees, for every match of a query (not the summary).
 matches() {
-    "$NSEARCH" --db "$1" --json -n 30 "$2" |
+    json_answer "$1" -n 30 "$2" |
         jq -c 'select(.type=="match") | del(.rank) | [.path,.line,.column,.id,.title,.date,.source,.score,.article_rank,.text,.spans]'
 }
 
