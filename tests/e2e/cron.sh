@@ -22,6 +22,14 @@ expect "crontab fields are valid" 0 $?
 
 if grep -qF "$(echo "$line" | cut -d' ' -f1-6)" "$TOP/README.md"; then ok "README shows the crontab line"; else not_ok "README shows the crontab line"; fi
 
+# The crontab command itself, run as cron would (HOME set, nsearch-index on
+# PATH) with the indexer under test: it builds the index nsearch reads.
+mkdir -p "$T/home/news" "$T/bin"
+printf 'Crontab story\n\nThe cronwombat was indexed overnight.\n' >"$T/home/news/a.txt"
+ln -s "$NSEARCH_INDEX" "$T/bin/nsearch-index"
+HOME="$T/home" PATH="$T/bin:$PATH" sh -c "$(echo "$line" | cut -d' ' -f6-)" >"$T/out" 2>&1
+expect "the crontab command builds the index" "0 $T/home/news/a.txt" "$? $(answer "$T/home/.local/share/nsearch/index" cronwombat)"
+
 # The systemd units: systemd-analyze verify (the ExecStart binary must exist:
 # point it at the one under test).
 if command -v systemd-analyze >/dev/null 2>&1; then

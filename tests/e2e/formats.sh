@@ -61,7 +61,7 @@ check "JSON output valid with a non-UTF-8 path" sh -c "'$NSEARCH' --db '$T/db' -
 
 # The benchmark corpus, its .jsonl.gz parts indexed as they are. Minutes of
 # work: the release build only (the sanitizer build is several times slower).
-R="$TOP/../shared/corpora/reuters-financial"
+R="$CORPORA/reuters-financial"
 case "${O:-}" in
 *asan*) skip "reuters-financial indexed directly" "sanitizer build (run by the release check)" ;;
 *)

@@ -35,7 +35,7 @@ Heavy rain flooded streets before the meeting of the council.
 TXT
 DB="$T/idx"
 "$NSEARCH_INDEX" --db "$DB" "$C"
-expect "index the test corpus" 0 $?
+expect "index the test corpus" "0 3" "$? $("$NSEARCH_INDEX" --db "$DB" --stats --json | jq .articles)"
 cd "$T" || exit 2
 
 # serve ARGS...: nsearch --serve on $DB, requests on stdin.
@@ -62,15 +62,15 @@ not json at all
 EOF
 printf '{"id":17,"query":"rain"}\r\n' >>"$T/req"
 serve <"$T/req" >"$T/resp" 2>"$T/err"
-expect "exit 0 at end of input" 0 $?
-expect "nothing on stderr" "" "$(cat "$T/err")"
+expect "exit 0 at end of input" "0 17" "$? $(wc -l <"$T/resp" | tr -d ' ')"
+expect_none "nothing on stderr" "$(cat "$T/err")" jq -e -s 'length == 17 and .[0].summary.type == "summary"' "$T/resp"
 expect "one response per request, blank lines skipped" 17 "$(wc -l <"$T/resp" | tr -d ' ')"
 n=0 bad=0
 while IFS= read -r l; do
     n=$((n + 1))
     printf '%s\n' "$l" | jq -e 'type == "object" and .version == 1 and has("id")' >/dev/null 2>&1 || bad=$((bad + 1))
 done <"$T/resp"
-expect "every response is one JSON object with id and version" 0 "$bad"
+forall "every response is one JSON object with id and version" "$bad" "$n" 17
 expect "responses in request order, ids echoed (null when absent)" \
     '1 "two" 3 4 null null 7 8 9 10 11 12 13 {"nested":[1]} null 16 17' \
     "$(jq -c .id "$T/resp" | tr '\n' ' ' | sed 's/ $//')"
@@ -99,11 +99,11 @@ expect "CRLF line endings" 1 "$(resp 17 | jq '.matches | length')"
 # Errors: kind, message, column; never the end of the loop.
 kinds=$(for i in 5 6 7 8 9 10 11 12 13; do resp "$i" | jq -r '.error.kind // "none"'; done | tr '\n' ' ')
 expect "errors by kind" "request request request request request request request query query " "$kinds"
-check "every error has a message" sh -c "sed -n '5,13p' '$T/resp' | jq -e '.error.message | type == \"string\" and length > 0' >/dev/null"
+check "every error has a message" sh -c "sed -n '5,13p' '$T/resp' | jq -s -e 'length == 9 and all(.[]; .error.message | type == \"string\" and length > 0)' >/dev/null"
 expect "an invalid JSON line: column in the line" true "$(resp 5 | jq '.error.column >= 1')"
 expect "a bad query: column in the query" 12 "$(resp 12 | jq '.error.column')"
-expect "a bad query: the message doesn't repeat the column" 0 "$(resp 12 | jq -r .error.message | grep -c '^column')"
-expect "an error has no matches" null "$(resp 12 | jq -c .matches)"
+expect "a bad query: the message doesn't repeat the column" "0 12" "$(resp 12 | jq -r .error.message | grep -c '^column') $(resp 12 | jq .error.column)"
+expect "an error has no matches" '[null,"query"]' "$(resp 12 | jq -c '[.matches, .error.kind]')"
 expect "a lenient query: warnings with columns" 1 "$(resp 14 | jq '[.warnings[] | select(.column == 6)] | length')"
 expect "a lenient query is still answered" 1 "$(resp 14 | jq '.matches | length >= 1 | if . then 1 else 0 end')"
 
@@ -122,11 +122,11 @@ expect "a request line over 1 MiB: an error, then the next answer" "request 1" \
     "$(jq -r '.error.kind // (.matches | length)' "$T/r2" | tr '\n' ' ' | sed 's/ $//')"
 
 # Start and end.
-expect "empty input: no output, exit 0" "0:" "$(out=$(serve </dev/null); echo "$?:$out")"
-expect "a missing index: exit 2 at once" 2 "$(echo '{"query":"x"}' | "$NSEARCH" --db "$T/none" --serve >/dev/null 2>&1; echo $?)"
-expect "--serve with a query on the command line: exit 2" 2 "$(status serve meeting </dev/null)"
-rc=$({ yes '{"query":"meeting"}' | head -n 2000 | serve 2>"$T/err"; echo $? >"$T/rc"; } | head -n 1 >/dev/null; cat "$T/rc")
-expect "closed output: exit 0, quietly" "0:" "$rc:$(cat "$T/err")"
+expect "empty input: no output, exit 0 (then answers)" "0:|1" "$(out=$(serve </dev/null); echo "$?:$out")|$(echo '{"query":"rain"}' | serve | jq '.matches | length')"
+expect_exit "a missing index: exit 2 at once" 2 "^nsearch: .*none" sh -c "echo '{\"query\":\"x\"}' | '$NSEARCH' --db '$T/none' --serve"
+expect_exit "--serve with a query on the command line: exit 2" 2 "^nsearch: " serve meeting </dev/null
+rc=$({ yes '{"query":"meeting"}' | head -n 2000 | serve 2>"$T/err"; echo $? >"$T/rc"; } | head -n 1 >"$T/out"; cat "$T/rc")
+expect "closed output: exit 0, quietly" "0:|5" "$rc:$(cat "$T/err")|$(jq '.matches | length' "$T/out")"
 
 # The indexer changes the index while the server runs: the next request
 # sees the commit, then the rebuild.
@@ -134,17 +134,17 @@ mkfifo "$T/in"
 : >"$T/live"
 serve >"$T/live" 2>"$T/live.err" <"$T/in" &
 pid=$!
-exec 3>"$T/in"
+exec 3<>"$T/in" # read-write: never blocks, even when the server is gone
 wait_lines() { # N: wait (10 s at most) until $T/live has N lines
     i=0
-    while [ "$(wc -l <"$T/live" 2>/dev/null || echo 0)" -lt "$1" ] && [ $i -lt 100 ]; do
+    while [ "$(wc -l <"$T/live" 2>/dev/null || echo 0)" -lt "$1" ] && [ $i -lt 100 ] && kill -0 "$pid" 2>/dev/null; do
         sleep 0.1
         i=$((i + 1))
     done
 }
 echo '{"id":1,"query":"blizzard"}' >&3
 wait_lines 1
-expect "live: not there yet" 0 "$(sed -n 1p "$T/live" | jq '.matches | length')"
+expect "live: not there yet" "0 1 1" "$(sed -n 1p "$T/live" | jq -r '"\(.matches | length) \(.id) \(.version)"')"
 printf 'Snow closes the pass\nDate: 2025-12-20\n\nA blizzard closed the mountain pass.\n' >"$C/snow.txt"
 "$NSEARCH_INDEX" --db "$DB" "$C"
 echo '{"id":2,"query":"blizzard"}' >&3
@@ -157,8 +157,8 @@ echo '{"id":3,"query":"blizzard"}' >&3
 echo '{"id":4,"query":"inflation"}' >&3
 wait_lines 4
 expect "live: a rebuild is seen by the next request" 2 "$(sed -n 3p "$T/live" | jq '.matches | length')"
-expect "live: a deleted file is gone" 0 "$(sed -n 4p "$T/live" | jq '.matches | length')"
+expect "live: a deleted file is gone" "0 4 1" "$(sed -n 4p "$T/live" | jq -r '"\(.matches | length) \(.id) \(.version)"')"
 exec 3>&-
 wait "$pid"
-expect "live: exit 0 when the client closes stdin" 0 $?
-expect "live: nothing on stderr" "" "$(cat "$T/live.err")"
+expect "live: exit 0 when the client closes stdin" "0 4" "$? $(jq -s 'map(select(.version == 1 and .summary.type == "summary")) | length' "$T/live")"
+expect_none "live: nothing on stderr" "$(cat "$T/live.err")" jq -e -s 'length == 4 and all(.[]; .summary.type == "summary")' "$T/live"

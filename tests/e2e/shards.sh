@@ -37,7 +37,7 @@ serve() {
 
 # The fields a client sees, for every match of a query (not the summary).
 matches() {
-    "$NSEARCH" --db "$1" --json -n 30 "$2" |
+    json_answer "$1" -n 30 "$2" |
         jq -c 'select(.type=="match") | del(.rank) | [.path,.line,.column,.id,.title,.date,.source,.score,.article_rank,.text,.spans]'
 }
 
@@ -108,7 +108,7 @@ expect "--allow-partial with a hung and a down shard answers from the local one"
 kill -CONT "$pid1"
 
 # The judged-size point: reuters21578 in two remote shards (skips without it).
-R="$TOP/../shared/corpora/reuters21578/docs"
+R="$CORPORA/reuters21578/docs"
 if [ -d "$R" ]; then
     "$NSEARCH_INDEX" --db "$T/r-single" "$R"
     "$NSEARCH_INDEX" --db "$T/r1" --shard-of 1/2 "$R"
