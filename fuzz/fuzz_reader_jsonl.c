@@ -22,102 +22,21 @@
 #include "reader.h"
 
 #define NAME "fuzz.jsonl"
+#define FUZZ_TARGET "fuzz_reader_jsonl"
 
-static size_t nlines; /* of the current (uncompressed) input; 0 = unknown */
 
-static void die(const char *why)
-{
-    fprintf(stderr, "fuzz_reader_jsonl: %s\n", why);
-    abort();
-}
-
-/* Valid UTF-8 (no overlongs, no surrogates) and no C0 controls or DEL. */
-static int clean(const char *p, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)p;
-    for (size_t i = 0; i < n;) {
-        unsigned c = s[i];
-        size_t k;
-        unsigned lo = 0x80, hi = 0xBF;
-        if (c < 0x20 || c == 0x7F) {
-            return 0;
-        }
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            k = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2;
-            lo = c == 0xE0 ? 0xA0 : lo;
-            hi = c == 0xED ? 0x9F : hi;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3;
-            lo = c == 0xF0 ? 0x90 : lo;
-            hi = c == 0xF4 ? 0x8F : hi;
-        } else {
-            return 0;
-        }
-        for (size_t m = 1; m <= k; m++) {
-            if (i + m >= n || s[i + m] < lo || s[i + m] > hi) {
-                return 0;
-            }
-            lo = 0x80;
-            hi = 0xBF;
-        }
-        i += k + 1;
-    }
-    return 1;
-}
-
-static uint32_t crc_table[256];
-
-static uint32_t crc32_of(const uint8_t *p, size_t n)
-{
-    if (!crc_table[1]) {
-        for (uint32_t i = 0; i < 256; i++) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; k++) {
-                c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1)));
-            }
-            crc_table[i] = c;
-        }
-    }
-    uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; i++) {
-        c = crc_table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
-    }
-    return c ^ 0xFFFFFFFFu;
-}
-
-static void on_warn(void *ctx, const char *path, size_t line, const char *msg)
-{
-    (void)ctx;
-    if (!path || strcmp(path, NAME) != 0 || !msg || !*msg) {
-        die("warning without the file name or a message");
-    }
-    if (nlines && line > nlines) {
-        die("warning names a line past the end");
-    }
-}
-
-static void check_field(const char *s)
-{
-    if (!s || !clean(s, strlen(s))) {
-        die("field not clean UTF-8");
-    }
-}
+#include "reader_check.h"
 
 static void run(const uint8_t *data, size_t size, size_t max_line)
 {
     int gz = size >= 2 && data[0] == 0x1F && data[1] == 0x8B;
-    nlines = 0;
+    fuzz_nlines = 0;
     if (!gz) {
         /* lines as the reader counts them: LF-terminated, plus a last one */
         for (size_t i = 0; i < size; i++) {
-            nlines += data[i] == '\n';
+            fuzz_nlines += data[i] == '\n';
         }
-        nlines += size > 0 && data[size - 1] != '\n';
+        fuzz_nlines += size > 0 && data[size - 1] != '\n';
     }
     ns_reader_opts opts;
     memset(&opts, 0, sizeof opts);
@@ -135,7 +54,7 @@ static void run(const uint8_t *data, size_t size, size_t max_line)
     const ns_article *a;
     size_t last = 0;
     while ((st = ns_reader_next(r, &a, &err)) == NS_OK) {
-        if (a->line <= last || (nlines && a->line > nlines)) {
+        if (a->line <= last || (fuzz_nlines && a->line > fuzz_nlines)) {
             die("article lines not increasing or past the end");
         }
         last = a->line;
