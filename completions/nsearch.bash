@@ -9,10 +9,20 @@ _nsearch()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=
     [ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local opts="--db --limit --offset --per-article --sort --any --json --vimgrep
-        --no-heading --heading --files --count --color --colour --explain --serve
-        --help --version -n -l -c -h -V"
+    local opts="--db --limit --offset --per-article --sort --any --timeout --allow-partial
+        --json --vimgrep --no-heading --heading --files --count --null --color --colour
+        --explain --serve --help --version -n -l -c -0 -h -V"
     COMPREPLY=()
+    # --opt=value written as one word (bash may split it at the =).
+    case $cur in
+    --sort=*) COMPREPLY=($(compgen -W "relevance date" -- "${cur#*=}")); return 0 ;;
+    --color=* | --colour=*) COMPREPLY=($(compgen -W "auto always never" -- "${cur#*=}")); return 0 ;;
+    esac
+    if [ "$cur" != "=" ] && [ "$prev" = "=" ] && [ "$COMP_CWORD" -gt 1 ]; then
+        prev=${COMP_WORDS[COMP_CWORD - 2]}
+    elif [ "$cur" = "=" ]; then
+        cur=
+    fi
     case $prev in
     --db)
         compopt -o filenames 2>/dev/null
@@ -27,7 +37,7 @@ _nsearch()
         COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
         return 0
         ;;
-    -n | --limit | --offset | --per-article)
+    -n | --limit | --offset | --per-article | --timeout)
         return 0
         ;;
     esac

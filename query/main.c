@@ -49,10 +49,11 @@ static void usage(FILE *f)
                "      --allow-partial  when shards are down, answer from the others (warning)\n"
                "      --json           JSON Lines: match objects and a summary\n"
                "      --vimgrep        path:line:column:text, one line per passage\n"
-               "      --no-heading     path:line: text, one line per passage\n"
+               "      --no-heading     path:line:text, one line per passage\n"
                "      --heading        grouped under article headings (the default)\n"
                "  -l, --files          matching article files, best first, once each\n"
                "  -c, --count          number of matching passages\n"
+               "  -0, --null           a NUL after each path (--files, --vimgrep, --no-heading)\n"
                "      --color WHEN     auto (default), always or never; NO_COLOR is honoured\n"
                "      --explain        show the parsed query and each passage's score parts\n"
                "      --serve          answer JSON requests from stdin, one a line\n"
@@ -62,6 +63,14 @@ static void usage(FILE *f)
                "Configuration: $NSEARCH_CONFIG, else $XDG_CONFIG_HOME/nsearch/config or\n"
                "~/.config/nsearch/config (keys db, limit, per-article, sort, color, heading).\n"
                "Exit status: 0 matches, 1 no match, 2 error.\n");
+}
+
+/* After a usage error, one line, as ripgrep: editors show every line of
+ * stderr (a quickfix list filled with the whole help is no help). */
+static void short_usage(void)
+{
+    fprintf(stderr, "Try 'nsearch --help' for more information (a query word starting with '-'"
+                    " goes after --: nsearch -- a -b).\n");
 }
 
 static void warn_query(void *ctx, size_t column, const char *msg)
@@ -99,7 +108,7 @@ typedef struct flags {
     const char *db, *color;
     size_t limit, offset, per_article; /* 0: not given (offset: see has_offset) */
     int has_offset, sort_by_date, heading, fmt, explain, any, serve;
-    int allow_partial;
+    int allow_partial, null;
     unsigned timeout_ms; /* 0: not given */
 } flags;
 
@@ -116,6 +125,7 @@ static int parse_flags(int argc, char **argv, flags *fl)
                                              {"heading", no_argument, 0, 'G'},
                                              {"files", no_argument, 0, 'l'},
                                              {"count", no_argument, 0, 'c'},
+                                             {"null", no_argument, 0, '0'},
                                              {"color", required_argument, 0, 'C'},
                                              {"colour", required_argument, 0, 'C'},
                                              {"explain", no_argument, 0, 'e'},
@@ -127,7 +137,8 @@ static int parse_flags(int argc, char **argv, flags *fl)
                                              {"version", no_argument, 0, 'V'},
                                              {0, 0, 0, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "n:lchV", longopts, NULL)) != -1) {
+    opterr = 0; /* our own message: "nsearch: ...", not argv[0]'s */
+    while ((c = getopt_long(argc, argv, "n:lc0hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': fl->db = optarg; break;
         case 'n':
@@ -162,6 +173,7 @@ static int parse_flags(int argc, char **argv, flags *fl)
             break;
         case 'l': fl->fmt = FMT_FILES; break;
         case 'c': fl->fmt = FMT_COUNT; break;
+        case '0': fl->null = 1; break;
         case 'C':
             if (check_when("--color", optarg)) return EXIT_ERROR;
             fl->color = optarg;
@@ -178,7 +190,16 @@ static int parse_flags(int argc, char **argv, flags *fl)
         }
         case 'h': usage(stdout); exit(EXIT_MATCH);
         case 'V': printf("nsearch %s (xapian %s)\n", NS_VERSION, xc_version()); exit(EXIT_MATCH);
-        default: usage(stderr); return EXIT_ERROR;
+        default:
+            if (optopt && strchr("n", optopt))
+                fprintf(stderr, "nsearch: -%c needs a value\n", optopt);
+            else if (optopt)
+                fprintf(stderr, "nsearch: unknown option -%c\n", optopt);
+            else
+                fprintf(stderr, "nsearch: unknown option, or one missing its value: %s\n",
+                        argv[optind - 1]);
+            short_usage();
+            return EXIT_ERROR;
         }
     }
     return 0;
@@ -231,7 +252,8 @@ int main(int argc, char **argv)
     int rc = parse_flags(argc, argv, &fl);
     if (rc) return rc;
     if (!fl.serve && optind >= argc) {
-        usage(stderr);
+        fprintf(stderr, "nsearch: no query given\n");
+        short_usage();
         return EXIT_ERROR;
     }
     if (fl.serve && optind < argc) {
@@ -270,6 +292,7 @@ int main(int argc, char **argv)
     int fmt = fl.fmt;
     int color = fmt == FMT_TEXT && use_color(when);
     out_init(color);
+    out_set_null(fl.null);
     if (fmt == FMT_FILES) {
         /* Every article, one passage each; -n and --offset count files. */
         so.files = 1;

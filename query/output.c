@@ -106,6 +106,14 @@ static void put_flat_str(const char *s)
 
 /* Passage text with the spans highlighted, on one line; with `trim`, long
  * passages are cut to a window around the first match. */
+/* --null: a NUL after each raw path instead of ':' or a newline. */
+static int null_paths;
+
+void out_set_null(int on)
+{
+    null_paths = on;
+}
+
 static void print_passage(const ns_hit *h, int trim)
 {
     size_t from = 0, to = h->len;
@@ -187,11 +195,15 @@ void out_text(const ns_results *r, int heading, int explain)
             if (!heading && j != i) break;
             done[j] = 1;
             if (!heading) {
+                /* ripgrep's shape, byte for byte: path:line:text */
                 fputs(color ? C_PATH : "", stdout);
-                put_flat_str(out_path(h->path));
-                printf("%s:", color ? C_OFF : "");
+                if (null_paths) fputs(out_path(h->path), stdout), putchar('\0');
+                else put_flat_str(out_path(h->path));
+                printf("%s%s", color ? C_OFF : "", null_paths ? "" : ":");
+                printf("%s%zu%s:", color ? C_LINE : "", h->line, color ? C_OFF : "");
+            } else {
+                printf("%s%zu%s: ", color ? C_LINE : "", h->line, color ? C_OFF : "");
             }
-            printf("%s%zu%s: ", color ? C_LINE : "", h->line, color ? C_OFF : "");
             print_passage(h, heading);
             putchar('\n');
             if (explain && h->explain) {
@@ -224,7 +236,9 @@ void out_vimgrep(const ns_results *r)
     for (size_t i = 0; i < r->nhits; i++) {
         const ns_hit *h = &r->hits[i];
         size_t col = match_column(h);
-        printf("%s:%zu:%zu:", out_path(h->path), h->line, col);
+        fputs(out_path(h->path), stdout);
+        putchar(null_paths ? '\0' : ':');
+        printf("%zu:%zu:", h->line, col);
         put_flat(h->text, 0, h->len);
         putchar('\n');
         out_check();
@@ -234,7 +248,10 @@ void out_vimgrep(const ns_results *r)
 size_t out_files(const ns_results *r)
 {
     /* The searcher lists each file once (ns_search_opts.files). */
-    for (size_t i = 0; i < r->nhits; i++) printf("%s\n", out_path(r->hits[i].path));
+    for (size_t i = 0; i < r->nhits; i++) {
+        fputs(out_path(r->hits[i].path), stdout);
+        putchar(null_paths ? '\0' : '\n');
+    }
     out_check();
     return r->nhits;
 }

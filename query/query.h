@@ -53,6 +53,10 @@ const char *out_path(const char *path);
  * (the column is printed apart). Points into `err`. */
 const char *out_error_msg(const ns_error *err);
 
+/* -0/--null: each path printed raw and followed by a NUL byte (instead of
+ * ':' in --vimgrep and --no-heading lines, instead of the newline with
+ * --files), as ripgrep's --null. */
+void out_set_null(int on);
 void out_text(const ns_results *r, int heading, int explain);
 void out_vimgrep(const ns_results *r);
 /* The hits' paths, one a line (a search with ns_search_opts.files lists

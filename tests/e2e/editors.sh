@@ -77,6 +77,11 @@ call Dump('$T/vim.grep')
 set grepformat&
 silent grep! $Q
 call Dump('$T/vim.grepdefault')
+" The README's recipe: -- before the query, so an excluded word is a word.
+let &grepprg = '$NSEARCH --db $DB --vimgrep --'
+set grepformat=%f:%l:%c:%m
+silent grep! Umerov OR Witkoff -xylophone
+call writefile([len(getqflist()), len(filter(getqflist(), 'v:val.valid'))] + map(getqflist(), 'v:val.text'), '$T/vim.grepnot')
 qall!
 EOF
     timeout 60 vim -Es -u NONE -i NONE -N --cmd "set rtp^=$TOP/editors/vim" -S "$T/test.vim" </dev/null >"$T/vim.out" 2>&1
@@ -100,6 +105,10 @@ EOF
     expect ":grep with grepprg=nsearch --vimgrep, grepformat=%f:%l:%c:%m" "$(cat "$T/want.qf")" "$(cat "$T/vim.grep" 2>/dev/null)"
     expect ":grep with Vim's default grepformat: file and line" \
         "$(awk -F'|' '{print $1 "|" $2}' "$T/want.qf")" "$(awk -F'|' '{print $1 "|" $2}' "$T/vim.grepdefault" 2>/dev/null)"
+    n_not=$("$NSEARCH" --db "$DB" --vimgrep -- Umerov OR Witkoff -xylophone | wc -l | tr -d ' ')
+    expect ":grep with an excluded word (grepprg ending in --): every line a valid entry" "$n_not|$n_not" \
+        "$(head -n 2 "$T/vim.grepnot" 2>/dev/null | tr '\n' '|' | sed 's/|$//')"
+    check "…and no usage text in the list" sh -c "! grep -qi 'usage\|--help' '$T/vim.grepnot'"
     check "vim said nothing unexpected" sh -c "! grep -v '^$' '$T/vim.out' | grep -q ."
 else
     skip "Vim plugin" "vim is not installed (mk/deps.sh check installs it)"

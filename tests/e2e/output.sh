@@ -123,7 +123,7 @@ expect "--vimgrep: a passage with line breaks stays one line" 2 "$got"
 
 # ---- --no-heading and the default text ---------------------------------
 search "$DB" --no-heading -n 100 'zebra OR umerov OR meeting OR rates' >"$T/h"
-expect "--no-heading: every line is path:line: text" 0 "$(LC_ALL=C grep -avc '^[^:]*:[1-9][0-9]*: ' "$T/h")"
+expect "--no-heading: every line is path:line:text (ripgrep's shape)" 0 "$(LC_ALL=C grep -avc '^[^:]*:[1-9][0-9]*:[^ ]' "$T/h")"
 expect "--no-heading: one line per passage" "$(jq -s 'map(select(.type=="match")) | length' "$T/j")" "$(wc -l <"$T/h" | tr -d ' ')"
 search "$DB" Umerov >"$T/t"
 expect "text: heading with path, then title · date · source" \
@@ -246,7 +246,7 @@ expect "config: NSEARCH_CONFIG names the file" 2 "$(cfgrun env NSEARCH_CONFIG="$
 expect "config: NSEARCH_CONFIG= reads none (default limit)" 1 \
     "$([ "$(cfgrun env NSEARCH_CONFIG= "$NSEARCH" --db "$DB" --vimgrep meeting | wc -l)" -gt 2 ] && echo 1)"
 printf 'db = %s\nheading = false\ncolor = always\nsort = date\n' "$DB" >"$H/.config/nsearch/config"
-expect "config: heading = false is --no-heading" "corpus/talks.txt:9: " "$(cfgrun "$NSEARCH" --color=never Umerov | head -n 1 | cut -c1-20)"
+expect "config: heading = false is --no-heading" "corpus/talks.txt:9:U" "$(cfgrun "$NSEARCH" --color=never Umerov | head -n 1 | cut -c1-20)"
 expect "config: --heading wins" "corpus/talks.txt" "$(cfgrun "$NSEARCH" --heading --color=never Umerov | head -n 1)"
 if cfgrun "$NSEARCH" Umerov | has_esc; then ok "config: color = always"; else not_ok "config: color = always"; fi
 if cfgrun env NO_COLOR=1 "$NSEARCH" Umerov | has_esc; then not_ok "config: NO_COLOR beats the file"; else ok "config: NO_COLOR beats the file"; fi
