@@ -16,6 +16,7 @@ O ?= build/$(BUILD)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/nsearch
 VERSION := 0.1.0
 
 # The Debian packages the goals need (mk/deps.sh) are installed before
@@ -56,7 +57,7 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lstemmer
 XAPIAN_CXXFLAGS = $(shell xapian-config --cxxflags)
 XAPIAN_LIBS = $(shell xapian-config --libs)
 
-CPPFLAGS += -D_GNU_SOURCE -DNS_VERSION='"$(VERSION)"' -Ilib -Ixapian-c
+CPPFLAGS += -D_GNU_SOURCE -DNS_VERSION='"$(VERSION)"' -DNS_DOCDIR='"$(DOCDIR)"' -Ilib -Ixapian-c
 CFLAGS += -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS) -MMD -MP
 CXXFLAGS += -std=c++14 $(OPT) $(WARN_CXX) $(XAPIAN_CXXFLAGS) -MMD -MP
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
@@ -144,20 +145,29 @@ check-asan:
 	$(MAKE) BUILD=asan check
 
 DEMO_DB := $(O)/demo-index
+# The demo colours only on a terminal, and ends with what to run next.
 demo: $(BINS)
 	@rm -rf $(DEMO_DB)
 	$(O)/nsearch-index --db $(DEMO_DB) corpus
 	@echo
 	@echo '$$ nsearch "Umerov meeting"'
-	@$(O)/nsearch --db $(DEMO_DB) --color=always "Umerov meeting"
+	@$(O)/nsearch --db $(DEMO_DB) "Umerov meeting"
 	@echo
 	@echo "\$$ nsearch '\"security guarantees\"'"
-	@$(O)/nsearch --db $(DEMO_DB) --color=always '"security guarantees"'
+	@$(O)/nsearch --db $(DEMO_DB) '"security guarantees"'
+	@echo
+	@echo "Next, search the demo index yourself:"
+	@echo "  $(O)/nsearch --db $(DEMO_DB) 'Umerov meeting'"
+	@echo "or install (make install, as root for $(PREFIX)) and index your own news:"
+	@echo "  nsearch-index ~/news && nsearch 'your words'"
 
+# Installed files; uninstall removes them and the folders install made.
+VIMDIR := $(PREFIX)/share/nsearch/editors/vim
 install: $(BINS)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
 	install -m 644 doc/nsearch.1 doc/nsearch-index.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 doc/query-syntax.md $(DESTDIR)$(DOCDIR)/
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 644 completions/nsearch.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nsearch
 	install -m 644 completions/nsearch-index.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nsearch-index
@@ -165,14 +175,23 @@ install: $(BINS)
 	for d in vim/plugin vim/autoload vim/doc emacs; do \
 	  install -d $(DESTDIR)$(PREFIX)/share/nsearch/editors/$$d && \
 	  install -m 644 editors/$$d/* $(DESTDIR)$(PREFIX)/share/nsearch/editors/$$d/ || exit 1; done
+	@# Vim's :help nsearch needs the tags file of the doc folder.
+	if command -v vim >/dev/null 2>&1; then \
+	  vim -u NONE -i NONE -N -Es -c 'helptags $(DESTDIR)$(VIMDIR)/doc' -c q </dev/null || exit 1; \
+	else awk -F'\t' 'FNR == 1 {f = FILENAME; sub(".*/", "", f)} match($$0, /\*[^* \t]+\*/) { \
+	  t = substr($$0, RSTART + 1, RLENGTH - 2); print t "\t" f "\t/*" t "*" }' \
+	  $(DESTDIR)$(VIMDIR)/doc/*.txt | sort > $(DESTDIR)$(VIMDIR)/doc/tags; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nsearch-index $(DESTDIR)$(BINDIR)/nsearch
 	rm -f $(DESTDIR)$(MANDIR)/man1/nsearch.1 $(DESTDIR)$(MANDIR)/man1/nsearch-index.1
+	rm -f $(DESTDIR)$(DOCDIR)/query-syntax.md
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nsearch $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nsearch-index
 	rm -f $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_nsearch $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_nsearch-index
 	rm -rf $(DESTDIR)$(PREFIX)/share/nsearch/editors
-	-rmdir $(DESTDIR)$(PREFIX)/share/nsearch 2>/dev/null
+	@# The folders that are nsearch's own; shared ones (bin, man1, the
+	@# completion folders) are left, as they may be the system's.
+	-rmdir $(DESTDIR)$(PREFIX)/share/nsearch $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf build

@@ -25,6 +25,11 @@
 #include "status.h"
 #include "xapian-c.h"
 
+/* Where make install puts doc/query-syntax.md (the Makefile sets it). */
+#ifndef NS_DOCDIR
+#define NS_DOCDIR "doc"
+#endif
+
 enum { FMT_TEXT, FMT_JSON, FMT_VIMGREP, FMT_FILES, FMT_COUNT };
 
 static void usage(FILE *f)
@@ -36,7 +41,7 @@ static void usage(FILE *f)
                "\n"
                "Query: words (all required), \"a phrase\", OR, AND, NOT or -word, (groups),\n"
                "a NEAR/5 b, prefix*, =exact, title:, source:, date:2025-12, since:7d.\n"
-               "See nsearch(1) and doc/query-syntax.md.\n"
+               "See nsearch(1) and " NS_DOCDIR "/query-syntax.md.\n"
                "\n"
                "  --db PATH            index (default: $NSEARCH_DB, else the config file's db,\n"
                "                       else $XDG_DATA_HOME/nsearch/index)\n"
