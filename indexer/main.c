@@ -570,6 +570,66 @@ static int index_exit(ns_status st)
     return st == NS_ERR_LOCKED ? EXIT_BUSY : EXIT_INDEX;
 }
 
+/* The absolute form of a corpus folder as the user wrote it: relative to
+ * the shell's $PWD (when it names the working folder), with "." and ".."
+ * taken away by name, and symlinks kept, so that results show the path the
+ * user typed (~/news, not the disk it links to). NULL with errno set when
+ * it is not a folder. */
+static char *abs_path(const char *arg)
+{
+    struct stat st, cwd, pwdst;
+    if (stat(arg, &st) != 0) return NULL;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return NULL;
+    }
+    const char *pwd = getenv("PWD");
+    char buf[PATH_MAX];
+    if (arg[0] == '/') {
+        snprintf(buf, sizeof buf, "%s", arg);
+    } else {
+        char here[PATH_MAX];
+        if (!(pwd && pwd[0] == '/' && stat(pwd, &pwdst) == 0 && stat(".", &cwd) == 0 &&
+              pwdst.st_ino == cwd.st_ino && pwdst.st_dev == cwd.st_dev)) {
+            if (!getcwd(here, sizeof here)) return NULL;
+            pwd = here;
+        }
+        if ((size_t)snprintf(buf, sizeof buf, "%s/%s", pwd, arg) >= sizeof buf) {
+            errno = ENAMETOOLONG;
+            return NULL;
+        }
+    }
+    /* Normalize by name: //, /./, /x/../ and a trailing /. */
+    char *out = malloc(strlen(buf) + 2);
+    if (!out) return NULL;
+    size_t n = 0;
+    for (const char *p = buf; *p;) {
+        while (*p == '/') p++;
+        const char *e = p + strcspn(p, "/");
+        size_t len = (size_t)(e - p);
+        if (len == 0 || (len == 1 && p[0] == '.')) {
+        } else if (len == 2 && p[0] == '.' && p[1] == '.') {
+            while (n > 0 && out[n - 1] != '/') n--;
+            if (n > 0) n--;
+        } else {
+            out[n++] = '/';
+            memcpy(out + n, p, len);
+            n += len;
+        }
+        p = e;
+    }
+    if (n == 0) out[n++] = '/';
+    out[n] = '\0';
+    /* The name must still reach the same folder (a "x/.." through a
+     * symlink may not): else the resolved path. */
+    struct stat check;
+    if (stat(out, &check) != 0 || check.st_ino != st.st_ino || check.st_dev != st.st_dev) {
+        free(out);
+        return realpath(arg, NULL);
+    }
+    return out;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -695,7 +755,7 @@ int main(int argc, char **argv)
     if (!roots) die_oom();
     for (size_t i = 0; i < nroots; i++) {
         const char *arg = argv[optind + (int)i];
-        roots[i] = realpath(arg, NULL);
+        roots[i] = abs_path(arg);
         if (!roots[i]) {
             fprintf(stderr, "nsearch: %s: %s\n", arg, strerror(errno));
             { rc = EXIT_CORPUS; goto out; }
