@@ -51,6 +51,10 @@ call Dump('$T/vim.qf')
 call writefile([getqflist({'title': 1}).title, winnr('\$') > 1 ? 'open' : 'closed', &buftype], '$T/vim.win')
 cfirst
 call writefile([expand('%:p'), line('.'), col('.'), getline('.')[col('.') - 1 :]], '$T/vim.jump')
+" The first entry ends where its first matched word ends; every matched
+" word of the visited file is highlighted (line, byte column, length).
+call writefile([getqflist()[0].end_col], '$T/vim.endcol')
+call writefile(map(filter(getmatches(), 'has_key(v:val, "pos1")'), 'v:val.pos1[0] . "," . v:val.pos1[1] . "," . v:val.pos1[2]'), '$T/vim.hl')
 cnext
 call writefile([expand('%:p'), line('.'), col('.')], '$T/vim.next')
 " A phrase, quotes and all; a query without a match; a bad query.
@@ -60,6 +64,8 @@ call writefile([len(getqflist())], '$T/vim.phrase')
 Nsearch "$Q2"
 cfirst
 call writefile([expand('%:p'), line('.'), col('.'), getline('.')[col('.') - 1 :]], '$T/vim.mb')
+Nsearch Umerov xylophone
+call writefile([getqflist({'title': 1}).title, len(getqflist())], '$T/vim.partial')
 let msgs = execute('Nsearch xylophone')
 call writefile([len(getqflist())] + split(msgs, "\n"), '$T/vim.none')
 let msgs = execute('Nsearch a OR -b')
@@ -91,6 +97,14 @@ EOF
     expect ":cfirst lands on the file, line and column of the first passage" "$f_path|$f_line|$f_col" \
         "$(head -n 3 "$T/vim.jump" 2>/dev/null | tr '\n' '|' | sed 's/|$//')"
     check "…on a matched word" grep -qi '^\(umerov\|meeting\)' "$T/vim.jump"
+    "$NSEARCH" --db "$DB" --json "$Q" | jq -r 'select(.type == "match")' >/dev/null 2>&1
+    want_end=$("$NSEARCH" --db "$DB" --json "$Q" | jq -r 'select(.type == "match") | .column + .spans[0].end' | head -n 1)
+    expect "quickfix end_col: the end of the first matched word" "$want_end" "$(cat "$T/vim.endcol" 2>/dev/null)"
+    want_hl=$("$NSEARCH" --db "$DB" --json "$Q" | jq -r --arg p "$f_path" \
+        'select(.type == "match") | select(("'"$TOP"'/" + .path) == $p) | .line as $l | .column as $c | .spans[] | "\($l),\($c + .start),\(.end - .start)"' | head -n 1)
+    check "the visited file highlights its matched words (first: $want_hl)" grep -qx "$want_hl" "$T/vim.hl"
+    expect "partial matches are said in the quickfix title" ":Nsearch Umerov xylophone  [partial matches: no passage has every word]" \
+        "$(head -n 1 "$T/vim.partial" 2>/dev/null)"
     second=$(sed -n 2p "$T/want")
     expect ":cnext goes to the second passage" "$TOP/$(echo "$second" | cut -d: -f1)|$(echo "$second" | cut -d: -f2)|$(echo "$second" | cut -d: -f3)" \
         "$(tr '\n' '|' <"$T/vim.next" 2>/dev/null | sed 's/|$//')"
