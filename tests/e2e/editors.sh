@@ -128,6 +128,22 @@ else
     skip "Vim plugin" "vim is not installed (mk/deps.sh check installs it)"
 fi
 
+# ---- Neovim: the same plugin, the same script, the same answers ---------------
+if command -v nvim >/dev/null 2>&1 && [ -f "$T/test.vim" ]; then
+    mkdir -p "$T/nv"
+    sed "s|$T/vim\.|$T/nv/vim.|g" "$T/test.vim" >"$T/ntest.vim"
+    timeout 60 nvim --headless -u NONE -i NONE -n --cmd "set rtp^=$TOP/editors/vim" -S "$T/ntest.vim" </dev/null >"$T/nvim.out" 2>&1
+    expect "nvim exits cleanly" 0 $?
+    for f in qf win jump next endcol hl partial phrase loc grep grepnot; do
+        if [ -s "$T/vim.$f" ] && cmp -s "$T/vim.$f" "$T/nv/vim.$f"; then ok "neovim: $f as in Vim"; else
+            not_ok "neovim: $f as in Vim"
+            diff "$T/vim.$f" "$T/nv/vim.$f" 2>&1 | head -n 5 | sed 's/^/    /'
+        fi
+    done
+else
+    skip "Neovim plugin" "nvim is not installed (mk/deps.sh check installs it)"
+fi
+
 # ---- Emacs --------------------------------------------------------------------
 if command -v emacs >/dev/null 2>&1; then
     cat >"$T/test.el" <<EOF

@@ -12,3 +12,8 @@ let g:loaded_nsearch = 1
 
 command! -nargs=+ -bang Nsearch call nsearch#search(<q-args>, 0, <bang>0)
 command! -nargs=+ -bang LNsearch call nsearch#search(<q-args>, 1, <bang>0)
+
+" Neovim: a live picker over one nsearch --serve process (lua/nsearch/live.lua).
+if has('nvim')
+  command! NsearchLive lua require('nsearch.live').open()
+endif
