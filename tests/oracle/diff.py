@@ -183,7 +183,9 @@ class Vocab:
 
     def query(self):
         rnd = self.rnd
-        parts = [self.node() for _ in range(rnd.choice([1, 1, 2, 2, 3]))]
+        parts = [self.node()]
+        for _ in range(rnd.choice([0, 0, 1, 1, 2])):  # later parts often common, so ANDs match
+            parts.append(("word", rnd.choice(self.common), None) if rnd.random() < 0.6 else self.node())
         r = rnd.random()
         if r < 0.15:
             parts.append(("word", rnd.choice(self.title_words), "title"))
