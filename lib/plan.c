@@ -337,6 +337,14 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
                 if (b->db) xc_database_termfreq(b->db, plain, k, &tf);
                 if (tf && xc_query_term(plain, k, 1, 0, &alts[na]) == XC_OK) na++;
             }
+            /* And the stem of P itself when stemming changed its end
+             * ("story" -> "stori": "stories", "storied"). */
+            size_t tl = strlen(term);
+            if (b->ntoks && (tl + plen != full || memcmp(plain + plen, term, tl) != 0) && tl >= 2) {
+                char st[NS_TERM_MAX + 8];
+                snprintf(st, sizeof st, "%s%s", pfx, term);
+                if (xc_query_wildcard(st, strlen(st), 2000, &alts[na]) == XC_OK) na++;
+            }
             q = combine(b, XC_OP_SYNONYM, alts, na);
             if (!q) return NULL;
         }

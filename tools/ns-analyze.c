@@ -3,6 +3,7 @@
  * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
  *
  *   ns-analyze [--lang L] [--print] [FILE|-]...
+ *   ns-analyze [--lang L] --batch
  *
  * Reads each FILE ("-" or no FILE: standard input) whole and analyzes it with
  * the language L (default english). With --print, writes one line per token:
@@ -18,6 +19,11 @@
  * (seconds: analysis only, reading excluded; MB = 10^6 bytes).
  * A file is analyzed in chunks of about 1 MiB cut after a newline (a newline
  * always separates tokens, so the tokens are the same as in one call).
+ * With --batch, standard input holds many texts, each ended by a NUL byte
+ * (the last one may end at the end of input instead); each is analyzed on
+ * its own (positions and offsets from 0) and its tokens are printed as with
+ * --print, followed by one empty line. So thousands of texts cost one
+ * process (tests/oracle/ uses it).
  * Exit status: 0 success, 2 usage or input error.
  */
 #include <errno.h>
@@ -123,6 +129,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: ns-analyze [--lang L] [--print] [FILE|-]...\n"
+            "       ns-analyze [--lang L] --batch   (NUL-separated texts on stdin)\n"
             "languages: %s\n",
             ns_analyzer_languages());
 }
@@ -130,12 +137,14 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     const char *lang = "english";
-    int print = 0, nfiles = 0;
+    int print = 0, batch = 0, nfiles = 0;
     const char *files[argc + 1];
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--print") == 0) {
             print = 1;
+        } else if (strcmp(argv[i], "--batch") == 0) {
+            batch = 1;
         } else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) {
             lang = argv[++i];
         } else if (strncmp(argv[i], "--lang=", 7) == 0) {
@@ -159,6 +168,27 @@ int main(int argc, char **argv)
     if (ns_analyzer_new(lang, &an, &err) != NS_OK) {
         fprintf(stderr, "ns-analyze: %s\n", err.msg);
         return 2;
+    }
+
+    if (batch) {
+        char *data;
+        size_t len;
+        int rc = read_all("-", &data, &len) < 0 ? 2 : 0;
+        printer bp = {stdout, 0, 0};
+        for (size_t off = 0; rc == 0 && off < len;) {
+            const char *z = memchr(data + off, '\0', len - off);
+            size_t n = z ? (size_t)(z - (data + off)) : len - off;
+            if (ns_analyze(an, data + off, n, print_token, &bp, NULL) != NS_OK) {
+                fprintf(stderr, "ns-analyze: out of memory\n");
+                rc = 2;
+            }
+            putchar('\n');
+            off += n + 1;
+        }
+        if (rc == 0) free(data);
+        if (fflush(stdout) != 0) rc = 2;
+        ns_analyzer_free(an);
+        return rc;
     }
 
     int rc = 0;

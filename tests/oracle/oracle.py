@@ -1,0 +1,393 @@
+"""oracle.py: a second, deliberately simple implementation of what nsearch
+lists, written from doc/query-syntax.md ("What matches", "Words") and the
+token model of lib/analyzer.h only. It shares no matching code with lib/.
+
+Inputs: the articles as `ns-read` prints them (tools/ns-read.c: the corpus
+reader's model) and the tokens of every text as `ns-analyze --batch` prints
+them (the one analyzer, which by design gives a word the same tokens in a
+query as in a document). Everything else (leaves, phrases, NEAR, exclusions,
+fields, dates, the "a passage must hold a scored word" rule, the partial
+fallback) is decided here, by brute force over the articles.
+
+Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+"""
+import json
+import subprocess
+from itertools import product
+
+# ---------------------------------------------------------------- the tree
+# Queries are trees of tuples:
+#   ("word", w, field)  ("exact", w, field)  ("wild", prefix, field)
+#   ("phrase", [w, ...], field)       field is None, "title" or "source"
+#   ("and", [k...])  ("or", [k...])  ("not", k)  ("near", n, [side...])
+#   ("date", lo, hi)                  "YYYY-MM-DD" or None (open end)
+
+LEAVES = ("word", "exact", "wild", "phrase")
+
+
+def _fld(field):
+    return field + ":" if field else ""
+
+
+def render(q, top=True):
+    """The nsearch query string for a tree."""
+    k = q[0]
+    if k == "word":
+        return _fld(q[2]) + q[1]
+    if k == "exact":
+        return _fld(q[2]) + "=" + q[1]
+    if k == "wild":
+        return _fld(q[2]) + q[1] + "*"
+    if k == "phrase":
+        return _fld(q[2]) + '"' + " ".join(q[1]) + '"'
+    if k == "and":
+        s = " ".join(render(c, False) for c in q[1])
+        return s if top else "(" + s + ")"
+    if k == "or":
+        return "(" + " OR ".join(render(c, False) for c in q[1]) + ")"
+    if k == "not":
+        return "-" + render(q[1], False)
+    if k == "near":
+        return (" NEAR/%d " % q[1]).join(render(c, False) for c in q[2])
+    if k == "date":
+        return "date:%s..%s" % (q[1] or "", q[2] or "")
+    raise ValueError(k)
+
+
+def leaves(q, under_not=False):
+    """(leaf, excluded) for every leaf of q."""
+    k = q[0]
+    if k in LEAVES:
+        yield q, under_not
+    elif k in ("and", "or"):
+        for c in q[1]:
+            yield from leaves(c, under_not)
+    elif k == "not":
+        yield from leaves(q[1], True)
+    elif k == "near":
+        for c in q[2]:
+            yield from leaves(c, under_not)
+
+
+def leaf_texts(q):
+    """The strings to analyze for a tree's leaves."""
+    out = []
+    for lf, _ in leaves(q):
+        if lf[0] == "phrase":
+            out.append(" ".join(lf[1]))
+        else:
+            out.append(lf[1])
+    return out
+
+
+# ---------------------------------------------------------------- analyzer
+def analyze_batch(ns_analyze, texts):
+    """Tokens of each text: lists of (pos, start, end, flags, term, exact),
+    flags a set of "alt"/"acr"."""
+    data = b"\0".join(t.encode() for t in texts)
+    out = subprocess.run([ns_analyze, "--batch"], input=data, stdout=subprocess.PIPE, check=True).stdout
+    res, cur = [], []
+    for line in out.decode().split("\n"):
+        if line == "":
+            res.append(cur)
+            cur = []
+            continue
+        pos, st, en, fl, term, exact = line.split("\t")
+        cur.append((int(pos), int(st), int(en), set() if fl == "-" else set(fl.split(",")), term, exact))
+    if len(res) < len(texts):  # an empty last text prints only its blank line
+        res += [[] for _ in range(len(texts) - len(res))]
+    return res[: len(texts)]
+
+
+class Text:
+    """One text (a passage, a title, a source) as an index of its tokens."""
+
+    def __init__(self, toks):
+        self.by_term = {}  # term -> [(pos, last)]
+        self.exact = {}  # exact form of a non-alt token -> [pos]
+        self.nonalt_exact = []  # (pos, exact)
+        # Every token stands at its own position (doc/query-syntax.md: a
+        # leaf's positions follow each other in the text's positions; a
+        # joined form stands at its compound's first position only).
+        for t in toks:
+            self.by_term.setdefault(t[4], []).append((t[0], t[0]))
+            if "alt" not in t[3]:
+                self.exact.setdefault(t[5], []).append(t[0])
+                self.nonalt_exact.append((t[0], t[5]))
+
+
+# ---------------------------------------------------------------- leaves
+class Leaf:
+    """A compiled leaf: a sequence of query positions, each accepting some
+    terms, plus (word leaves) joined forms that match the whole leaf."""
+
+    def __init__(self, lf, text, toks):
+        self.kind = lf[0]
+        self.field = lf[2]
+        self.steps = []  # per query position: set of accepted terms
+        self.joined = []  # terms of joined forms (word leaves)
+        self.exacts = []  # for exact/wild: exact forms of the non-alt tokens
+        nonalt = [t for t in toks if "alt" not in t[3]]
+        idx = {t[0]: i for i, t in enumerate(nonalt)}
+        for t in nonalt:
+            src = text.encode()[t[1]:t[2]]
+            caps2 = len(src) == 2 and src.isalpha() and src.isupper() and src.isascii()
+            same = [u for u in toks if "alt" in u[3] and u[0] == t[0] and (u[1], u[2]) == (t[1], t[2])]
+            if caps2:
+                acc = {u[4] for u in same if "acr" in u[3]} or {t[4]}
+            else:
+                acc = {t[4]} | {u[4] for u in same}
+            self.steps.append(acc)
+            self.exacts.append(t[5])
+        # Joined forms (alts whose span differs from their primary's) match
+        # the whole of a word leaf, as one text token; not in phrases.
+        if self.kind == "word":
+            for t in toks:
+                if "alt" in t[3]:
+                    p = [u for u in nonalt if u[0] == t[0]]
+                    if p and (p[0][1], p[0][2]) != (t[1], t[2]):
+                        self.joined.append(t[4])
+
+    def empty(self):
+        return not self.steps
+
+    def occurrences(self, tx):
+        """(first, last) positions of every occurrence in Text tx."""
+        if self.kind == "exact":
+            if len(self.exacts) == 1:
+                return [(p, p) for p in tx.exact.get(self.exacts[0], [])]
+            return self._seq_exact(tx)
+        if self.kind == "wild":
+            pre = self.exacts[0] if self.exacts else ""
+            return [(p, p) for p, e in tx.nonalt_exact if e.startswith(pre)]
+        starts = set()
+        for acc in self.steps[:1]:
+            for term in acc:
+                starts.update(p for p, _ in tx.by_term.get(term, []))
+        out = set()
+        for s in starts:
+            for e in self._ends(tx, 0, s):
+                out.add((s, e))
+        for term in self.joined:
+            out.update((p, p) for p, _ in tx.by_term.get(term, []))
+        return sorted(out)
+
+    def _ends(self, tx, qi, tp):
+        """Last text positions reachable matching steps qi.. from position tp."""
+        if qi == len(self.steps):
+            return {tp - 1}
+        res = set()
+        for term in self.steps[qi]:
+            for p, last in tx.by_term.get(term, []):
+                if p == tp:
+                    res |= self._ends(tx, qi + 1, last + 1)
+        return res
+
+    def _seq_exact(self, tx):
+        out = []
+        for s in tx.exact.get(self.exacts[0], []):
+            if all(s + i in tx.exact.get(e, []) for i, e in enumerate(self.exacts)):
+                out.append((s, s + len(self.exacts) - 1))
+        return out
+
+
+def near_holds(n, sides, tx):
+    """Some choice of one occurrence per side lies in a window where at most
+    n - 1 positions belong to no side."""
+    occ = []
+    for side in sides:
+        o = set()
+        for lf in side:
+            o.update(lf.occurrences(tx))
+        if not o:
+            return False
+        occ.append(sorted(o))
+    for pick in product(*occ):
+        lo = min(a for a, _ in pick)
+        hi = max(b for _, b in pick)
+        covered = set()
+        for a, b in pick:
+            covered.update(range(a, b + 1))
+        if hi - lo + 1 - len(covered) <= n - 1:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- corpus
+class Corpus:
+    def __init__(self, articles_jsonl, ns_analyze):
+        self.ns_analyze = ns_analyze
+        self.articles = [json.loads(l) for l in open(articles_jsonl, encoding="utf-8") if l.strip()]
+        texts = []
+        for a in self.articles:
+            texts.append(a["title"])
+            texts.append(a["source"])
+            texts.extend(p["text"] for p in a["passages"])
+        toks = analyze_batch(ns_analyze, texts)
+        k = 0
+        for a in self.articles:
+            a["_title"] = Text(toks[k])
+            a["_source"] = Text(toks[k + 1])
+            a["_title_toks"] = toks[k]
+            k += 2
+            for p in a["passages"]:
+                p["_tx"] = Text(toks[k])
+                p["_toks"] = toks[k]
+                k += 1
+        self._leafcache = {}
+
+    def compile(self, q):
+        """Leaf objects for every leaf of q, keyed by id()."""
+        todo = [lf for lf, _ in leaves(q) if (lf[0], repr(lf[1])) not in self._leafcache]
+        if todo:
+            texts = [" ".join(lf[1]) if lf[0] == "phrase" else lf[1] for lf in todo]
+            toks = analyze_batch(self.ns_analyze, texts)
+            for lf, t, tk in zip(todo, texts, toks):
+                self._leafcache[(lf[0], repr(lf[1]))] = Leaf(lf, t, tk)
+        return lambda lf: self._leafcache[(lf[0], repr(lf[1]))]
+
+
+def _occurs(L, tx, cache, key):
+    r = cache.get(key)
+    if r is None:
+        r = cache[key] = bool(L.occurrences(tx))
+    return r
+
+
+def matches(corpus, q):
+    """The listed passages of q: [(path, line)] grouped by article, the
+    articles in corpus order, and whether the partial fallback was used."""
+    res = _matches(corpus, q)
+    if res:
+        return res, False
+    relaxed = partial_of(corpus, q)
+    if relaxed is None:
+        return [], False
+    res = _matches(corpus, relaxed)
+    return res, bool(res)
+
+
+def wordlike(k):
+    return k[0] in LEAVES and k[2] != "source"
+
+
+def flatten(q):
+    """An AND group directly inside an AND is the same AND: `(a b) c` is
+    `a b c`. (Only the partial fallback can tell the two apart; nsearch reads
+    nested AND groups as one AND, and so does the oracle: see README.md,
+    "Spec ambiguities".)"""
+    if q[0] != "and":
+        return q
+    out = []
+    for c in q[1]:
+        c = flatten(c)
+        out.extend(c[1] if c[0] == "and" else [c])
+    return ("and", out)
+
+
+def partial_of(corpus, q):
+    """The relaxed query of "Partial matches", or None."""
+    q = flatten(q)
+    if q[0] != "and":
+        return None
+    get = corpus.compile(q)
+    wl = [c for c in q[1] if wordlike(c) and not get(c).empty()]
+    if len(wl) < 2:
+        return None
+    rest = [c for c in q[1] if not wordlike(c)]
+    return ("and", [("or", wl)] + rest)
+
+
+def _matches(corpus, q):
+    get = corpus.compile(q)
+    scored = [lf for lf, ex in leaves(q) if not ex and lf[2] is None and not get(lf).empty()]
+    out = []
+    for a in corpus.articles:
+        if not a["passages"]:
+            continue
+        cache = {}
+
+        def occ_in(lf, where, i):
+            L = get(lf)
+            if where == "title":
+                return _occurs(L, a["_title"], cache, ("t", id(lf)))
+            if where == "source":
+                return _occurs(L, a["_source"], cache, ("s", id(lf)))
+            return _occurs(L, a["passages"][i]["_tx"], cache, (i, id(lf)))
+
+        def aholds(k):
+            """k on the whole article: a leaf anywhere (title, any passage;
+            source: in the source), NEAR within one text."""
+            t = k[0]
+            if t in LEAVES:
+                if get(k).empty():
+                    return True
+                if k[2] == "title":
+                    return occ_in(k, "title", 0)
+                if k[2] == "source":
+                    return occ_in(k, "source", 0)
+                return occ_in(k, "title", 0) or any(occ_in(k, "p", j) for j in range(len(a["passages"])))
+            if t == "and":
+                return all(aholds(c) for c in k[1])
+            if t == "or":
+                return any(aholds(c) for c in k[1])
+            if t == "not":
+                return not aholds(k[1])
+            if t == "near":
+                sides = [[get(x) for x in (s[1] if s[0] == "or" else [s])] for s in k[2]]
+                return any(near_holds(k[1], sides, tx) for tx in
+                           [a["_title"], a["_source"]] + [p["_tx"] for p in a["passages"]])
+            if t == "date":
+                d = a["date"]
+                return d is not None and (k[1] is None or d >= k[1]) and (k[2] is None or d <= k[2])
+            raise ValueError(t)
+
+        def holds(k, i):
+            t = k[0]
+            if t in LEAVES:
+                if get(k).empty():
+                    return True  # a leaf with nothing searchable is ignored
+                if k[2] == "title":
+                    return occ_in(k, "title", i)
+                if k[2] == "source":
+                    return occ_in(k, "source", i)
+                return occ_in(k, "p", i) or occ_in(k, "title", i)
+            if t == "and":
+                return all(holds(c, i) for c in k[1])
+            if t == "or":
+                return any(holds(c, i) for c in k[1])
+            if t == "not":
+                key = ("not", id(k))
+                if key not in cache:
+                    cache[key] = not aholds(k[1])
+                return cache[key]
+            if t == "near":
+                sides = [[get(x) for x in (s[1] if s[0] == "or" else [s])] for s in k[2]]
+                kt = ("nt", id(k))
+                if kt not in cache:
+                    cache[kt] = near_holds(k[1], sides, a["_title"])
+                return cache[kt] or near_holds(k[1], sides, a["passages"][i]["_tx"])
+            if t == "date":
+                d = a["date"]
+                return d is not None and (k[1] is None or d >= k[1]) and (k[2] is None or d <= k[2])
+            raise ValueError(t)
+
+        hit = [i for i in range(len(a["passages"])) if holds(q, i)]
+        if not hit:
+            continue
+        if scored:
+            own = [i for i in hit if any(occ_in(lf, "p", i) for lf in scored)]
+            if not own:
+                own = [0]
+            hit = own
+        out.extend((a["path"], a["passages"][i]["line"]) for i in hit)
+    return out
+
+
+def passage_text(corpus, path, line):
+    for a in corpus.articles:
+        if a["path"] == path:
+            for p in a["passages"]:
+                if p["line"] == line:
+                    return p["text"]
+    return "?"
