@@ -140,6 +140,34 @@ if command -v nvim >/dev/null 2>&1 && [ -f "$T/test.vim" ]; then
             diff "$T/vim.$f" "$T/nv/vim.$f" 2>&1 | head -n 5 | sed 's/^/    /'
         fi
     done
+    # :NsearchLive's engine: one nsearch --serve job; requests as typed,
+    # the newest answer fills the quickfix list.
+    cat >"$T/live.lua" <<EOF
+vim.g.nsearch_program = '$NSEARCH'
+vim.g.nsearch_db = '$DB'
+local live = require('nsearch.live')
+live.query('Umer')
+live.query('Umerov')
+local last = live.query('$Q')
+vim.wait(10000, function() return vim.g.nsearch_live_answered == last end, 20)
+local out = { tostring(vim.g.nsearch_live_answered == last), vim.fn.getqflist({ title = 1 }).title }
+for _, e in ipairs(vim.fn.getqflist()) do
+  table.insert(out, vim.fn.fnamemodify(vim.fn.bufname(e.bufnr), ':p') .. '|' .. e.lnum .. '|' .. e.col .. '|' .. e.text)
+end
+local pid = vim.fn.jobpid(live.start())
+table.insert(out, 1, tostring(pid))
+live.query('Umerov xylophone')
+vim.wait(10000, function() return vim.g.nsearch_live_answered == last + 1 end, 20)
+table.insert(out, 2, vim.fn.getqflist({ title = 1 }).title .. '|' .. tostring(vim.fn.jobpid(live.start()) == pid))
+vim.fn.writefile(out, '$T/live.out')
+live.stop()
+vim.cmd('qall!')
+EOF
+    timeout 60 nvim --headless -u NONE -i NONE -n --cmd "set rtp^=$TOP/editors/vim" -c "luafile $T/live.lua" </dev/null >"$T/live.err" 2>&1
+    expect ":NsearchLive: the newest answer arrived" "true|:NsearchLive $Q" "$(sed -n '3,4p' "$T/live.out" 2>/dev/null | tr '\n' '|' | sed 's/|$//')"
+    expect ":NsearchLive: the quickfix list is the command line's" "$(cat "$T/want.qf")" "$(sed -n '5,$p' "$T/live.out" 2>/dev/null)"
+    expect ":NsearchLive: partial matches said, one server for the session" \
+        ":NsearchLive Umerov xylophone  [partial matches: no passage has every word]|true" "$(sed -n 2p "$T/live.out" 2>/dev/null)"
 else
     skip "Neovim plugin" "nvim is not installed (mk/deps.sh check installs it)"
 fi

@@ -11,6 +11,7 @@
 local M = {}
 
 local job, pending, seq, shown = nil, '', 0, 0
+local asked = {} -- request id -> the text it asked for
 
 local function program()
   local cmd = { vim.g.nsearch_program or 'nsearch', '--serve' }
@@ -42,7 +43,8 @@ local function on_response(line)
   if not ok or type(resp) ~= 'table' or type(resp.id) ~= 'number' then return end
   if resp.id < shown then return end -- an older keystroke's answer
   shown = resp.id
-  local title = ':NsearchLive ' .. (resp.query or '')
+  local title = ':NsearchLive ' .. (asked[resp.id] or '')
+  asked[resp.id] = nil
   if resp.error then
     vim.fn.setqflist({}, ' ', { title = title .. '  [' .. (resp.error.message or 'error') .. ']', items = {} })
     return
@@ -81,6 +83,7 @@ function M.query(text)
     vim.fn.setqflist({}, ' ', { title = ':NsearchLive', items = {} })
     return seq
   end
+  asked[seq] = text
   local req = vim.fn.json_encode({ id = seq, query = text, limit = vim.g.nsearch_limit or 50 })
   -- The server answers in order; remember which answer is the newest.
   vim.fn.chansend(job, req .. '\n')
