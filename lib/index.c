@@ -73,6 +73,7 @@
 
 #include "analyzer.h"
 #include "record.h"
+#include "stub.h"
 #include "xapian-c.h"
 #include "xcerr.h"
 
@@ -1075,8 +1076,9 @@ ns_status ns_index_info_get(const char *path, ns_index_info *info, ns_error *err
 {
     memset(info, 0, sizeof *info);
     xc_database *db = NULL;
-    xc_status xs = xc_database_open(path, &db);
-    if (xs != XC_OK) return ns_error_from_xc(err, xs, path);
+    xc_status xs = XC_OK;
+    ns_status ost = ns_stub_open_folder(path, &db, err);
+    if (ost != NS_OK) return ost;
     char *val = NULL;
     size_t len = 0;
     if (xs == XC_OK) xs = xc_database_get_metadata(db, "nsearch.schema", 14, &val, &len);
@@ -1171,7 +1173,8 @@ ns_status ns_index_verify(const char *path, void (*report)(void *ctx, const char
     }
     if (xs != XC_OK) return ns_error_from_xc(err, xs, path);
     if (errors) problem(&v, "%s: Xapian found %zu problems: %s", gendir, errors, xc_errmsg());
-    xs = xc_database_open(path, &v.db);
+    ns_status ost = ns_stub_open_folder(path, &v.db, err);
+    if (ost != NS_OK) return ost;
     if (xs != XC_OK) return ns_error_from_xc(err, xs, path);
     xc_docid last = 0;
     xs = xc_database_lastdocid(v.db, &last);

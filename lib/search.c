@@ -31,6 +31,8 @@
 #include "xapian-c.h"
 #include "xcerr.h"
 #include "advice.h"
+#include "schema.h"
+#include "stub.h"
 
 
 
@@ -61,26 +63,6 @@ static void stat_stub(const char *path, struct stat *st)
 
 /* --------------------------------------------------------------- search */
 
-/* A stub file we read ourselves: a regular file whose first meaningful line
- * is `auto ...` or `remote ...`. */
-static int is_shard_stub(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > 65536) return 0;
-    FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    char line[1024];
-    int yes = 0;
-    while (fgets(line, sizeof line, f)) {
-        char *p = line + strspn(line, " \t");
-        if (*p == '#' || *p == '\n' || *p == '\0') continue;
-        yes = strncmp(p, "auto ", 5) == 0 || strncmp(p, "remote ", 7) == 0;
-        break;
-    }
-    fclose(f);
-    return yes;
-}
-
 static void warnf(ns_searcher *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warnf(ns_searcher *s, const char *fmt, ...)
 {
@@ -93,41 +75,22 @@ static void warnf(ns_searcher *s, const char *fmt, ...)
     s->opts.warn(s->opts.warn_ctx, msg);
 }
 
-/* Open one stub line's shard. */
-static xc_status open_shard(ns_searcher *s, const char *stubdir, char *line, shard *sh)
+/* Open one stub line's shard (stub.h: an auto line names a folder, opened
+ * as glass; a remote one a TCP server). */
+static ns_status open_shard(ns_searcher *s, const char *stubdir, const ns_stub_line *l, shard *sh,
+                            ns_error *err)
 {
-    char *p = line + strspn(line, " \t");
-    p[strcspn(p, "\r\n")] = '\0';
-    char *end = p + strlen(p);
-    while (end > p && (end[-1] == ' ' || end[-1] == '\t')) *--end = '\0';
-    sh->name = strdup(p);
-    if (!sh->name) return XC_ERR_NOMEM;
-    if (strncmp(p, "auto ", 5) == 0) {
-        p += 5;
-        p += strspn(p, " \t");
+    sh->name = strdup(l->text);
+    if (!sh->name) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    if (l->kind == NS_STUB_AUTO) {
         char buf[PATH_MAX];
-        if (*p == '/') snprintf(buf, sizeof buf, "%s", p);
-        else snprintf(buf, sizeof buf, "%s/%s", stubdir, p);
-        return xc_database_open(buf, &sh->db);
-    }
-    /* remote [tcp] HOST:PORT */
-    p += 7;
-    p += strspn(p, " \t");
-    if (strncmp(p, "tcp ", 4) == 0) p += 4 + strspn(p + 4, " \t");
-    char *colon = strrchr(p, ':');
-    if (!colon) return XC_ERR_INVALID;
-    *colon = '\0';
-    char *portend;
-    unsigned long port = strtoul(colon + 1, &portend, 10);
-    const char *host = *p ? p : "127.0.0.1";
-    if (*portend || port == 0 || port > 65535) {
-        *colon = ':';
-        return XC_ERR_INVALID;
+        if (l->path[0] == '/') snprintf(buf, sizeof buf, "%s", l->path);
+        else snprintf(buf, sizeof buf, "%s/%s", stubdir, l->path);
+        return ns_stub_open_folder(buf, &sh->db, err);
     }
     unsigned t = s->opts.timeout_ms ? s->opts.timeout_ms : 5000;
-    xc_status xs = xc_database_open_remote(host, (unsigned)port, t, t, &sh->db);
-    *colon = ':';
-    return xs;
+    xc_status xs = xc_database_open_remote(l->host[0] ? l->host : "127.0.0.1", l->port, t, t, &sh->db);
+    return xs == XC_OK ? NS_OK : ns_error_from_xc(err, xs, l->text);
 }
 
 /* (Re)build the combined database from the live shards. */
@@ -156,55 +119,34 @@ static ns_status combine_shards(ns_searcher *s, ns_error *err)
 
 static ns_status open_stub(ns_searcher *s, ns_error *err)
 {
-    FILE *f = fopen(s->path, "r");
-    if (!f) return ns_error_set(err, NS_ERR_NOTFOUND, "%s: %s", s->path, strerror(errno));
+    ns_stub_line *lines = NULL;
+    size_t n = 0;
+    ns_status st = ns_stub_read(s->path, &lines, &n, err);
+    if (st != NS_OK) return st;
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", s->path);
     char *slash = strrchr(dir, '/');
     if (slash) *slash = '\0';
     else strcpy(dir, ".");
-    char line[PATH_MAX + 64];
-    size_t lineno = 0, cap = 0;
-    ns_status st = NS_OK;
-    while (st == NS_OK && fgets(line, sizeof line, f)) {
-        lineno++;
-        char *p = line + strspn(line, " \t");
-        if (*p == '#' || *p == '\n' || *p == '\r' || *p == '\0') continue;
-        if (strncmp(p, "auto ", 5) != 0 && strncmp(p, "remote ", 7) != 0) {
-            p[strcspn(p, "\r\n")] = '\0';
-            st = ns_error_set(err, NS_ERR_INVALID, "%s:%zu: not a shard line (auto PATH or "
-                              "remote HOST:PORT): %s", s->path, lineno, p);
-            break;
-        }
-        if (s->nshards == cap) {
-            cap = cap ? cap * 2 : 4;
-            shard *v = realloc(s->shards, cap * sizeof *v);
-            if (!v) {
-                st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
-                break;
-            }
-            s->shards = v;
-        }
+    s->shards = calloc(n, sizeof *s->shards);
+    if (!s->shards) st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == NS_OK && i < n; i++) {
         shard *sh = &s->shards[s->nshards++];
-        memset(sh, 0, sizeof *sh);
-        xc_status xs = open_shard(s, dir, p, sh);
-        if (xs == XC_OK) continue;
-        ns_status fs = xs == XC_ERR_INVALID ? NS_ERR_INVALID : ns_status_from_xc(xs);
-        const char *why = xs == XC_ERR_INVALID ? "bad shard line" : xc_errmsg();
+        ns_error serr = {0};
+        ns_status fs = open_shard(s, dir, &lines[i], sh, &serr);
+        if (fs == NS_OK) continue;
+        const char *why = serr.msg;
         if (s->opts.allow_partial && fs != NS_ERR_INVALID && fs != NS_ERR_NOMEM) {
-            warnf(s, "%s:%zu: shard %s is unavailable, searching the others: %s", s->path, lineno,
-                  sh->name ? sh->name : "?", why);
+            warnf(s, "%s:%zu: shard %s is unavailable, searching the others: %s", s->path,
+                  lines[i].line, sh->name ? sh->name : "?", why);
             xc_database_close(sh->db);
             sh->db = NULL;
             continue;
         }
-        st = ns_error_set(err, fs, "%s:%zu: shard %s: %s", s->path, lineno,
+        st = ns_error_set(err, fs, "%s:%zu: shard %s: %s", s->path, lines[i].line,
                           sh->name ? sh->name : "?", why);
     }
-    fclose(f);
-    if (st == NS_OK && s->nshards == 0) {
-        st = ns_error_set(err, NS_ERR_INVALID, "%s: a stub file listing no shard", s->path);
-    }
+    ns_stub_free(lines, n);
     if (st == NS_OK) st = combine_shards(s, err);
     return st;
 }
@@ -251,15 +193,12 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
     if (opts) s->opts = *opts;
     ns_status st = NS_OK;
     xc_status xs = XC_OK;
-    if (is_shard_stub(path)) {
+    if (ns_stub_is_file(path)) {
+        /* Every stub file is read here, never by libxapian (stub.h). */
         if ((st = open_stub(s, err)) != NS_OK) goto fail;
     } else {
         stat_stub(path, &s->stub);
-        xs = xc_database_open(path, &s->db);
-        if (xs != XC_OK) {
-            st = ns_error_from_xc(err, xs, path);
-            goto fail;
-        }
+        if ((st = ns_stub_open_folder(path, &s->db, err)) != NS_OK) goto fail;
         /* An empty XAPIANDB stub opens as a database of no shard, which
          * only fails later, at the first search: find out now. */
         xc_enquire *probe = NULL;
@@ -270,37 +209,14 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
             goto fail;
         }
     }
-    char *val = NULL;
-    size_t len = 0;
-    xs = xc_database_get_metadata(s->db, "nsearch.schema", 14, &val, &len);
-    if (xs != XC_OK) {
-        st = ns_error_from_xc(err, xs, path);
-        goto fail;
-    }
-    if (val && (atoi(val) < NS_SCHEMA_MIN || atoi(val) > NS_SCHEMA_VERSION)) {
-        st = ns_error_set(err, NS_ERR_VERSION,
-                          "%s: index schema %.*s, this nsearch reads schemas %d to %d: rebuild "
-                          "it with nsearch-index --rebuild",
-                          path, (int)len, val, NS_SCHEMA_MIN, NS_SCHEMA_VERSION);
-        xc_free(val);
-        goto fail;
-    }
-    xc_free(val);
-    val = NULL;
-    xs = xc_database_get_metadata(s->db, "nsearch.lang", 12, &val, &len);
     char lang[64];
-    snprintf(lang, sizeof lang, "%.*s", val ? (int)len : 7, val ? val : "english");
-    xc_free(val);
-    if (xs != XC_OK) {
-        st = ns_error_from_xc(err, xs, path);
-        goto fail;
-    }
+    if ((st = ns_schema_check(s->db, path, lang, sizeof lang, err)) != NS_OK) goto fail;
     if ((st = ns_analyzer_new(lang, &s->an, err)) != NS_OK) goto fail;
     if ((st = ns_analyzer_new("none", &s->plain, err)) != NS_OK) goto fail;
     *out = s;
     return NS_OK;
 fail:
-    if (!s->nshards && !is_shard_stub(path)) ns_error_advise_index(err, path);
+    if (!s->nshards && !ns_stub_is_file(path) && st != NS_ERR_INVALID) ns_error_advise_index(err, path);
     ns_searcher_close(s);
     return err ? err->status : st;
 }

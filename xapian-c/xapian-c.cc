@@ -479,6 +479,18 @@ xc_status xc_database_open(const char *path, xc_database **out)
     });
 }
 
+xc_status xc_database_open_glass(const char *path, xc_database **out)
+{
+    static const char fn[] = "xc_database_open_glass";
+    XC_REQUIRE(out, fn);
+    *out = nullptr;
+    XC_REQUIRE(path, fn);
+    return guard(fn, path, [&] {
+        *out = new xc_database{Xapian::Database(path, Xapian::DB_BACKEND_GLASS)};
+        return XC_OK;
+    });
+}
+
 xc_status xc_database_open_remote(const char *host, unsigned port, unsigned timeout_ms,
                                   unsigned connect_timeout_ms, xc_database **out)
 {
@@ -770,7 +782,9 @@ xc_status xc_writable_open(const char *path, xc_open_mode mode, unsigned flags, 
         const clock::time_point deadline = start + std::chrono::milliseconds(wait_ms);
         for (;;) {
             try {
-                *out = new xc_writable{Xapian::WritableDatabase(path, xflags)};
+                /* Glass only: never a stub file (it can run a program). */
+                *out = new xc_writable{
+                    Xapian::WritableDatabase(path, xflags | Xapian::DB_BACKEND_GLASS)};
                 return XC_OK;
             } catch (const Xapian::DatabaseLockError &e) {
                 /* Xapian's own DB_RETRY_LOCK waits without a bound, so poll

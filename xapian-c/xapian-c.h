@@ -143,6 +143,13 @@ typedef struct xc_database xc_database;
  * for a backend this libxapian lacks (a flint database:
  * FeatureUnavailableError). */
 xc_status xc_database_open(const char *path, xc_database **out);
+
+/* Open the glass database in the directory `path` read-only, and nothing
+ * else: no stub file is read (a stub can name a program to run, `remote
+ * :PROGRAM`), so this is the open for paths that come from untrusted
+ * places. Statuses as xc_database_open; XC_ERR_NOTFOUND when `path` holds no
+ * glass database. */
+xc_status xc_database_open_glass(const char *path, xc_database **out);
 /* Open a remote shard served by `xapian-tcpsrv` at host:port (1-65535);
  * the caller owns *out. `timeout_ms` bounds each remote operation,
  * `connect_timeout_ms` the connection (0 means libxapian's default of

@@ -1,0 +1,178 @@
+/* stub.c: stub files read by nsearch, never by libxapian (stub.h). */
+#include "stub.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "xapian-c.h"
+#include "xcerr.h"
+
+#define STUB_MAX_BYTES 65536
+
+int ns_stub_is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+void ns_stub_free(ns_stub_line *lines, size_t n)
+{
+    for (size_t i = 0; lines && i < n; i++) {
+        free(lines[i].path);
+        free(lines[i].host);
+        free(lines[i].text);
+    }
+    free(lines);
+}
+
+/* Parse one non-blank, non-comment line p (trimmed) into l. 0, or -1 with
+ * *why set. */
+static int parse_line(char *p, ns_stub_line *l, const char **why)
+{
+    char *word = p, *rest = p + strcspn(p, " \t");
+    if (*rest) *rest++ = '\0';
+    rest += strspn(rest, " \t");
+    if (strcmp(word, "auto") == 0) {
+        if (!*rest) return *why = "auto needs a folder", -1;
+        l->kind = NS_STUB_AUTO;
+        l->path = strdup(rest);
+        return l->path ? 0 : (*why = "out of memory", -1);
+    }
+    if (strcmp(word, "remote") == 0) {
+        if (strncmp(rest, "tcp", 3) == 0 && (rest[3] == ' ' || rest[3] == '\t')) {
+            rest += 3;
+            rest += strspn(rest, " \t");
+        }
+        if (*rest == ':' || strchr(rest, ' ') || strchr(rest, '\t'))
+            return *why = "only remote [tcp] HOST:PORT is allowed (a stub never runs a program)", -1;
+        char *colon = strrchr(rest, ':');
+        if (!colon) return *why = "remote needs HOST:PORT", -1;
+        *colon = '\0';
+        char *end;
+        errno = 0;
+        unsigned long port = strtoul(colon + 1, &end, 10);
+        if (!colon[1] || *end || errno || port == 0 || port > 65535)
+            return *why = "the port must be a number from 1 to 65535", -1;
+        l->kind = NS_STUB_REMOTE;
+        l->port = (unsigned)port;
+        l->host = strdup(rest);
+        return l->host ? 0 : (*why = "out of memory", -1);
+    }
+    *why = "not a shard line: only 'auto FOLDER' and 'remote [tcp] HOST:PORT' are allowed";
+    return -1;
+}
+
+ns_status ns_stub_read(const char *path, ns_stub_line **out, size_t *nout, ns_error *err)
+{
+    *out = NULL;
+    *nout = 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return ns_error_set(err, errno == ENOENT ? NS_ERR_NOTFOUND : NS_ERR_IO, "%s: %s", path,
+                            strerror(errno));
+    ns_stub_line *v = NULL;
+    size_t n = 0, cap = 0, lineno = 0, bytes = 0;
+    ns_status st = NS_OK;
+    char buf[PATH_MAX + 128];
+    while (st == NS_OK && fgets(buf, sizeof buf, f)) {
+        lineno++;
+        bytes += strlen(buf);
+        if (bytes > STUB_MAX_BYTES || (!strchr(buf, '\n') && !feof(f))) {
+            st = ns_error_set(err, NS_ERR_INVALID, "%s:%zu: not a stub file (a line or the file is too long)",
+                              path, lineno);
+            break;
+        }
+        char *p = buf + strspn(buf, " \t");
+        p[strcspn(p, "\r\n")] = '\0';
+        char *e = p + strlen(p);
+        while (e > p && (e[-1] == ' ' || e[-1] == '\t')) *--e = '\0';
+        if (!*p || *p == '#') continue;
+        for (const char *c = p; *c; c++) {
+            if ((unsigned char)*c < 0x20 && *c != '\t') {
+                st = ns_error_set(err, NS_ERR_INVALID, "%s:%zu: a control character in a stub line",
+                                  path, lineno);
+                break;
+            }
+        }
+        if (st != NS_OK) break;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 4;
+            ns_stub_line *nv = realloc(v, cap * sizeof *nv);
+            if (!nv) {
+                st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+                break;
+            }
+            v = nv;
+        }
+        ns_stub_line *l = &v[n];
+        memset(l, 0, sizeof *l);
+        l->line = lineno;
+        l->text = strdup(p);
+        const char *why = NULL;
+        if (!l->text || parse_line(p, l, &why) != 0) {
+            n++;
+            st = ns_error_set(err, NS_ERR_INVALID, "%s:%zu: %s: %s", path, lineno,
+                              why ? why : "out of memory", l->text ? l->text : "");
+            break;
+        }
+        n++;
+    }
+    if (st == NS_OK && ferror(f)) st = ns_error_set(err, NS_ERR_IO, "%s: %s", path, strerror(errno));
+    fclose(f);
+    if (st == NS_OK && n == 0)
+        st = ns_error_set(err, NS_ERR_INVALID, "%s: a stub file listing no shard", path);
+    if (st != NS_OK) {
+        ns_stub_free(v, n);
+        return st;
+    }
+    *out = v;
+    *nout = n;
+    return NS_OK;
+}
+
+ns_status ns_stub_open_folder(const char *path, struct xc_database **db, ns_error *err)
+{
+    *db = NULL;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return ns_error_set(err, NS_ERR_NOTFOUND, "%s: %s", path, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return ns_error_set(err, NS_ERR_INVALID, "%s: not a folder", path);
+    char stub[PATH_MAX], target[PATH_MAX];
+    if ((size_t)snprintf(stub, sizeof stub, "%s/XAPIANDB", path) >= sizeof stub)
+        return ns_error_set(err, NS_ERR_INVALID, "%s: path too long", path);
+    const char *open = path;
+    if (stat(stub, &st) == 0) {
+        /* An index folder: XAPIANDB must be `auto gen-N`, nothing else. */
+        ns_stub_line *lines = NULL;
+        size_t n = 0;
+        ns_status s = ns_stub_read(stub, &lines, &n, err);
+        /* A bad XAPIANDB is a damaged index (nsearch-index writes it). */
+        if (s == NS_ERR_INVALID) {
+            if (err) err->status = NS_ERR_CORRUPT;
+            return NS_ERR_CORRUPT;
+        }
+        if (s != NS_OK) return s == NS_ERR_NOTFOUND ? NS_ERR_IO : s;
+        const ns_stub_line *l = &lines[0];
+        int ok = n == 1 && l->kind == NS_STUB_AUTO && strncmp(l->path, "gen-", 4) == 0 &&
+                 l->path[4] && strspn(l->path + 4, "0123456789") == strlen(l->path + 4);
+        if (!ok) {
+            s = ns_error_set(err, NS_ERR_CORRUPT,
+                             "%s:%zu: an index's XAPIANDB names one generation (auto gen-N), "
+                             "not: %s",
+                             stub, l->line, l->text);
+            ns_stub_free(lines, n);
+            return s;
+        }
+        snprintf(target, sizeof target, "%s/%s", path, l->path);
+        ns_stub_free(lines, n);
+        open = target;
+    }
+    xc_status xs = xc_database_open_glass(open, db);
+    if (xs != XC_OK) return ns_error_from_xc(err, xs, open);
+    return NS_OK;
+}
