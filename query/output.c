@@ -27,6 +27,8 @@
 #include <unistd.h>
 
 #include "query.h"
+#include "dates.h"
+#include "quote.h"
 #include "reader.h"
 
 /* ANSI colours, ripgrep's defaults. */
@@ -79,24 +81,35 @@ const char *out_error_msg(const ns_error *err)
     return m;
 }
 
-static void format_date(int64_t d, char out[32])
+static void format_date(int64_t d, char out[NS_DATE_BUF])
 {
     out[0] = '\0';
-    if (d == NS_NO_DATE) return;
-    time_t t = (time_t)d;
-    struct tm tm;
-    if (gmtime_r(&t, &tm)) strftime(out, 32, "%Y-%m-%d", &tm);
+    if (d != NS_NO_DATE) ns_date_format(d, NS_DATE_DAY, out);
 }
 
 /* Bytes [from, to) of s on one line: control characters (line breaks, tabs,
- * escapes, DEL) become spaces, so corpus bytes can neither break a line nor
- * drive the terminal. */
+ * escapes, DEL, the C1 controls, bidi overrides) become spaces, so corpus
+ * bytes can neither break a line nor drive the terminal (quote.h). */
+static ns_buf scratch;
 static void put_flat(const char *s, size_t from, size_t to)
 {
-    for (size_t k = from; k < to; k++) {
-        unsigned char c = (unsigned char)s[k];
-        putchar(c < 0x20 || c == 0x7f ? ' ' : c);
+    ns_buf_reset(&scratch);
+    if (ns_quote_flat(s + from, to - from, &scratch) == NS_OK)
+        fwrite(scratch.data, 1, scratch.len, stdout);
+}
+
+/* A path: relative when under the working folder; quoted with escapes when
+ * it holds anything unsafe (quote.h), raw with --null. */
+static int null_paths;
+static void put_path(const char *path)
+{
+    const char *p = out_path(path);
+    if (null_paths) {
+        fputs(p, stdout);
+        return;
     }
+    ns_buf_reset(&scratch);
+    if (ns_quote_path(p, strlen(p), &scratch) == NS_OK) fwrite(scratch.data, 1, scratch.len, stdout);
 }
 
 static void put_flat_str(const char *s)
@@ -107,8 +120,6 @@ static void put_flat_str(const char *s)
 /* Passage text with the spans highlighted, on one line; with `trim`, long
  * passages are cut to a window around the first match. */
 /* --null: a NUL after each raw path instead of ':' or a newline. */
-static int null_paths;
-
 void out_set_null(int on)
 {
     null_paths = on;
@@ -153,10 +164,10 @@ static void print_passage(const ns_hit *h, int trim)
 
 static void print_heading(const ns_hit *h)
 {
-    char date[32];
+    char date[NS_DATE_BUF];
     format_date(h->date, date);
     fputs(color ? C_PATH : "", stdout);
-    put_flat_str(out_path(h->path));
+    put_path(h->path);
     printf("%s\n%s", color ? C_OFF : "", color ? C_BOLD : "");
     put_flat_str(h->title[0] ? h->title : "(untitled)");
     fputs(color ? C_OFF : "", stdout);
@@ -197,8 +208,8 @@ void out_text(const ns_results *r, int heading, int explain)
             if (!heading) {
                 /* ripgrep's shape, byte for byte: path:line:text */
                 fputs(color ? C_PATH : "", stdout);
-                if (null_paths) fputs(out_path(h->path), stdout), putchar('\0');
-                else put_flat_str(out_path(h->path));
+                put_path(h->path);
+                if (null_paths) putchar('\0');
                 printf("%s%s", color ? C_OFF : "", null_paths ? "" : ":");
                 printf("%s%zu%s:", color ? C_LINE : "", h->line, color ? C_OFF : "");
             } else {
@@ -236,7 +247,7 @@ void out_vimgrep(const ns_results *r)
     for (size_t i = 0; i < r->nhits; i++) {
         const ns_hit *h = &r->hits[i];
         size_t col = match_column(h);
-        fputs(out_path(h->path), stdout);
+        put_path(h->path);
         putchar(null_paths ? '\0' : ':');
         printf("%zu:%zu:", h->line, col);
         put_flat(h->text, 0, h->len);
@@ -249,28 +260,13 @@ size_t out_files(const ns_results *r)
 {
     /* The searcher lists each file once (ns_search_opts.files). */
     for (size_t i = 0; i < r->nhits; i++) {
-        fputs(out_path(r->hits[i].path), stdout);
+        put_path(r->hits[i].path);
         putchar(null_paths ? '\0' : '\n');
     }
     out_check();
     return r->nhits;
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n), 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len = c >= 0xf0 && c <= 0xf4   ? 4
-                 : c >= 0xe0 && c <= 0xef ? 3
-                 : c >= 0xc2 && c < 0xe0  ? 2
-                                          : 0;
-    if (!len || len > n) return 0;
-    for (size_t k = 1; k < len; k++)
-        if ((s[k] & 0xc0) != 0x80) return 0;
-    if (len == 3 && ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0))) return 0;
-    if (len == 4 && ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90))) return 0;
-    return len;
-}
 
 void out_json_str(const char *str, size_t n)
 {
@@ -290,18 +286,16 @@ void out_json_str(const char *str, size_t n)
             default: printf("\\u%04x", c);
             }
             i++;
-        } else if (c < 0x80) {
-            putchar(c);
-            i++;
         } else {
-            size_t len = utf8_len(s + i, n - i);
-            if (len) {
-                fwrite(s + i, 1, len, stdout);
-                i += len;
-            } else {
-                fputs("\\ufffd", stdout);
-                i++;
-            }
+            /* DEL, C1 and bidi controls as \u escapes: valid JSON either
+             * way, but safe also when someone dumps it on a terminal. */
+            size_t len;
+            unsigned cp = 0;
+            int k = ns_quote_class(s + i, n - i, &len, &cp);
+            if (k == 2) fputs("\\ufffd", stdout);
+            else if (k == 1) printf("\\u%04x", cp);
+            else fwrite(s + i, 1, len, stdout);
+            i += len;
         }
     }
     putchar('"');

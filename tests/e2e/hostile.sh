@@ -49,3 +49,41 @@ expect_none "no hostile stub ran anything" "$(ls "$T/ran" 2>/dev/null)" test -d 
 "$NSEARCH_INDEX" --db "$T/sh1" --shard-of 1/2 "$C" && "$NSEARCH_INDEX" --db "$T/sh2" --shard-of 2/2 "$C"
 printf '# two shards\nauto sh1\n\nauto %s/sh2\n' "$T" >"$T/ok.stub"
 expect "a stub of auto lines (relative and absolute) answers" 1 "$("$NSEARCH" --db "$T/ok.stub" --count oil)"
+
+# ---- Hostile names and texts in every output format ----------------------
+H="$T/hostile"
+mkdir -p "$H"
+nl=$(printf 'bad\nname:1:1:evil.txt')
+osc=$(printf 'clip\033]52;c;ZXZpbA==\007.txt')
+c1=$(printf 'c1\302\233name.txt')
+bidi=$(printf 'bidi\342\200\256txt.exe.txt')
+printf 'Zebra news\n\nA zebra in the first file.\n' >"$H/$nl"
+printf 'Zebra clip\n\nA zebra in the second file.\n' >"$H/$osc"
+printf 'Zebra \302\233 C1 \342\200\256 title\n\nA zebra \302\2332J here\342\200\256 and \033[31m there.\n' >"$H/$c1"
+printf 'Zebra bidi\n\nA zebra in the fourth file.\n' >"$H/$bidi"
+"$NSEARCH_INDEX" --db "$T/hidx" "$H" >"$T/hout" 2>&1 || { not_ok "index the hostile names"; cat "$T/hout"; }
+unsafe() { # FILE: lines holding ESC, a C1 control or a bidi control
+    LC_ALL=C grep -c "$(printf '\033')\|$(printf '\302')[$(printf '\200')-$(printf '\237')]\|$(printf '\342\200')[$(printf '\216\217\252')-$(printf '\256')]\|$(printf '\342\201')[$(printf '\246')-$(printf '\251')]" "$1"
+}
+for fmt in "" --no-heading --vimgrep --files; do
+    "$NSEARCH" --db "$T/hidx" -n 20 $fmt zebra >"$T/h.out" 2>&1
+    expect "${fmt:-text}: hostile names and texts, no ESC, C1 or bidi byte in the output" "0 4" \
+        "$(unsafe "$T/h.out") $(grep -c 'zebra\|\.txt' "$T/h.out" | awk '{print ($1 >= 4) ? 4 : $1}')"
+done
+"$NSEARCH" --db "$T/hidx" -n 20 --vimgrep zebra >"$T/h.v"
+expect "--vimgrep: one line per passage, even with a newline in a name" 4 "$(wc -l <"$T/h.v" | tr -d ' ')"
+expect "--vimgrep: the newline name is quoted, not a fake location" 1 \
+    "$(grep -c '^".*/bad\\nname:1:1:evil.txt":3:' "$T/h.v")"
+"$NSEARCH" --db "$T/hidx" -n 20 --files zebra >"$T/h.f"
+expect "--files: four lines, the clipboard name escaped" "4 1" \
+    "$(wc -l <"$T/h.f" | tr -d ' ') $(grep -c '^".*/clip\\x1b\]52;c;ZXZpbA==\\x07.txt"$' "$T/h.f")"
+expect "--files: bidi and C1 names escaped as \\u" "1 1" \
+    "$(grep -c 'bidi\\u202etxt' "$T/h.f") $(grep -c 'c1\\u009bname' "$T/h.f")"
+"$NSEARCH" --db "$T/hidx" -n 20 --files --null zebra >"$T/h.0"
+expect "--null: the raw names, NUL after each" "4 1" \
+    "$(tr -cd '\000' <"$T/h.0" | wc -c | tr -d ' ') $(tr '\000' '\n' <"$T/h.0" | grep -c '/bad$')"
+"$NSEARCH" --db "$T/hidx" -n 20 --json zebra >"$T/h.j"
+expect "--json: the real paths (jq reads them back)" "$(cd "$H" && ls | LC_ALL=C sort | tr '\n' '|')" \
+    "$(jq -r 'select(.type == "match") | .path' "$T/h.j" | sed 's|.*/hostile/||' | LC_ALL=C sort | tr '\n' '|' | sed 's/|[^|]*$/|/' | head -c 1000)"
+expect "--json: C1 and bidi controls written as \\u escapes" "0 1" \
+    "$(unsafe "$T/h.j") $(grep -c '\\u009b' "$T/h.j" | awk '{print ($1 >= 1)}')"

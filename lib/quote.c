@@ -1,0 +1,86 @@
+/* quote.c: safe paths and text for terminals and line readers (quote.h). */
+#include "quote.h"
+
+#include <stdint.h>
+
+#include "utf8.h"
+
+static int unsafe_cp(uint32_t c)
+{
+    return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x061c || c == 0x200e ||
+           c == 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+int ns_quote_class(const unsigned char *s, size_t n, size_t *len, unsigned *cp)
+{
+    uint32_t c = 0;
+    size_t k = ns_utf8_decode(s, n, &c);
+    if (!k) {
+        *len = 1;
+        return 2;
+    }
+    *len = k;
+    *cp = c;
+    return unsafe_cp(c) ? 1 : 0;
+}
+
+int ns_quote_needed(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t len;
+        unsigned cp;
+        if (ns_quote_class(p + i, n - i, &len, &cp)) return 1;
+        i += len;
+    }
+    return 0;
+}
+
+ns_status ns_quote_path(const char *s, size_t n, ns_buf *out)
+{
+    if (!ns_quote_needed(s, n)) return ns_buf_add(out, s, n);
+    const unsigned char *p = (const unsigned char *)s;
+    ns_buf_byte(out, '"');
+    for (size_t i = 0; i < n;) {
+        size_t len;
+        unsigned cp = 0;
+        int k = ns_quote_class(p + i, n - i, &len, &cp);
+        if (k == 2) {
+            ns_buf_printf(out, "\\x%02x", p[i]);
+        } else if (k == 1) {
+            switch (cp) {
+            case '\n': ns_buf_str(out, "\\n"); break;
+            case '\t': ns_buf_str(out, "\\t"); break;
+            case '\r': ns_buf_str(out, "\\r"); break;
+            default:
+                if (cp < 0x80) ns_buf_printf(out, "\\x%02x", cp);
+                else ns_buf_printf(out, "\\u%04x", cp);
+            }
+        } else if (p[i] == '"' || p[i] == '\\') {
+            ns_buf_byte(out, '\\');
+            ns_buf_byte(out, (char)p[i]);
+        } else {
+            ns_buf_add(out, p + i, len);
+        }
+        i += len;
+    }
+    return ns_buf_byte(out, '"');
+}
+
+ns_status ns_quote_flat(const char *s, size_t n, ns_buf *out)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t from = 0;
+    for (size_t i = 0; i < n;) {
+        size_t len;
+        unsigned cp;
+        int k = ns_quote_class(p + i, n - i, &len, &cp);
+        if (k) {
+            ns_buf_add(out, p + from, i - from);
+            ns_buf_str(out, k == 2 ? "\xef\xbf\xbd" : " ");
+            from = i + len;
+        }
+        i += len;
+    }
+    return ns_buf_add(out, p + from, n - from);
+}
