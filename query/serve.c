@@ -202,21 +202,43 @@ static void answer(ns_searcher *s, const char *index, const ns_search_opts *defa
     json_decref(req);
 }
 
+/* Read one request line into buf (at most MAX_REQUEST bytes kept; the
+ * rest of a longer line is read and thrown away, so memory stays bounded).
+ * Returns its length, or -1 at the end of input (or a read error, errno
+ * set); *toolong when the line was cut. */
+static ssize_t read_request(char *buf, int *toolong)
+{
+    size_t len = 0;
+    int c = 0;
+    *toolong = 0;
+    while ((c = getc_unlocked(stdin)) != EOF && c != '\n') {
+        if (len < MAX_REQUEST) buf[len++] = (char)c;
+        else *toolong = 1;
+    }
+    if (c == EOF && len == 0 && !*toolong) return -1;
+    buf[len] = '\0';
+    return (ssize_t)len;
+}
+
 int ns_serve(ns_searcher *s, const char *index, const ns_search_opts *defaults)
 {
-    char *line = NULL;
-    size_t cap = 0;
+    char *line = malloc(MAX_REQUEST + 1);
+    if (!line) {
+        fprintf(stderr, "nsearch: out of memory\n");
+        return EXIT_ERROR;
+    }
     ssize_t n;
-    while ((errno = 0, n = getline(&line, &cap, stdin)) != -1) {
+    int toolong;
+    while ((errno = 0, n = read_request(line, &toolong)) != -1) {
         size_t len = (size_t)n;
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        while (len && line[len - 1] == '\r')
             len--;
         size_t k = 0;
         while (k < len && (line[k] == ' ' || line[k] == '\t'))
             k++;
-        if (k == len) continue;
-        if (len > MAX_REQUEST)
-            respond_error(NULL, "request", "request line too long", 0);
+        if (k == len && !toolong) continue;
+        if (toolong)
+            respond_error(NULL, "request", "request line too long (the limit is 1 MiB)", 0);
         else
             answer(s, index, defaults, line, len);
     }

@@ -87,3 +87,21 @@ expect "--json: the real paths (jq reads them back)" "$(cd "$H" && ls | LC_ALL=C
     "$(jq -r 'select(.type == "match") | .path' "$T/h.j" | sed 's|.*/hostile/||' | LC_ALL=C sort | tr '\n' '|' | sed 's/|[^|]*$/|/' | head -c 1000)"
 expect "--json: C1 and bidi controls written as \\u escapes" "0 1" \
     "$(unsafe "$T/h.j") $(grep -c '\\u009b' "$T/h.j" | awk '{print ($1 >= 1)}')"
+
+# ---- Serve mode: a 100 MB request line is cut at the limit, not read whole --
+python3 -c "
+import sys
+sys.stdout.write('{\"id\":1,\"query\":\"' + 'a' * 100000000 + '\"}\n')
+sys.stdout.write('{\"id\":2,\"query\":\"oil\"}\n')
+" >"$T/big.req"
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f '%M' -o "$T/big.rss" "$NSEARCH" --db "$T/idx" --serve <"$T/big.req" >"$T/big.out" 2>"$T/big.err"
+    rss=$(tail -n 1 "$T/big.rss")
+    expect "serve: a 100 MB line never held whole (peak RSS under 50 MB)" 1 "$([ "${rss:-999999}" -lt 51200 ] && echo 1)"
+else
+    "$NSEARCH" --db "$T/idx" --serve <"$T/big.req" >"$T/big.out" 2>"$T/big.err"
+    skip "serve: peak memory" "/usr/bin/time is not installed"
+fi
+expect "serve: the long line gets a request error" "request" "$(head -n 1 "$T/big.out" | jq -r .error.kind)"
+expect "serve: …and the next request is answered" "2 1" "$(sed -n 2p "$T/big.out" | jq -r '"\(.id) \(.summary.matches)"')"
+rm -f "$T/big.req"
