@@ -8,7 +8,7 @@ _nsearch_index()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=
     [ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
-    local opts="--db --lang --rebuild --exclude --max-file-size --wait --jobs --batch
+    local opts="--db --lang --rebuild --exclude --follow --max-file-size --wait --jobs --batch
         --json --shard-of --stats --check --verbose --help --version -j -v -h -V"
     COMPREPLY=()
     case $prev in

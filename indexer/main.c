@@ -546,6 +546,8 @@ static void usage(FILE *f)
             "  --rebuild            build a complete new index beside the live one and switch\n"
             "                       to it atomically\n"
             "  --exclude PATTERN    skip files and folders matching the glob (repeatable)\n"
+            "  --follow             follow symbolic links that lead out of the corpus folder\n"
+            "                       (by default they are skipped with a warning)\n"
             "  --max-file-size N    skip files larger than N bytes (default 1 GiB)\n"
             "  --wait SECONDS       wait this long for another indexer (default 5)\n"
             "  -j, --jobs N         worker threads for a fresh build (default: all cores)\n"
@@ -635,6 +637,7 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         {"db", required_argument, 0, 'd'},      {"lang", required_argument, 0, 'l'},
         {"rebuild", no_argument, 0, 'r'},       {"exclude", required_argument, 0, 'x'},
+        {"follow", no_argument, 0, 'F'},
         {"max-file-size", required_argument, 0, 'm'},
         {"wait", required_argument, 0, 'w'},    {"verbose", no_argument, 0, 'v'},
         {"jobs", required_argument, 0, 'j'},    {"json", no_argument, 0, 'J'},
@@ -651,7 +654,7 @@ int main(int argc, char **argv)
     size_t nexcludes = 0;
     double wait_s = 5;
     uint64_t max_size = 1ULL << 30;
-    int rebuild = 0, verbose = 0, json = 0, stats = 0, check = 0, c;
+    int rebuild = 0, verbose = 0, json = 0, stats = 0, check = 0, follow = 0, c;
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
     long batch = 2000;
     unsigned shard_n = 0, shard_k = 0;
@@ -662,6 +665,7 @@ int main(int argc, char **argv)
         case 'd': db = optarg; break;
         case 'l': lang = optarg; break;
         case 'r': rebuild = 1; break;
+        case 'F': follow = 1; break;
         case 'x': excludes[nexcludes++] = optarg; break;
         case 'm':
             max_size = strtoull(optarg, &end, 10);
@@ -794,7 +798,7 @@ int main(int argc, char **argv)
     r.roots = (const char **)roots;
     r.nroots = nroots;
 
-    ns_walk_opts wo = {excludes, nexcludes, 0, warn, &r};
+    ns_walk_opts wo = {excludes, nexcludes, 0, warn, &r, follow};
     int corpus_bad = 0;
     int building = ns_index_building(r.ix);
     job_list files = {0};

@@ -60,6 +60,8 @@ typedef struct walker {
 
     int stopped;
     int nomem;
+    int follow;     /* follow links that lead out of the root */
+    char *realroot; /* the root with its links resolved */
 } walker;
 
 static void wwarn(walker *w, const char *path, const char *fmt, ...)
@@ -254,7 +256,22 @@ static void visit(walker *w, const entry *e)
     if (excluded(w, e->name, e->is_dir)) {
         return;
     }
-    struct stat st;
+    struct stat st, lk;
+    if (!w->follow && lstat(w->path, &lk) == 0 && S_ISLNK(lk.st_mode)) {
+        /* A link must stay inside the corpus folder: a link to
+         * /etc/passwd would put it in the index (--follow allows it). */
+        char *real = realpath(w->path, NULL);
+        size_t rn = strlen(w->realroot);
+        int inside = real && strncmp(real, w->realroot, rn) == 0 &&
+                     (real[rn] == '/' || real[rn] == '\0' || (rn == 1 && w->realroot[0] == '/'));
+        if (real && !inside) {
+            wwarn(w, w->path, "symbolic link to %s, outside the corpus folder, skipped (--follow follows it)",
+                  real);
+            free(real);
+            return;
+        }
+        free(real);
+    }
     if (stat(w->path, &st) != 0) {
         int errnum = errno;
         struct stat lst;
@@ -481,7 +498,10 @@ ns_status ns_walk(const char *root, const ns_walk_opts *opts, ns_walk_fn fn, voi
         w.include_hidden = opts->include_hidden;
         w.warn = opts->warn;
         w.warn_ctx = opts->warn_ctx;
+        w.follow = opts->follow_links_out;
     }
+    w.realroot = realpath(root, NULL);
+    if (!w.realroot) return ns_error_set(err, NS_ERR_IO, "%s: %s", root, strerror(errno));
     ns_status rc = NS_OK;
     size_t n = strlen(root);
     w.cap = n + 256;
@@ -499,6 +519,7 @@ ns_status ns_walk(const char *root, const ns_walk_opts *opts, ns_walk_fn fn, voi
         rc = ns_error_set(err, NS_ERR_NOMEM, "%s: out of memory during the walk", root);
     }
 done:
+    free(w.realroot);
     free(w.path);
     free(w.pats);
     free(w.pat_buf);

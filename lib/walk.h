@@ -18,7 +18,10 @@
  *   - anything matching an exclude pattern (see ns_walk_opts);
  *   - files of other kinds, silently; FIFOs, sockets and devices with a
  *     corpus name, with a warning.
- * Symbolic links are followed, to files and to folders. Each folder is walked
+ * Symbolic links are followed, to files and to folders, when they stay inside
+ * the root (their target, resolved, lies under the root's): a link leading
+ * out of it is skipped with a warning naming it and its target, unless
+ * opts.follow_links_out is set (nsearch-index --follow). Each folder is walked
  * once: a link back to a folder on the current path (a loop) or to a folder
  * already walked is skipped with a warning. Files are not de-duplicated: two
  * links to one file yield it twice, under two paths.
@@ -53,6 +56,7 @@ typedef struct ns_walk_opts {
     int include_hidden; /* 0: skip dot-files and dot-folders */
     ns_warn_fn warn;    /* may be NULL: warnings are dropped */
     void *warn_ctx;
+    int follow_links_out; /* 1: follow links whose target is outside the root */
 } ns_walk_opts;
 
 /* Called for each corpus file: `path` is root joined with the relative path

@@ -105,3 +105,20 @@ fi
 expect "serve: the long line gets a request error" "request" "$(head -n 1 "$T/big.out" | jq -r .error.kind)"
 expect "serve: …and the next request is answered" "2 1" "$(sed -n 2p "$T/big.out" | jq -r '"\(.id) \(.summary.matches)"')"
 rm -f "$T/big.req"
+
+# ---- Symbolic links out of the corpus are not followed without --follow ----
+S="$T/links"
+mkdir -p "$S/news/sub" "$T/outside"
+printf 'Secret file\n\nA walrus password lives here.\n' >"$T/outside/secret.txt"
+printf 'Inside\n\nA walrus inside the corpus.\n' >"$S/news/sub/in.txt"
+ln -s "$T/outside/secret.txt" "$S/news/x.txt"
+ln -s "$T/outside" "$S/news/outdir"
+ln -s sub/in.txt "$S/news/inlink.txt"
+"$NSEARCH_INDEX" --db "$T/lidx" "$S/news" >"$T/l.out" 2>"$T/l.err"
+expect "links out of the corpus: exit 1 (files skipped, with warnings)" 1 "$?"
+expect "…the warning names the link and its target" 2 "$(grep -c "outside the corpus folder, skipped" "$T/l.err")"
+check "…naming x.txt -> secret.txt" grep -q "x.txt: symbolic link to $T/outside/secret.txt" "$T/l.err"
+expect "…the outside file is not in the index; the inside link is" "$S/news/inlink.txt $S/news/sub/in.txt " \
+    "$("$NSEARCH" --db "$T/lidx" -l walrus | sort | tr '\n' ' ')"
+"$NSEARCH_INDEX" --db "$T/fidx" --follow "$S/news" >"$T/f.out" 2>"$T/f.err"
+expect "--follow: exit 0, the outside files indexed too" "0 4" "$? $("$NSEARCH" --db "$T/fidx" -l walrus | wc -l | tr -d ' ')"
