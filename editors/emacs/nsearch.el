@@ -101,6 +101,87 @@ file, else ~/.local/share/nsearch/index."
 
 (add-hook 'next-error-hook #'nsearch--goto-column)
 
+;;; Highlights and partial matches, from `nsearch --json'.
+
+(defvar-local nsearch--query nil
+  "The query of this nsearch buffer.")
+
+(defvar-local nsearch--spans nil
+  "Matched words of this buffer's passages: a hash table from \"FILE:LINE\"
+\(FILE absolute) to a list of (START . END) byte columns in the file.")
+
+(defvar nsearch--overlays nil
+  "Overlays of the matched words shown in visited files.")
+
+(defun nsearch--json-args (query)
+  "The arguments of `nsearch --json' for QUERY, as the list was made."
+  (append (list "--json")
+          (when nsearch-db (list "--db" (expand-file-name nsearch-db)))
+          (when nsearch-limit (list "--limit" (number-to-string nsearch-limit)))
+          nsearch-arguments
+          (list "--" query)))
+
+(defun nsearch--read-json (query)
+  "Run `nsearch --json' for QUERY: (SPANS . PARTIAL)."
+  (let ((spans (make-hash-table :test 'equal)) (partial nil))
+    (with-temp-buffer
+      (apply #'call-process nsearch-program nil (list t nil) nil (nsearch--json-args query))
+      (goto-char (point-min))
+      (while (not (eobp))
+        (let* ((line (buffer-substring-no-properties (point) (line-end-position)))
+               (o (ignore-errors (json-parse-string line :object-type 'alist))))
+          (cond
+           ((equal (alist-get 'type o) "summary")
+            (setq partial (eq (alist-get 'partial o) t)))
+           ((and (equal (alist-get 'type o) "match")
+                 (not (string-match-p "\\.jsonl\\(?:\\.gz\\)?\\'" (alist-get 'path o))))
+            ;; A text file's passage keeps its line's bytes: the file's
+            ;; byte column of a match is column + start.
+            (let ((key (format "%s:%d" (expand-file-name (alist-get 'path o))
+                               (alist-get 'line o)))
+                  (col (alist-get 'column o)))
+              (dolist (sp (append (alist-get 'spans o) nil))
+                (push (cons (+ col (alist-get 'start sp)) (+ col (alist-get 'end sp)))
+                      (gethash key spans)))))))
+        (forward-line 1)))
+    (cons spans partial)))
+
+(defun nsearch--finished (buf _msg)
+  "After the search in BUF: read the highlights, say when matches are partial."
+  (when (and (buffer-live-p buf)
+             (eq (buffer-local-value 'major-mode buf) 'nsearch-mode))
+    (with-current-buffer buf
+      (when nsearch--query
+        (let ((r (nsearch--read-json nsearch--query)))
+          (setq nsearch--spans (car r))
+          (setq header-line-format
+                (if (cdr r)
+                    (format "nsearch %s: partial matches (no passage has every word)"
+                            nsearch--query)
+                  (format "nsearch %s" nsearch--query))))))))
+
+(defun nsearch--highlight ()
+  "Highlight the matched words on the line `next-error' just visited."
+  (let ((buf next-error-last-buffer))
+    (mapc #'delete-overlay nsearch--overlays)
+    (setq nsearch--overlays nil)
+    (when (and (buffer-live-p buf)
+               (eq (buffer-local-value 'major-mode buf) 'nsearch-mode)
+               buffer-file-name)
+      (let* ((spans (buffer-local-value 'nsearch--spans buf))
+             (key (format "%s:%d" (expand-file-name buffer-file-name) (line-number-at-pos)))
+             (lb (position-bytes (line-beginning-position))))
+        (dolist (sp (and spans (gethash key spans)))
+          (let ((s (byte-to-position (+ lb (car sp) -1)))
+                (e (byte-to-position (+ lb (cdr sp) -1))))
+            (when (and s e (<= e (1+ (line-end-position))))
+              (let ((ov (make-overlay s e)))
+                (overlay-put ov 'face 'match)
+                (overlay-put ov 'nsearch t)
+                (push ov nsearch--overlays)))))))))
+
+(add-hook 'next-error-hook #'nsearch--highlight t)
+
 (defvar nsearch-mode-map
   (let ((map (make-sparse-keymap)))
     (set-keymap-parent map grep-mode-map)
@@ -122,7 +203,11 @@ Runs nsearch in `default-directory', so paths under it are relative."
    (list (read-string "nsearch: " nil 'nsearch-history)))
   (when (string-match-p "\\`[[:space:]]*\\'" query)
     (user-error "nsearch: empty query"))
-  (compilation-start (nsearch-command query) #'nsearch-mode))
+  (let ((buf (compilation-start (nsearch-command query) #'nsearch-mode)))
+    (with-current-buffer buf
+      (setq nsearch--query query)
+      (add-hook 'compilation-finish-functions #'nsearch--finished nil t))
+    buf))
 
 (provide 'nsearch)
 

@@ -202,7 +202,15 @@ if command -v emacs >/dev/null 2>&1; then
     ;; Now in the visited file.
     (out "$T/emacs.goto" (buffer-file-name) (line-number-at-pos)
          (1+ (- (position-bytes (point)) (position-bytes (line-beginning-position))))
-         (buffer-substring (point) (line-end-position))))
+         (buffer-substring (point) (line-end-position)))
+    ;; The matched words of the visited line are highlighted.
+    (apply #'out "$T/emacs.hl"
+           (mapcar (lambda (ov) (format "%d,%d" (line-number-at-pos (overlay-start ov))
+                                        (1+ (- (position-bytes (overlay-start ov))
+                                               (position-bytes (line-beginning-position))))))
+                   (sort (seq-filter (lambda (o) (overlay-get o 'nsearch))
+                                     (overlays-in (line-beginning-position) (line-end-position)))
+                         (lambda (a b) (< (overlay-start a) (overlay-start b)))))))
   ;; next-error: the second passage.
   ;; (next-error leaves the file in the selected window.)
   (next-error)
@@ -219,6 +227,9 @@ if command -v emacs >/dev/null 2>&1; then
     (out "$T/emacs.mb" (buffer-file-name) (line-number-at-pos)
          (1+ (- (position-bytes (point)) (position-bytes (line-beginning-position))))
          (buffer-substring (point) (line-end-position)))))
+(let ((buf (nsearch "Umerov xylophone")))
+  (wait-for buf)
+  (with-current-buffer buf (out "$T/emacs.partial" header-line-format)))
 (let ((buf (nsearch "xylophone")))
   (wait-for buf)
   (with-current-buffer buf
@@ -233,6 +244,10 @@ EOF
     expect "compile-goto-error visits the file, line and byte column" "$f_path|$f_line|$f_col" \
         "$(head -n 3 "$T/emacs.goto" 2>/dev/null | tr '\n' '|' | sed 's/|$//')"
     check "…on a matched word" sh -c "sed -n 4p '$T/emacs.goto' | grep -qi '^\\(umerov\\|meeting\\)'"
+    want_ehl=$("$NSEARCH" --db "$DB" --json "$Q" | jq -r 'select(.type == "match") | .line as $l | .column as $c | [.spans[] | "\($l),\($c + .start)"] | join("|")' | head -n 1)
+    expect "the visited line's matched words are highlighted (overlays)" "$want_ehl" "$(tr '\n' '|' <"$T/emacs.hl" 2>/dev/null | sed 's/|$//')"
+    expect "partial matches are said in the header line" "nsearch Umerov xylophone: partial matches (no passage has every word)" \
+        "$(cat "$T/emacs.partial" 2>/dev/null)"
     second=$(sed -n 2p "$T/want")
     expect "next-error goes to the second passage" "$TOP/$(echo "$second" | cut -d: -f1)|$(echo "$second" | cut -d: -f2)|$(echo "$second" | cut -d: -f3)" \
         "$(tr '\n' '|' <"$T/emacs.next" 2>/dev/null | sed 's/|$//')"
