@@ -193,7 +193,7 @@ install: $(BINS)
 	install -m 644 completions/nsearch.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nsearch
 	install -m 644 completions/nsearch-index.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nsearch-index
 	install -m 644 completions/_nsearch completions/_nsearch-index $(DESTDIR)$(PREFIX)/share/zsh/site-functions/
-	for d in vim/plugin vim/autoload vim/doc emacs; do \
+	for d in vim/plugin vim/autoload vim/doc vim/lua/nsearch emacs; do \
 	  install -d $(DESTDIR)$(PREFIX)/share/nsearch/editors/$$d && \
 	  install -m 644 editors/$$d/* $(DESTDIR)$(PREFIX)/share/nsearch/editors/$$d/ || exit 1; done
 	@# Vim's :help nsearch needs the tags file of the doc folder.

@@ -259,6 +259,47 @@ else
     skip "Emacs mode" "emacs is not installed (mk/deps.sh check installs emacs-nox)"
 fi
 
+# ---- consult-nsearch (Emacs with Debian's elpa-consult) ---------------------
+CONSULT=$(ls -d /usr/share/emacs/site-lisp/elpa/consult-* 2>/dev/null | head -n 1)
+if command -v emacs >/dev/null 2>&1 && [ -n "$CONSULT" ]; then
+    cat >"$T/consult.el" <<EOF
+(setq nsearch-program "$NSEARCH" nsearch-db "$DB")
+(setq default-directory "$TOP/")
+(require 'consult-nsearch)
+(defun out (file &rest lines)
+  (with-temp-file file (insert (mapconcat (lambda (x) (format "%s" x)) lines "\n") "\n")))
+;; The command a keystroke runs.
+(let ((cmd (car (consult-nsearch--builder "Witkoff -Rubio"))))
+  (out "$T/consult.cmd" (mapconcat #'identity (cdr cmd) " ")))
+;; The candidates consult makes from nsearch's output, and where RET goes.
+(let* ((b (consult-nsearch--builder "$Q"))
+       (lines (apply #'process-lines-ignore-status (car b)))
+       (cands nil)
+       (fmt (consult--grep-format (lambda (a) (when (consp a) (setq cands a))) #'consult-nsearch--builder)))
+  (funcall fmt "$Q")
+  (funcall fmt lines)
+  (let* ((pos (consult--grep-position (car cands)))
+         (m (car pos)))
+    (with-current-buffer (marker-buffer m)
+      (goto-char m)
+      (out "$T/consult.jump" (length cands) (buffer-file-name) (line-number-at-pos)
+           (1+ (- (position-bytes (point)) (position-bytes (line-beginning-position))))))))
+(out "$T/consult.cmdp" (if (commandp 'consult-nsearch) "command" "missing"))
+EOF
+    # emacs -Q reads no site start files: give it consult's folders (and
+    # compat's, which consult needs) by hand.
+    dirs=$(for d in /usr/share/emacs/site-lisp/elpa/*/; do printf -- '-L %s ' "$d"; done)
+    timeout 120 emacs --batch -Q $dirs -l "$TOP/editors/emacs/nsearch.el" -L "$TOP/editors/emacs" -l "$T/consult.el" >"$T/consult.out" 2>&1
+    expect "consult-nsearch: emacs exits cleanly" 0 "$?"
+    expect "consult-nsearch is a command once consult is there" "command" "$(cat "$T/consult.cmdp" 2>/dev/null)"
+    expect "consult-nsearch: the query goes after -- (an excluded word is no option)" \
+        "--null --no-heading --color=never --limit 50 --db $DB -- Witkoff -Rubio" "$(cat "$T/consult.cmd" 2>/dev/null)"
+    expect "consult-nsearch: one candidate per passage; RET lands on the file, line and first match" \
+        "$(wc -l <"$T/want" | tr -d ' ')|$f_path|$f_line|$f_col" "$(tr '\n' '|' <"$T/consult.jump" 2>/dev/null | sed 's/|$//')"
+else
+    skip "consult-nsearch" "emacs or elpa-consult is not installed (mk/deps.sh check installs them)"
+fi
+
 # ---- fzf (the README's command line, its nsearch part) ----------------------------
 # fzf runs: nsearch --vimgrep {q} || true, then previews with the file and
 # line of the chosen entry. {q} is the typed query, shell-quoted by fzf.
