@@ -9,7 +9,7 @@ set -eu
 build="g++ make pkg-config libxapian-dev libstemmer-dev zlib1g-dev libutf8proc-dev libjansson-dev"
 case "${1:-build}" in
 build) want="$build" ;;
-check) want="$build libcmocka-dev xapian-tools jq vim emacs-nox zsh fzf neovim elpa-consult time python3" ;;
+check) want="$build libcmocka-dev xapian-tools jq vim emacs-nox zsh fzf neovim elpa-consult time python3 dpkg-dev debhelper fakeroot lintian git" ;;
 fuzz) want="$build clang libclang-rt-dev" ;;
 bench) want="$build xapian-tools xapian-omega sqlite3 ripgrep hyperfine time jq python3" ;;
 *) echo "deps.sh: unknown set '$1'" >&2; exit 2 ;;
