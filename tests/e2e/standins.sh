@@ -29,6 +29,9 @@ for s in $suites; do
         # all/ and trunc/ change search answers only; completions.sh checks
         # the completion files against --help, which they pass through.
         case "$st:$s" in all:completions.sh | trunc:completions.sh) continue ;; esac
+        # deb.sh builds and installs the Debian package (under CI only); its
+        # one query compares the installed program with the real one.
+        case "$s" in deb.sh) continue ;; esac
         echo "$s $st" >>"$T/pairs"
     done
 done
