@@ -119,7 +119,13 @@ $(O)/tools/%: $(O)/tools/%.o $(O)/libnsearch.a $(O)/libxapian-c.a
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-tests: $(BINS) $(TEST_BIN) $(TOOL_BIN)
+tests: $(BINS) $(TEST_BIN) $(TOOL_BIN) $(O)/tests/faultfs.so
+
+# The I/O-error shim (LD_PRELOAD) of tests/e2e/faults.sh: plain C, no
+# sanitizer (it runs inside the programs under test, whatever their build).
+$(O)/tests/faultfs.so: tests/tools/faultfs.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -shared -fPIC -o $@ $< -ldl
 
 # libFuzzer targets (fuzz/fuzz_NAME.c), each run for FUZZ_SECONDS on its
 # seed folder fuzz/corpus/NAME/ (copied, so the seeds stay as committed).
