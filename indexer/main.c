@@ -558,6 +558,18 @@ static void usage(FILE *f)
             "4 index error, 75 another indexer is running.\n");
 }
 
+/* The index this run writes, for the fatal handler. */
+static const char *fatal_db = "the index";
+
+/* libxapian gave up inside a commit (xc_set_fatal_handler): nothing of the
+ * run was committed, so say so and exit as any write failure does. */
+static void on_fatal(const char *what)
+{
+    fprintf(stderr, "nsearch-index: %s: %s; the index is unchanged\n", fatal_db, what);
+    fflush(stderr);
+    _exit(EXIT_INDEX);
+}
+
 static int index_exit(ns_status st)
 {
     return st == NS_ERR_LOCKED ? EXIT_BUSY : st == NS_ERR_INVALID ? EXIT_USAGE : EXIT_INDEX;
@@ -717,6 +729,8 @@ int main(int argc, char **argv)
     ns_index_opts io = {lang, (unsigned)(wait_s * 1000), rebuild, getenv("NSEARCH_NO_SYNC") != NULL,
                         shard_n, shard_k, (unsigned)batch + 1};
     ns_error err = {0};
+    fatal_db = dbpath;
+    xc_set_fatal_handler(on_fatal);
     ns_status st = ns_index_open(dbpath, &io, &r.ix, &err);
     if (st != NS_OK) {
         fprintf(stderr, "nsearch-index: %s\n", err.msg);

@@ -653,7 +653,7 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     unsigned flags = (ix->no_sync || ix->building) ? XC_WRITABLE_NO_SYNC : 0;
     xc_status xs = xc_writable_open(gendir, XC_OPEN_CREATE_OR_OPEN, flags, opts->wait_ms, &ix->w);
     if (xs != XC_OK) {
-        st = ns_error_from_xc(err, xs, gendir);
+        st = xs == XC_ERR_LOCKED ? ns_error_from_xc(err, xs, gendir) : write_failed(ix, xs, err);
         goto fail;
     }
     if (!ix->building) {
@@ -837,6 +837,9 @@ ns_status ns_index_close(ns_index *ix, ns_error *err)
         xs = xc_writable_commit_transaction(ix->w);
         if (xs != XC_OK) {
             st = write_failed(ix, xs, err);
+            /* The failed commit ended the transaction: without a new one,
+             * closing would try to commit the same changes again. */
+            ix->txn = 0;
             ns_index_abort(ix);
             return st;
         }

@@ -66,6 +66,7 @@ struct ns_searcher {
     ns_analyzer *an;
     ns_analyzer *plain; /* the same, unstemmed: wildcard prefixes */
     struct stat stub; /* of PATH/XAPIANDB when opened (zero if none) */
+    ns_index_pin *pin; /* the generation db reads, held until it is closed */
     ns_searcher_opts opts;
     shard *shards;    /* when PATH is a stub file we read */
     size_t nshards;
@@ -1380,7 +1381,10 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
         if ((st = open_stub(s, err)) != NS_OK) goto fail;
     } else {
         stat_stub(path, &s->stub);
-        xs = xc_database_open(path, &s->db);
+        /* Hold the live generation so a rebuild can't delete it under us
+         * (index.h, "readers"). */
+        if ((st = ns_index_pin_open(path, &s->pin, err)) != NS_OK) goto fail;
+        xs = xc_database_open(ns_index_pin_path(s->pin), &s->db);
         if (xs != XC_OK) {
             st = ns_error_from_xc(err, xs, path);
             if (xs == XC_ERR_NOTFOUND) {
@@ -1433,6 +1437,7 @@ void ns_searcher_close(ns_searcher *s)
     }
     free(s->shards);
     xc_database_close(s->db);
+    ns_index_pin_close(s->pin);
     ns_analyzer_free(s->an);
     ns_analyzer_free(s->plain);
     free(s->path);
@@ -1470,6 +1475,9 @@ ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err)
         s->an = fresh->an;
         s->plain = fresh->plain;
         s->stub = fresh->stub;
+        ns_index_pin *pin = s->pin;
+        s->pin = fresh->pin;
+        fresh->pin = pin;
         fresh->db = db;
         fresh->an = an;
         fresh->plain = plain;

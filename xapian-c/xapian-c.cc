@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -743,6 +744,23 @@ xc_status xc_database_probe(xc_database *db)
         }
         return XC_OK;
     });
+}
+
+namespace {
+void (*fatal_handler)(const char *) = nullptr;
+
+[[noreturn]] void on_terminate()
+{
+    if (fatal_handler) fatal_handler("libxapian called std::terminate (an error while it was "
+                                     "recovering from a failed write)");
+    std::abort();
+}
+} // namespace
+
+void xc_set_fatal_handler(void (*fn)(const char *what))
+{
+    fatal_handler = fn;
+    std::set_terminate(fn ? on_terminate : nullptr);
 }
 
 xc_status xc_database_scan(xc_database *db)

@@ -232,6 +232,14 @@ xc_status xc_database_probe(xc_database *db);
  * XC_ERR_NOMEM otherwise. */
 xc_status xc_database_scan(xc_database *db);
 
+/* libxapian 1.4.22 can call std::terminate while it handles a failed write
+ * during a commit (a bare `throw;` outside any handler, reached when a
+ * pwrite fails at one point of GlassTable's commit): no status can be
+ * returned then. `fn` (NULL: restore the default, abort) is called from the
+ * C++ terminate handler with a description; it should report and _exit, and
+ * if it returns the process aborts. Process-wide; set it once at start. */
+void xc_set_fatal_handler(void (*fn)(const char *what));
+
 /* Compaction flags. */
 enum {
     XC_COMPACT_FULLER = 1,      /* pack blocks fuller (less updatable, smaller) */

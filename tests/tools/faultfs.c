@@ -22,11 +22,14 @@
  *   FAULTFS_COUNT  a file the shim writes the number of counted calls to at
  *                  exit (how many N a test has to try)
  *   FAULTFS_LOG    1: print each failure on stderr as "faultfs: CALL PATH"
+ *   FAULTFS_KILL   1: at the Nth call, kill the process with SIGKILL instead
+ *                  (a crash at an exact point: tests/e2e/crash.sh)
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -43,7 +46,7 @@ static size_t rootlen;
 static unsigned ops = ~0u;
 static long fail_at;
 static int fail_errno = ENOSPC;
-static int persist, logging;
+static int persist, logging, killing;
 static atomic_long calls;
 static const char *count_file;
 
@@ -93,6 +96,8 @@ __attribute__((constructor)) static void init(void)
     }
     const char *p = getenv("FAULTFS_PERSIST");
     persist = p && *p == '1';
+    const char *kl = getenv("FAULTFS_KILL");
+    killing = kl && *kl == '1';
     const char *l = getenv("FAULTFS_LOG");
     logging = l && *l == '1';
     count_file = getenv("FAULTFS_COUNT");
@@ -132,7 +137,8 @@ static int fault(unsigned op, const char *what, const char *path)
 {
     if (!(ops & op)) return 0;
     long k = atomic_fetch_add(&calls, 1) + 1;
-    if (fail_at > 0 && (k == fail_at || (persist && k > fail_at))) {
+    if (fail_at > 0 && killing && k == fail_at) kill(getpid(), SIGKILL);
+    if (fail_at > 0 && !killing && (k == fail_at || (persist && k > fail_at))) {
         if (logging) {
             char msg[600];
             int m = snprintf(msg, sizeof msg, "faultfs: %s %s (call %ld)\n", what, path ? path : "", k);
