@@ -3,6 +3,7 @@
 #   make                 build nsearch-index and nsearch into build/$(BUILD)
 #   make check           build and run every test (prints "N passed, N failed")
 #   make check-asan      the same under AddressSanitizer + UBSan
+#   make check-crash     thousands of kill -9 and every I/O fault (long)
 #   make demo            index corpus/ and run two sample queries
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make uninstall / clean
@@ -21,7 +22,7 @@ VERSION := 0.1.0
 # Install what the goals need before reading any flags from pkg-config.
 NO_DEPS_GOALS := clean uninstall help format
 ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
-DEPS_SET := $(if $(filter check check-asan,$(MAKECMDGOALS)),check,$(if $(filter bench,$(MAKECMDGOALS)),bench,$(if $(filter fuzz,$(MAKECMDGOALS)),fuzz,build)))
+DEPS_SET := $(if $(filter check check-asan check-crash,$(MAKECMDGOALS)),check,$(if $(filter bench,$(MAKECMDGOALS)),bench,$(if $(filter fuzz,$(MAKECMDGOALS)),fuzz,build)))
 ifeq ($(NSEARCH_NO_DEPS),)
 DEPS_RC := $(shell sh mk/deps.sh $(DEPS_SET) >&2; echo $$?)
 ifneq ($(DEPS_RC),0)
@@ -85,7 +86,7 @@ FUZZ_SECONDS ?= 20
 
 BINS := $(O)/nsearch-index $(O)/nsearch
 
-.PHONY: all check check-asan demo install uninstall clean help format tests fuzz fuzz-run bench eval
+.PHONY: all check check-asan check-crash demo install uninstall clean help format tests fuzz fuzz-run bench eval
 all: $(BINS)
 
 $(O)/%.o: %.c
@@ -149,6 +150,15 @@ check: tests
 
 check-asan:
 	$(MAKE) BUILD=asan check
+
+# The long data-safety run: thousands of kill -9 (also on ../shared/corpora
+# when present) and every I/O fault of larger runs. Not in make check.
+CRASH_POINTS ?= 200
+check-crash: tests
+	@NSEARCH=$(CURDIR)/$(O)/nsearch NSEARCH_INDEX=$(CURDIR)/$(O)/nsearch-index TOP=$(CURDIR) O=$(O) \
+	  CRASH_POINTS=$(CRASH_POINTS) CRASH_ARTICLES=2000 CRASH_SHARED=1 sh tests/e2e/crash.sh
+	@NSEARCH=$(CURDIR)/$(O)/nsearch NSEARCH_INDEX=$(CURDIR)/$(O)/nsearch-index TOP=$(CURDIR) O=$(O) \
+	  FAULTS_ARTICLES=1000 FAULTS_REBUILD_STEP=1 sh tests/e2e/faults.sh
 
 DEMO_DB := $(O)/demo-index
 demo: $(BINS)

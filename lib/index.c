@@ -277,14 +277,16 @@ static ns_status write_stub(ns_index *ix, unsigned gen, ns_error *err)
     snprintf(dst, sizeof dst, "%s/XAPIANDB", ix->path);
     FILE *f = fopen(tmp, "w");
     if (!f) {
-        return ns_error_set(err, NS_ERR_IO, "%s: %s", tmp, strerror(errno));
+        return ns_error_set(err, NS_ERR_IO, "%s: cannot write %s: %s; the index is unchanged",
+                            ix->path, tmp, strerror(errno));
     }
     int ok = fprintf(f, "auto gen-%u\n", gen) > 0;
     ok = (fflush(f) == 0) && ok;
     ok = (ix->no_sync || fsync(fileno(f)) == 0) && ok;
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, dst) != 0) {
-        ns_status st = ns_error_set(err, NS_ERR_IO, "%s: %s", dst, strerror(errno));
+        ns_status st = ns_error_set(err, NS_ERR_IO, "%s: cannot write %s: %s; the index is "
+                                    "unchanged", ix->path, dst, strerror(errno));
         unlink(tmp);
         return st;
     }
@@ -301,7 +303,8 @@ static ns_status take_lock(ns_index *ix, unsigned wait_ms, ns_error *err)
     snprintf(buf, sizeof buf, "%s/write.lock", ix->path);
     int fd = open(buf, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0) {
-        return ns_error_set(err, errno == ENOENT ? NS_ERR_NOTFOUND : NS_ERR_IO, "%s: %s", buf,
+        return ns_error_set(err, errno == ENOENT ? NS_ERR_NOTFOUND : NS_ERR_IO,
+                            "%s: cannot open %s: %s; the index is unchanged", ix->path, buf,
                             strerror(errno));
     }
     struct timespec t0;
@@ -469,7 +472,8 @@ static ns_status merge_parts(ns_index *ix, const char *builddir, const char *gen
                              ns_error *err)
 {
     DIR *d = opendir(builddir);
-    if (!d) return ns_error_set(err, NS_ERR_IO, "%s: %s", builddir, strerror(errno));
+    if (!d) return ns_error_set(err, NS_ERR_IO, "%s: cannot read %s: %s; the index is unchanged",
+                                ix->path, builddir, strerror(errno));
     char **names = NULL;
     size_t n = 0, cap = 0;
     ns_status st = NS_OK;
@@ -525,6 +529,7 @@ static ns_status write_failed(const ns_index *ix, xc_status xs, ns_error *err)
         if (strstr(m, causes[i].needle)) cause = causes[i].cause;
     }
     ns_status st = ns_status_from_xc(xs);
+    if (st == NS_ERR_LOCKED) st = NS_ERR_IO; /* our write.lock is held: not another writer */
     if (st == NS_ERR_CORRUPT || (!cause && strstr(m, "EOF reading block"))) {
         return ns_error_set(err, NS_ERR_CORRUPT,
                             "%s: the index is damaged (%s): nothing was changed; see "
@@ -607,8 +612,8 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     char *inherited_roots = NULL;
     char inherited_lang[64] = "", inherited_shard[32] = "";
     if (make_dirs(path) != 0) {
-        st = ns_error_set(err, NS_ERR_IO, "%s: cannot create index folder: %s", path,
-                          strerror(errno));
+        st = ns_error_set(err, NS_ERR_IO, "%s: cannot create index folder: %s; the index is "
+                          "unchanged", path, strerror(errno));
         goto fail;
     }
     if ((st = take_lock(ix, opts->wait_ms, err)) != NS_OK) {
@@ -640,7 +645,8 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
          * gen-GEN at close. */
         snprintf(gendir, sizeof gendir, "%s/build-%u", path, ix->gen);
         if (make_dirs(gendir) != 0) {
-            st = ns_error_set(err, NS_ERR_IO, "%s: %s", gendir, strerror(errno));
+            st = ns_error_set(err, NS_ERR_IO, "%s: cannot create %s: %s; the index is unchanged",
+                              path, gendir, strerror(errno));
             goto fail;
         }
         snprintf(gendir, sizeof gendir, "%s/build-%u/meta", path, ix->gen);
@@ -856,8 +862,8 @@ ns_status ns_index_close(ns_index *ix, ns_error *err)
         if ((st = merge_parts(ix, builddir, gendir, err)) != NS_OK) {
             /* reported */
         } else if (!ix->no_sync && fsync_tree(gendir) != 0) {
-            st = ns_error_set(err, NS_ERR_IO, "%s: sync failed: %s; the index is unchanged",
-                              gendir, strerror(errno));
+            st = ns_error_set(err, NS_ERR_IO, "%s: cannot sync %s: %s; the index is unchanged",
+                              ix->path, gendir, strerror(errno));
         } else if (make_readers_file(ix->path, ix->gen) != 0) {
             st = ns_error_set(err, NS_ERR_IO, "%s: cannot create gen-%u.readers: %s; the index "
                               "is unchanged", ix->path, ix->gen, strerror(errno));
