@@ -3,6 +3,7 @@
 #   make                 build nsearch-index and nsearch into build/$(BUILD)
 #   make check           build and run every test (prints "N passed, N failed")
 #   make check-asan      the same under AddressSanitizer + UBSan
+#   make check-crash     thousands of kill -9 and every I/O fault (long)
 #   make demo            index corpus/ and run two sample queries
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make uninstall / clean
@@ -80,7 +81,7 @@ FUZZ_SECONDS ?= 20
 
 BINS := $(O)/nsearch-index $(O)/nsearch
 
-.PHONY: deps all check check-asan check-oracle demo install uninstall clean help format tests fuzz fuzz-run bench eval
+.PHONY: deps all check check-asan check-oracle check-crash demo install uninstall clean help format tests fuzz fuzz-run bench eval
 all: $(BINS)
 
 deps:
@@ -119,7 +120,13 @@ $(O)/tools/%: $(O)/tools/%.o $(O)/libnsearch.a $(O)/libxapian-c.a
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-tests: $(BINS) $(TEST_BIN) $(TOOL_BIN)
+tests: $(BINS) $(TEST_BIN) $(TOOL_BIN) $(O)/tests/faultfs.so
+
+# The I/O-error shim (LD_PRELOAD) of tests/e2e/faults.sh: plain C, no
+# sanitizer (it runs inside the programs under test, whatever their build).
+$(O)/tests/faultfs.so: tests/tools/faultfs.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -shared -fPIC -o $@ $< -ldl
 
 # libFuzzer targets (fuzz/fuzz_NAME.c), each run for FUZZ_SECONDS on its
 # seed folder fuzz/corpus/NAME/ (copied, so the seeds stay as committed).
@@ -164,6 +171,15 @@ check-oracle: tests | deps
 	    --work $$w/reuters --queries $(ORACLE_REUTERS_QUERIES) --props 40 --seed $(ORACLE_SEED) \
 	    --nsearch $(O)/nsearch --nsearch-index $(O)/nsearch-index --tools $(O)/tools; \
 	else echo "ok - oracle on reuters21578 # SKIP $(ORACLE_REUTERS) is absent (the shared corpora are not in the repository)"; fi
+# The long data-safety run: thousands of kill -9 (also on ../shared/corpora
+# when present) and every I/O fault of larger runs. Not in make check.
+CRASH_POINTS ?= 200
+
+check-crash: tests | deps
+	@NSEARCH=$(CURDIR)/$(O)/nsearch NSEARCH_INDEX=$(CURDIR)/$(O)/nsearch-index TOP=$(CURDIR) O=$(O) \
+	  CRASH_POINTS=$(CRASH_POINTS) CRASH_ARTICLES=2000 CRASH_SHARED=1 sh tests/e2e/crash.sh
+	@NSEARCH=$(CURDIR)/$(O)/nsearch NSEARCH_INDEX=$(CURDIR)/$(O)/nsearch-index TOP=$(CURDIR) O=$(O) \
+	  FAULTS_ARTICLES=1000 FAULTS_REBUILD_STEP=1 sh tests/e2e/faults.sh
 
 DEMO_DB := $(O)/demo-index
 # The demo colours only on a terminal, and ends with what to run next.

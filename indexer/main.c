@@ -6,7 +6,7 @@
  * Exit codes: 0 ok, 1 ok but some files were skipped, 2 usage, 3 corpus
  * unreadable, 4 index error, 75 another indexer is busy (EX_TEMPFAIL).
  * Silent on success unless -v; warnings go to stderr as
- * "nsearch: FILE:LINE: message".
+ * "nsearch-index: FILE:LINE: message".
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../query/config.h"
+#include "analyzer.h"
 #include "index.h"
 #include "reader.h"
 #include "status.h"
@@ -30,7 +31,6 @@
 
 enum { EXIT_SKIPPED = 1, EXIT_USAGE = 2, EXIT_CORPUS = 3, EXIT_INDEX = 4, EXIT_BUSY = 75 };
 
-#define COMMIT_EVERY 20000 /* articles between commits (crash recovery points) */
 #define PARTS_PER_WORKER 100000
 
 typedef struct run {
@@ -41,7 +41,6 @@ typedef struct run {
     /* counts */
     size_t files_seen, files_new, files_changed, files_deleted, files_skipped, files_same;
     size_t articles_new, articles_changed, articles_deleted;
-    size_t since_commit;
     uint64_t bytes;
     size_t warnings;
     /* paths seen this run, sorted at the end for deletions */
@@ -68,9 +67,9 @@ static void warn(void *ctx, const char *path, size_t line, const char *msg)
     r->warnings++;
     if (r->progress) fputs("\r\033[K", stderr); /* clear the bar first */
     if (line) {
-        fprintf(stderr, "nsearch: %s:%zu: %s\n", path, line, msg);
+        fprintf(stderr, "nsearch-index: %s:%zu: %s\n", path, line, msg);
     } else {
-        fprintf(stderr, "nsearch: %s: %s\n", path, msg);
+        fprintf(stderr, "nsearch-index: %s: %s\n", path, msg);
     }
     pthread_mutex_unlock(&r->warn_lock);
 }
@@ -81,8 +80,8 @@ static void open_failed(run *r, const char *path, const ns_error *err, ns_status
     pthread_mutex_lock(&r->warn_lock);
     r->warnings++;
     if (r->progress) fputs("\r\033[K", stderr);
-    if (err->msg[0]) fprintf(stderr, "nsearch: %s\n", err->msg);
-    else fprintf(stderr, "nsearch: %s: %s\n", path, ns_status_str(st));
+    if (err->msg[0]) fprintf(stderr, "nsearch-index: %s\n", err->msg);
+    else fprintf(stderr, "nsearch-index: %s: %s\n", path, ns_status_str(st));
     pthread_mutex_unlock(&r->warn_lock);
 }
 
@@ -114,7 +113,7 @@ static double elapsed(const struct timespec *t0)
 
 static void die_oom(void)
 {
-    fprintf(stderr, "nsearch: out of memory\n");
+    fprintf(stderr, "nsearch-index: out of memory\n");
     exit(EXIT_INDEX);
 }
 
@@ -156,13 +155,6 @@ static ns_status index_file(run *r, const char *path,
         }
         (*narticles)++;
         atomic_fetch_add(&r->done_articles, 1);
-        if (++r->since_commit >= COMMIT_EVERY) {
-            r->since_commit = 0;
-            if ((st = ns_index_commit(r->ix, &r->err)) != NS_OK) {
-                ns_reader_close(rd);
-                return st;
-            }
-        }
     }
     if (st != NS_DONE) {
         warn(r, path, err.line, err.msg[0] ? err.msg : ns_status_str(st));
@@ -204,9 +196,10 @@ static int visit(void *ctx, const char *path, const struct stat *sb)
             return r->fatal != NS_OK;
         }
     }
-    if (known) {
-        if ((r->fatal = ns_index_file_remove(r->ix, path, &r->err)) != NS_OK) return 1;
-    }
+    /* A known file's old articles go; so do articles of a file without
+     * bookkeeping (left by an older nsearch killed mid-file), which would
+     * otherwise be there twice. */
+    if ((r->fatal = ns_index_file_remove(r->ix, path, &r->err)) != NS_OK) return 1;
     size_t n = 0;
     uint32_t crc = 0;
     ns_status st = index_file(r, path, &n, &crc);
@@ -480,7 +473,7 @@ static int print_stats(const char *db, int json)
     ns_index_info in;
     ns_error err = {0};
     if (ns_index_info_get(db, &in, &err) != NS_OK) {
-        fprintf(stderr, "nsearch: %s\n", err.msg);
+        fprintf(stderr, "nsearch-index: %s\n", err.msg);
         return EXIT_INDEX;
     }
     if (json) {
@@ -511,7 +504,7 @@ static int print_stats(const char *db, int json)
 
 static void report_problem(void *ctx, const char *msg)
 {
-    fprintf(stderr, "nsearch: %s: %s\n", (const char *)ctx, msg);
+    fprintf(stderr, "nsearch-index: %s: %s\n", (const char *)ctx, msg);
 }
 
 static int run_check(const char *db)
@@ -519,11 +512,11 @@ static int run_check(const char *db)
     size_t problems = 0;
     ns_error err = {0};
     if (ns_index_verify(db, report_problem, (void *)db, &problems, &err) != NS_OK) {
-        fprintf(stderr, "nsearch: %s\n", err.msg);
+        fprintf(stderr, "nsearch-index: %s\n", err.msg);
         return EXIT_INDEX;
     }
     if (problems) {
-        fprintf(stderr, "nsearch: %s: %zu problem%s found; rebuild with nsearch-index --rebuild\n", db,
+        fprintf(stderr, "nsearch-index: %s: %zu problem%s found; rebuild with nsearch-index --rebuild\n", db,
                 problems, problems == 1 ? "" : "s");
         return EXIT_INDEX;
     }
@@ -567,9 +560,32 @@ static void usage(FILE *f)
             "4 index error, 75 another indexer is running.\n");
 }
 
+/* The index this run writes, for the fatal handler. */
+static const char *fatal_db = "the index";
+
+/* libxapian gave up inside a commit (xc_set_fatal_handler): nothing of the
+ * run was committed, so say so and exit as any write failure does. */
+static void on_fatal(const char *what)
+{
+    fprintf(stderr, "nsearch-index: %s: %s; the index is unchanged\n", fatal_db, what);
+    fflush(stderr);
+    _exit(EXIT_INDEX);
+}
+
 static int index_exit(ns_status st)
 {
-    return st == NS_ERR_LOCKED ? EXIT_BUSY : EXIT_INDEX;
+    return st == NS_ERR_LOCKED ? EXIT_BUSY : st == NS_ERR_INVALID ? EXIT_USAGE : EXIT_INDEX;
+}
+
+/* Standard output must have reached its destination (a full disk, a closed
+ * file): a report nobody got is a failure. */
+static int finish_stdout(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "nsearch-index: standard output: %s\n", strerror(errno ? errno : EIO));
+        return EXIT_INDEX;
+    }
+    return 0;
 }
 
 /* The absolute form of a corpus folder as the user wrote it: relative to
@@ -670,14 +686,14 @@ int main(int argc, char **argv)
         case 'm':
             max_size = strtoull(optarg, &end, 10);
             if (*end || end == optarg) {
-                fprintf(stderr, "nsearch: --max-file-size: not a number: %s\n", optarg);
+                fprintf(stderr, "nsearch-index: --max-file-size: not a number: %s\n", optarg);
                 { rc = EXIT_USAGE; goto out; }
             }
             break;
         case 'w':
             wait_s = strtod(optarg, &end);
             if (*end || end == optarg || wait_s < 0) {
-                fprintf(stderr, "nsearch: --wait: not a number of seconds: %s\n", optarg);
+                fprintf(stderr, "nsearch-index: --wait: not a number of seconds: %s\n", optarg);
                 { rc = EXIT_USAGE; goto out; }
             }
             break;
@@ -687,14 +703,14 @@ int main(int argc, char **argv)
         case 'H':
             if (sscanf(optarg, "%u/%u", &shard_n, &shard_k) != 2 || shard_k < 1 || shard_k > 1024 ||
                 shard_n < 1 || shard_n > shard_k) {
-                fprintf(stderr, "nsearch: --shard-of: N/K with 1 <= N <= K, not %s\n", optarg);
+                fprintf(stderr, "nsearch-index: --shard-of: N/K with 1 <= N <= K, not %s\n", optarg);
                 { rc = EXIT_USAGE; goto out; }
             }
             break;
         case 'B':
             batch = strtol(optarg, &end, 10);
             if (*end || end == optarg || batch < 10 || batch > 1000000) {
-                fprintf(stderr, "nsearch: --batch: a number from 10 to 1000000, not %s\n", optarg);
+                fprintf(stderr, "nsearch-index: --batch: a number from 10 to 1000000, not %s\n", optarg);
                 { rc = EXIT_USAGE; goto out; }
             }
             break;
@@ -702,7 +718,7 @@ int main(int argc, char **argv)
         case 'j':
             jobs = strtol(optarg, &end, 10);
             if (*end || end == optarg || jobs < 1 || jobs > 256) {
-                fprintf(stderr, "nsearch: --jobs: a number from 1 to 256, not %s\n", optarg);
+                fprintf(stderr, "nsearch-index: --jobs: a number from 1 to 256, not %s\n", optarg);
                 { rc = EXIT_USAGE; goto out; }
             }
             break;
@@ -718,7 +734,7 @@ int main(int argc, char **argv)
     } else {
         ns_config cfg;
         if (ns_config_read(&cfg)) {
-            fprintf(stderr, "nsearch: out of memory\n");
+            fprintf(stderr, "nsearch-index: out of memory\n");
             rc = EXIT_INDEX;
             goto out;
         }
@@ -726,19 +742,25 @@ int main(int argc, char **argv)
         ns_config_free(&cfg);
     }
     if (!dbpath) {
-        fprintf(stderr, "nsearch: no index location: set --db, NSEARCH_DB or HOME\n");
+        fprintf(stderr, "nsearch-index: no index location: set --db, NSEARCH_DB or HOME\n");
         { rc = EXIT_USAGE; goto out; }
     }
 
-    /* Memory bound: each writer (one per worker) buffers at most `batch`
-     * articles before writing them out; libxapian reads this at open. */
-    char bs[32];
-    snprintf(bs, sizeof bs, "%ld", batch + 1); /* a part of `batch` is one flush */
-    setenv("XAPIAN_FLUSH_THRESHOLD", bs, 1);
-
     if (stats || check) {
         rc = stats ? print_stats(dbpath, json) : run_check(dbpath);
+        if (stats && rc == 0) rc = finish_stdout();
         goto out;
+    }
+    if (lang) {
+        /* A usage error, found before anything is created. */
+        ns_analyzer *an = NULL;
+        ns_error lerr = {0};
+        if (ns_analyzer_new(lang, &an, &lerr) != NS_OK) {
+            fprintf(stderr, "nsearch-index: --lang: %s\n", lerr.msg);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        ns_analyzer_free(an);
     }
 
     pthread_mutex_init(&r.warn_lock, NULL);
@@ -761,17 +783,21 @@ int main(int argc, char **argv)
         const char *arg = argv[optind + (int)i];
         roots[i] = abs_path(arg);
         if (!roots[i]) {
-            fprintf(stderr, "nsearch: %s: %s\n", arg, strerror(errno));
+            fprintf(stderr, "nsearch-index: %s: %s\n", arg, strerror(errno));
             { rc = EXIT_CORPUS; goto out; }
         }
     }
 
+    /* Memory bound: each worker of a fresh build buffers at most `batch`
+     * articles before writing them out (a part of `batch` is one flush). */
     ns_index_opts io = {lang, (unsigned)(wait_s * 1000), rebuild, getenv("NSEARCH_NO_SYNC") != NULL,
-                        shard_n, shard_k};
+                        shard_n, shard_k, (unsigned)batch + 1};
     ns_error err = {0};
+    fatal_db = dbpath;
+    xc_set_fatal_handler(on_fatal);
     ns_status st = ns_index_open(dbpath, &io, &r.ix, &err);
     if (st != NS_OK) {
-        fprintf(stderr, "nsearch: %s\n", err.msg);
+        fprintf(stderr, "nsearch-index: %s\n", err.msg);
         { rc = index_exit(st); goto out; }
     }
     if (nroots == 0) {
@@ -779,19 +805,19 @@ int main(int argc, char **argv)
         free(roots);
         st = ns_index_roots_get(r.ix, &roots, &nroots, &err);
         if (st != NS_OK) {
-            fprintf(stderr, "nsearch: %s\n", err.msg);
+            fprintf(stderr, "nsearch-index: %s\n", err.msg);
             ns_index_abort(r.ix);
             { rc = EXIT_INDEX; goto out; }
         }
         if (nroots == 0) {
-            fprintf(stderr, "nsearch: no corpus folder given and none recorded in %s\n"
+            fprintf(stderr, "nsearch-index: no corpus folder given and none recorded in %s\n"
                             "usage: nsearch-index [OPTIONS] CORPUS_DIR...\n",
                     dbpath);
             ns_index_abort(r.ix);
             { rc = EXIT_USAGE; goto out; }
         }
     } else if ((st = ns_index_roots_set(r.ix, (const char *const *)roots, nroots, &err)) != NS_OK) {
-        fprintf(stderr, "nsearch: %s\n", err.msg);
+        fprintf(stderr, "nsearch-index: %s\n", err.msg);
         ns_index_abort(r.ix);
         { rc = EXIT_INDEX; goto out; }
     }
@@ -810,7 +836,7 @@ int main(int argc, char **argv)
                       : ns_walk(roots[i], &wo, visit, &r, &werr);
         if (r.fatal != NS_OK) break;
         if (st != NS_OK) {
-            fprintf(stderr, "nsearch: %s\n", werr.msg[0] ? werr.msg : ns_status_str(st));
+            fprintf(stderr, "nsearch-index: %s\n", werr.msg[0] ? werr.msg : ns_status_str(st));
             corpus_bad = 1;
         }
     }
@@ -824,13 +850,13 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < files.n; i++) free(files.v[i].path);
     free(files.v);
     if (r.fatal != NS_OK) {
-        fprintf(stderr, "nsearch: %s\n", r.err.msg[0] ? r.err.msg : ns_status_str(r.fatal));
+        fprintf(stderr, "nsearch-index: %s\n", r.err.msg[0] ? r.err.msg : ns_status_str(r.fatal));
         ns_index_abort(r.ix);
         { rc = index_exit(r.fatal); goto out; }
     }
     st = ns_index_close(r.ix, &err);
     if (st != NS_OK) {
-        fprintf(stderr, "nsearch: %s\n", err.msg);
+        fprintf(stderr, "nsearch-index: %s\n", err.msg);
         { rc = index_exit(st); goto out; }
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -852,6 +878,7 @@ int main(int argc, char **argv)
                r.articles_changed, r.articles_deleted, r.warnings, building ? "true" : "false");
     }
     rc = corpus_bad ? EXIT_CORPUS : r.warnings ? EXIT_SKIPPED : 0;
+    if (json && finish_stdout() != 0) rc = EXIT_INDEX;
 out:
     for (size_t i = 0; i < r.nseen; i++) free(r.seen[i]);
     free(r.seen);

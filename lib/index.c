@@ -8,13 +8,28 @@
  *   INDEX/XAPIANDB     Xapian stub file: "auto gen-N". Xapian opens INDEX
  *                      through it, so readers need nothing of ours.
  *   INDEX/gen-N/       the live Xapian (glass) database.
- *   INDEX/gen-M/       the previous generation after a rebuild (kept until
- *                      the next writer runs, so queries that opened it finish).
+ *   INDEX/gen-N.readers  the readers' lock of gen-N (empty file): every
+ *                      reader holds a shared flock() on it while it has the
+ *                      generation open (ns_index_pin_open).
+ *   INDEX/gen-M/       an older generation, only while a reader still holds
+ *                      gen-M.readers.
+ *   INDEX/build-N/     a fresh build's parts (only while it runs).
  *   INDEX/write.lock   flock()ed by the one writer; holds its pid.
  * A rebuild writes gen-(N+1) beside the live one, syncs it, then renames a
  * new stub over XAPIANDB: readers see the old index or the new one, never a
- * mix. Incremental runs write into the live generation; each Xapian commit is
- * atomic, so a crash returns to the last commit.
+ * mix. The writer then deletes every generation but the live one whose
+ * readers' lock it can take exclusively without waiting (no reader holds
+ * it); one still held is deleted by a later run of any kind, which also
+ * deletes what a killed run left (build-N, a partial gen-(N+1), the stub's
+ * temporary file).
+ *
+ * Incremental runs write into the live generation inside one Xapian
+ * transaction, committed when the run closes: libxapian's periodic flushes
+ * (which bound memory) then write postings out without committing them, so a
+ * kill or a failure at any moment leaves the index exactly as the previous
+ * run left it, and a file's articles are never committed apart from its
+ * bookkeeping. A file without bookkeeping has its articles removed before
+ * it is added again (an index damaged by an older nsearch heals).
  *
  * Document schema, version 2 (NS_SCHEMA_VERSION)
  * ----------------------------------------------
@@ -85,6 +100,7 @@ typedef struct docbuilder {
     xc_status doc_st;  /* sticky error of the term callbacks */
     unsigned wdf;      /* wdf increment of each occurrence (the title's is higher) */
     const char *prefix;
+    const struct ns_index *owner; /* names the index in messages */
 } docbuilder;
 
 struct ns_index {
@@ -93,6 +109,9 @@ struct ns_index {
     unsigned gen;      /* generation being written */
     unsigned live_gen; /* generation the stub names (0: none yet) */
     int building;      /* fresh build: parts in INDEX/build-GEN, merged at close */
+    int txn;           /* incremental: the run's transaction is open */
+    unsigned part_flush; /* libxapian's flush threshold for parts (0: its default) */
+    char *inherited_roots; /* a rebuild: the replaced generation's corpus folders */
     int no_sync;
     unsigned shard_n, shard_k;
     xc_writable *w;    /* the live generation, or the build's "meta" part */
@@ -105,6 +124,8 @@ struct ns_index_part {
     xc_writable *w;
     docbuilder db;
 };
+
+static ns_status write_failed(const ns_index *ix, xc_status xs, ns_error *err);
 
 /* ------------------------------------------------------------ helpers */
 
@@ -257,14 +278,16 @@ static ns_status write_stub(ns_index *ix, unsigned gen, ns_error *err)
     snprintf(dst, sizeof dst, "%s/XAPIANDB", ix->path);
     FILE *f = fopen(tmp, "w");
     if (!f) {
-        return ns_error_set(err, NS_ERR_IO, "%s: %s", tmp, strerror(errno));
+        return ns_error_set(err, NS_ERR_IO, "%s: cannot write %s: %s; the index is unchanged",
+                            ix->path, tmp, strerror(errno));
     }
     int ok = fprintf(f, "auto gen-%u\n", gen) > 0;
     ok = (fflush(f) == 0) && ok;
     ok = (ix->no_sync || fsync(fileno(f)) == 0) && ok;
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, dst) != 0) {
-        ns_status st = ns_error_set(err, NS_ERR_IO, "%s: %s", dst, strerror(errno));
+        ns_status st = ns_error_set(err, NS_ERR_IO, "%s: cannot write %s: %s; the index is "
+                                    "unchanged", ix->path, dst, strerror(errno));
         unlink(tmp);
         return st;
     }
@@ -281,7 +304,8 @@ static ns_status take_lock(ns_index *ix, unsigned wait_ms, ns_error *err)
     snprintf(buf, sizeof buf, "%s/write.lock", ix->path);
     int fd = open(buf, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0) {
-        return ns_error_set(err, errno == ENOENT ? NS_ERR_NOTFOUND : NS_ERR_IO, "%s: %s", buf,
+        return ns_error_set(err, errno == ENOENT ? NS_ERR_NOTFOUND : NS_ERR_IO,
+                            "%s: cannot open %s: %s; the index is unchanged", ix->path, buf,
                             strerror(errno));
     }
     struct timespec t0;
@@ -340,9 +364,11 @@ static ns_status set_meta(ns_index *ix, const char *key, const char *val, ns_err
     return NS_OK;
 }
 
-static ns_status docbuilder_init(docbuilder *b, const char *lang, ns_error *err)
+static ns_status docbuilder_init(docbuilder *b, const struct ns_index *owner, const char *lang,
+                                 ns_error *err)
 {
     memset(b, 0, sizeof *b);
+    b->owner = owner;
     return ns_analyzer_new(lang, &b->an, err);
 }
 
@@ -354,20 +380,79 @@ static void docbuilder_clear(docbuilder *b)
     memset(b, 0, sizeof *b);
 }
 
-/* build-N folders of builds that died: only the lock holder gets here. */
-static void remove_leftovers(const char *path)
+/* The readers' lock file of generation `gen`. */
+static void readers_path(char *buf, size_t size, const char *path, unsigned gen)
+{
+    snprintf(buf, size, "%s/gen-%u.readers", path, gen);
+}
+
+/* Create gen-GEN.readers (empty) if missing, so readers can pin it. */
+static int make_readers_file(const char *path, unsigned gen)
+{
+    char buf[PATH_MAX];
+    readers_path(buf, sizeof buf, path, gen);
+    int fd = open(buf, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return -1;
+    close(fd);
+    return 0;
+}
+
+/* Delete generation `gen` unless a reader holds its lock: take the lock
+ * exclusively without waiting, delete the folder, then the lock file (a
+ * reader that opened the file meanwhile finds it unlinked and starts over).
+ * Returns 0 when it is gone. */
+static int remove_generation(const char *path, unsigned gen)
+{
+    char lock[PATH_MAX], dir[PATH_MAX];
+    readers_path(lock, sizeof lock, path, gen);
+    snprintf(dir, sizeof dir, "%s/gen-%u", path, gen);
+    int fd = open(lock, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return -1; /* a reader has it open */
+    }
+    /* No lock file: a generation no reader could pin (made by an older
+     * nsearch, or never live). */
+    int rc = remove_tree(dir) == 0 || errno == ENOENT ? 0 : -1;
+    if (rc == 0) unlink(lock);
+    if (fd >= 0) close(fd);
+    return rc;
+}
+
+/* What no reader can need any more, only the lock holder gets here:
+ * build-N folders and the stub's temporary file of runs that died,
+ * generations newer than the live one (a rebuild killed before its switch)
+ * and older ones no reader holds. */
+static void remove_leftovers(const char *path, unsigned live)
 {
     DIR *d = opendir(path);
     if (!d) return;
     struct dirent *e;
     char buf[PATH_MAX];
+    unsigned *gens = NULL;
+    size_t n = 0, cap = 0;
     while ((e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, "build-", 6) == 0) {
+        unsigned g;
+        char tail[16];
+        if (strncmp(e->d_name, "build-", 6) == 0 || strcmp(e->d_name, "XAPIANDB.tmp") == 0) {
             snprintf(buf, sizeof buf, "%s/%s", path, e->d_name);
             remove_tree(buf);
+        } else if ((sscanf(e->d_name, "gen-%u%15s", &g, tail) == 1 ||
+                    (sscanf(e->d_name, "gen-%u%15s", &g, tail) == 2 && !strcmp(tail, ".readers"))) &&
+                   g != live) {
+            if (n == cap) {
+                size_t c = cap ? cap * 2 : 8;
+                unsigned *v = realloc(gens, c * sizeof *v);
+                if (!v) break;
+                gens = v;
+                cap = c;
+            }
+            gens[n++] = g;
         }
     }
     closedir(d);
+    for (size_t i = 0; i < n; i++) remove_generation(path, gens[i]);
+    free(gens);
 }
 
 static int cmp_part_names(const void *a, const void *b)
@@ -388,7 +473,8 @@ static ns_status merge_parts(ns_index *ix, const char *builddir, const char *gen
                              ns_error *err)
 {
     DIR *d = opendir(builddir);
-    if (!d) return ns_error_set(err, NS_ERR_IO, "%s: %s", builddir, strerror(errno));
+    if (!d) return ns_error_set(err, NS_ERR_IO, "%s: cannot read %s: %s; the index is unchanged",
+                                ix->path, builddir, strerror(errno));
     char **names = NULL;
     size_t n = 0, cap = 0;
     ns_status st = NS_OK;
@@ -417,7 +503,7 @@ static ns_status merge_parts(ns_index *ix, const char *builddir, const char *gen
         /* Many parts: merge in several passes, as xapian-compact does. */
         unsigned flags = XC_COMPACT_FULLER | (n > 8 ? XC_COMPACT_MULTIPASS : 0);
         xc_status xs = xc_compact((const char *const *)names, n, gendir, flags);
-        if (xs != XC_OK) st = ns_error_from_xc(err, xs, gendir);
+        if (xs != XC_OK) st = write_failed(ix, xs, err);
     }
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
@@ -425,6 +511,80 @@ static ns_status merge_parts(ns_index *ix, const char *builddir, const char *gen
 }
 
 /* --------------------------------------------------------------- open */
+
+/* The message of a failed write: names the index and the cause, says what
+ * is left (nothing of this run is committed), keeps Xapian's words. */
+static ns_status write_failed(const ns_index *ix, xc_status xs, ns_error *err)
+{
+    const char *m = xc_errmsg();
+    static const struct {
+        const char *needle, *cause;
+    } causes[] = {{"No space left", "no space left on device"},
+                  {"Disk quota", "disk quota exceeded"},
+                  {"File too large", "file too large (a file size limit)"},
+                  {"Input/output error", "input/output error"},
+                  {"Read-only file system", "read-only file system"},
+                  {"Permission denied", "permission denied"}};
+    const char *cause = NULL;
+    for (size_t i = 0; i < sizeof causes / sizeof *causes && !cause; i++) {
+        if (strstr(m, causes[i].needle)) cause = causes[i].cause;
+    }
+    ns_status st = ns_status_from_xc(xs);
+    if (st == NS_ERR_LOCKED) st = NS_ERR_IO; /* our write.lock is held: not another writer */
+    if (st == NS_ERR_CORRUPT || (!cause && strstr(m, "EOF reading block"))) {
+        return ns_error_set(err, NS_ERR_CORRUPT,
+                            "%s: the index is damaged (%s): nothing was changed; see "
+                            "nsearch-index --check, then rebuild it with nsearch-index --rebuild",
+                            ix->path, m);
+    }
+    if (st == NS_ERR_NOMEM) return ns_error_set(err, st, "%s: out of memory; the index is unchanged", ix->path);
+    return ns_error_set(err, st == NS_ERR_OTHER ? NS_ERR_IO : st,
+                        "%s: %s; the index is unchanged (%s)", ix->path,
+                        cause ? cause : "cannot write", m);
+}
+
+/* What a rebuild keeps of the index it replaces, read from the live
+ * generation: its language, corpus folders and shard. Best effort: a
+ * damaged generation gives nothing (the caller then needs the folders). */
+static void read_inherited(const char *path, unsigned live, char *lang, size_t langsize,
+                           char **roots, char *shard, size_t shardsize)
+{
+    char gendir[PATH_MAX];
+    snprintf(gendir, sizeof gendir, "%s/gen-%u", path, live);
+    xc_database *db = NULL;
+    if (xc_database_open(gendir, &db) != XC_OK) return;
+    char *val = NULL;
+    size_t len = 0;
+    if (xc_database_get_metadata(db, "nsearch.lang", 12, &val, &len) == XC_OK && val)
+        snprintf(lang, langsize, "%.*s", (int)len, val);
+    xc_free(val);
+    val = NULL;
+    if (xc_database_get_metadata(db, "nsearch.shard", 13, &val, &len) == XC_OK && val)
+        snprintf(shard, shardsize, "%.*s", (int)len, val);
+    xc_free(val);
+    val = NULL;
+    if (xc_database_get_metadata(db, "nsearch.roots", 13, &val, &len) == XC_OK && val)
+        *roots = strndup(val, len);
+    xc_free(val);
+    xc_database_close(db);
+}
+
+/* A quick look at the live generation before an incremental run writes
+ * into it (xc_database_probe): a damaged index is refused rather than
+ * updated and reported as fine. */
+static ns_status probe_live(ns_index *ix, const char *gendir, ns_error *err)
+{
+    xc_database *db = NULL;
+    xc_status xs = xc_database_open(gendir, &db);
+    if (xs == XC_OK) xs = xc_database_probe(db);
+    xc_database_close(db);
+    if (xs == XC_OK || xs == XC_ERR_NOMEM) return NS_OK; /* the writer will say */
+    return ns_error_set(err, NS_ERR_CORRUPT,
+                        "%s: the index is damaged (%s): nothing was changed; see "
+                        "nsearch-index --check, then rebuild it with nsearch-index --rebuild "
+                        "(give the corpus folders if it can't read them from the index)",
+                        ix->path, xc_errmsg());
+}
 
 ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **out,
                         ns_error *err)
@@ -434,6 +594,13 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
         opts = &defaults;
     }
     *out = NULL;
+    if (opts->lang) {
+        /* Before anything is created: a bad language leaves nothing behind. */
+        ns_analyzer *probe = NULL;
+        ns_status lst = ns_analyzer_new(opts->lang, &probe, err);
+        ns_analyzer_free(probe);
+        if (lst != NS_OK) return lst;
+    }
     ns_index *ix = calloc(1, sizeof *ix);
     if (!ix || !(ix->path = strdup(path))) {
         free(ix);
@@ -441,10 +608,13 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     }
     ix->lock_fd = -1;
     ix->no_sync = opts->no_sync;
+    ix->part_flush = opts->part_flush;
     ns_status st = NS_OK;
+    char *inherited_roots = NULL;
+    char inherited_lang[64] = "", inherited_shard[32] = "";
     if (make_dirs(path) != 0) {
-        st = ns_error_set(err, NS_ERR_IO, "%s: cannot create index folder: %s", path,
-                          strerror(errno));
+        st = ns_error_set(err, NS_ERR_IO, "%s: cannot create index folder: %s; the index is "
+                          "unchanged", path, strerror(errno));
         goto fail;
     }
     if ((st = take_lock(ix, opts->wait_ms, err)) != NS_OK) {
@@ -463,32 +633,44 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     }
     ix->building = opts->rebuild || ix->live_gen == 0;
     ix->gen = ix->building ? ix->live_gen + 1 : ix->live_gen;
+    remove_leftovers(path, ix->live_gen);
     char gendir[PATH_MAX];
     snprintf(gendir, sizeof gendir, "%s/gen-%u", path, ix->gen);
-    remove_leftovers(path);
     if (ix->building) {
+        if (ix->live_gen) {
+            read_inherited(path, ix->live_gen, inherited_lang, sizeof inherited_lang,
+                           &inherited_roots, inherited_shard, sizeof inherited_shard);
+        }
         /* A fresh build writes parts under build-GEN (the "meta" part takes
          * metadata and single-threaded additions) and merges them into
          * gen-GEN at close. */
-        remove_tree(gendir);
         snprintf(gendir, sizeof gendir, "%s/build-%u", path, ix->gen);
         if (make_dirs(gendir) != 0) {
-            st = ns_error_set(err, NS_ERR_IO, "%s: %s", gendir, strerror(errno));
+            st = ns_error_set(err, NS_ERR_IO, "%s: cannot create %s: %s; the index is unchanged",
+                              path, gendir, strerror(errno));
             goto fail;
         }
         snprintf(gendir, sizeof gendir, "%s/build-%u/meta", path, ix->gen);
-    }
-    /* Generations older than the previous one: nobody can still need them. */
-    for (unsigned g = 1; g + 1 < ix->live_gen; g++) {
-        char old[PATH_MAX];
-        snprintf(old, sizeof old, "%s/gen-%u", path, g);
-        remove_tree(old);
+    } else {
+        if ((st = probe_live(ix, gendir, err)) != NS_OK) goto fail;
+        /* An index made before readers pinned generations gets its lock
+         * file now (a read-only medium can't, and needs none). */
+        make_readers_file(path, ix->gen);
     }
     unsigned flags = (ix->no_sync || ix->building) ? XC_WRITABLE_NO_SYNC : 0;
     xc_status xs = xc_writable_open(gendir, XC_OPEN_CREATE_OR_OPEN, flags, opts->wait_ms, &ix->w);
     if (xs != XC_OK) {
-        st = ns_error_from_xc(err, xs, gendir);
+        st = xs == XC_ERR_LOCKED ? ns_error_from_xc(err, xs, gendir) : write_failed(ix, xs, err);
         goto fail;
+    }
+    if (!ix->building) {
+        /* The whole run is one transaction: see the top of this file. */
+        xs = xc_writable_begin_transaction(ix->w, 1);
+        if (xs != XC_OK) {
+            st = write_failed(ix, xs, err);
+            goto fail;
+        }
+        ix->txn = 1;
     }
     char *val = NULL;
     size_t len = 0;
@@ -506,6 +688,7 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
         goto fail;
     }
     xc_free(val);
+    /* A rebuild keeps the language unless told otherwise. */
     const char *want = opts->lang;
     if (!fresh) {
         if ((st = get_meta(ix, "nsearch.lang", &val, &len, err)) != NS_OK) {
@@ -514,9 +697,10 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
         snprintf(ix->lang, sizeof ix->lang, "%.*s", (int)len, val ? val : "english");
         xc_free(val);
     } else {
-        snprintf(ix->lang, sizeof ix->lang, "%s", want ? want : "english");
+        snprintf(ix->lang, sizeof ix->lang, "%s",
+                 want ? want : inherited_lang[0] ? inherited_lang : "english");
     }
-    if ((st = docbuilder_init(&ix->db, ix->lang, err)) != NS_OK) {
+    if ((st = docbuilder_init(&ix->db, ix, ix->lang, err)) != NS_OK) {
         goto fail;
     }
     snprintf(ix->lang, sizeof ix->lang, "%s", ns_analyzer_lang(ix->db.an));
@@ -535,7 +719,8 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
             goto fail;
         }
     }
-    /* Sharding: recorded at creation; later runs keep it. */
+    /* Sharding: recorded at creation; later runs, rebuilds included, keep
+     * it (another shard of the corpus is another index folder). */
     if ((st = get_meta(ix, "nsearch.shard", &val, &len, err)) != NS_OK) {
         goto fail;
     }
@@ -544,30 +729,41 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
         char tmp[32];
         snprintf(tmp, sizeof tmp, "%.*s", (int)(len < 31 ? len : 31), val);
         sscanf(tmp, "%u/%u", &have_n, &have_k);
+    } else if (inherited_shard[0]) {
+        sscanf(inherited_shard, "%u/%u", &have_n, &have_k);
     }
     xc_free(val);
     val = NULL;
-    if (!fresh && opts->shard_k && (have_n != opts->shard_n || have_k != opts->shard_k)) {
-        if (have_k) {
-            st = ns_error_set(err, NS_ERR_VERSION, "%s: this index is shard %u/%u, not %u/%u: "
-                              "use --rebuild to change it", path, have_n, have_k, opts->shard_n,
-                              opts->shard_k);
-        } else {
-            st = ns_error_set(err, NS_ERR_VERSION, "%s: this index is not sharded: use --rebuild "
-                              "to make it shard %u/%u", path, opts->shard_n, opts->shard_k);
-        }
+    int known = !fresh || have_k;
+    if (known && opts->shard_k && have_k &&
+        (have_n != opts->shard_n || have_k != opts->shard_k)) {
+        st = ns_error_set(err, NS_ERR_INVALID,
+                          "%s: this index is shard %u/%u, not %u/%u: a shard keeps its "
+                          "assignment (build shard %u/%u in another --db folder)",
+                          path, have_n, have_k, opts->shard_n, opts->shard_k, opts->shard_n,
+                          opts->shard_k);
         goto fail;
     }
-    ix->shard_n = fresh ? opts->shard_n : have_n;
-    ix->shard_k = fresh ? opts->shard_k : have_k;
+    if (!fresh && opts->shard_k && !have_k) {
+        st = ns_error_set(err, NS_ERR_INVALID, "%s: this index is not sharded: use --rebuild "
+                          "to make it shard %u/%u", path, opts->shard_n, opts->shard_k);
+        goto fail;
+    }
+    ix->shard_n = have_k ? have_n : opts->shard_n;
+    ix->shard_k = have_k ? have_k : opts->shard_k;
     if (fresh && ix->shard_k) {
         char v[32];
         snprintf(v, sizeof v, "%u/%u", ix->shard_n, ix->shard_k);
         if ((st = set_meta(ix, "nsearch.shard", v, err)) != NS_OK) goto fail;
     }
+    if (fresh && inherited_roots && inherited_roots[0]) {
+        /* Used when the run names no folder (ns_index_roots_get). */
+        ix->inherited_roots = inherited_roots;
+        inherited_roots = NULL;
+    }
     if (fresh || upgrade) {
         /* An older schema this one extends: its documents read the same, so
-         * the new ones join them (committed with the run's first batch). */
+         * the new ones join them (committed with the run). */
         char v[16];
         snprintf(v, sizeof v, "%d", NS_SCHEMA_VERSION);
         if ((st = set_meta(ix, "nsearch.schema", v, err)) != NS_OK ||
@@ -575,9 +771,11 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
             goto fail;
         }
     }
+    free(inherited_roots);
     *out = ix;
     return NS_OK;
 fail:
+    free(inherited_roots);
     ns_index_abort(ix);
     return st;
 }
@@ -602,6 +800,7 @@ const char *ns_index_lang(const ns_index *ix)
 static void release(ns_index *ix)
 {
     docbuilder_clear(&ix->db);
+    free(ix->inherited_roots);
     if (ix->lock_fd >= 0) {
         close(ix->lock_fd); /* releases the flock */
     }
@@ -615,8 +814,9 @@ void ns_index_abort(ns_index *ix)
         return;
     }
     if (ix->w) {
-        /* Xapian commits on close; a transaction makes it discard instead. */
-        xc_writable_begin_transaction(ix->w, 0);
+        /* Xapian commits on close; an open transaction makes it discard
+         * instead (a fresh build's parts are deleted anyway). */
+        if (!ix->txn) xc_writable_begin_transaction(ix->w, 0);
         xc_writable_close(ix->w);
     }
     if (ix->building && ix->path) {
@@ -625,6 +825,8 @@ void ns_index_abort(ns_index *ix)
         remove_tree(dir);
         snprintf(dir, sizeof dir, "%s/gen-%u", ix->path, ix->gen);
         remove_tree(dir);
+        readers_path(dir, sizeof dir, ix->path, ix->gen);
+        unlink(dir);
     }
     release(ix);
 }
@@ -635,25 +837,51 @@ ns_status ns_index_close(ns_index *ix, ns_error *err)
         return NS_OK;
     }
     ns_status st = NS_OK;
-    xc_status xs = xc_writable_close_checked(ix->w);
+    xc_status xs = XC_OK;
+    if (ix->txn) {
+        /* The run's one commit: until it succeeds, the index is the
+         * previous run's. */
+        xs = xc_writable_commit_transaction(ix->w);
+        if (xs != XC_OK) {
+            st = write_failed(ix, xs, err);
+            /* The failed commit ended the transaction: without a new one,
+             * closing would try to commit the same changes again. */
+            ix->txn = 0;
+            ns_index_abort(ix);
+            return st;
+        }
+        ix->txn = 0;
+    }
+    xs = xc_writable_close_checked(ix->w);
     ix->w = NULL;
     char gendir[PATH_MAX], builddir[PATH_MAX];
     snprintf(gendir, sizeof gendir, "%s/gen-%u", ix->path, ix->gen);
     snprintf(builddir, sizeof builddir, "%s/build-%u", ix->path, ix->gen);
     if (xs != XC_OK) {
-        st = ns_error_from_xc(err, xs, ix->path);
+        st = write_failed(ix, xs, err);
     } else if (ix->building) {
         if ((st = merge_parts(ix, builddir, gendir, err)) != NS_OK) {
             /* reported */
         } else if (!ix->no_sync && fsync_tree(gendir) != 0) {
-            st = ns_error_set(err, NS_ERR_IO, "%s: sync failed: %s", gendir, strerror(errno));
+            st = ns_error_set(err, NS_ERR_IO, "%s: cannot sync %s: %s; the index is unchanged",
+                              ix->path, gendir, strerror(errno));
+        } else if (make_readers_file(ix->path, ix->gen) != 0) {
+            st = ns_error_set(err, NS_ERR_IO, "%s: cannot create gen-%u.readers: %s; the index "
+                              "is unchanged", ix->path, ix->gen, strerror(errno));
         } else if ((st = write_stub(ix, ix->gen, err)) == NS_OK) {
             ix->live_gen = ix->gen;
         }
     }
     if (ix->building) {
         remove_tree(builddir);
-        if (st != NS_OK) remove_tree(gendir);
+        if (st != NS_OK) {
+            remove_tree(gendir);
+            readers_path(builddir, sizeof builddir, ix->path, ix->gen);
+            unlink(builddir);
+        } else {
+            /* The generation(s) replaced: gone unless a reader holds one. */
+            remove_leftovers(ix->path, ix->live_gen);
+        }
     }
     release(ix);
     return st;
@@ -661,8 +889,73 @@ ns_status ns_index_close(ns_index *ix, ns_error *err)
 
 ns_status ns_index_commit(ns_index *ix, ns_error *err)
 {
-    xc_status xs = xc_writable_commit(ix->w);
-    return xs == XC_OK ? NS_OK : ns_error_from_xc(err, xs, ix->path);
+    xc_status xs;
+    if (ix->txn) {
+        xs = xc_writable_commit_transaction(ix->w);
+        ix->txn = 0;
+        if (xs == XC_OK) xs = xc_writable_begin_transaction(ix->w, 1);
+        if (xs == XC_OK) ix->txn = 1;
+    } else {
+        xs = xc_writable_commit(ix->w);
+    }
+    return xs == XC_OK ? NS_OK : write_failed(ix, xs, err);
+}
+
+/* ------------------------------------------------------------ readers */
+
+struct ns_index_pin {
+    int fd;      /* the shared lock on gen-N.readers; -1: nothing pinned */
+    char *dbpath; /* what to open */
+};
+
+ns_status ns_index_pin_open(const char *path, ns_index_pin **out, ns_error *err)
+{
+    *out = NULL;
+    ns_index_pin *p = calloc(1, sizeof *p);
+    if (!p) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    p->fd = -1;
+    char buf[PATH_MAX];
+    /* Each round: the stub names gen-N; lock gen-N.readers shared; if the
+     * writer deleted it meanwhile (the file is unlinked), start over with
+     * the stub it has written since. */
+    for (int tries = 0; tries < 1000; tries++) {
+        unsigned gen = read_stub(path);
+        if (gen == 0) break;
+        readers_path(buf, sizeof buf, path, gen);
+        int fd = open(buf, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            if (read_stub(path) != gen) continue; /* switched meanwhile */
+            break; /* an index made before pins: open it unpinned */
+        }
+        struct stat sb;
+        if (flock(fd, LOCK_SH) != 0 || fstat(fd, &sb) != 0 || sb.st_nlink == 0) {
+            close(fd);
+            continue;
+        }
+        p->fd = fd;
+        snprintf(buf, sizeof buf, "%s/gen-%u", path, gen);
+        break;
+    }
+    if (p->fd < 0) snprintf(buf, sizeof buf, "%s", path);
+    if (!(p->dbpath = strdup(buf))) {
+        ns_index_pin_close(p);
+        return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    }
+    *out = p;
+    return NS_OK;
+}
+
+const char *ns_index_pin_path(const ns_index_pin *p)
+{
+    return p->dbpath;
+}
+
+void ns_index_pin_close(ns_index_pin *p)
+{
+    if (!p) return;
+    if (p->fd >= 0) close(p->fd);
+    free(p->dbpath);
+    free(p);
 }
 
 /* ------------------------------------------------------- bookkeeping */
@@ -711,7 +1004,7 @@ ns_status ns_index_file_set(ns_index *ix, const char *path, const ns_file_state 
     }
     xc_status xs = xc_writable_set_metadata(ix->w, key, klen, v.data, v.len);
     ns_buf_free(&v);
-    return xs == XC_OK ? NS_OK : ns_error_from_xc(err, xs, ix->path);
+    return xs == XC_OK ? NS_OK : write_failed(ix, xs, err);
 }
 
 ns_status ns_index_file_remove(ns_index *ix, const char *path, ns_error *err)
@@ -722,7 +1015,7 @@ ns_status ns_index_file_remove(ns_index *ix, const char *path, ns_error *err)
     if (xs == XC_OK) {
         xs = xc_writable_set_metadata(ix->w, key, klen, "", 0);
     }
-    return xs == XC_OK ? NS_OK : ns_error_from_xc(err, xs, ix->path);
+    return xs == XC_OK ? NS_OK : write_failed(ix, xs, err);
 }
 
 typedef struct files_ctx {
@@ -915,11 +1208,14 @@ static ns_status build_add(docbuilder *ix, xc_writable *w, const ns_article *a, 
     }
     if (xs == XC_OK) xs = xc_document_set_data(ix->doc, ix->data.data, ix->data.len);
     if (xs == XC_OK) xs = xc_writable_add_document(w, ix->doc, NULL);
-    if (xs != XC_OK) {
+    if (xs == XC_ERR_INVALID) {
+        /* Something of this article Xapian refuses (a term too long): its
+         * fault, so name it. */
         char what[PATH_MAX + 32];
         snprintf(what, sizeof what, "%s:%zu", a->path, a->line);
         return ns_error_from_xc(err, xs, what);
     }
+    if (xs != XC_OK) return write_failed(ix->owner, xs, err);
     return NS_OK;
 }
 
@@ -933,6 +1229,13 @@ ns_status ns_index_roots_get(ns_index *ix, char ***roots, size_t *n, ns_error *e
     size_t len = 0;
     ns_status st = get_meta(ix, "nsearch.roots", &val, &len, err);
     if (st != NS_OK) return st;
+    if (!val && ix->inherited_roots) {
+        /* A rebuild named no folder: those of the index it replaces. */
+        if ((st = set_meta(ix, "nsearch.roots", ix->inherited_roots, err)) != NS_OK) return st;
+        len = strlen(ix->inherited_roots);
+        if (!(val = malloc(len + 1))) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+        memcpy(val, ix->inherited_roots, len + 1);
+    }
     size_t cap = 1;
     for (size_t i = 0; i < len; i++) cap += val[i] == '\n';
     char **v = calloc(cap + 1, sizeof *v);
@@ -1006,16 +1309,18 @@ ns_status ns_index_part_open(ns_index *ix, unsigned k, ns_index_part **out, ns_e
     ns_index_part *p = calloc(1, sizeof *p);
     if (!p) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     p->ix = ix;
-    ns_status st = docbuilder_init(&p->db, ix->lang, err);
+    ns_status st = docbuilder_init(&p->db, ix, ix->lang, err);
     if (st != NS_OK) {
         free(p);
         return st;
     }
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s/build-%u/part-%u", ix->path, ix->gen, k);
-    xc_status xs = xc_writable_open(dir, XC_OPEN_OVERWRITE, XC_WRITABLE_NO_SYNC, 0, &p->w);
+    /* A part of `flush` articles is written out in one go at its close. */
+    xc_status xs = xc_writable_open_flush(dir, XC_OPEN_OVERWRITE, XC_WRITABLE_NO_SYNC, 0,
+                                          ix->part_flush, &p->w);
     if (xs != XC_OK) {
-        st = ns_error_from_xc(err, xs, dir);
+        st = write_failed(ix, xs, err);
         docbuilder_clear(&p->db);
         free(p);
         return st;
@@ -1033,7 +1338,7 @@ ns_status ns_index_part_close(ns_index_part *p, ns_error *err)
 {
     if (!p) return NS_OK;
     xc_status xs = xc_writable_close_checked(p->w);
-    ns_status st = xs == XC_OK ? NS_OK : ns_error_from_xc(err, xs, p->ix->path);
+    ns_status st = xs == XC_OK ? NS_OK : write_failed(p->ix, xs, err);
     docbuilder_clear(&p->db);
     free(p);
     return st;
@@ -1166,6 +1471,15 @@ ns_status ns_index_verify(const char *path, void (*report)(void *ctx, const char
     snprintf(gendir, sizeof gendir, "%s/gen-%u", path, gen);
     size_t errors = 0;
     xc_status xs = xc_database_check(gen ? gendir : path, &errors);
+    if ((xs == XC_ERR_NOTFOUND || xs == XC_ERR_IO) && strstr(xc_errmsg(), "read/write")) {
+        /* libxapian's check opens the tables read/write, which a read-only
+         * medium refuses: read every entry through the read-only API. */
+        xc_database *rdb = NULL;
+        xs = xc_database_open(gen ? gendir : path, &rdb);
+        if (xs == XC_OK) xs = xc_database_scan(rdb);
+        xc_database_close(rdb);
+        if (xs == XC_ERR_IO) xs = XC_ERR_CORRUPT; /* "EOF reading block": damage */
+    }
     if (xs == XC_ERR_CORRUPT) {
         problem(&v, "%s: %s", gen ? gendir : path, xc_errmsg());
         *problems = v.problems;

@@ -31,6 +31,8 @@ typedef struct ns_index_opts {
     int no_sync;       /* skip fsync (tests); default syncs at commit */
     unsigned shard_n;  /* with shard_k > 0: this index is shard n (1-based) */
     unsigned shard_k;  /*   of k; recorded in the index as "nsearch.shard" */
+    unsigned part_flush; /* a fresh build's parts: articles libxapian buffers
+                            before writing them out (0: its default, 10000) */
 } ns_index_opts;
 
 /* The default index location: $NSEARCH_DB, else $XDG_DATA_HOME/nsearch/index,
@@ -41,13 +43,23 @@ char *ns_index_default_path(void);
 /* Open (creating if needed) the index folder `path` for writing and take the
  * writer lock, waiting up to opts->wait_ms. NS_ERR_LOCKED names the pid of
  * the holder; NS_ERR_VERSION if the index has another schema or language
- * than asked. *out is NULL on failure. */
+ * than asked; NS_ERR_INVALID for an unknown opts->lang (checked before
+ * anything is created) or a --shard-of that contradicts the recorded one;
+ * NS_ERR_CORRUPT when an incremental run finds the live generation damaged
+ * (a quick probe, not --check). A rebuild keeps the language, corpus folders
+ * and shard of the index it replaces unless opts say otherwise.
+ * Opening also deletes what no reader can need: the leftovers of killed
+ * runs and older generations no reader pins (ns_index_pin_open).
+ * Every failure message names the index; one of a write (full disk, I/O
+ * error) says the index is unchanged. *out is NULL on failure. */
 ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **out,
                         ns_error *err);
 
 /* Commit (switching generation for a rebuild) and close; releases the lock.
- * Accepts NULL. On failure nothing of this session's uncommitted work is
- * visible, and the previous index is intact. */
+ * An incremental run is one transaction and this is its only commit. After
+ * a rebuild's switch the replaced generation is deleted unless a reader
+ * pins it (a later run deletes it then). Accepts NULL. On failure nothing
+ * of this session's work is visible, and the previous index is intact. */
 ns_status ns_index_close(ns_index *ix, ns_error *err);
 
 /* Close without committing: discards this session's uncommitted work (and a
@@ -102,8 +114,10 @@ ns_status ns_index_part_add(ns_index_part *p, const ns_article *a, ns_error *err
 /* Flush and close the part (it stays on disk for the merge). Accepts NULL. */
 ns_status ns_index_part_close(ns_index_part *p, ns_error *err);
 
-/* Commit what was added so far (readers see it). Cheap to call every few
- * thousand articles: each commit is a consistent point a crash returns to. */
+/* Commit what was added so far (readers see it) and go on in a new
+ * transaction. The indexer doesn't: a run that fails after such a commit
+ * leaves part of its work (consistent: whole files with their bookkeeping,
+ * when called between files), where the promise is the previous index. */
 ns_status ns_index_commit(ns_index *ix, ns_error *err);
 
 /* The corpus folders the index is built from (metadata "nsearch.roots"):
@@ -111,6 +125,28 @@ ns_status ns_index_commit(ns_index *ix, ns_error *err);
 ns_status ns_index_roots_get(ns_index *ix, char ***roots, size_t *n, ns_error *err);
 /* Add `roots` to the recorded folders (already recorded ones are kept). */
 ns_status ns_index_roots_set(ns_index *ix, const char *const *roots, size_t n, ns_error *err);
+
+/* ---- readers: pinning a generation ----
+ *
+ * A reader that opens the index folder holds a shared flock() on the
+ * generation it reads (INDEX/gen-N.readers) for as long as it has it open;
+ * the writer deletes a replaced generation only when it can lock that file
+ * exclusively without waiting, so a query or `nsearch --serve` never sees
+ * its files vanish. Open ns_index_pin_path() (the generation's folder) with
+ * Xapian instead of the index folder, keep the pin until the database
+ * handle is closed, and to follow a rebuild take a new pin before dropping
+ * the old one. Works on read-only media (the lock is taken on a read-only
+ * descriptor). */
+typedef struct ns_index_pin ns_index_pin;
+/* Pin the live generation of index folder `path`. A folder without
+ * generations (a plain Xapian database, a stub of shards) or one made
+ * before pins existed gives an unpinned pin whose path is `path` itself.
+ * NS_ERR_NOMEM only; *out is NULL on failure. Owned by the caller. */
+ns_status ns_index_pin_open(const char *path, ns_index_pin **out, ns_error *err);
+/* What to open: owned by the pin, valid until ns_index_pin_close. */
+const char *ns_index_pin_path(const ns_index_pin *p);
+/* Release the pin (after closing the database). Accepts NULL. */
+void ns_index_pin_close(ns_index_pin *p);
 
 /* What --stats prints; read-only, no lock taken. */
 typedef struct ns_index_info {

@@ -47,6 +47,7 @@ struct ns_searcher {
     ns_analyzer *an;
     ns_analyzer *plain; /* the same, unstemmed: wildcard prefixes */
     struct stat stub; /* of PATH/XAPIANDB when opened (zero if none) */
+    ns_index_pin *pin; /* the generation db reads, held until it is closed */
     ns_searcher_opts opts;
     shard *shards;    /* when PATH is a stub file we read */
     size_t nshards;
@@ -198,7 +199,13 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
         if ((st = open_stub(s, err)) != NS_OK) goto fail;
     } else {
         stat_stub(path, &s->stub);
-        if ((st = ns_stub_open_folder(path, &s->db, err)) != NS_OK) goto fail;
+        /* An index folder's XAPIANDB is read here, never by libxapian
+         * (stub.h); then hold the live generation so a rebuild can't delete
+         * it under us (index.h, "readers"), and open it as glass. */
+        char target[PATH_MAX];
+        if ((st = ns_stub_folder_target(path, target, sizeof target, err)) != NS_OK) goto fail;
+        if ((st = ns_index_pin_open(path, &s->pin, err)) != NS_OK) goto fail;
+        if ((st = ns_stub_open_folder(ns_index_pin_path(s->pin), &s->db, err)) != NS_OK) goto fail;
         /* An empty XAPIANDB stub opens as a database of no shard, which
          * only fails later, at the first search: find out now. */
         xc_enquire *probe = NULL;
@@ -230,6 +237,7 @@ void ns_searcher_close(ns_searcher *s)
     }
     free(s->shards);
     xc_database_close(s->db);
+    ns_index_pin_close(s->pin);
     ns_analyzer_free(s->an);
     ns_analyzer_free(s->plain);
     free(s->path);
@@ -267,6 +275,9 @@ ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err)
         s->an = fresh->an;
         s->plain = fresh->plain;
         s->stub = fresh->stub;
+        ns_index_pin *pin = s->pin;
+        s->pin = fresh->pin;
+        fresh->pin = pin;
         fresh->db = db;
         fresh->an = an;
         fresh->plain = plain;

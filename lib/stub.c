@@ -134,45 +134,51 @@ ns_status ns_stub_read(const char *path, ns_stub_line **out, size_t *nout, ns_er
     return NS_OK;
 }
 
-ns_status ns_stub_open_folder(const char *path, struct xc_database **db, ns_error *err)
+ns_status ns_stub_folder_target(const char *path, char *target, size_t size, ns_error *err)
 {
-    *db = NULL;
     struct stat st;
     if (stat(path, &st) != 0)
         return ns_error_set(err, NS_ERR_NOTFOUND, "%s: %s", path, strerror(errno));
-    if (!S_ISDIR(st.st_mode))
-        return ns_error_set(err, NS_ERR_INVALID, "%s: not a folder", path);
-    char stub[PATH_MAX], target[PATH_MAX];
+    if (!S_ISDIR(st.st_mode)) return ns_error_set(err, NS_ERR_INVALID, "%s: not a folder", path);
+    char stub[PATH_MAX];
     if ((size_t)snprintf(stub, sizeof stub, "%s/XAPIANDB", path) >= sizeof stub)
         return ns_error_set(err, NS_ERR_INVALID, "%s: path too long", path);
-    const char *open = path;
-    if (stat(stub, &st) == 0) {
-        /* An index folder: XAPIANDB must be `auto gen-N`, nothing else. */
-        ns_stub_line *lines = NULL;
-        size_t n = 0;
-        ns_status s = ns_stub_read(stub, &lines, &n, err);
-        /* A bad XAPIANDB is a damaged index (nsearch-index writes it). */
-        if (s == NS_ERR_INVALID) {
-            if (err) err->status = NS_ERR_CORRUPT;
-            return NS_ERR_CORRUPT;
-        }
-        if (s != NS_OK) return s == NS_ERR_NOTFOUND ? NS_ERR_IO : s;
-        const ns_stub_line *l = &lines[0];
-        int ok = n == 1 && l->kind == NS_STUB_AUTO && strncmp(l->path, "gen-", 4) == 0 &&
-                 l->path[4] && strspn(l->path + 4, "0123456789") == strlen(l->path + 4);
-        if (!ok) {
-            s = ns_error_set(err, NS_ERR_CORRUPT,
-                             "%s:%zu: an index's XAPIANDB names one generation (auto gen-N), "
-                             "not: %s",
-                             stub, l->line, l->text);
-            ns_stub_free(lines, n);
-            return s;
-        }
-        snprintf(target, sizeof target, "%s/%s", path, l->path);
-        ns_stub_free(lines, n);
-        open = target;
+    if (stat(stub, &st) != 0) {
+        snprintf(target, size, "%s", path); /* a glass database folder */
+        return NS_OK;
     }
-    xc_status xs = xc_database_open_glass(open, db);
-    if (xs != XC_OK) return ns_error_from_xc(err, xs, open);
+    /* An index folder: XAPIANDB must be `auto gen-N`, nothing else. */
+    ns_stub_line *lines = NULL;
+    size_t n = 0;
+    ns_status s = ns_stub_read(stub, &lines, &n, err);
+    /* A bad XAPIANDB is a damaged index (nsearch-index writes it). */
+    if (s == NS_ERR_INVALID) {
+        if (err) err->status = NS_ERR_CORRUPT;
+        return NS_ERR_CORRUPT;
+    }
+    if (s != NS_OK) return s == NS_ERR_NOTFOUND ? NS_ERR_IO : s;
+    const ns_stub_line *l = &lines[0];
+    int ok = n == 1 && l->kind == NS_STUB_AUTO && strncmp(l->path, "gen-", 4) == 0 && l->path[4] &&
+             strspn(l->path + 4, "0123456789") == strlen(l->path + 4);
+    if (!ok) {
+        s = ns_error_set(err, NS_ERR_CORRUPT,
+                         "%s:%zu: an index's XAPIANDB names one generation (auto gen-N), not: %s",
+                         stub, l->line, l->text);
+        ns_stub_free(lines, n);
+        return s;
+    }
+    snprintf(target, size, "%s/%s", path, l->path);
+    ns_stub_free(lines, n);
+    return NS_OK;
+}
+
+ns_status ns_stub_open_folder(const char *path, struct xc_database **db, ns_error *err)
+{
+    *db = NULL;
+    char target[PATH_MAX];
+    ns_status s = ns_stub_folder_target(path, target, sizeof target, err);
+    if (s != NS_OK) return s;
+    xc_status xs = xc_database_open_glass(target, db);
+    if (xs != XC_OK) return ns_error_from_xc(err, xs, target);
     return NS_OK;
 }

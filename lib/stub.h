@@ -55,4 +55,9 @@ int ns_stub_is_file(const char *path);
  * ns_status. */
 ns_status ns_stub_open_folder(const char *path, struct xc_database **db, ns_error *err);
 
+/* What ns_stub_open_folder opens, without opening it: the generation folder
+ * XAPIANDB names (checked as above), or `path` itself for a glass folder,
+ * into target (size bytes). */
+ns_status ns_stub_folder_target(const char *path, char *target, size_t size, ns_error *err);
+
 #endif

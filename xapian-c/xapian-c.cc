@@ -24,7 +24,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <sstream>
 #include <string>
@@ -798,6 +800,86 @@ xc_status xc_database_check(const char *path, size_t *errors)
     return check_in_process(path, errors);
 }
 #endif
+xc_status xc_database_probe(xc_database *db)
+{
+    static const char fn[] = "xc_database_probe";
+    XC_REQUIRE(db, fn);
+    return guard(fn, nullptr, [&] {
+        Xapian::Database &d = db->db;
+        (void)d.get_doccount();
+        /* Leftmost and rightmost paths of the posting table. */
+        Xapian::TermIterator t = d.allterms_begin();
+        if (t != d.allterms_end()) {
+            Xapian::PostingIterator p = d.postlist_begin(*t);
+            if (p != d.postlist_end(*t)) (void)p.get_doclength();
+        }
+        t = d.allterms_begin();
+        t.skip_to(std::string(4, '\xff'));
+        Xapian::TermIterator m = d.metadata_keys_begin();
+        if (m != d.metadata_keys_end()) (void)d.get_metadata(*m);
+        /* The last document: its length, terms and data. */
+        Xapian::docid last = d.get_lastdocid();
+        if (last) {
+            try {
+                Xapian::Document doc = d.get_document(last);
+                (void)doc.get_data();
+                (void)d.get_doclength(last);
+                for (Xapian::TermIterator tl = d.termlist_begin(last); tl != d.termlist_end(last);
+                     ++tl)
+                    ;
+            } catch (const Xapian::DocNotFoundError &) {
+                /* deleted: nothing to read there */
+            }
+        }
+        return XC_OK;
+    });
+}
+
+namespace {
+void (*fatal_handler)(const char *) = nullptr;
+
+[[noreturn]] void on_terminate()
+{
+    if (fatal_handler) fatal_handler("libxapian called std::terminate (an error while it was "
+                                     "recovering from a failed write)");
+    std::abort();
+}
+} // namespace
+
+void xc_set_fatal_handler(void (*fn)(const char *what))
+{
+    fatal_handler = fn;
+    std::set_terminate(fn ? on_terminate : nullptr);
+}
+
+xc_status xc_database_scan(xc_database *db)
+{
+    static const char fn[] = "xc_database_scan";
+    XC_REQUIRE(db, fn);
+    return guard(fn, nullptr, [&] {
+        Xapian::Database &d = db->db;
+        for (Xapian::TermIterator t = d.allterms_begin(); t != d.allterms_end(); ++t) {
+            const std::string term = *t;
+            (void)d.get_collection_freq(term);
+            for (Xapian::PostingIterator p = d.postlist_begin(term); p != d.postlist_end(term); ++p)
+                (void)p.get_wdf();
+        }
+        for (Xapian::PostingIterator p = d.postlist_begin(std::string()); p != d.postlist_end(std::string());
+             ++p) {
+            Xapian::docid id = *p;
+            (void)p.get_doclength();
+            Xapian::Document doc = d.get_document(id);
+            (void)doc.get_data();
+            for (Xapian::ValueIterator v = doc.values_begin(); v != doc.values_end(); ++v)
+                (void)*v;
+            for (Xapian::TermIterator tl = d.termlist_begin(id); tl != d.termlist_end(id); ++tl)
+                (void)tl.get_wdf();
+        }
+        for (Xapian::TermIterator m = d.metadata_keys_begin(); m != d.metadata_keys_end(); ++m)
+            (void)d.get_metadata(*m);
+        return XC_OK;
+    });
+}
 
 xc_status xc_compact(const char *const *sources, size_t n, const char *dest, unsigned flags)
 {
@@ -827,8 +909,48 @@ xc_status xc_compact(const char *const *sources, size_t n, const char *dest, uns
 
 /* --------------------------------------------------- writable databases */
 
+namespace {
+/* Serializes the opens that set XAPIAN_FLUSH_THRESHOLD (and those that
+ * don't, so they never read another's temporary value). */
+std::mutex open_env_lock;
+
+/* Sets XAPIAN_FLUSH_THRESHOLD for its lifetime, then restores it. */
+class flush_env {
+    bool active_ = false, had_ = false;
+    std::string old_;
+
+  public:
+    explicit flush_env(unsigned threshold)
+    {
+        if (threshold == 0) return;
+        const char *p = getenv("XAPIAN_FLUSH_THRESHOLD");
+        if (p) {
+            had_ = true;
+            old_ = p;
+        }
+        char v[32];
+        snprintf(v, sizeof v, "%u", threshold);
+        active_ = setenv("XAPIAN_FLUSH_THRESHOLD", v, 1) == 0;
+    }
+    ~flush_env()
+    {
+        if (!active_) return;
+        if (had_) setenv("XAPIAN_FLUSH_THRESHOLD", old_.c_str(), 1);
+        else unsetenv("XAPIAN_FLUSH_THRESHOLD");
+    }
+    flush_env(const flush_env &) = delete;
+    flush_env &operator=(const flush_env &) = delete;
+};
+} // namespace
+
 xc_status xc_writable_open(const char *path, xc_open_mode mode, unsigned flags, unsigned wait_ms,
                            xc_writable **out)
+{
+    return xc_writable_open_flush(path, mode, flags, wait_ms, 0, out);
+}
+
+xc_status xc_writable_open_flush(const char *path, xc_open_mode mode, unsigned flags,
+                                 unsigned wait_ms, unsigned flush_threshold, xc_writable **out)
 {
     static const char fn[] = "xc_writable_open";
     XC_REQUIRE(out, fn);
@@ -860,11 +982,19 @@ xc_status xc_writable_open(const char *path, xc_open_mode mode, unsigned flags, 
         const clock::time_point deadline = start + std::chrono::milliseconds(wait_ms);
         for (;;) {
             try {
+                std::lock_guard<std::mutex> hold(open_env_lock);
+                flush_env env(flush_threshold);
                 /* Glass only: never a stub file (it can run a program). */
                 *out = new xc_writable{
                     Xapian::WritableDatabase(path, xflags | Xapian::DB_BACKEND_GLASS)};
                 return XC_OK;
             } catch (const Xapian::DatabaseLockError &e) {
+                /* Only "already locked" is worth waiting for: a lock file
+                 * that can't be created (an unwritable folder, a read-only
+                 * medium) won't get better by waiting. */
+                if (e.get_msg().find("already locked") == std::string::npos) {
+                    return from_xapian(e, XC_ERR_IO, fn, path);
+                }
                 /* Xapian's own DB_RETRY_LOCK waits without a bound, so poll
                  * instead: short sleeps keep the extra latency after the
                  * holder lets go small without spinning. */

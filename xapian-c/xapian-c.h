@@ -221,6 +221,32 @@ xc_status xc_database_metadata_keys(xc_database *db, const char *prefix, size_t 
  * ASAN_OPTIONS contains new_delete_type_mismatch=0. It is harmless. */
 xc_status xc_database_check(const char *path, size_t *errors);
 
+/* A quick structural probe of an open local database, far cheaper than
+ * xc_database_check: reads the root and the first and last leaves of the
+ * posting table (terms, metadata, document lengths), and the term list and
+ * data of the last document. It finds a table file cut short (the blocks
+ * written last are the first lost) but not damage in the middle of a table.
+ * XC_OK when every read succeeds; XC_ERR_CORRUPT or XC_ERR_IO (libxapian's
+ * "EOF reading block") otherwise, with the message in xc_errmsg(). */
+xc_status xc_database_probe(xc_database *db);
+
+/* Read every entry of an open local database through the read-only API:
+ * every term's posting list and frequencies, every document's term list,
+ * values and data, every metadata entry. For media where
+ * xc_database_check can't run (libxapian 1.4 opens the tables read/write
+ * for it): it finds what can't be read or decoded, not broken B-tree
+ * invariants. XC_OK when all of it reads; XC_ERR_CORRUPT, XC_ERR_IO,
+ * XC_ERR_NOMEM otherwise. */
+xc_status xc_database_scan(xc_database *db);
+
+/* libxapian 1.4.22 can call std::terminate while it handles a failed write
+ * during a commit (a bare `throw;` outside any handler, reached when a
+ * pwrite fails at one point of GlassTable's commit): no status can be
+ * returned then. `fn` (NULL: restore the default, abort) is called from the
+ * C++ terminate handler with a description; it should report and _exit, and
+ * if it returns the process aborts. Process-wide; set it once at start. */
+void xc_set_fatal_handler(void (*fn)(const char *what));
+
 /* Compaction flags. */
 enum {
     XC_COMPACT_FULLER = 1,      /* pack blocks fuller (less updatable, smaller) */
@@ -261,10 +287,25 @@ enum {
  * before XC_ERR_LOCKED; the message then names the lock and the wait.
  * XC_ERR_INVALID (XC_OPEN_CREATE on an existing database, unknown mode or
  * flags), XC_ERR_NOTFOUND (XC_OPEN_OPEN on a missing one), XC_ERR_IO (the
- * directory can't be created: libxapian creates only the last component),
+ * directory can't be created: libxapian creates only the last component;
+ * the lock file can't be created, e.g. an unwritable folder: not retried),
  * XC_ERR_VERSION, XC_ERR_CORRUPT. */
 xc_status xc_writable_open(const char *path, xc_open_mode mode, unsigned flags, unsigned wait_ms,
                            xc_writable **out);
+/* As xc_writable_open, with libxapian's flush threshold set for this handle:
+ * after `flush_threshold` changed documents libxapian writes its buffered
+ * postings out (0: its default, 10000, or $XAPIAN_FLUSH_THRESHOLD). Outside
+ * a transaction such a flush is also a commit, which readers see and a crash
+ * returns to; inside one (xc_writable_begin_transaction) it only bounds
+ * memory, and nothing is committed before xc_writable_commit_transaction.
+ * libxapian 1.4 reads the threshold from the environment when the database
+ * opens and has no other way to take it: the binding sets
+ * XAPIAN_FLUSH_THRESHOLD for the duration of the open, under a lock shared
+ * by every open of the binding, and puts the previous value back. Opens
+ * from several threads are safe; another thread reading the environment at
+ * that moment may see the temporary value. Statuses as xc_writable_open. */
+xc_status xc_writable_open_flush(const char *path, xc_open_mode mode, unsigned flags,
+                                 unsigned wait_ms, unsigned flush_threshold, xc_writable **out);
 /* Close the database and release its lock. libxapian commits pending
  * changes on close unless a transaction is open, whose changes are
  * discarded; a failure of that commit is lost (see _close_checked).

@@ -129,7 +129,7 @@ sh "$GEN" "$T/more" 800 9
     "$NSEARCH_INDEX" --db "$T/small.db" "$T/more"
 ) 2>"$T/err"
 expect "write failure exits 4" 4 $?
-check "write failure is explained" grep -q "nsearch: " "$T/err"
+check "write failure is explained" grep -q "^nsearch-index: $T/small.db: " "$T/err"
 answers "$T/small.db" "$FULL" >"$T/after.answers"
 if cmp -s "$T/before.answers" "$T/after.answers"; then ok "previous index intact after the failure"; else not_ok "previous index intact after the failure"; fi
 

@@ -459,12 +459,12 @@ static void test_shards(void **state)
         close_ok(sh[k]);
     }
     close_ok(all);
-    /* Reopening shard 1 as 2/3 is refused. */
+    /* Reopening shard 1 as 2/3 is refused (a conflicting --shard-of: usage). */
     o.shard_n = 2;
     o.shard_k = 3;
     ns_index *ix = NULL;
     ns_error err = {0};
-    assert_int_equal(ns_index_open(at("shard0"), &o, &ix, &err), NS_ERR_VERSION);
+    assert_int_equal(ns_index_open(at("shard0"), &o, &ix, &err), NS_ERR_INVALID);
     assert_null(ix);
 }
 
