@@ -327,7 +327,7 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
             snprintf(plain, sizeof plain, "%s%s", pfx, b->ntoks ? b->toks[0].term : term);
             xc_query *alts[NS_TERM_MAX + 1];
             size_t na = 0;
-            xc_status xs = xc_query_wildcard(plain, strlen(plain), 2000, &alts[na]);
+            xc_status xs = xc_query_wildcard(plain, strlen(plain), 0, &alts[na]);
             if (xs != XC_OK) return fail(b, xs);
             na++;
             size_t plen = strlen(pfx), full = strlen(plain);
@@ -343,7 +343,7 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
             if (b->ntoks && (tl + plen != full || memcmp(plain + plen, term, tl) != 0) && tl >= 2) {
                 char st[NS_TERM_MAX + 8];
                 snprintf(st, sizeof st, "%s%s", pfx, term);
-                if (xc_query_wildcard(st, strlen(st), 2000, &alts[na]) == XC_OK) na++;
+                if (xc_query_wildcard(st, strlen(st), 0, &alts[na]) == XC_OK) na++;
             }
             q = combine(b, XC_OP_SYNONYM, alts, na);
             if (!q) return NULL;
