@@ -21,12 +21,12 @@ typedef struct ctx {
     size_t last_column;
 } ctx;
 
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "fuzz_qparse: broken promise: %s (line %d)\n", #cond, __LINE__); \
-            abort();                                                                 \
-        }                                                                            \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "fuzz_qparse: broken promise: %s (line %d)\n", #cond, __LINE__);       \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 static void on_warning(void *p, size_t column, const char *msg)
@@ -55,8 +55,7 @@ static int positive(const ns_qnode *n)
 }
 
 /* Check the node and its kids; returns the number of leaves and dates. */
-static size_t check(const ns_qnode *n, const ns_qnode *parent, int depth, size_t len,
-                    size_t *dates)
+static size_t check(const ns_qnode *n, const ns_qnode *parent, int depth, size_t len, size_t *dates)
 {
     CHECK(n != NULL);
     CHECK(depth < 200);
@@ -78,9 +77,7 @@ static size_t check(const ns_qnode *n, const ns_qnode *parent, int depth, size_t
         (*dates)++;
         return 1;
     case NS_Q_AND:
-    case NS_Q_OR:
-        CHECK(n->nkids >= 2);
-        break;
+    case NS_Q_OR: CHECK(n->nkids >= 2); break;
     case NS_Q_NOT:
         CHECK(n->nkids == 1);
         CHECK(parent != NULL && parent->kind == NS_Q_AND && positive(parent));
@@ -92,14 +89,14 @@ static size_t check(const ns_qnode *n, const ns_qnode *parent, int depth, size_t
         for (size_t i = 0; i < n->nkids; i++) {
             const ns_qnode *k = n->kids[i];
             if (k->kind == NS_Q_OR) {
-                for (size_t j = 0; j < k->nkids; j++) CHECK(is_leaf(k->kids[j]));
+                for (size_t j = 0; j < k->nkids; j++)
+                    CHECK(is_leaf(k->kids[j]));
             } else {
                 CHECK(is_leaf(k));
             }
         }
         break;
-    default:
-        CHECK(!"unknown kind");
+    default: CHECK(!"unknown kind");
     }
     for (size_t i = 0; i < n->nkids; i++) {
         const ns_qnode *k = n->kids[i];

@@ -21,9 +21,8 @@
 
 #include "reader.h"
 
-#define NAME "fuzz.jsonl"
+#define NAME        "fuzz.jsonl"
 #define FUZZ_TARGET "fuzz_reader_jsonl"
-
 
 #include "reader_check.h"
 

@@ -22,7 +22,7 @@
 
 #include "reader.h"
 
-#define NAME "fuzz.txt"
+#define NAME        "fuzz.txt"
 #define FUZZ_TARGET "fuzz_reader_text"
 
 #include "reader_check.h"
@@ -96,10 +96,10 @@ static void run(const uint8_t *data, size_t size, size_t max_line)
             for (size_t k = 0; !gz && k < p->len; k++) {
                 int b = byte_at(data, size, p->line, p->column + k);
                 unsigned char c = (unsigned char)p->text[k];
-                if (b < 0 || !(b == c || (c == '?' && b >= 0x80) ||
-                               (c == ' ' && (b < 0x20 || b == 0x7F)))) {
-                    die(k ? "passage byte is not its file byte" :
-                            "passage column does not point at its first byte");
+                if (b < 0 ||
+                    !(b == c || (c == '?' && b >= 0x80) || (c == ' ' && (b < 0x20 || b == 0x7F)))) {
+                    die(k ? "passage byte is not its file byte"
+                          : "passage column does not point at its first byte");
                 }
             }
         }

@@ -27,7 +27,8 @@ static void die(const char *why)
 
 static void check_inside(const char *p, size_t n, const char *blob, size_t len)
 {
-    if (p < blob || p > blob + len || n >= (size_t)(blob + len - p)) die("pointer outside the blob");
+    if (p < blob || p > blob + len || n >= (size_t)(blob + len - p))
+        die("pointer outside the blob");
     if (p[n] != '\0') die("no NUL after a string");
 }
 
@@ -74,7 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ns_buf b = {0};
         if (ns_record_encode(&rec.art, &b) == NS_OK) {
             ns_record again;
-            if (ns_record_decode(b.data, b.len, &again) != NS_OK) die("re-encoded record unreadable");
+            if (ns_record_decode(b.data, b.len, &again) != NS_OK)
+                die("re-encoded record unreadable");
             check_record(&again, b.data, b.len);
             if (!same(&rec.art, &again.art)) die("re-encoded record differs");
             ns_record_clear(&again);

@@ -80,8 +80,10 @@ static void open_failed(run *r, const char *path, const ns_error *err, ns_status
     pthread_mutex_lock(&r->warn_lock);
     r->warnings++;
     if (r->progress) fputs("\r\033[K", stderr);
-    if (err->msg[0]) fprintf(stderr, "nsearch-index: %s\n", err->msg);
-    else fprintf(stderr, "nsearch-index: %s: %s\n", path, ns_status_str(st));
+    if (err->msg[0])
+        fprintf(stderr, "nsearch-index: %s\n", err->msg);
+    else
+        fprintf(stderr, "nsearch-index: %s: %s\n", path, ns_status_str(st));
     pthread_mutex_unlock(&r->warn_lock);
 }
 
@@ -133,8 +135,7 @@ static int64_t mtime_ns(const struct stat *st)
 }
 
 /* Index every article of one file (whose old articles, if any, are gone). */
-static ns_status index_file(run *r, const char *path,
-                            size_t *narticles, uint32_t *crc)
+static ns_status index_file(run *r, const char *path, size_t *narticles, uint32_t *crc)
 {
     ns_reader *rd = NULL;
     ns_error err = {0};
@@ -360,8 +361,8 @@ static void *work(void *arg)
                 w->st = ns_index_part_close(part, &w->err);
                 part = NULL;
                 if (w->st == NS_OK)
-                    w->st = ns_index_part_open(r->ix, w->k * PARTS_PER_WORKER + ++seq, &part,
-                                               &w->err);
+                    w->st =
+                        ns_index_part_open(r->ix, w->k * PARTS_PER_WORKER + ++seq, &part, &w->err);
                 if (w->st != NS_OK) break;
                 in_part = 0;
             }
@@ -390,7 +391,8 @@ static void *work(void *arg)
 static ns_status build_parallel(run *r, job_list *files, unsigned jobs, const struct timespec *t0)
 {
     uint64_t total = 0;
-    for (size_t i = 0; i < files->n; i++) total += files->v[i].size;
+    for (size_t i = 0; i < files->n; i++)
+        total += files->v[i].size;
     r->total_bytes = total;
     if (jobs > files->n) jobs = files->n ? (unsigned)files->n : 1;
     worker *w = calloc(jobs, sizeof *w);
@@ -421,13 +423,15 @@ static ns_status build_parallel(run *r, job_list *files, unsigned jobs, const st
     }
     for (;;) {
         int all = 1;
-        for (size_t k = 0; k < started; k++) all = all && atomic_load(&w[k].finished);
+        for (size_t k = 0; k < started; k++)
+            all = all && atomic_load(&w[k].finished);
         if (all) break;
         draw_progress(r, elapsed(t0), 0);
         struct timespec nap = {0, 200 * 1000000L};
         nanosleep(&nap, NULL);
     }
-    for (size_t k = 0; k < started; k++) pthread_join(th[k], NULL);
+    for (size_t k = 0; k < started; k++)
+        pthread_join(th[k], NULL);
     draw_progress(r, elapsed(t0), 1);
     ns_status st = NS_OK;
     for (unsigned k = 0; k < jobs && st == NS_OK; k++) {
@@ -461,9 +465,12 @@ static void json_str(const char *s)
     putchar('"');
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') printf("\\%c", c);
-        else if (c < 0x20) printf("\\u%04x", c);
-        else putchar(c);
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
     }
     putchar('"');
 }
@@ -516,8 +523,9 @@ static int run_check(const char *db)
         return EXIT_INDEX;
     }
     if (problems) {
-        fprintf(stderr, "nsearch-index: %s: %zu problem%s found; rebuild with nsearch-index --rebuild\n", db,
-                problems, problems == 1 ? "" : "s");
+        fprintf(stderr,
+                "nsearch-index: %s: %zu problem%s found; rebuild with nsearch-index --rebuild\n",
+                db, problems, problems == 1 ? "" : "s");
         return EXIT_INDEX;
     }
     return 0;
@@ -525,39 +533,38 @@ static int run_check(const char *db)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: nsearch-index [OPTIONS] [CORPUS_DIR...]\n"
-            "Build or update the nsearch index over folders of news articles\n"
-            "(.txt, .jsonl, and their .gz forms). With no folder, updates the folders\n"
-            "the index was built from.\n"
-            "\n"
-            "  --db PATH            index folder (default: $NSEARCH_DB, else the config file's\n"
-            "                       db, else $XDG_DATA_HOME/nsearch/index or\n"
-            "                       ~/.local/share/nsearch/index)\n"
-            "  --lang LANG          stemming language of a new index (default english;\n"
-            "                       'none' turns stemming off)\n"
-            "  --rebuild            build a complete new index beside the live one and switch\n"
-            "                       to it atomically\n"
-            "  --exclude PATTERN    skip files and folders matching the glob (repeatable)\n"
-            "  --follow             follow symbolic links that lead out of the corpus folder\n"
-            "                       (by default they are skipped with a warning)\n"
-            "  --max-file-size N    skip files larger than N bytes (default 1 GiB)\n"
-            "  --wait SECONDS       wait this long for another indexer (default 5)\n"
-            "  -j, --jobs N         worker threads for a fresh build (default: all cores)\n"
-            "  --batch N            articles each worker buffers in memory before writing\n"
-            "                       them out as one part (default 2000): peak memory grows\n"
-            "                       with jobs x N\n"
-            "  --json               print the run report as one JSON object on stdout\n"
-            "  --shard-of N/K       build shard N of K of the corpus (each a normal index,\n"
-            "                       e.g. served by xapian-tcpsrv); recorded in the index\n"
-            "  --stats              print counts about the index (with --json: as JSON)\n"
-            "  --check              verify the index and its bookkeeping (exit 0 or 4)\n"
-            "  -v, --verbose        print a summary line\n"
-            "  -h, --help           this help\n"
-            "  -V, --version        version\n"
-            "\n"
-            "Exit status: 0 ok, 1 ok with skipped files, 2 usage, 3 corpus unreadable,\n"
-            "4 index error, 75 another indexer is running.\n");
+    fprintf(f, "usage: nsearch-index [OPTIONS] [CORPUS_DIR...]\n"
+               "Build or update the nsearch index over folders of news articles\n"
+               "(.txt, .jsonl, and their .gz forms). With no folder, updates the folders\n"
+               "the index was built from.\n"
+               "\n"
+               "  --db PATH            index folder (default: $NSEARCH_DB, else the config file's\n"
+               "                       db, else $XDG_DATA_HOME/nsearch/index or\n"
+               "                       ~/.local/share/nsearch/index)\n"
+               "  --lang LANG          stemming language of a new index (default english;\n"
+               "                       'none' turns stemming off)\n"
+               "  --rebuild            build a complete new index beside the live one and switch\n"
+               "                       to it atomically\n"
+               "  --exclude PATTERN    skip files and folders matching the glob (repeatable)\n"
+               "  --follow             follow symbolic links that lead out of the corpus folder\n"
+               "                       (by default they are skipped with a warning)\n"
+               "  --max-file-size N    skip files larger than N bytes (default 1 GiB)\n"
+               "  --wait SECONDS       wait this long for another indexer (default 5)\n"
+               "  -j, --jobs N         worker threads for a fresh build (default: all cores)\n"
+               "  --batch N            articles each worker buffers in memory before writing\n"
+               "                       them out as one part (default 2000): peak memory grows\n"
+               "                       with jobs x N\n"
+               "  --json               print the run report as one JSON object on stdout\n"
+               "  --shard-of N/K       build shard N of K of the corpus (each a normal index,\n"
+               "                       e.g. served by xapian-tcpsrv); recorded in the index\n"
+               "  --stats              print counts about the index (with --json: as JSON)\n"
+               "  --check              verify the index and its bookkeeping (exit 0 or 4)\n"
+               "  -v, --verbose        print a summary line\n"
+               "  -h, --help           this help\n"
+               "  -V, --version        version\n"
+               "\n"
+               "Exit status: 0 ok, 1 ok with skipped files, 2 usage, 3 corpus unreadable,\n"
+               "4 index error, 75 another indexer is running.\n");
 }
 
 /* The index this run writes, for the fatal handler. */
@@ -622,12 +629,14 @@ static char *abs_path(const char *arg)
     if (!out) return NULL;
     size_t n = 0;
     for (const char *p = buf; *p;) {
-        while (*p == '/') p++;
+        while (*p == '/')
+            p++;
         const char *e = p + strcspn(p, "/");
         size_t len = (size_t)(e - p);
         if (len == 0 || (len == 1 && p[0] == '.')) {
         } else if (len == 2 && p[0] == '.' && p[1] == '.') {
-            while (n > 0 && out[n - 1] != '/') n--;
+            while (n > 0 && out[n - 1] != '/')
+                n--;
             if (n > 0) n--;
         } else {
             out[n++] = '/';
@@ -650,17 +659,23 @@ static char *abs_path(const char *arg)
 
 int main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, 0, 'd'},      {"lang", required_argument, 0, 'l'},
-        {"rebuild", no_argument, 0, 'r'},       {"exclude", required_argument, 0, 'x'},
-        {"follow", no_argument, 0, 'F'},
-        {"max-file-size", required_argument, 0, 'm'},
-        {"wait", required_argument, 0, 'w'},    {"verbose", no_argument, 0, 'v'},
-        {"jobs", required_argument, 0, 'j'},    {"json", no_argument, 0, 'J'},
-        {"stats", no_argument, 0, 'S'},         {"check", no_argument, 0, 'K'},
-        {"batch", required_argument, 0, 'B'},  {"shard-of", required_argument, 0, 'H'},
-        {"help", no_argument, 0, 'h'},          {"version", no_argument, 0, 'V'},
-        {0, 0, 0, 0}};
+    static const struct option longopts[] = {{"db", required_argument, 0, 'd'},
+                                             {"lang", required_argument, 0, 'l'},
+                                             {"rebuild", no_argument, 0, 'r'},
+                                             {"exclude", required_argument, 0, 'x'},
+                                             {"follow", no_argument, 0, 'F'},
+                                             {"max-file-size", required_argument, 0, 'm'},
+                                             {"wait", required_argument, 0, 'w'},
+                                             {"verbose", no_argument, 0, 'v'},
+                                             {"jobs", required_argument, 0, 'j'},
+                                             {"json", no_argument, 0, 'J'},
+                                             {"stats", no_argument, 0, 'S'},
+                                             {"check", no_argument, 0, 'K'},
+                                             {"batch", required_argument, 0, 'B'},
+                                             {"shard-of", required_argument, 0, 'H'},
+                                             {"help", no_argument, 0, 'h'},
+                                             {"version", no_argument, 0, 'V'},
+                                             {0, 0, 0, 0}};
     const char *db = NULL, *lang = NULL;
     char *dbpath = NULL, **roots = NULL;
     size_t nroots = 0;
@@ -687,14 +702,20 @@ int main(int argc, char **argv)
             max_size = strtoull(optarg, &end, 10);
             if (*end || end == optarg) {
                 fprintf(stderr, "nsearch-index: --max-file-size: not a number: %s\n", optarg);
-                { rc = EXIT_USAGE; goto out; }
+                {
+                    rc = EXIT_USAGE;
+                    goto out;
+                }
             }
             break;
         case 'w':
             wait_s = strtod(optarg, &end);
             if (*end || end == optarg || wait_s < 0) {
                 fprintf(stderr, "nsearch-index: --wait: not a number of seconds: %s\n", optarg);
-                { rc = EXIT_USAGE; goto out; }
+                {
+                    rc = EXIT_USAGE;
+                    goto out;
+                }
             }
             break;
         case 'v': verbose = 1; break;
@@ -703,15 +724,23 @@ int main(int argc, char **argv)
         case 'H':
             if (sscanf(optarg, "%u/%u", &shard_n, &shard_k) != 2 || shard_k < 1 || shard_k > 1024 ||
                 shard_n < 1 || shard_n > shard_k) {
-                fprintf(stderr, "nsearch-index: --shard-of: N/K with 1 <= N <= K, not %s\n", optarg);
-                { rc = EXIT_USAGE; goto out; }
+                fprintf(stderr, "nsearch-index: --shard-of: N/K with 1 <= N <= K, not %s\n",
+                        optarg);
+                {
+                    rc = EXIT_USAGE;
+                    goto out;
+                }
             }
             break;
         case 'B':
             batch = strtol(optarg, &end, 10);
             if (*end || end == optarg || batch < 10 || batch > 1000000) {
-                fprintf(stderr, "nsearch-index: --batch: a number from 10 to 1000000, not %s\n", optarg);
-                { rc = EXIT_USAGE; goto out; }
+                fprintf(stderr, "nsearch-index: --batch: a number from 10 to 1000000, not %s\n",
+                        optarg);
+                {
+                    rc = EXIT_USAGE;
+                    goto out;
+                }
             }
             break;
         case 'K': check = 1; break;
@@ -719,12 +748,18 @@ int main(int argc, char **argv)
             jobs = strtol(optarg, &end, 10);
             if (*end || end == optarg || jobs < 1 || jobs > 256) {
                 fprintf(stderr, "nsearch-index: --jobs: a number from 1 to 256, not %s\n", optarg);
-                { rc = EXIT_USAGE; goto out; }
+                {
+                    rc = EXIT_USAGE;
+                    goto out;
+                }
             }
             break;
         case 'h': usage(stdout); goto out;
         case 'V': printf("nsearch-index %s (xapian %s)\n", NS_VERSION, xc_version()); goto out;
-        default: usage(stderr); rc = EXIT_USAGE; goto out;
+        default:
+            usage(stderr);
+            rc = EXIT_USAGE;
+            goto out;
         }
     }
     /* The index nsearch reads: --db, $NSEARCH_DB, the config file's db or
@@ -743,7 +778,10 @@ int main(int argc, char **argv)
     }
     if (!dbpath) {
         fprintf(stderr, "nsearch-index: no index location: set --db, NSEARCH_DB or HOME\n");
-        { rc = EXIT_USAGE; goto out; }
+        {
+            rc = EXIT_USAGE;
+            goto out;
+        }
     }
 
     if (stats || check) {
@@ -784,21 +822,28 @@ int main(int argc, char **argv)
         roots[i] = abs_path(arg);
         if (!roots[i]) {
             fprintf(stderr, "nsearch-index: %s: %s\n", arg, strerror(errno));
-            { rc = EXIT_CORPUS; goto out; }
+            {
+                rc = EXIT_CORPUS;
+                goto out;
+            }
         }
     }
 
     /* Memory bound: each worker of a fresh build buffers at most `batch`
      * articles before writing them out (a part of `batch` is one flush). */
-    ns_index_opts io = {lang, (unsigned)(wait_s * 1000), rebuild, getenv("NSEARCH_NO_SYNC") != NULL,
-                        shard_n, shard_k, (unsigned)batch + 1};
+    ns_index_opts io = {
+        lang,    (unsigned)(wait_s * 1000), rebuild, getenv("NSEARCH_NO_SYNC") != NULL, shard_n,
+        shard_k, (unsigned)batch + 1};
     ns_error err = {0};
     fatal_db = dbpath;
     xc_set_fatal_handler(on_fatal);
     ns_status st = ns_index_open(dbpath, &io, &r.ix, &err);
     if (st != NS_OK) {
         fprintf(stderr, "nsearch-index: %s\n", err.msg);
-        { rc = index_exit(st); goto out; }
+        {
+            rc = index_exit(st);
+            goto out;
+        }
     }
     if (nroots == 0) {
         /* No folders given: the ones this index was built from. */
@@ -807,19 +852,29 @@ int main(int argc, char **argv)
         if (st != NS_OK) {
             fprintf(stderr, "nsearch-index: %s\n", err.msg);
             ns_index_abort(r.ix);
-            { rc = EXIT_INDEX; goto out; }
+            {
+                rc = EXIT_INDEX;
+                goto out;
+            }
         }
         if (nroots == 0) {
-            fprintf(stderr, "nsearch-index: no corpus folder given and none recorded in %s\n"
-                            "usage: nsearch-index [OPTIONS] CORPUS_DIR...\n",
+            fprintf(stderr,
+                    "nsearch-index: no corpus folder given and none recorded in %s\n"
+                    "usage: nsearch-index [OPTIONS] CORPUS_DIR...\n",
                     dbpath);
             ns_index_abort(r.ix);
-            { rc = EXIT_USAGE; goto out; }
+            {
+                rc = EXIT_USAGE;
+                goto out;
+            }
         }
     } else if ((st = ns_index_roots_set(r.ix, (const char *const *)roots, nroots, &err)) != NS_OK) {
         fprintf(stderr, "nsearch-index: %s\n", err.msg);
         ns_index_abort(r.ix);
-        { rc = EXIT_INDEX; goto out; }
+        {
+            rc = EXIT_INDEX;
+            goto out;
+        }
     }
     r.roots = (const char **)roots;
     r.nroots = nroots;
@@ -847,17 +902,24 @@ int main(int argc, char **argv)
         draw_progress(&r, elapsed(&t0), 1);
         r.fatal = remove_gone(&r);
     }
-    for (size_t i = 0; i < files.n; i++) free(files.v[i].path);
+    for (size_t i = 0; i < files.n; i++)
+        free(files.v[i].path);
     free(files.v);
     if (r.fatal != NS_OK) {
         fprintf(stderr, "nsearch-index: %s\n", r.err.msg[0] ? r.err.msg : ns_status_str(r.fatal));
         ns_index_abort(r.ix);
-        { rc = index_exit(r.fatal); goto out; }
+        {
+            rc = index_exit(r.fatal);
+            goto out;
+        }
     }
     st = ns_index_close(r.ix, &err);
     if (st != NS_OK) {
         fprintf(stderr, "nsearch-index: %s\n", err.msg);
-        { rc = index_exit(st); goto out; }
+        {
+            rc = index_exit(st);
+            goto out;
+        }
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -873,16 +935,18 @@ int main(int argc, char **argv)
                "\"unchanged\":%zu,\"skipped\":%zu},"
                "\"articles\":{\"new\":%zu,\"changed\":%zu,\"deleted\":%zu},"
                "\"warnings\":%zu,\"rebuilt\":%s}\n",
-               secs, (unsigned long long)r.bytes, r.files_seen, r.files_new,
-               r.files_changed, r.files_deleted, r.files_same, r.files_skipped, r.articles_new,
-               r.articles_changed, r.articles_deleted, r.warnings, building ? "true" : "false");
+               secs, (unsigned long long)r.bytes, r.files_seen, r.files_new, r.files_changed,
+               r.files_deleted, r.files_same, r.files_skipped, r.articles_new, r.articles_changed,
+               r.articles_deleted, r.warnings, building ? "true" : "false");
     }
     rc = corpus_bad ? EXIT_CORPUS : r.warnings ? EXIT_SKIPPED : 0;
     if (json && finish_stdout() != 0) rc = EXIT_INDEX;
 out:
-    for (size_t i = 0; i < r.nseen; i++) free(r.seen[i]);
+    for (size_t i = 0; i < r.nseen; i++)
+        free(r.seen[i]);
     free(r.seen);
-    for (size_t i = 0; roots && i < nroots; i++) free(roots[i]);
+    for (size_t i = 0; roots && i < nroots; i++)
+        free(roots[i]);
     free(roots);
     free(excludes);
     free(dbpath);

@@ -10,8 +10,9 @@
  * quotes (a quote inside written '\''). */
 static void shell_word(const char *s, char *out, size_t n)
 {
-    if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+,:=@%~") ==
-                  strlen(s)) {
+    if (*s &&
+        strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+,:=@%~") ==
+            strlen(s)) {
         snprintf(out, n, "%s", s);
         return;
     }
@@ -68,7 +69,8 @@ static void detail_of(const char *msg, const char *index, char *out, size_t n)
     char *tail = strstr(out, " (xc_");
     if (tail && tail[strlen(tail) - 1] == ')') *tail = '\0';
     size_t len = strlen(out);
-    while (len && (out[len - 1] == '.' || out[len - 1] == ' ')) out[--len] = '\0';
+    while (len && (out[len - 1] == '.' || out[len - 1] == ' '))
+        out[--len] = '\0';
 }
 
 void ns_error_advise_index(ns_error *err, const char *index)

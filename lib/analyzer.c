@@ -1285,9 +1285,10 @@ const char *ns_analyzer_languages(void)
  * stem starts with its word's first letter. */
 static int suffix_only(const char *lang)
 {
-    static const char *const langs[] = {"english", "porter",    "danish",  "dutch",   "finnish",
-                                        "french",  "german",    "hungarian", "italian", "norwegian",
-                                        "portuguese", "romanian", "russian", "spanish", "swedish"};
+    static const char *const langs[] = {"english", "porter",    "danish",     "dutch",
+                                        "finnish", "french",    "german",     "hungarian",
+                                        "italian", "norwegian", "portuguese", "romanian",
+                                        "russian", "spanish",   "swedish"};
     for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++) {
         if (strcmp(lang, langs[i]) == 0) return 1;
     }
@@ -1302,7 +1303,8 @@ int ns_analyzer_set_interest(ns_analyzer *an, const unsigned char *first, size_t
     }
     if (!an->stemmer || !suffix_only(an->lang)) return 0;
     memset(an->interest, 0, sizeof an->interest);
-    for (size_t i = 0; i < n; i++) an->interest[first[i]] = 1;
+    for (size_t i = 0; i < n; i++)
+        an->interest[first[i]] = 1;
     an->interest_set = 1;
     return 1;
 }

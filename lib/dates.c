@@ -114,9 +114,9 @@ static size_t word(cursor *c, char *buf, size_t cap)
 
 static int month_of(const char *w)
 {
-    static const char *const names[12] = {"january", "february", "march",     "april",
-                                          "may",     "june",     "july",      "august",
-                                          "september", "october", "november", "december"};
+    static const char *const names[12] = {"january",   "february", "march",    "april",
+                                          "may",       "june",     "july",     "august",
+                                          "september", "october",  "november", "december"};
     size_t n = strlen(w);
     if (n < 3) {
         return 0;
@@ -133,7 +133,7 @@ static int month_of(const char *w)
 
 static int is_weekday(const char *w)
 {
-    static const char *const names[7] = {"monday", "tuesday", "wednesday", "thursday",
+    static const char *const names[7] = {"monday", "tuesday",  "wednesday", "thursday",
                                          "friday", "saturday", "sunday"};
     size_t n = strlen(w);
     for (int i = 0; i < 7; i++) {
@@ -190,9 +190,8 @@ static int zone(cursor *c, int *offset)
     static const struct {
         const char *name;
         int hours;
-    } names[] = {{"z", 0},   {"ut", 0},  {"utc", 0}, {"gmt", 0},  {"est", -5},
-                 {"edt", -4}, {"cst", -6}, {"cdt", -5}, {"mst", -7}, {"mdt", -6},
-                 {"pst", -8}, {"pdt", -7}};
+    } names[] = {{"z", 0},    {"ut", 0},   {"utc", 0},  {"gmt", 0},  {"est", -5}, {"edt", -4},
+                 {"cst", -6}, {"cdt", -5}, {"mst", -7}, {"mdt", -6}, {"pst", -8}, {"pdt", -7}};
     cursor save = *c;
     skip_space(c);
     *offset = 0;

@@ -42,10 +42,10 @@ int64_t ns_days_from_civil(int64_t y, unsigned m, unsigned d);
 
 /* The date forms written out: */
 typedef enum ns_date_form {
-    NS_DATE_DAY,  /* "YYYY-MM-DD" (output, JSON) */
-    NS_DATE_SLOT  /* "YYYYMMDDhhmmss", the index's date value (index.c):
-                   * sorts as the time does; before year 0 it is all zeros
-                   * and after 9999 all nines, so ranges stay ordered */
+    NS_DATE_DAY, /* "YYYY-MM-DD" (output, JSON) */
+    NS_DATE_SLOT /* "YYYYMMDDhhmmss", the index's date value (index.c):
+                  * sorts as the time does; before year 0 it is all zeros
+                  * and after 9999 all nines, so ranges stay ordered */
 } ns_date_form;
 #define NS_DATE_BUF 24
 /* Write t (epoch seconds) in `form` into out (NUL-terminated); returns its

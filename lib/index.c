@@ -95,10 +95,10 @@
 /* What it takes to turn articles into documents: one per thread. */
 typedef struct docbuilder {
     ns_analyzer *an;
-    ns_buf data;       /* reused record buffer */
-    xc_document *doc;  /* document being filled (reused through callbacks) */
-    xc_status doc_st;  /* sticky error of the term callbacks */
-    unsigned wdf;      /* wdf increment of each occurrence (the title's is higher) */
+    ns_buf data;      /* reused record buffer */
+    xc_document *doc; /* document being filled (reused through callbacks) */
+    xc_status doc_st; /* sticky error of the term callbacks */
+    unsigned wdf;     /* wdf increment of each occurrence (the title's is higher) */
     const char *prefix;
     const struct ns_index *owner; /* names the index in messages */
 } docbuilder;
@@ -106,15 +106,15 @@ typedef struct docbuilder {
 struct ns_index {
     char *path;
     int lock_fd;
-    unsigned gen;      /* generation being written */
-    unsigned live_gen; /* generation the stub names (0: none yet) */
-    int building;      /* fresh build: parts in INDEX/build-GEN, merged at close */
-    int txn;           /* incremental: the run's transaction is open */
-    unsigned part_flush; /* libxapian's flush threshold for parts (0: its default) */
+    unsigned gen;          /* generation being written */
+    unsigned live_gen;     /* generation the stub names (0: none yet) */
+    int building;          /* fresh build: parts in INDEX/build-GEN, merged at close */
+    int txn;               /* incremental: the run's transaction is open */
+    unsigned part_flush;   /* libxapian's flush threshold for parts (0: its default) */
     char *inherited_roots; /* a rebuild: the replaced generation's corpus folders */
     int no_sync;
     unsigned shard_n, shard_k;
-    xc_writable *w;    /* the live generation, or the build's "meta" part */
+    xc_writable *w; /* the live generation, or the build's "meta" part */
     char lang[64];
     docbuilder db;
 };
@@ -286,8 +286,10 @@ static ns_status write_stub(ns_index *ix, unsigned gen, ns_error *err)
     ok = (ix->no_sync || fsync(fileno(f)) == 0) && ok;
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, dst) != 0) {
-        ns_status st = ns_error_set(err, NS_ERR_IO, "%s: cannot write %s: %s; the index is "
-                                    "unchanged", ix->path, dst, strerror(errno));
+        ns_status st = ns_error_set(err, NS_ERR_IO,
+                                    "%s: cannot write %s: %s; the index is "
+                                    "unchanged",
+                                    ix->path, dst, strerror(errno));
         unlink(tmp);
         return st;
     }
@@ -345,8 +347,7 @@ static ns_status take_lock(ns_index *ix, unsigned wait_ms, ns_error *err)
     return NS_OK;
 }
 
-static ns_status get_meta(ns_index *ix, const char *key, char **val, size_t *len,
-                          ns_error *err)
+static ns_status get_meta(ns_index *ix, const char *key, char **val, size_t *len, ns_error *err)
 {
     xc_status s = xc_writable_get_metadata(ix->w, key, strlen(key), val, len);
     if (s != XC_OK) {
@@ -438,7 +439,8 @@ static void remove_leftovers(const char *path, unsigned live)
             snprintf(buf, sizeof buf, "%s/%s", path, e->d_name);
             remove_tree(buf);
         } else if ((sscanf(e->d_name, "gen-%u%15s", &g, tail) == 1 ||
-                    (sscanf(e->d_name, "gen-%u%15s", &g, tail) == 2 && !strcmp(tail, ".readers"))) &&
+                    (sscanf(e->d_name, "gen-%u%15s", &g, tail) == 2 &&
+                     !strcmp(tail, ".readers"))) &&
                    g != live) {
             if (n == cap) {
                 size_t c = cap ? cap * 2 : 8;
@@ -451,7 +453,8 @@ static void remove_leftovers(const char *path, unsigned live)
         }
     }
     closedir(d);
-    for (size_t i = 0; i < n; i++) remove_generation(path, gens[i]);
+    for (size_t i = 0; i < n; i++)
+        remove_generation(path, gens[i]);
     free(gens);
 }
 
@@ -469,12 +472,12 @@ static int cmp_part_names(const void *a, const void *b)
 
 /* Merge build-GEN/meta and build-GEN/part-K (in that order, so docids come
  * out as a single-threaded build would number them) into gen-GEN. */
-static ns_status merge_parts(ns_index *ix, const char *builddir, const char *gendir,
-                             ns_error *err)
+static ns_status merge_parts(ns_index *ix, const char *builddir, const char *gendir, ns_error *err)
 {
     DIR *d = opendir(builddir);
-    if (!d) return ns_error_set(err, NS_ERR_IO, "%s: cannot read %s: %s; the index is unchanged",
-                                ix->path, builddir, strerror(errno));
+    if (!d)
+        return ns_error_set(err, NS_ERR_IO, "%s: cannot read %s: %s; the index is unchanged",
+                            ix->path, builddir, strerror(errno));
     char **names = NULL;
     size_t n = 0, cap = 0;
     ns_status st = NS_OK;
@@ -505,7 +508,8 @@ static ns_status merge_parts(ns_index *ix, const char *builddir, const char *gen
         xc_status xs = xc_compact((const char *const *)names, n, gendir, flags);
         if (xs != XC_OK) st = write_failed(ix, xs, err);
     }
-    for (size_t i = 0; i < n; i++) free(names[i]);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
     free(names);
     return st;
 }
@@ -537,7 +541,8 @@ static ns_status write_failed(const ns_index *ix, xc_status xs, ns_error *err)
                             "nsearch-index --check, then rebuild it with nsearch-index --rebuild",
                             ix->path, m);
     }
-    if (st == NS_ERR_NOMEM) return ns_error_set(err, st, "%s: out of memory; the index is unchanged", ix->path);
+    if (st == NS_ERR_NOMEM)
+        return ns_error_set(err, st, "%s: out of memory; the index is unchanged", ix->path);
     return ns_error_set(err, st == NS_ERR_OTHER ? NS_ERR_IO : st,
                         "%s: %s; the index is unchanged (%s)", ix->path,
                         cause ? cause : "cannot write", m);
@@ -586,8 +591,7 @@ static ns_status probe_live(ns_index *ix, const char *gendir, ns_error *err)
                         ix->path, xc_errmsg());
 }
 
-ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **out,
-                        ns_error *err)
+ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **out, ns_error *err)
 {
     static const ns_index_opts defaults = {0};
     if (!opts) {
@@ -613,8 +617,10 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     char *inherited_roots = NULL;
     char inherited_lang[64] = "", inherited_shard[32] = "";
     if (make_dirs(path) != 0) {
-        st = ns_error_set(err, NS_ERR_IO, "%s: cannot create index folder: %s; the index is "
-                          "unchanged", path, strerror(errno));
+        st = ns_error_set(err, NS_ERR_IO,
+                          "%s: cannot create index folder: %s; the index is "
+                          "unchanged",
+                          path, strerror(errno));
         goto fail;
     }
     if ((st = take_lock(ix, opts->wait_ms, err)) != NS_OK) {
@@ -698,7 +704,9 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
         xc_free(val);
     } else {
         snprintf(ix->lang, sizeof ix->lang, "%s",
-                 want ? want : inherited_lang[0] ? inherited_lang : "english");
+                 want                ? want
+                 : inherited_lang[0] ? inherited_lang
+                                     : "english");
     }
     if ((st = docbuilder_init(&ix->db, ix, ix->lang, err)) != NS_OK) {
         goto fail;
@@ -735,8 +743,7 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     xc_free(val);
     val = NULL;
     int known = !fresh || have_k;
-    if (known && opts->shard_k && have_k &&
-        (have_n != opts->shard_n || have_k != opts->shard_k)) {
+    if (known && opts->shard_k && have_k && (have_n != opts->shard_n || have_k != opts->shard_k)) {
         st = ns_error_set(err, NS_ERR_INVALID,
                           "%s: this index is shard %u/%u, not %u/%u: a shard keeps its "
                           "assignment (build shard %u/%u in another --db folder)",
@@ -745,8 +752,10 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
         goto fail;
     }
     if (!fresh && opts->shard_k && !have_k) {
-        st = ns_error_set(err, NS_ERR_INVALID, "%s: this index is not sharded: use --rebuild "
-                          "to make it shard %u/%u", path, opts->shard_n, opts->shard_k);
+        st = ns_error_set(err, NS_ERR_INVALID,
+                          "%s: this index is not sharded: use --rebuild "
+                          "to make it shard %u/%u",
+                          path, opts->shard_n, opts->shard_k);
         goto fail;
     }
     ix->shard_n = have_k ? have_n : opts->shard_n;
@@ -866,8 +875,10 @@ ns_status ns_index_close(ns_index *ix, ns_error *err)
             st = ns_error_set(err, NS_ERR_IO, "%s: cannot sync %s: %s; the index is unchanged",
                               ix->path, gendir, strerror(errno));
         } else if (make_readers_file(ix->path, ix->gen) != 0) {
-            st = ns_error_set(err, NS_ERR_IO, "%s: cannot create gen-%u.readers: %s; the index "
-                              "is unchanged", ix->path, ix->gen, strerror(errno));
+            st = ns_error_set(err, NS_ERR_IO,
+                              "%s: cannot create gen-%u.readers: %s; the index "
+                              "is unchanged",
+                              ix->path, ix->gen, strerror(errno));
         } else if ((st = write_stub(ix, ix->gen, err)) == NS_OK) {
             ix->live_gen = ix->gen;
         }
@@ -904,7 +915,7 @@ ns_status ns_index_commit(ns_index *ix, ns_error *err)
 /* ------------------------------------------------------------ readers */
 
 struct ns_index_pin {
-    int fd;      /* the shared lock on gen-N.readers; -1: nothing pinned */
+    int fd;       /* the shared lock on gen-N.readers; -1: nothing pinned */
     char *dbpath; /* what to open */
 };
 
@@ -925,7 +936,7 @@ ns_status ns_index_pin_open(const char *path, ns_index_pin **out, ns_error *err)
         int fd = open(buf, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             if (read_stub(path) != gen) continue; /* switched meanwhile */
-            break; /* an index made before pins: open it unpinned */
+            break;                                /* an index made before pins: open it unpinned */
         }
         struct stat sb;
         if (flock(fd, LOCK_SH) != 0 || fstat(fd, &sb) != 0 || sb.st_nlink == 0) {
@@ -1237,7 +1248,8 @@ ns_status ns_index_roots_get(ns_index *ix, char ***roots, size_t *n, ns_error *e
         memcpy(val, ix->inherited_roots, len + 1);
     }
     size_t cap = 1;
-    for (size_t i = 0; i < len; i++) cap += val[i] == '\n';
+    for (size_t i = 0; i < len; i++)
+        cap += val[i] == '\n';
     char **v = calloc(cap + 1, sizeof *v);
     if (!v) {
         xc_free(val);
@@ -1248,7 +1260,8 @@ ns_status ns_index_roots_get(ns_index *ix, char ***roots, size_t *n, ns_error *e
         const char *nl = memchr(val + i, '\n', len - i);
         size_t e = nl ? (size_t)(nl - val) : len;
         if (e > i && !(v[k++] = strndup(val + i, e - i))) {
-            for (size_t j = 0; j < k; j++) free(v[j]);
+            for (size_t j = 0; j < k; j++)
+                free(v[j]);
             free(v);
             xc_free(val);
             return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
@@ -1282,7 +1295,8 @@ ns_status ns_index_roots_set(ns_index *ix, const char *const *roots, size_t n, n
         xc_status xs = xc_writable_set_metadata(ix->w, "nsearch.roots", 13, b.data, b.len);
         if (xs != XC_OK) st = ns_error_from_xc(err, xs, ix->path);
     }
-    for (size_t i = 0; i < nold; i++) free(old[i]);
+    for (size_t i = 0; i < nold; i++)
+        free(old[i]);
     free(old);
     ns_buf_free(&b);
     return st;
@@ -1357,7 +1371,8 @@ static uint64_t tree_bytes(const char *path)
         if (e->d_name[0] == '.') continue;
         snprintf(buf, sizeof buf, "%s/%s", path, e->d_name);
         struct stat st;
-        if (lstat(buf, &st) == 0) total += S_ISDIR(st.st_mode) ? tree_bytes(buf) : (uint64_t)st.st_size;
+        if (lstat(buf, &st) == 0)
+            total += S_ISDIR(st.st_mode) ? tree_bytes(buf) : (uint64_t)st.st_size;
     }
     closedir(d);
     return total;
@@ -1455,7 +1470,8 @@ static int verify_file(void *ctx, const char *term, size_t len, uint32_t tf)
     if (sscanf(head, "%llu %lld %u %u", &size, &mtime, &crc, &n) != 4 || !nl) {
         problem(v, "%.*s: unreadable bookkeeping", (int)len - 1, term + 1);
     } else if (n != tf) {
-        problem(v, "%.*s: bookkeeping says %u articles, the index holds %u", pathlen, nl + 1, n, tf);
+        problem(v, "%.*s: bookkeeping says %u articles, the index holds %u", pathlen, nl + 1, n,
+                tf);
     }
     xc_free(val);
     return 0;

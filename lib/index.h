@@ -25,12 +25,12 @@
 typedef struct ns_index ns_index;
 
 typedef struct ns_index_opts {
-    const char *lang;  /* stemming language for a new index (NULL: "english") */
-    unsigned wait_ms;  /* how long to wait for another writer's lock */
-    int rebuild;       /* build a fresh generation and switch at commit */
-    int no_sync;       /* skip fsync (tests); default syncs at commit */
-    unsigned shard_n;  /* with shard_k > 0: this index is shard n (1-based) */
-    unsigned shard_k;  /*   of k; recorded in the index as "nsearch.shard" */
+    const char *lang;    /* stemming language for a new index (NULL: "english") */
+    unsigned wait_ms;    /* how long to wait for another writer's lock */
+    int rebuild;         /* build a fresh generation and switch at commit */
+    int no_sync;         /* skip fsync (tests); default syncs at commit */
+    unsigned shard_n;    /* with shard_k > 0: this index is shard n (1-based) */
+    unsigned shard_k;    /*   of k; recorded in the index as "nsearch.shard" */
     unsigned part_flush; /* a fresh build's parts: articles libxapian buffers
                             before writing them out (0: its default, 10000) */
 } ns_index_opts;
@@ -52,8 +52,7 @@ char *ns_index_default_path(void);
  * runs and older generations no reader pins (ns_index_pin_open).
  * Every failure message names the index; one of a write (full disk, I/O
  * error) says the index is unchanged. *out is NULL on failure. */
-ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **out,
-                        ns_error *err);
+ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **out, ns_error *err);
 
 /* Commit (switching generation for a rebuild) and close; releases the lock.
  * An incremental run is one transaction and this is its only commit. After
@@ -155,10 +154,10 @@ typedef struct ns_index_info {
     char lang[64];
     uint32_t articles;
     uint32_t files;
-    uint32_t terms;       /* distinct unprefixed terms */
-    double avg_length;    /* terms per article */
-    uint64_t disk_bytes;  /* of the live generation */
-    char roots[1024];     /* corpus folders, newline-separated (maybe cut) */
+    uint32_t terms;      /* distinct unprefixed terms */
+    double avg_length;   /* terms per article */
+    uint64_t disk_bytes; /* of the live generation */
+    char roots[1024];    /* corpus folders, newline-separated (maybe cut) */
 } ns_index_info;
 ns_status ns_index_info_get(const char *path, ns_index_info *info, ns_error *err);
 

@@ -22,9 +22,6 @@
  * for "security"): it counts, but less than the word as typed. */
 #define STEM_ONLY_WEIGHT 0.6
 
-
-
-
 static int scan_token(void *ctx, const ns_token *t)
 {
     passage_scan *ps = ctx;
@@ -69,8 +66,6 @@ static int tok_in(const passage_scan *ps, const ptok *t, char *const *set, size_
     return 0;
 }
 
-
-
 static int occ_add(occs *o, size_t start, size_t end, uint32_t pos, uint32_t epos, size_t m)
 {
     if (o->n == o->cap) {
@@ -87,7 +82,7 @@ static int occ_add(occs *o, size_t start, size_t end, uint32_t pos, uint32_t epo
 /* Find every occurrence of matcher mi in the scanned passage. */
 
 int match_find(const passage_scan *ps, const matcher *m, size_t mi, occs *o, size_t *count,
-                        double *weight)
+               double *weight)
 {
     *count = 0;
     *weight = 0;
@@ -113,7 +108,8 @@ int match_find(const passage_scan *ps, const matcher *m, size_t mi, occs *o, siz
                 uint32_t want = t->pos + (uint32_t)k;
                 int found = 0;
                 for (size_t x = j + 1; x < ps->n && ps->toks[x].pos <= want; x++) {
-                    if (ps->toks[x].pos == want && tok_in(ps, &ps->toks[x], m->alts[k], m->nalts[k])) {
+                    if (ps->toks[x].pos == want &&
+                        tok_in(ps, &ps->toks[x], m->alts[k], m->nalts[k])) {
                         found = 1;
                         j = x;
                         end = ps->toks[x].end;
@@ -173,12 +169,6 @@ int match_cmp_occ_pos(const void *a, const void *b)
     return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-
-
-
-
-
-
 typedef struct sideocc {
     uint32_t pos, epos;
     size_t side;
@@ -189,7 +179,6 @@ static int cmp_sideocc(const void *a, const void *b)
     const sideocc *x = a, *y = b;
     return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
-
 
 /* Does NEAR j hold among the occurrences v[0..nv) of one title, passage or
  * source: one occurrence of each side, with at most n - 1 words from the
@@ -227,7 +216,8 @@ static int match_near(const plan *b, size_t j, const occ *v, size_t nv)
                 if ((int64_t)w[x].pos > end + 1) others += (int64_t)w[x].pos - end - 1;
                 if ((int64_t)w[x].epos > end) end = w[x].epos;
                 size_t y = lo;
-                while (y < x && (w[y].pos != w[x].pos || w[y].epos != w[x].epos)) y++;
+                while (y < x && (w[y].pos != w[x].pos || w[y].epos != w[x].epos))
+                    y++;
                 places += y == x;
             }
             if (others <= (int64_t)n->window - 1 && places >= need) res = 1;
@@ -248,8 +238,8 @@ done:
  * known yet) a NOT is taken to hold. 1 holds, 0 fails, -1 says nothing (a
  * leaf with nothing searchable in it). */
 int match_holds(const plan *b, const ns_qnode *n, const unsigned char *found,
-                 const unsigned char *near_ok, const unsigned char *afound,
-                 const unsigned char *anear, int64_t date)
+                const unsigned char *near_ok, const unsigned char *afound,
+                const unsigned char *anear, int64_t date)
 {
     switch (n->kind) {
     case NS_Q_WORD:
@@ -259,8 +249,7 @@ int match_holds(const plan *b, const ns_qnode *n, const unsigned char *found,
         size_t mi = plan_leaf(b, n);
         return mi == SIZE_MAX ? -1 : found[mi];
     }
-    case NS_Q_DATE:
-        return date != NS_NO_DATE && date >= n->date_lo && date <= n->date_hi;
+    case NS_Q_DATE: return date != NS_NO_DATE && date >= n->date_lo && date <= n->date_hi;
     case NS_Q_NOT: {
         if (!afound) return 1;
         int r = n->nkids ? match_holds(b, n->kids[0], afound, anear, afound, anear, date) : -1;
@@ -293,7 +282,6 @@ int match_holds(const plan *b, const ns_qnode *n, const unsigned char *found,
     }
     return -1;
 }
-
 
 /* Analyze text into ps (emptied first); ps->npos: its length in words. */
 ns_status match_scan(ns_analyzer *an, passage_scan *ps, occs *o, const char *text, size_t len)

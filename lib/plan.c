@@ -22,10 +22,6 @@
 #include "search_int.h"
 #include "xcerr.h"
 
-
-
-
-
 static int copy_token(void *ctx, const ns_token *t)
 {
     plan *b = ctx;
@@ -156,8 +152,7 @@ static xc_query *seq_query(plan *b, const matcher *m, const char *prefix, int ph
 static matcher *new_matcher(plan *b, const ns_qnode *n, int in_not)
 {
     if (b->nleaf == sizeof b->leaf / sizeof b->leaf[0]) {
-        b->st = ns_error_set(b->err, NS_ERR_LIMIT, "query: more than %d words",
-                             NS_QUERY_MAX_TERMS);
+        b->st = ns_error_set(b->err, NS_ERR_LIMIT, "query: more than %d words", NS_QUERY_MAX_TERMS);
         return NULL;
     }
     if (b->nm == b->capm) {
@@ -291,9 +286,12 @@ static xc_query *leaf_query(plan *b, const ns_qnode *n, int in_not)
  * value. */
 static void format_date(int64_t t, char out[NS_DATE_BUF])
 {
-    if (t == INT64_MIN) strcpy(out, "00000000000000");
-    else if (t == INT64_MAX) strcpy(out, "99999999999999");
-    else ns_date_format(t, NS_DATE_SLOT, out);
+    if (t == INT64_MIN)
+        strcpy(out, "00000000000000");
+    else if (t == INT64_MAX)
+        strcpy(out, "99999999999999");
+    else
+        ns_date_format(t, NS_DATE_SLOT, out);
 }
 
 static xc_query *build(plan *b, const ns_qnode *n, int in_not)
@@ -301,8 +299,7 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
     if (b->st != NS_OK) return NULL;
     switch (n->kind) {
     case NS_Q_WORD:
-    case NS_Q_PHRASE:
-        return leaf_query(b, n, in_not);
+    case NS_Q_PHRASE: return leaf_query(b, n, in_not);
     case NS_Q_EXACT:
     case NS_Q_WILDCARD: {
         /* Exact forms are not indexed (index.c): retrieve by stem, and let
@@ -368,9 +365,7 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
         xc_status xs = xc_query_value_range(NS_SLOT_DATE, lo, 14, hi, 14, &q);
         return xs == XC_OK ? q : fail(b, xs);
     }
-    case NS_Q_NOT:
-        b->has_not = 1;
-        return n->nkids ? build(b, n->kids[0], 1) : NULL;
+    case NS_Q_NOT: b->has_not = 1; return n->nkids ? build(b, n->kids[0], 1) : NULL;
     case NS_Q_AND:
     case NS_Q_OR:
     case NS_Q_NEAR: {
@@ -394,9 +389,12 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
                 xc_query_free(q);
                 continue;
             }
-            if (k->kind == NS_Q_NOT) neg[nn++] = q;
-            else if (k->kind == NS_Q_DATE || k->field == NS_FIELD_SOURCE) flt[nf++] = q;
-            else pos[np++] = q;
+            if (k->kind == NS_Q_NOT)
+                neg[nn++] = q;
+            else if (k->kind == NS_Q_DATE || k->field == NS_FIELD_SOURCE)
+                flt[nf++] = q;
+            else
+                pos[np++] = q;
         }
         xc_query *q = NULL;
         if (b->st == NS_OK) {
@@ -439,7 +437,6 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
     return NULL;
 }
 
-
 /* The matcher of leaf n, or SIZE_MAX when it has none (nothing searchable
  * in it). */
 size_t plan_leaf(const plan *b, const ns_qnode *n)
@@ -472,7 +469,8 @@ int plan_map_near(plan *b)
         const ns_qnode *n = b->near[j];
         size_t *side_of = b->near_side + j * b->nm;
         b->near_need[j] = 0;
-        for (size_t mi = 0; mi < b->nm; mi++) side_of[mi] = SIZE_MAX;
+        for (size_t mi = 0; mi < b->nm; mi++)
+            side_of[mi] = SIZE_MAX;
         for (size_t side = 0; side < n->nkids; side++) {
             int live = 0;
             for (size_t mi = 0; mi < b->nm; mi++) {
@@ -489,7 +487,8 @@ int plan_map_near(plan *b)
 
 void plan_clear(plan *b)
 {
-    for (size_t i = 0; i < b->nm; i++) matcher_free(&b->m[i]);
+    for (size_t i = 0; i < b->nm; i++)
+        matcher_free(&b->m[i]);
     free(b->m);
     b->m = NULL;
     b->nm = b->capm = 0;
@@ -499,7 +498,6 @@ void plan_clear(plan *b)
     free(b->near_side);
     b->near_side = NULL;
 }
-
 
 /* Word-like children of the top AND: what the partial fallback joins by
  * OR. */
@@ -515,7 +513,8 @@ int plan_relaxable(const ns_qnode *n)
 {
     if (n->kind != NS_Q_AND || n->nkids < 2) return 0;
     size_t words = 0;
-    for (size_t i = 0; i < n->nkids; i++) words += (size_t)plan_wordlike(n->kids[i]);
+    for (size_t i = 0; i < n->nkids; i++)
+        words += (size_t)plan_wordlike(n->kids[i]);
     return words >= 2;
 }
 
@@ -523,7 +522,7 @@ int plan_relaxable(const ns_qnode *n)
  * OR, the rest (exclusions, dates, groups, source:) still required. Built
  * in caller's storage: or and and_ nodes, kids arrays of tree->nkids + 1. */
 const ns_qnode *plan_relax(const ns_qnode *tree, ns_qnode *or_, ns_qnode **orkids, ns_qnode *and_,
-                             ns_qnode **andkids)
+                           ns_qnode **andkids)
 {
     memset(or_, 0, sizeof *or_);
     memset(and_, 0, sizeof *and_);
@@ -535,12 +534,13 @@ const ns_qnode *plan_relax(const ns_qnode *tree, ns_qnode *or_, ns_qnode **orkid
     and_->kids = andkids;
     andkids[and_->nkids++] = or_;
     for (size_t i = 0; i < tree->nkids; i++) {
-        if (plan_wordlike(tree->kids[i])) orkids[or_->nkids++] = tree->kids[i];
-        else andkids[and_->nkids++] = tree->kids[i];
+        if (plan_wordlike(tree->kids[i]))
+            orkids[or_->nkids++] = tree->kids[i];
+        else
+            andkids[and_->nkids++] = tree->kids[i];
     }
     return and_->nkids == 1 ? or_ : and_;
 }
-
 
 xc_query *plan_build(plan *b, const ns_qnode *top)
 {

@@ -69,9 +69,9 @@ typedef struct tok {
     size_t off;      /* first byte of the token */
     size_t text_off; /* leaves: the text; operators: the operator as typed */
     size_t text_len;
-    ns_qfield field;  /* T_FIELD */
-    unsigned window;  /* T_NEAR */
-    int64_t lo, hi;   /* T_DATE */
+    ns_qfield field; /* T_FIELD */
+    unsigned window; /* T_NEAR */
+    int64_t lo, hi;  /* T_DATE */
 } tok;
 
 typedef struct tokvec {
@@ -177,7 +177,8 @@ static void deliver_warnings(parser *p, const ns_qparse_opts *opts)
     if (!opts || !opts->warn || p->nwarns == 0) return;
     qsort(p->warns, p->nwarns, sizeof *p->warns, cmp_warning);
     size_t n = p->nwarns < MAX_WARNINGS ? p->nwarns : MAX_WARNINGS;
-    for (size_t i = 0; i < n; i++) opts->warn(opts->warn_ctx, p->warns[i].column, p->warns[i].msg);
+    for (size_t i = 0; i < n; i++)
+        opts->warn(opts->warn_ctx, p->warns[i].column, p->warns[i].msg);
     if (p->nwarns > n) {
         char msg[96];
         snprintf(msg, sizeof msg, "%zu more warnings not shown", p->nwarns - n);
@@ -193,7 +194,8 @@ static const char *excerpt(const parser *p, size_t off, size_t n, char *buf, siz
     size_t k = n;
     if (k > max) {
         k = max;
-        while (k > 0 && ((unsigned char)p->q[off + k] & 0xC0) == 0x80) k--;
+        while (k > 0 && ((unsigned char)p->q[off + k] & 0xC0) == 0x80)
+            k--;
     }
     memcpy(buf, p->q + off, k);
     if (k < n) {
@@ -256,8 +258,7 @@ static bool opener_at(const parser *p, size_t i)
 /* End of the word starting at q[i]: the next space, quote or parenthesis. */
 static size_t word_end(const parser *p, size_t i)
 {
-    while (i < p->len && p->q[i] != '(' && p->q[i] != ')' && !space_len(p, i) &&
-           !quote_len(p, i))
+    while (i < p->len && p->q[i] != '(' && p->q[i] != ')' && !space_len(p, i) && !quote_len(p, i))
         i++;
     return i;
 }
@@ -265,7 +266,8 @@ static size_t word_end(const parser *p, size_t i)
 static size_t count_chars(const char *s, size_t n)
 {
     size_t k = 0;
-    for (size_t i = 0; i < n; i++) k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
     return k;
 }
 
@@ -308,7 +310,8 @@ static int read_small(const char *s, size_t n, size_t *i)
 {
     size_t k = *i;
     int v = 0;
-    while (k < n && is_digit(s[k]) && k - *i < 3) v = v * 10 + (s[k++] - '0');
+    while (k < n && is_digit(s[k]) && k - *i < 3)
+        v = v * 10 + (s[k++] - '0');
     if (k == *i || k - *i > 2) return -1;
     *i = k;
     return v;
@@ -322,7 +325,8 @@ static bool read_date(parser *p, datefield df, size_t off, size_t n, int64_t *fi
     char ex[48];
     size_t i = 0;
     int y = 0, m = 0, d = 0, parts = 1;
-    while (i < n && i < 4 && is_digit(s[i])) y = y * 10 + (s[i++] - '0');
+    while (i < n && i < 4 && is_digit(s[i]))
+        y = y * 10 + (s[i++] - '0');
     bool ok = i == 4;
     if (ok && i < n) {
         parts++;
@@ -333,8 +337,8 @@ static bool read_date(parser *p, datefield df, size_t off, size_t n, int64_t *fi
         }
     }
     if (!ok) {
-        fail(p, off, "%s:%s is not a date: write YYYY, YYYY-MM or YYYY-MM-DD%s",
-             datefield_name[df], excerpt(p, off, n, ex, sizeof ex),
+        fail(p, off, "%s:%s is not a date: write YYYY, YYYY-MM or YYYY-MM-DD%s", datefield_name[df],
+             excerpt(p, off, n, ex, sizeof ex),
              df == DF_DATE ? ", or a range such as 2025-12-01..2025-12-31"
                            : ", or a time back from now such as 7d");
         return false;
@@ -360,7 +364,8 @@ static bool read_date(parser *p, datefield df, size_t off, size_t n, int64_t *fi
         next = ns_days_from_civil(y + 1, 1, 1);
     } else if (parts == 2) {
         start = ns_days_from_civil(y, (unsigned)m, 1);
-        next = m == 12 ? ns_days_from_civil(y + 1, 1, 1) : ns_days_from_civil(y, (unsigned)m + 1, 1);
+        next =
+            m == 12 ? ns_days_from_civil(y + 1, 1, 1) : ns_days_from_civil(y, (unsigned)m + 1, 1);
     } else {
         start = ns_days_from_civil(y, (unsigned)m, (unsigned)d);
         next = start + 1;
@@ -382,14 +387,21 @@ static bool read_relative(parser *p, datefield df, size_t off, size_t n, int64_t
     }
     int64_t unit;
     switch (s[n - 1]) {
-    case 'h': case 'H': unit = 3600; break;
-    case 'd': case 'D': unit = 86400; break;
-    case 'w': case 'W': unit = 7 * 86400; break;
-    case 'm': case 'M': unit = 30 * 86400; break;
-    case 'y': case 'Y': unit = 365 * 86400; break;
+    case 'h':
+    case 'H': unit = 3600; break;
+    case 'd':
+    case 'D': unit = 86400; break;
+    case 'w':
+    case 'W': unit = 7 * 86400; break;
+    case 'm':
+    case 'M': unit = 30 * 86400; break;
+    case 'y':
+    case 'Y': unit = 365 * 86400; break;
     default:
-        fail(p, off + n - 1, "%s: unknown unit '%c': use h (hours), d (days), w (weeks), "
-             "m (months of 30 days) or y (years of 365 days)", datefield_name[df], s[n - 1]);
+        fail(p, off + n - 1,
+             "%s: unknown unit '%c': use h (hours), d (days), w (weeks), "
+             "m (months of 30 days) or y (years of 365 days)",
+             datefield_name[df], s[n - 1]);
         return false;
     }
     int64_t v = 0;
@@ -428,8 +440,8 @@ static bool read_date_value(parser *p, datefield df, size_t off, size_t end, int
     if (dots) {
         size_t a = (size_t)(dots - s), b = off + a + 2;
         if (df != DF_DATE) {
-            fail(p, off, "%s: takes one date; for a range write date:%s",
-                 datefield_name[df], excerpt(p, off, n, ex, sizeof ex));
+            fail(p, off, "%s: takes one date; for a range write date:%s", datefield_name[df],
+                 excerpt(p, off, n, ex, sizeof ex));
             return false;
         }
         if (a == 0 && b == end) {
@@ -507,7 +519,8 @@ typedef enum lex_mode { LM_NORMAL, LM_AFTER_MINUS, LM_AFTER_FIELD } lex_mode;
 static size_t lex_phrase(parser *p, size_t i)
 {
     size_t open = quote_len(p, i), j = i + open;
-    while (j < p->len && !quote_len(p, j)) j++;
+    while (j < p->len && !quote_len(p, j))
+        j++;
     size_t text = i + open, text_end = j, end = j;
     bool blank = true;
     for (size_t k = text; k < text_end && blank;) {
@@ -548,12 +561,12 @@ static size_t lex_field(parser *p, size_t s, size_t k, size_t e, ns_qfield field
     if (v == e && !opener_at(p, e)) {
         /* "title: word": take the next term if there is one. */
         size_t j = e, sp;
-        while (j < p->len && (sp = space_len(p, j)) > 0) j += sp;
+        while (j < p->len && (sp = space_len(p, j)) > 0)
+            j += sp;
         bool term = j < p->len && p->q[j] != ')' && (df < 0 || !opener_at(p, j)) &&
                     (opener_at(p, j) || !is_operator(p->q + j, word_end(p, j) - j));
         if (term && j > e) {
-            warn(p, s, "a space after '%.*s'; the next term is taken as its value",
-                 (int)k + 1, r);
+            warn(p, s, "a space after '%.*s'; the next term is taken as its value", (int)k + 1, r);
             spaced = true;
             v = j;
             e = df >= 0 ? word_end(p, j) : j;
@@ -566,8 +579,10 @@ static size_t lex_field(parser *p, size_t s, size_t k, size_t e, ns_qfield field
             *next = LM_AFTER_FIELD;
             return v;
         }
-        warn(p, s, "'%.*s' with nothing after it is searched as a word; "
-             "write %.*sword or %.*s\"some words\"", (int)k + 1, r, (int)k + 1, r, (int)k + 1, r);
+        warn(p, s,
+             "'%.*s' with nothing after it is searched as a word; "
+             "write %.*sword or %.*s\"some words\"",
+             (int)k + 1, r, (int)k + 1, r, (int)k + 1, r);
         push_tok(p, &p->lexed, T_WORD, s, s, e - s);
         return e;
     }
@@ -607,8 +622,10 @@ static size_t lex_word(parser *p, size_t s, size_t e, lex_mode mode, lex_mode *n
                     w = w * 10 + (unsigned)(r[i++] - '0');
                 }
                 if (i == 5 || i < n || w < 1 || w > NS_QUERY_NEAR_MAX) {
-                    fail(p, s + 5, "%s: the distance after NEAR/ must be a whole number "
-                         "from 1 to %d", excerpt(p, s, n, ex, sizeof ex), NS_QUERY_NEAR_MAX);
+                    fail(p, s + 5,
+                         "%s: the distance after NEAR/ must be a whole number "
+                         "from 1 to %d",
+                         excerpt(p, s, n, ex, sizeof ex), NS_QUERY_NEAR_MAX);
                     return e;
                 }
                 t->window = w;
@@ -618,14 +635,16 @@ static size_t lex_word(parser *p, size_t s, size_t e, lex_mode mode, lex_mode *n
     }
 
     size_t dashes = 0;
-    while (dashes < n && r[dashes] == '-') dashes++;
+    while (dashes < n && r[dashes] == '-')
+        dashes++;
     if (r[0] == '-' && (dashes < n || opener_at(p, e))) {
         if (mode == LM_AFTER_FIELD) {
             /* The field is the token just lexed. */
             const tok *f = &p->lexed.v[p->lexed.n - 1];
             char val[48];
-            const char *v = n > 1 ? excerpt(p, s + 1, n - 1, val, sizeof val)
-                            : p->q[e] == '(' ? "(...)" : "\"...\"";
+            const char *v = n > 1            ? excerpt(p, s + 1, n - 1, val, sizeof val)
+                            : p->q[e] == '(' ? "(...)"
+                                             : "\"...\"";
             fail(p, s, "put the '-' before the field: -%.*s%s", (int)f->text_len,
                  p->q + f->text_off, v);
             return e;
@@ -643,22 +662,23 @@ static size_t lex_word(parser *p, size_t s, size_t e, lex_mode mode, lex_mode *n
 
     if (mode != LM_AFTER_FIELD) {
         size_t k = 0;
-        while (k < n && is_alpha(r[k])) k++;
+        while (k < n && is_alpha(r[k]))
+            k++;
         if (k > 0 && k < n && r[k] == ':') {
             size_t v = s + k + 1; /* the value */
             bool title = same_name(r, k, "title"), source = same_name(r, k, "source");
-            int df = same_name(r, k, "date") ? DF_DATE
+            int df = same_name(r, k, "date")    ? DF_DATE
                      : same_name(r, k, "since") ? DF_SINCE
                      : same_name(r, k, "until") ? DF_UNTIL
                                                 : -1;
             if (title || source || df >= 0) {
-                return lex_field(p, s, k, e, title ? NS_FIELD_TITLE : NS_FIELD_SOURCE, df,
-                                 next);
+                return lex_field(p, s, k, e, title ? NS_FIELD_TITLE : NS_FIELD_SOURCE, df, next);
             }
             /* Not a field: a word such as "http://x" or "Update:". Warn
              * only when it looks like an attempt at a field. */
             if ((v < e && p->q[v] != '/' && p->q[v] != ':') || (v == e && opener_at(p, e))) {
-                warn(p, s, "unknown field '%.*s:'; searched as a plain word "
+                warn(p, s,
+                     "unknown field '%.*s:'; searched as a plain word "
                      "(the fields are title:, source:, date:, since:, until:)",
                      k > 24 ? 24 : (int)k, r);
             }
@@ -675,7 +695,8 @@ static size_t lex_word(parser *p, size_t s, size_t e, lex_mode mode, lex_mode *n
         if (kind == T_EXACT) {
             warn(p, s, "'=' has no effect on a wildcard; ignored");
         }
-        while (t_len > 0 && p->q[t_off + t_len - 1] == '*') t_len--;
+        while (t_len > 0 && p->q[t_off + t_len - 1] == '*')
+            t_len--;
         if (count_chars(p->q + t_off, t_len) < 2) {
             fail(p, s, "%s: a wildcard needs at least 2 characters before the '*'",
                  excerpt(p, s, n, ex, sizeof ex));
@@ -694,7 +715,8 @@ static void lex(parser *p)
     for (;;) {
         if (mode == LM_NORMAL) {
             size_t sp;
-            while (i < p->len && (sp = space_len(p, i)) > 0) i += sp;
+            while (i < p->len && (sp = space_len(p, i)) > 0)
+                i += sp;
         }
         if (p->rc != NS_OK) return;
         if (i >= p->len) {
@@ -722,21 +744,29 @@ static void lex(parser *p)
 static bool starts_operand(tok_kind k)
 {
     switch (k) {
-    case T_WORD: case T_EXACT: case T_WILDCARD: case T_PHRASE: case T_DATE:
-    case T_LPAREN: case T_NOT: case T_MINUS: case T_FIELD:
-        return true;
-    default:
-        return false;
+    case T_WORD:
+    case T_EXACT:
+    case T_WILDCARD:
+    case T_PHRASE:
+    case T_DATE:
+    case T_LPAREN:
+    case T_NOT:
+    case T_MINUS:
+    case T_FIELD: return true;
+    default: return false;
     }
 }
 
 static bool ends_operand(tok_kind k)
 {
     switch (k) {
-    case T_WORD: case T_EXACT: case T_WILDCARD: case T_PHRASE: case T_DATE: case T_RPAREN:
-        return true;
-    default:
-        return false;
+    case T_WORD:
+    case T_EXACT:
+    case T_WILDCARD:
+    case T_PHRASE:
+    case T_DATE:
+    case T_RPAREN: return true;
+    default: return false;
     }
 }
 
@@ -804,8 +834,10 @@ static void repair(parser *p)
             break;
         case T_LPAREN:
             if (depth == NS_QUERY_MAX_DEPTH) {
-                fail_limit(p, t.off, "parentheses nested more than %d deep "
-                           "(NS_QUERY_MAX_DEPTH)", NS_QUERY_MAX_DEPTH);
+                fail_limit(p, t.off,
+                           "parentheses nested more than %d deep "
+                           "(NS_QUERY_MAX_DEPTH)",
+                           NS_QUERY_MAX_DEPTH);
                 return;
             }
             open[depth++] = t.off;
@@ -841,9 +873,7 @@ static void repair(parser *p)
                 push_copy(p, &t);
             }
             break;
-        default:
-            push_copy(p, &t);
-            break;
+        default: push_copy(p, &t); break;
         }
     }
 }
@@ -865,7 +895,8 @@ static ns_qnode *node_new(parser *p, ns_qkind kind, size_t off)
 void ns_qnode_free(ns_qnode *n)
 {
     if (!n) return;
-    for (size_t i = 0; i < n->nkids; i++) ns_qnode_free(n->kids[i]);
+    for (size_t i = 0; i < n->nkids; i++)
+        ns_qnode_free(n->kids[i]);
     free(n->kids);
     free(n->text);
     free(n);
@@ -881,8 +912,8 @@ static bool is_leaf(const ns_qnode *n)
  * (AND in AND, OR in OR) gives its kids instead. */
 static bool node_add(parser *p, ns_qnode *n, ns_qnode *kid)
 {
-    bool splice = kid->kind == n->kind && (n->kind == NS_Q_AND || n->kind == NS_Q_OR ||
-                                           n->kind == NS_Q_NEAR);
+    bool splice =
+        kid->kind == n->kind && (n->kind == NS_Q_AND || n->kind == NS_Q_OR || n->kind == NS_Q_NEAR);
     size_t add = splice ? kid->nkids : 1;
     ns_qnode **k = p->rc == NS_OK ? realloc(n->kids, (n->nkids + add + 1) * sizeof *k) : NULL;
     if (!k) {
@@ -916,12 +947,16 @@ static ns_qnode *unwrap(ns_qnode *n)
 
 static ns_qnode *leaf_new(parser *p, const tok *t)
 {
-    static const ns_qkind kinds[] = {[T_WORD] = NS_Q_WORD, [T_EXACT] = NS_Q_EXACT,
-                                     [T_WILDCARD] = NS_Q_WILDCARD, [T_PHRASE] = NS_Q_PHRASE,
+    static const ns_qkind kinds[] = {[T_WORD] = NS_Q_WORD,
+                                     [T_EXACT] = NS_Q_EXACT,
+                                     [T_WILDCARD] = NS_Q_WILDCARD,
+                                     [T_PHRASE] = NS_Q_PHRASE,
                                      [T_DATE] = NS_Q_DATE};
     if (++p->nleaves > NS_QUERY_MAX_TERMS) {
-        fail_limit(p, t->off, "too many terms: a query may have at most %d words, phrases and "
-                   "dates (NS_QUERY_MAX_TERMS)", NS_QUERY_MAX_TERMS);
+        fail_limit(p, t->off,
+                   "too many terms: a query may have at most %d words, phrases and "
+                   "dates (NS_QUERY_MAX_TERMS)",
+                   NS_QUERY_MAX_TERMS);
         return NULL;
     }
     ns_qnode *n = node_new(p, kinds[t->kind], t->off);
@@ -950,7 +985,8 @@ static void set_field(ns_qnode *n, ns_qfield field)
         if (n->field == NS_FIELD_ANY) n->field = field;
         return;
     }
-    for (size_t i = 0; i < n->nkids; i++) set_field(n->kids[i], field);
+    for (size_t i = 0; i < n->nkids; i++)
+        set_field(n->kids[i], field);
 }
 
 /* ------------------------------------------------------------ pass 3: parse */
@@ -970,9 +1006,7 @@ static ns_qnode *parse_primary(parser *p)
     case T_EXACT:
     case T_WILDCARD:
     case T_PHRASE:
-    case T_DATE:
-        p->pos++;
-        return leaf_new(p, t);
+    case T_DATE: p->pos++; return leaf_new(p, t);
     case T_LPAREN: {
         p->pos++;
         ns_qnode *n = parse_and(p);
@@ -1008,9 +1042,7 @@ static ns_qnode *parse_primary(parser *p)
         fail(p, t->off, "double negation: '%s' applied to something already excluded",
              t->kind == T_NOT ? "NOT" : "-");
         return NULL;
-    default:
-        fail(p, t->off, "expected a word here");
-        return NULL;
+    default: fail(p, t->off, "expected a word here"); return NULL;
     }
 }
 
@@ -1142,7 +1174,8 @@ static void check_tree(parser *p, const ns_qnode *n, const ns_qnode *parent, boo
             if (parent && parent->kind == NS_Q_NOT) {
                 fail(p, n->offset, "a date filter can't be excluded; use since: or until:");
             } else {
-                fail(p, n->offset, "a date filter applies to the whole query: it can't be "
+                fail(p, n->offset,
+                     "a date filter applies to the whole query: it can't be "
                      "inside OR, NEAR or a negated group");
             }
         }
@@ -1160,10 +1193,12 @@ static void check_tree(parser *p, const ns_qnode *n, const ns_qnode *parent, boo
         for (size_t i = 0; i < n->nkids && p->rc == NS_OK; i++) {
             const ns_qnode *k = n->kids[i];
             if (k->kind == NS_Q_NOT) {
-                fail(p, k->offset, "OR can't take an excluded term: write 'a -b' to exclude b, "
+                fail(p, k->offset,
+                     "OR can't take an excluded term: write 'a -b' to exclude b, "
                      "or drop the '-' or NOT");
             } else if (!positive(k)) {
-                fail(p, k->offset, "this group only excludes: each side of OR needs a word "
+                fail(p, k->offset,
+                     "this group only excludes: each side of OR needs a word "
                      "that must match");
             } else {
                 check_tree(p, k, n, false);
@@ -1176,7 +1211,8 @@ static void check_tree(parser *p, const ns_qnode *n, const ns_qnode *parent, boo
             bool ok = is_leaf(k);
             if (k->kind == NS_Q_OR) {
                 ok = true;
-                for (size_t j = 0; j < k->nkids; j++) ok = ok && is_leaf(k->kids[j]);
+                for (size_t j = 0; j < k->nkids; j++)
+                    ok = ok && is_leaf(k->kids[j]);
             }
             if (ok) continue;
             if (k->kind == NS_Q_NOT) {
@@ -1184,7 +1220,8 @@ static void check_tree(parser *p, const ns_qnode *n, const ns_qnode *parent, boo
             } else if (k->kind == NS_Q_DATE) {
                 check_tree(p, k, n, false);
             } else {
-                fail(p, k->offset, "NEAR joins words, phrases or (a OR b) groups of them, "
+                fail(p, k->offset,
+                     "NEAR joins words, phrases or (a OR b) groups of them, "
                      "not this group");
             }
         }
@@ -1193,8 +1230,7 @@ static void check_tree(parser *p, const ns_qnode *n, const ns_qnode *parent, boo
         for (size_t i = 0; i < n->nkids && p->rc == NS_OK; i++)
             check_tree(p, n->kids[i], n, parent == NULL);
         return;
-    default:
-        return;
+    default: return;
     }
 }
 
@@ -1245,8 +1281,10 @@ ns_status ns_query_parse(const char *q, size_t len, const ns_qparse_opts *opts, 
     p.now = opts && opts->now ? opts->now : (int64_t)time(NULL);
 
     if (len > NS_QUERY_MAX_BYTES) {
-        fail_limit(&p, NS_QUERY_MAX_BYTES, "the query is %zu bytes long; the limit is %d bytes "
-                   "(NS_QUERY_MAX_BYTES)", len, NS_QUERY_MAX_BYTES);
+        fail_limit(&p, NS_QUERY_MAX_BYTES,
+                   "the query is %zu bytes long; the limit is %d bytes "
+                   "(NS_QUERY_MAX_BYTES)",
+                   len, NS_QUERY_MAX_BYTES);
         return p.rc;
     }
     for (size_t i = 0; i < len;) {
@@ -1276,7 +1314,8 @@ ns_status ns_query_parse(const char *q, size_t len, const ns_qparse_opts *opts, 
             for (size_t i = 0; i < p.nwarns; i++) {
                 if (i == 0 || p.warns[i].column < col) col = p.warns[i].column;
             }
-            fail(&p, col - 1, "nothing to search for: the query has only operators, "
+            fail(&p, col - 1,
+                 "nothing to search for: the query has only operators, "
                  "parentheses or empty quotes");
         }
     }
@@ -1285,7 +1324,8 @@ ns_status ns_query_parse(const char *q, size_t len, const ns_qparse_opts *opts, 
         check_tree(&p, root, NULL, true);
         if (p.rc == NS_OK && !positive(root)) {
             const ns_qnode *k = root->kind == NS_Q_AND ? root->kids[0] : root;
-            fail(&p, k->offset, "nothing to search for: add a word that must match; "
+            fail(&p, k->offset,
+                 "nothing to search for: add a word that must match; "
                  "the query only excludes");
         }
     }

@@ -38,7 +38,7 @@
 
 /* NEAR without /n, and the largest n accepted. */
 #define NS_QUERY_NEAR_DEFAULT 10
-#define NS_QUERY_NEAR_MAX 100
+#define NS_QUERY_NEAR_MAX     100
 
 typedef enum ns_qkind {
     NS_Q_WORD,     /* a word (analyzed later; may yield several terms) */
@@ -52,23 +52,19 @@ typedef enum ns_qkind {
     NS_Q_DATE  /* date range [date_lo, date_hi] */
 } ns_qkind;
 
-typedef enum ns_qfield {
-    NS_FIELD_ANY = 0,
-    NS_FIELD_TITLE,
-    NS_FIELD_SOURCE
-} ns_qfield;
+typedef enum ns_qfield { NS_FIELD_ANY = 0, NS_FIELD_TITLE, NS_FIELD_SOURCE } ns_qfield;
 
 /* A node of the tree. Leaves are WORD, EXACT, PHRASE and WILDCARD (text set)
  * and DATE (date_lo/date_hi set, text NULL). */
 typedef struct ns_qnode {
     ns_qkind kind;
-    ns_qfield field;   /* for leaves */
+    ns_qfield field; /* for leaves */
     /* Leaves: malloc'd, NUL-terminated copy of the raw text from the query
      * (owned by the node): the word without its `=` or trailing `*`, the
      * phrase between its quotes (spaces kept as typed; it may contain control
      * characters, never a NUL byte). NULL for other nodes. */
     char *text;
-    size_t len;        /* strlen(text) */
+    size_t len; /* strlen(text) */
     /* 0-based byte offset in the query where the node starts: a word's first
      * byte, an exact word's `=`, a phrase's opening quote, a date's field
      * name (date:/since:/until:), a NOT's `-` or NOT, a parenthesized
@@ -81,8 +77,8 @@ typedef struct ns_qnode {
      * span of positions, so pass window + nkids - 1 (as Xapian's own
      * QueryParser does for NEAR/n). */
     unsigned window;
-    int64_t date_lo;   /* DATE: inclusive bounds, seconds since epoch UTC; */
-    int64_t date_hi;   /*   INT64_MIN / INT64_MAX when open */
+    int64_t date_lo; /* DATE: inclusive bounds, seconds since epoch UTC; */
+    int64_t date_hi; /*   INT64_MIN / INT64_MAX when open */
     struct ns_qnode **kids;
     size_t nkids;
 } ns_qnode;

@@ -53,8 +53,10 @@ ns_status ns_quote_path(const char *s, size_t n, ns_buf *out)
             case '\t': ns_buf_str(out, "\\t"); break;
             case '\r': ns_buf_str(out, "\\r"); break;
             default:
-                if (cp < 0x80) ns_buf_printf(out, "\\x%02x", cp);
-                else ns_buf_printf(out, "\\u%04x", cp);
+                if (cp < 0x80)
+                    ns_buf_printf(out, "\\x%02x", cp);
+                else
+                    ns_buf_printf(out, "\\u%04x", cp);
             }
         } else if (p[i] == '"' || p[i] == '\\') {
             ns_buf_byte(out, '\\');

@@ -19,10 +19,6 @@
 
 #include "search_int.h"
 
-
-
-
-
 void rank_cand_free(cand *c)
 {
     free(c->spans);
@@ -41,8 +37,10 @@ void rank_art_free(art *a)
 /* Free what the private storage holds and empty it. */
 void rank_priv_clear(priv *p)
 {
-    for (size_t i = 0; i < p->narts; i++) rank_art_free(&p->arts[i]);
-    for (size_t i = 0; i < p->ncands; i++) rank_cand_free(&p->cands[i]);
+    for (size_t i = 0; i < p->narts; i++)
+        rank_art_free(&p->arts[i]);
+    for (size_t i = 0; i < p->ncands; i++)
+        rank_cand_free(&p->cands[i]);
     free(p->arts);
     free(p->cands);
     memset(p, 0, sizeof *p);
@@ -64,7 +62,8 @@ void ns_results_free(ns_results *r)
 int rank_cmp_art(const void *a, const void *b, void *by_date)
 {
     const art *x = a, *y = b;
-    if (*(const int *)by_date && x->rec.art.date != y->rec.art.date) return x->rec.art.date > y->rec.art.date ? -1 : 1;
+    if (*(const int *)by_date && x->rec.art.date != y->rec.art.date)
+        return x->rec.art.date > y->rec.art.date ? -1 : 1;
     int c = strcmp(x->rec.art.id, y->rec.art.id);
     if (c) return c;
     return strcmp(x->rec.art.path, y->rec.art.path);
@@ -97,7 +96,6 @@ static int cmp_cand_in_article(const void *a, const void *b)
     return x->passage < y->passage ? -1 : x->passage > y->passage;
 }
 
-
 int rank_candv_add(candv *cv, cand c)
 {
     if (cv->n == cv->cap) {
@@ -113,20 +111,19 @@ int rank_candv_add(candv *cv, cand c)
 
 void rank_candv_free(candv *cv)
 {
-    for (size_t i = 0; i < cv->n; i++) rank_cand_free(&cv->v[i]);
+    for (size_t i = 0; i < cv->n; i++)
+        rank_cand_free(&cv->v[i]);
     free(cv->v);
     memset(cv, 0, sizeof *cv);
 }
-
-
 
 /* The matching passages of article a (see doc/query-syntax.md, "What
  * matches"): the query holds on the passage read with its article's title,
  * NOT on the whole article. Adds the best per_article of them to *out, best
  * first, scored without their article's share (added per block); *nmatch
  * gets the number of passages that match. */
-ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai,
-                               size_t per_article, int explain, candv *out, size_t *nmatch)
+ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai, size_t per_article,
+                       int explain, candv *out, size_t *nmatch)
 {
     *nmatch = 0;
     double total_idf = 0;
@@ -140,7 +137,7 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai,
     size_t nm1 = b->nm ? b->nm : 1, nn1 = b->nnear ? b->nnear : 1;
     passage_scan ps = {0};
     occs o = {0};
-    candv tc = {0}; /* passages that may match */
+    candv tc = {0};             /* passages that may match */
     unsigned char *bits = NULL; /* per entry of tc: its found[] and near[] when the query has NOT */
     size_t capbits = 0;
     size_t stride = nm1 + nn1;
@@ -152,7 +149,8 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai,
     unsigned char *pfound = calloc(nm1, 1), *pnear = calloc(nn1, 1);
     unsigned char *afound = calloc(nm1, 1), *anear = calloc(nn1, 1);
     ns_status st = NS_OK;
-    if (!title_tf || !tf || !title_wtf || !tfound || !tnear || !pfound || !pnear || !afound || !anear)
+    if (!title_tf || !tf || !title_wtf || !tfound || !tnear || !pfound || !pnear || !afound ||
+        !anear)
         st = NS_ERR_NOMEM;
     if (st == NS_OK && b->nm) {
         st = match_scan(an, &ps, &o, a->rec.art.title, strlen(a->rec.art.title));
@@ -200,7 +198,8 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai,
             wtf += TITLE_IN_PASSAGE * title_wtf[mi];
             distinct++;
             covered += b->m[mi].idf;
-            double norm = PASSAGE_K1 * (1 - PASSAGE_B + PASSAGE_B * (double)ps.npos / PASSAGE_AVGLEN);
+            double norm =
+                PASSAGE_K1 * (1 - PASSAGE_B + PASSAGE_B * (double)ps.npos / PASSAGE_AVGLEN);
             double w = b->m[mi].idf * wtf * (PASSAGE_K1 + 1) / (wtf + norm);
             sum += w;
             if (explain && el < sizeof expl) {
@@ -253,7 +252,8 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai,
             }
             for (size_t k = 0; k < o.n; k++) {
                 if (c.nspans && o.v[k].start < c.spans[c.nspans - 1].end) {
-                    if (o.v[k].end > c.spans[c.nspans - 1].end) c.spans[c.nspans - 1].end = o.v[k].end;
+                    if (o.v[k].end > c.spans[c.nspans - 1].end)
+                        c.spans[c.nspans - 1].end = o.v[k].end;
                     continue;
                 }
                 c.spans[c.nspans++] = (ns_span){o.v[k].start, o.v[k].end};
@@ -261,8 +261,8 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai,
         }
         if (explain) {
             char buf[768];
-            snprintf(buf, sizeof buf, "%s%sproximity=%.3f coverage=%.2f", expl, el ? " " : "",
-                     prox, coverage);
+            snprintf(buf, sizeof buf, "%s%sproximity=%.3f coverage=%.2f", expl, el ? " " : "", prox,
+                     coverage);
             c.explain = strdup(buf);
         }
         if (b->has_not) {
@@ -303,10 +303,13 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai,
          * through the title) is listed only as its article's lead, when no
          * passage holds any. */
         size_t k = 0, owned = 0;
-        for (size_t i = 0; i < tc.n; i++) owned += (size_t)tc.v[i].own;
+        for (size_t i = 0; i < tc.n; i++)
+            owned += (size_t)tc.v[i].own;
         for (size_t i = 0; i < tc.n; i++) {
-            if (owned ? tc.v[i].own : k == 0) tc.v[k++] = tc.v[i];
-            else rank_cand_free(&tc.v[i]);
+            if (owned ? tc.v[i].own : k == 0)
+                tc.v[k++] = tc.v[i];
+            else
+                rank_cand_free(&tc.v[i]);
         }
         tc.n = k;
     }
@@ -339,13 +342,11 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai,
     return st;
 }
 
-
-
-
 static uint64_t hash_str(const char *s)
 {
     uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
     return h;
 }
 
@@ -359,7 +360,8 @@ static int pathset_add(pathset *ps, const char *path)
         for (size_t i = 0; i < ps->cap; i++) {
             if (!ps->own[i]) continue;
             size_t k = hash_str(ps->own[i]) & (nc - 1);
-            while (v[k]) k = (k + 1) & (nc - 1);
+            while (v[k])
+                k = (k + 1) & (nc - 1);
             v[k] = ps->own[i];
         }
         free(ps->own);
@@ -378,11 +380,11 @@ static int pathset_add(pathset *ps, const char *path)
 
 void rank_pathset_free(pathset *ps)
 {
-    for (size_t i = 0; i < ps->cap; i++) free(ps->own[i]);
+    for (size_t i = 0; i < ps->cap; i++)
+        free(ps->own[i]);
     free(ps->own);
     memset(ps, 0, sizeof *ps);
 }
-
 
 static ns_status keep_hit(priv *p, cand c)
 {
@@ -414,7 +416,8 @@ ns_status rank_finish_block(lister *l, priv *p)
             c->explain = e;
         }
     }
-    if (bc->n > 1) qsort(bc->v, bc->n, sizeof *bc->v, l->o->sort_by_date ? cmp_cand_date : cmp_cand);
+    if (bc->n > 1)
+        qsort(bc->v, bc->n, sizeof *bc->v, l->o->sort_by_date ? cmp_cand_date : cmp_cand);
     size_t kept_from = p->ncands;
     for (size_t i = 0; i < bc->n; i++) {
         cand c = bc->v[i];
@@ -444,11 +447,11 @@ ns_status rank_finish_block(lister *l, priv *p)
     }
     if (p->ncands == kept_from) {
         /* Nothing of this block is shown: let its articles go. */
-        for (size_t i = l->block_from; i < p->narts; i++) rank_art_free(&p->arts[i]);
+        for (size_t i = l->block_from; i < p->narts; i++)
+            rank_art_free(&p->arts[i]);
         p->narts = l->block_from;
     }
     l->block_from = p->narts;
     l->block_arts = 0;
     return st;
 }
-

@@ -90,10 +90,10 @@
 #include "dates.h"
 #include "utf8.h"
 
-#define CHUNK ((size_t)128 << 10) /* read and inflate granularity */
-#define SNIFF 8192                /* bytes checked for NUL */
-#define MIN_WORDS 60
-#define MAX_WORDS 120
+#define CHUNK      ((size_t)128 << 10) /* read and inflate granularity */
+#define SNIFF      8192                /* bytes checked for NUL */
+#define MIN_WORDS  60
+#define MAX_WORDS  120
 #define HARD_WORDS 160
 #define TAIL_WORDS 20
 
@@ -143,7 +143,7 @@ struct ns_reader {
 
     /* state */
     ns_status failed;
-    char fail_msg[sizeof ((ns_error *)0)->msg];
+    char fail_msg[sizeof((ns_error *)0)->msg];
     int done;
     int nomem; /* sticky while building an article */
     size_t invalid;
@@ -820,10 +820,9 @@ ns_status ns_reader_open(const char *path, const ns_reader_opts *opts, ns_reader
     }
     if (opts && opts->max_file_bytes && (uint64_t)st.st_size > opts->max_file_bytes) {
         close(fd);
-        return ns_error_set(err, NS_ERR_FORMAT,
-                            "%s: file is %llu bytes, larger than the limit of %llu bytes", path,
-                            (unsigned long long)st.st_size,
-                            (unsigned long long)opts->max_file_bytes);
+        return ns_error_set(
+            err, NS_ERR_FORMAT, "%s: file is %llu bytes, larger than the limit of %llu bytes", path,
+            (unsigned long long)st.st_size, (unsigned long long)opts->max_file_bytes);
     }
     /* Blocking reads from here on (a regular file never blocks anyway). */
     int fl = fcntl(fd, F_GETFL);
@@ -955,8 +954,7 @@ static size_t put_cstr(ns_reader *r, const char *s)
 
 /* One passage from p[0..n): trimmed, repaired, at (line, col), plus the
  * bytes trimmed at the front when `track`. */
-static void add_passage(ns_reader *r, const char *p, size_t n, size_t line, size_t col,
-                        int track)
+static void add_passage(ns_reader *r, const char *p, size_t n, size_t line, size_t col, int track)
 {
     size_t lead = trim(&p, &n);
     if (n == 0) {
@@ -1015,10 +1013,10 @@ static size_t count_words(const char *p, size_t n)
 static int abbreviation(const char *p, size_t i)
 {
     static const char *const abbrevs[] = {
-        "Mr",  "Mrs", "Ms",  "Dr",  "Prof", "Sr",   "Jr",  "St",  "Mt",  "Gen", "Sen", "Rep",
-        "Gov", "Lt",  "Col", "Sgt", "Capt", "Cmdr", "Adm", "Maj", "Rev", "Hon", "Pres", "Gens",
-        "Jan", "Feb", "Mar", "Apr", "Jun",  "Jul",  "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
-        "No",  "Nos", "vs",  "v",   "approx", "Fig", "ca", "cf",  "Ft",  "Messrs"};
+        "Mr",  "Mrs", "Ms",  "Dr",  "Prof",   "Sr",   "Jr",  "St",  "Mt",   "Gen",   "Sen",  "Rep",
+        "Gov", "Lt",  "Col", "Sgt", "Capt",   "Cmdr", "Adm", "Maj", "Rev",  "Hon",   "Pres", "Gens",
+        "Jan", "Feb", "Mar", "Apr", "Jun",    "Jul",  "Aug", "Sep", "Sept", "Oct",   "Nov",  "Dec",
+        "No",  "Nos", "vs",  "v",   "approx", "Fig",  "ca",  "cf",  "Ft",   "Messrs"};
     size_t s = i;
     while (s > 0 && !is_ws((unsigned char)p[s - 1])) {
         s--;
@@ -1051,8 +1049,8 @@ static int sentence_starter(const unsigned char *p, size_t n)
         return 0;
     }
     unsigned c = p[0];
-    if (is_upper((unsigned char)c) || (c >= '0' && c <= '9') || c == '"' || c == '\'' ||
-        c == '(' || c == '[') {
+    if (is_upper((unsigned char)c) || (c >= '0' && c <= '9') || c == '"' || c == '\'' || c == '(' ||
+        c == '[') {
         return 1;
     }
     if (n >= 3 && c == 0xE2 && p[1] == 0x80 && (p[2] == 0x9C || p[2] == 0x98)) {
@@ -1115,8 +1113,8 @@ static size_t next_sentence(const char *p, size_t n, size_t from, size_t *words)
 
 /* Emit the window p[a..b) of `words` words; one above HARD_WORDS is cut at
  * word boundaries into even parts of at most MAX_WORDS. */
-static void emit_window(ns_reader *r, const char *p, size_t a, size_t b, size_t words,
-                        size_t line, size_t col, int track)
+static void emit_window(ns_reader *r, const char *p, size_t a, size_t b, size_t words, size_t line,
+                        size_t col, int track)
 {
     if (words <= HARD_WORDS) {
         add_passage(r, p + a, b - a, line, track ? col + a : col, track);
@@ -1143,8 +1141,7 @@ static void emit_window(ns_reader *r, const char *p, size_t a, size_t b, size_t 
 
 /* A paragraph p[0..n) whose first byte is at (line, col); with `track`,
  * windows get the column of their own first byte, else col. */
-static void add_paragraph(ns_reader *r, const char *p, size_t n, size_t line, size_t col,
-                          int track)
+static void add_paragraph(ns_reader *r, const char *p, size_t n, size_t line, size_t col, int track)
 {
     if (count_words_upto(p, n, MAX_WORDS) <= MAX_WORDS) {
         add_passage(r, p, n, line, col, track);
@@ -1220,8 +1217,8 @@ static size_t agency_tag(const char *p, size_t n, const char **tag)
 }
 
 /* Turn the built passages and field offsets into r->art. */
-static ns_status article_finish(ns_reader *r, size_t id, size_t title, size_t source,
-                                size_t url, size_t section)
+static ns_status article_finish(ns_reader *r, size_t id, size_t title, size_t source, size_t url,
+                                size_t section)
 {
     if (r->nomem) {
         return fail_nomem(r);
@@ -1254,8 +1251,7 @@ static ns_status article_finish(ns_reader *r, size_t id, size_t title, size_t so
 static void warn_invalid(ns_reader *r)
 {
     if (r->invalid > 0) {
-        warn(r, 0, "%zu invalid UTF-8 sequence%s replaced", r->invalid,
-             r->invalid == 1 ? "" : "s");
+        warn(r, 0, "%zu invalid UTF-8 sequence%s replaced", r->invalid, r->invalid == 1 ? "" : "s");
     }
 }
 
@@ -1442,8 +1438,8 @@ static int footer_source(ns_reader *r, size_t from, const char **src, size_t *sr
         size_t k = copyright_marker(s, n);
         if (k > 0) {
             /* Skip the years: "2025", "2019-2025", "2024, 2025". */
-            while (k < n && ((s[k] >= '0' && s[k] <= '9') || s[k] == ' ' || s[k] == '-' ||
-                             s[k] == ',')) {
+            while (k < n &&
+                   ((s[k] >= '0' && s[k] <= '9') || s[k] == ' ' || s[k] == '-' || s[k] == ',')) {
                 k++;
             }
             const char *h = s + k;
@@ -1552,8 +1548,8 @@ static ns_status read_text(ns_reader *r, const ns_article **out)
     size_t vlen;
     size_t m = r->nlines, k = 0;
     size_t title_ln = SIZE_MAX, source_ln = SIZE_MAX, url_ln = SIZE_MAX, section_ln = SIZE_MAX;
-    size_t title_off = 0, title_len = 0, source_off = 0, source_len = 0, url_off = 0,
-           url_len = 0, section_off = 0, section_len = 0;
+    size_t title_off = 0, title_len = 0, source_off = 0, source_len = 0, url_off = 0, url_len = 0,
+           section_off = 0, section_len = 0;
     int have_date = 0;
     r->art.date = NS_NO_DATE;
 #define LINE_AT(j) (r->text.data + r->lines[j].off)

@@ -47,14 +47,14 @@ typedef struct ns_passage {
 } ns_passage;
 
 typedef struct ns_article {
-    const char *id;      /* stable id: the JSON `id`, else derived from path and line */
-    const char *path;    /* the file it came from, as given to ns_reader_open */
-    const char *title;   /* "" when none; NUL-terminated, as are the next four */
-    const char *source;  /* "" when none */
-    const char *url;     /* "" when none */
-    int64_t date;        /* seconds since the epoch, UTC; NS_NO_DATE if undated */
-    size_t line;         /* 1-based line where the article starts */
-    size_t title_line;   /* line of the title, 0 when the title is "" */
+    const char *id;     /* stable id: the JSON `id`, else derived from path and line */
+    const char *path;   /* the file it came from, as given to ns_reader_open */
+    const char *title;  /* "" when none; NUL-terminated, as are the next four */
+    const char *source; /* "" when none */
+    const char *url;    /* "" when none */
+    int64_t date;       /* seconds since the epoch, UTC; NS_NO_DATE if undated */
+    size_t line;        /* 1-based line where the article starts */
+    size_t title_line;  /* line of the title, 0 when the title is "" */
     const ns_passage *passages;
     size_t npassages;
     const char *section; /* "" when none: a text file's "Published in <Section>"
@@ -75,7 +75,7 @@ typedef void (*ns_warn_fn)(void *ctx, const char *path, size_t line, const char 
 
 /* Most decompressed bytes, and most non-blank lines, of one text article:
  * the rest of a larger text file is left out with a warning. */
-#define NS_READER_MAX_TEXT ((size_t)64 << 20)
+#define NS_READER_MAX_TEXT       ((size_t)64 << 20)
 #define NS_READER_MAX_TEXT_LINES ((size_t)1000000)
 
 /* Zero-initialise, then set what you need: every zero field is a default. */

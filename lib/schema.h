@@ -43,12 +43,12 @@
 /* The schema this code writes, and the oldest it reads (and upgrades in
  * place: index.c). */
 #define NS_SCHEMA_VERSION 2
-#define NS_SCHEMA_MIN 1
+#define NS_SCHEMA_MIN     1
 
-#define NS_PREFIX_TITLE "S"
+#define NS_PREFIX_TITLE  "S"
 #define NS_PREFIX_SOURCE "K"
-#define NS_PREFIX_FILE "F"
-#define NS_PREFIX_ID "Q"
+#define NS_PREFIX_FILE   "F"
+#define NS_PREFIX_ID     "Q"
 
 enum {
     NS_SLOT_DATE = 0, /* NS_DATE_SLOT form, absent when undated: sorts and ranges */
@@ -60,9 +60,9 @@ enum {
 #define NS_TITLE_WDF 3
 
 #define NS_META_SCHEMA "nsearch.schema"
-#define NS_META_LANG "nsearch.lang"
-#define NS_META_ROOTS "nsearch.roots"
-#define NS_META_SHARD "nsearch.shard"
+#define NS_META_LANG   "nsearch.lang"
+#define NS_META_ROOTS  "nsearch.roots"
+#define NS_META_SHARD  "nsearch.shard"
 
 /* A string literal and its length, for the binding's (key, len) pairs:
  * xc_database_get_metadata(db, NS_KEY(NS_META_LANG), ...). */

@@ -34,8 +34,6 @@
 #include "schema.h"
 #include "stub.h"
 
-
-
 typedef struct shard {
     char *name;      /* as the stub names it: "remote 127.0.0.1:7001", "auto a" */
     xc_database *db; /* NULL when it is down (allow_partial) */
@@ -46,10 +44,10 @@ struct ns_searcher {
     xc_database *db; /* the index, or every live shard combined */
     ns_analyzer *an;
     ns_analyzer *plain; /* the same, unstemmed: wildcard prefixes */
-    struct stat stub; /* of PATH/XAPIANDB when opened (zero if none) */
-    ns_index_pin *pin; /* the generation db reads, held until it is closed */
+    struct stat stub;   /* of PATH/XAPIANDB when opened (zero if none) */
+    ns_index_pin *pin;  /* the generation db reads, held until it is closed */
     ns_searcher_opts opts;
-    shard *shards;    /* when PATH is a stub file we read */
+    shard *shards; /* when PATH is a stub file we read */
     size_t nshards;
 };
 
@@ -60,7 +58,6 @@ static void stat_stub(const char *path, struct stat *st)
     snprintf(buf, sizeof buf, "%s/XAPIANDB", path);
     if (stat(buf, st) != 0) memset(st, 0, sizeof *st);
 }
-
 
 /* --------------------------------------------------------------- search */
 
@@ -85,12 +82,15 @@ static ns_status open_shard(ns_searcher *s, const char *stubdir, const ns_stub_l
     if (!sh->name) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     if (l->kind == NS_STUB_AUTO) {
         char buf[PATH_MAX];
-        if (l->path[0] == '/') snprintf(buf, sizeof buf, "%s", l->path);
-        else snprintf(buf, sizeof buf, "%s/%s", stubdir, l->path);
+        if (l->path[0] == '/')
+            snprintf(buf, sizeof buf, "%s", l->path);
+        else
+            snprintf(buf, sizeof buf, "%s/%s", stubdir, l->path);
         return ns_stub_open_folder(buf, &sh->db, err);
     }
     unsigned t = s->opts.timeout_ms ? s->opts.timeout_ms : 5000;
-    xc_status xs = xc_database_open_remote(l->host[0] ? l->host : "127.0.0.1", l->port, t, t, &sh->db);
+    xc_status xs =
+        xc_database_open_remote(l->host[0] ? l->host : "127.0.0.1", l->port, t, t, &sh->db);
     return xs == XC_OK ? NS_OK : ns_error_from_xc(err, xs, l->text);
 }
 
@@ -127,8 +127,10 @@ static ns_status open_stub(ns_searcher *s, ns_error *err)
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", s->path);
     char *slash = strrchr(dir, '/');
-    if (slash) *slash = '\0';
-    else strcpy(dir, ".");
+    if (slash)
+        *slash = '\0';
+    else
+        strcpy(dir, ".");
     s->shards = calloc(n, sizeof *s->shards);
     if (!s->shards) st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     for (size_t i = 0; st == NS_OK && i < n; i++) {
@@ -223,7 +225,8 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
     *out = s;
     return NS_OK;
 fail:
-    if (!s->nshards && !ns_stub_is_file(path) && st != NS_ERR_INVALID) ns_error_advise_index(err, path);
+    if (!s->nshards && !ns_stub_is_file(path) && st != NS_ERR_INVALID)
+        ns_error_advise_index(err, path);
     ns_searcher_close(s);
     return err ? err->status : st;
 }
@@ -298,13 +301,13 @@ ns_status ns_searcher_count(ns_searcher *s, uint32_t *articles, ns_error *err)
     return xs == XC_OK ? NS_OK : ns_error_from_xc(err, xs, s->path);
 }
 
-
 /* Room for n more articles at the end of p->arts. */
 static ns_status arts_reserve(priv *p, size_t n)
 {
     if (p->narts + n <= p->capa) return NS_OK;
     size_t nc = p->capa ? p->capa : 16;
-    while (nc < p->narts + n) nc *= 2;
+    while (nc < p->narts + n)
+        nc *= 2;
     art *v = realloc(p->arts, nc * sizeof *v);
     if (!v) return NS_ERR_NOMEM;
     memset(v + p->capa, 0, (nc - p->capa) * sizeof *v);
@@ -383,7 +386,8 @@ static ns_status take_run(ns_searcher *s, plan *b, lister *l, priv *p, xc_mset *
         }
         size_t nmatch = 0;
         l->scanned++;
-        st = rank_article(s->an, b, &p->arts[ai], ai, o->per_article, o->explain, &l->block, &nmatch);
+        st = rank_article(s->an, b, &p->arts[ai], ai, o->per_article, o->explain, &l->block,
+                          &nmatch);
         if (st != NS_OK) {
             ns_error_set(err, st, "search: %s", ns_status_str(st));
             rank_art_free(&p->arts[ai]);
@@ -418,8 +422,8 @@ static ns_status take_run(ns_searcher *s, plan *b, lister *l, priv *p, xc_mset *
 }
 
 /* Run the built query q: read, check and list the candidates into r. */
-static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q,
-                     const ns_search_opts *o, ns_results *r, size_t *nmatched, ns_error *err)
+static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q, const ns_search_opts *o,
+                     ns_results *r, size_t *nmatched, ns_error *err)
 {
     priv *p = r->priv;
     lister l = {0};
@@ -463,7 +467,8 @@ static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q,
         xs = xc_enquire_mset(e, (uint32_t)first, (uint32_t)win, atleast, &ms);
         if (xs != XC_OK) {
             st = ns_error_from_xc(err, xs, s->path);
-            if (xs == XC_ERR_INVALID) st = ns_error_set(err, NS_ERR_QUERY, "query: %s", xc_errmsg());
+            if (xs == XC_ERR_INVALID)
+                st = ns_error_set(err, NS_ERR_QUERY, "query: %s", xc_errmsg());
             break;
         }
         size_t n = xc_mset_size(ms), i = 0;
@@ -478,7 +483,8 @@ static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q,
              * this window, fetch again from its start. */
             size_t j = i + 1;
             double w = item_weight(ms, i);
-            while (j < n && item_weight(ms, j) == w) j++;
+            while (j < n && item_weight(ms, j) == w)
+                j++;
             if (j == n && full) {
                 if (i == 0) regrow = 1;
                 break;
@@ -530,7 +536,6 @@ static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q,
     *nmatched = l.articles;
     return st;
 }
-
 
 /* One attempt; NS_ERR_MODIFIED makes the caller reopen and retry. */
 static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_search_opts *o,

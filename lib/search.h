@@ -140,9 +140,9 @@ typedef struct ns_results {
     size_t articles;
     int total_exact;
     uint32_t articles_estimated; /* = articles (kept for the JSON contract) */
-    int partial;  /* no passage had every word: the words were joined by OR */
-    char *parsed; /* the parsed query as an s-expression (qparse.h) */
-    void *priv;   /* storage behind the pointers above */
+    int partial;                 /* no passage had every word: the words were joined by OR */
+    char *parsed;                /* the parsed query as an s-expression (qparse.h) */
+    void *priv;                  /* storage behind the pointers above */
 } ns_results;
 
 /* Run `query` (len bytes, UTF-8). On success *out holds the results

@@ -27,18 +27,17 @@
 #include "xapian-c.h"
 
 /* Tuning (see doc/ranking.md when it exists; measured with make eval). */
-#define BM25_K1 2.5
-#define BM25_B 0.75
-#define ARTICLE_SHARE 0.5 /* weight of the article's score in a passage's */
-#define PASSAGE_K1 1.2
-#define PASSAGE_B 0.5
+#define BM25_K1        2.5
+#define BM25_B         0.75
+#define ARTICLE_SHARE  0.5 /* weight of the article's score in a passage's */
+#define PASSAGE_K1     1.2
+#define PASSAGE_B      0.5
 #define PASSAGE_AVGLEN 60.0
 /* Weight of the title's matches in every passage's score: the title is the
  * context of each of its passages, and an article with no matching passage
  * (a title-only story, a paper without an abstract) ranks by its title. */
 #define TITLE_IN_PASSAGE 0.5
-#define MAX_ALTS 8
-
+#define MAX_ALTS         8
 
 /* ================================================ Interface to plan.c */
 
@@ -71,8 +70,8 @@ typedef struct plan {
     /* Leaves whose matches Xapian can't check (phrases, NEAR, exact forms,
      * wildcards): the passage scan checks the query (verify). */
     size_t nverify;
-    int has_source; /* a matcher on the source field */
-    int has_not;    /* an exclusion: passages wait for the whole article */
+    int has_source;      /* a matcher on the source field */
+    int has_not;         /* an exclusion: passages wait for the whole article */
     const ns_qnode *top; /* the query being run */
     matcher *m;
     size_t nm, capm;
@@ -97,7 +96,7 @@ typedef struct plan {
         uint32_t pos;
         unsigned flags;
         size_t start, end;
-    } *toks;
+    } * toks;
     size_t ntoks;
 } plan;
 
@@ -236,12 +235,12 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai, size_t
  *   estimated from the first block alone (the share of candidates that
  *   matched, the passages per matching article), so they too are the same
  *   for every page. */
-#define RANK_BLOCK 20
-#define EXACT_MAX 100
+#define RANK_BLOCK   20
+#define EXACT_MAX    100
 #define WINDOW_FIRST 32
 /* Xapian counts at least this many candidates exactly before estimating. */
 #define ESTIMATE_MIN 500 /* (>= EXACT_MAX + 1) */
-#define WINDOW_MAX 8192
+#define WINDOW_MAX   8192
 
 /* A set of paths (--files: a file is listed once). */
 typedef struct pathset {

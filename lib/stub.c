@@ -48,7 +48,8 @@ static int parse_line(char *p, ns_stub_line *l, const char **why)
             rest += strspn(rest, " \t");
         }
         if (*rest == ':' || strchr(rest, ' ') || strchr(rest, '\t'))
-            return *why = "only remote [tcp] HOST:PORT is allowed (a stub never runs a program)", -1;
+            return *why = "only remote [tcp] HOST:PORT is allowed (a stub never runs a program)",
+                   -1;
         char *colon = strrchr(rest, ':');
         if (!colon) return *why = "remote needs HOST:PORT", -1;
         *colon = '\0';
@@ -82,14 +83,16 @@ ns_status ns_stub_read(const char *path, ns_stub_line **out, size_t *nout, ns_er
         lineno++;
         bytes += strlen(buf);
         if (bytes > STUB_MAX_BYTES || (!strchr(buf, '\n') && !feof(f))) {
-            st = ns_error_set(err, NS_ERR_INVALID, "%s:%zu: not a stub file (a line or the file is too long)",
-                              path, lineno);
+            st = ns_error_set(err, NS_ERR_INVALID,
+                              "%s:%zu: not a stub file (a line or the file is too long)", path,
+                              lineno);
             break;
         }
         char *p = buf + strspn(buf, " \t");
         p[strcspn(p, "\r\n")] = '\0';
         char *e = p + strlen(p);
-        while (e > p && (e[-1] == ' ' || e[-1] == '\t')) *--e = '\0';
+        while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+            *--e = '\0';
         if (!*p || *p == '#') continue;
         for (const char *c = p; *c; c++) {
             if ((unsigned char)*c < 0x20 && *c != '\t') {
@@ -121,7 +124,8 @@ ns_status ns_stub_read(const char *path, ns_stub_line **out, size_t *nout, ns_er
         }
         n++;
     }
-    if (st == NS_OK && ferror(f)) st = ns_error_set(err, NS_ERR_IO, "%s: %s", path, strerror(errno));
+    if (st == NS_OK && ferror(f))
+        st = ns_error_set(err, NS_ERR_IO, "%s: %s", path, strerror(errno));
     fclose(f);
     if (st == NS_OK && n == 0)
         st = ns_error_set(err, NS_ERR_INVALID, "%s: a stub file listing no shard", path);

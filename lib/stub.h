@@ -29,11 +29,11 @@ struct xc_database;
 /* One line of a stub file. */
 typedef struct ns_stub_line {
     enum { NS_STUB_AUTO, NS_STUB_REMOTE } kind;
-    char *path;      /* AUTO: as written */
-    char *host;      /* REMOTE: "" means 127.0.0.1 */
-    unsigned port;   /* REMOTE */
-    size_t line;     /* 1-based line in the file */
-    char *text;      /* the line as written, trimmed: for messages */
+    char *path;    /* AUTO: as written */
+    char *host;    /* REMOTE: "" means 127.0.0.1 */
+    unsigned port; /* REMOTE */
+    size_t line;   /* 1-based line in the file */
+    char *text;    /* the line as written, trimmed: for messages */
 } ns_stub_line;
 
 /* Read the stub file `path` into *lines (owned by the caller,

@@ -265,7 +265,8 @@ static void visit(walker *w, const entry *e)
         int inside = real && strncmp(real, w->realroot, rn) == 0 &&
                      (real[rn] == '/' || real[rn] == '\0' || (rn == 1 && w->realroot[0] == '/'));
         if (real && !inside) {
-            wwarn(w, w->path, "symbolic link to %s, outside the corpus folder, skipped (--follow follows it)",
+            wwarn(w, w->path,
+                  "symbolic link to %s, outside the corpus folder, skipped (--follow follows it)",
                   real);
             free(real);
             return;

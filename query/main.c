@@ -119,28 +119,18 @@ typedef struct flags {
 
 static int parse_flags(int argc, char **argv, flags *fl)
 {
-    static const struct option longopts[] = {{"db", required_argument, 0, 'd'},
-                                             {"limit", required_argument, 0, 'n'},
-                                             {"offset", required_argument, 0, 'o'},
-                                             {"per-article", required_argument, 0, 'p'},
-                                             {"sort", required_argument, 0, 's'},
-                                             {"json", no_argument, 0, 'j'},
-                                             {"vimgrep", no_argument, 0, 'g'},
-                                             {"no-heading", no_argument, 0, 'H'},
-                                             {"heading", no_argument, 0, 'G'},
-                                             {"files", no_argument, 0, 'l'},
-                                             {"count", no_argument, 0, 'c'},
-                                             {"null", no_argument, 0, '0'},
-                                             {"color", required_argument, 0, 'C'},
-                                             {"colour", required_argument, 0, 'C'},
-                                             {"explain", no_argument, 0, 'e'},
-                                             {"any", no_argument, 0, 'a'},
-                                             {"serve", no_argument, 0, 'S'},
-                                             {"allow-partial", no_argument, 0, 'P'},
-                                             {"timeout", required_argument, 0, 'T'},
-                                             {"help", no_argument, 0, 'h'},
-                                             {"version", no_argument, 0, 'V'},
-                                             {0, 0, 0, 0}};
+    static const struct option longopts[] = {
+        {"db", required_argument, 0, 'd'},      {"limit", required_argument, 0, 'n'},
+        {"offset", required_argument, 0, 'o'},  {"per-article", required_argument, 0, 'p'},
+        {"sort", required_argument, 0, 's'},    {"json", no_argument, 0, 'j'},
+        {"vimgrep", no_argument, 0, 'g'},       {"no-heading", no_argument, 0, 'H'},
+        {"heading", no_argument, 0, 'G'},       {"files", no_argument, 0, 'l'},
+        {"count", no_argument, 0, 'c'},         {"null", no_argument, 0, '0'},
+        {"color", required_argument, 0, 'C'},   {"colour", required_argument, 0, 'C'},
+        {"explain", no_argument, 0, 'e'},       {"any", no_argument, 0, 'a'},
+        {"serve", no_argument, 0, 'S'},         {"allow-partial", no_argument, 0, 'P'},
+        {"timeout", required_argument, 0, 'T'}, {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'},       {0, 0, 0, 0}};
     int c;
     opterr = 0; /* our own message: "nsearch: ...", not argv[0]'s */
     while ((c = getopt_long(argc, argv, "n:lc0hV", longopts, NULL)) != -1) {

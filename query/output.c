@@ -109,7 +109,8 @@ static void put_path(const char *path)
         return;
     }
     ns_buf_reset(&scratch);
-    if (ns_quote_path(p, strlen(p), &scratch) == NS_OK) fwrite(scratch.data, 1, scratch.len, stdout);
+    if (ns_quote_path(p, strlen(p), &scratch) == NS_OK)
+        fwrite(scratch.data, 1, scratch.len, stdout);
 }
 
 static void put_flat_str(const char *s)
@@ -267,7 +268,6 @@ size_t out_files(const ns_results *r)
     return r->nhits;
 }
 
-
 void out_json_str(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -292,9 +292,12 @@ void out_json_str(const char *str, size_t n)
             size_t len;
             unsigned cp = 0;
             int k = ns_quote_class(s + i, n - i, &len, &cp);
-            if (k == 2) fputs("\\ufffd", stdout);
-            else if (k == 1) printf("\\u%04x", cp);
-            else fwrite(s + i, 1, len, stdout);
+            if (k == 2)
+                fputs("\\ufffd", stdout);
+            else if (k == 1)
+                printf("\\u%04x", cp);
+            else
+                fwrite(s + i, 1, len, stdout);
             i += len;
         }
     }
@@ -345,8 +348,7 @@ void out_json_summary(const ns_results *r, const char *query, double secs, const
     printf(",\"matches\":%zu,\"total\":%zu,\"total_exact\":%s,\"articles\":%zu,"
            "\"articles_estimated\":%u,\"partial\":%s,\"elapsed_ms\":%.3f",
            r->nhits, r->total, r->total_exact ? "true" : "false", r->articles,
-           r->articles_estimated, r->partial ? "true" : "false",
-           secs * 1000);
+           r->articles_estimated, r->partial ? "true" : "false", secs * 1000);
     json_key_str("index", index);
     putchar('}');
 }

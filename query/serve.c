@@ -212,8 +212,10 @@ static ssize_t read_request(char *buf, int *toolong)
     int c = 0;
     *toolong = 0;
     while ((c = getc_unlocked(stdin)) != EOF && c != '\n') {
-        if (len < MAX_REQUEST) buf[len++] = (char)c;
-        else *toolong = 1;
+        if (len < MAX_REQUEST)
+            buf[len++] = (char)c;
+        else
+            *toolong = 1;
     }
     if (c == EOF && len == 0 && !*toolong) return -1;
     buf[len] = '\0';

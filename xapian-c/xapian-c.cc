@@ -672,8 +672,7 @@ xc_status xc_database_allterms(xc_database *db, const char *prefix, size_t prefi
 }
 
 xc_status xc_database_metadata_keys(xc_database *db, const char *prefix, size_t prefixlen,
-                                    int (*fn_cb)(void *ctx, const char *key, size_t len),
-                                    void *ctx)
+                                    int (*fn_cb)(void *ctx, const char *key, size_t len), void *ctx)
 {
     static const char fn[] = "xc_database_metadata_keys";
     XC_REQUIRE(db && fn_cb && (prefix || prefixlen == 0), fn);
@@ -736,7 +735,8 @@ static xc_status check_in_process(const char *path, size_t *errors)
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace {
+namespace
+{
 struct check_child {
     check_child()
     {
@@ -779,7 +779,8 @@ xc_status xc_database_check(const char *path, size_t *errors)
     std::string got;
     char buf[4096];
     ssize_t r;
-    while ((r = read(p[0], buf, sizeof buf)) > 0) got.append(buf, (size_t)r);
+    while ((r = read(p[0], buf, sizeof buf)) > 0)
+        got.append(buf, (size_t)r);
     close(p[0]);
     int ws = 0;
     waitpid(pid, &ws, 0);
@@ -835,13 +836,15 @@ xc_status xc_database_probe(xc_database *db)
     });
 }
 
-namespace {
+namespace
+{
 void (*fatal_handler)(const char *) = nullptr;
 
 [[noreturn]] void on_terminate()
 {
-    if (fatal_handler) fatal_handler("libxapian called std::terminate (an error while it was "
-                                     "recovering from a failed write)");
+    if (fatal_handler)
+        fatal_handler("libxapian called std::terminate (an error while it was "
+                      "recovering from a failed write)");
     std::abort();
 }
 } // namespace
@@ -864,8 +867,8 @@ xc_status xc_database_scan(xc_database *db)
             for (Xapian::PostingIterator p = d.postlist_begin(term); p != d.postlist_end(term); ++p)
                 (void)p.get_wdf();
         }
-        for (Xapian::PostingIterator p = d.postlist_begin(std::string()); p != d.postlist_end(std::string());
-             ++p) {
+        for (Xapian::PostingIterator p = d.postlist_begin(std::string());
+             p != d.postlist_end(std::string()); ++p) {
             Xapian::docid id = *p;
             (void)p.get_doclength();
             Xapian::Document doc = d.get_document(id);
@@ -909,13 +912,15 @@ xc_status xc_compact(const char *const *sources, size_t n, const char *dest, uns
 
 /* --------------------------------------------------- writable databases */
 
-namespace {
+namespace
+{
 /* Serializes the opens that set XAPIAN_FLUSH_THRESHOLD (and those that
  * don't, so they never read another's temporary value). */
 std::mutex open_env_lock;
 
 /* Sets XAPIAN_FLUSH_THRESHOLD for its lifetime, then restores it. */
-class flush_env {
+class flush_env
+{
     bool active_ = false, had_ = false;
     std::string old_;
 
@@ -935,8 +940,10 @@ class flush_env {
     ~flush_env()
     {
         if (!active_) return;
-        if (had_) setenv("XAPIAN_FLUSH_THRESHOLD", old_.c_str(), 1);
-        else unsetenv("XAPIAN_FLUSH_THRESHOLD");
+        if (had_)
+            setenv("XAPIAN_FLUSH_THRESHOLD", old_.c_str(), 1);
+        else
+            unsetenv("XAPIAN_FLUSH_THRESHOLD");
     }
     flush_env(const flush_env &) = delete;
     flush_env &operator=(const flush_env &) = delete;

@@ -100,8 +100,8 @@ void xc_document_free(xc_document *doc);
  * For these three: an empty term is XC_ERR_INVALID; a term longer than
  * libxapian's limit (245 bytes for glass) is only refused when the document
  * is added (XC_ERR_INVALID from xc_writable_add_document). */
-xc_status xc_document_add_posting(xc_document *doc, const char *term, size_t len,
-                                  xc_termpos pos, unsigned wdfinc);
+xc_status xc_document_add_posting(xc_document *doc, const char *term, size_t len, xc_termpos pos,
+                                  unsigned wdfinc);
 /* Add `term` without positional information, increasing wdf by `wdfinc`. */
 xc_status xc_document_add_term(xc_document *doc, const char *term, size_t len, unsigned wdfinc);
 /* Add a boolean (filter) term: no positions, wdf 0. */
@@ -414,7 +414,7 @@ typedef struct xc_mset xc_mset;
 
 typedef enum xc_sort {
     XC_SORT_RELEVANCE = 0,
-    XC_SORT_VALUE,               /* by value only */
+    XC_SORT_VALUE, /* by value only */
     XC_SORT_VALUE_THEN_RELEVANCE,
     XC_SORT_RELEVANCE_THEN_VALUE
 } xc_sort;
@@ -449,8 +449,7 @@ xc_status xc_enquire_mset(xc_enquire *e, uint32_t first, uint32_t maxitems, uint
  * `pos` given to xc_query_term), terms with equal positions in byte order.
  * Stops early (XC_OK) when `fn` returns non-zero. */
 xc_status xc_enquire_matching_terms(xc_enquire *e, xc_docid docid,
-                                    int (*fn)(void *ctx, const char *term, size_t len),
-                                    void *ctx);
+                                    int (*fn)(void *ctx, const char *term, size_t len), void *ctx);
 
 /* Free an mset (accepts NULL). The getters below never fail: a NULL mset
  * reads as empty (0). */

@@ -274,7 +274,8 @@ static void test_schema(void **state)
     assert_non_null(strstr(err.msg, "--rebuild"));
     /* A plain Xapian database in the folder is not taken over. */
     const char *q = at("plain");
-    assert_int_equal(xc_writable_open(q, XC_OPEN_CREATE_OR_OPEN, XC_WRITABLE_NO_SYNC, 0, &w), XC_OK);
+    assert_int_equal(xc_writable_open(q, XC_OPEN_CREATE_OR_OPEN, XC_WRITABLE_NO_SYNC, 0, &w),
+                     XC_OK);
     assert_int_equal(xc_writable_close_checked(w), XC_OK);
     assert_int_equal(ns_index_open(q, &o, &ix, &err), NS_ERR_VERSION);
     assert_null(ix);

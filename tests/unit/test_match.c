@@ -114,7 +114,8 @@ static tcase *load_cases(const char *path, size_t *n)
         if (strncmp(line, "title ", 6) == 0 || strncmp(line, "source ", 7) == 0 ||
             strncmp(line, "date ", 5) == 0 || strncmp(line, "p ", 2) == 0) {
             if (fresh) {
-                for (size_t i = 0; i < cur.np; i++) free(cur.passages[i]);
+                for (size_t i = 0; i < cur.np; i++)
+                    free(cur.passages[i]);
                 free(cur.title);
                 free(cur.source);
                 cur.np = 0;
@@ -123,10 +124,14 @@ static tcase *load_cases(const char *path, size_t *n)
                 cur.date = NS_NO_DATE;
                 fresh = 0;
             }
-            if (line[0] == 't') free(cur.title), cur.title = xstrdup(val);
-            else if (line[0] == 's') free(cur.source), cur.source = xstrdup(val);
-            else if (line[0] == 'd') cur.date = parse_day(val);
-            else if (cur.np < MAXP) cur.passages[cur.np++] = xstrdup(val);
+            if (line[0] == 't')
+                free(cur.title), cur.title = xstrdup(val);
+            else if (line[0] == 's')
+                free(cur.source), cur.source = xstrdup(val);
+            else if (line[0] == 'd')
+                cur.date = parse_day(val);
+            else if (cur.np < MAXP)
+                cur.passages[cur.np++] = xstrdup(val);
             last = NULL;
         } else if (strncmp(line, "q ", 2) == 0) {
             if (nv == cap) {
@@ -140,7 +145,8 @@ static tcase *load_cases(const char *path, size_t *n)
             c->title = xstrdup(cur.title);
             c->source = xstrdup(cur.source);
             c->date = cur.date;
-            for (size_t i = 0; i < cur.np; i++) c->passages[i] = xstrdup(cur.passages[i]);
+            for (size_t i = 0; i < cur.np; i++)
+                c->passages[i] = xstrdup(cur.passages[i]);
             c->np = cur.np;
             c->query = xstrdup(val);
             c->expect = xstrdup("");
@@ -161,7 +167,8 @@ static tcase *load_cases(const char *path, size_t *n)
         }
     }
     fclose(f);
-    for (size_t i = 0; i < cur.np; i++) free(cur.passages[i]);
+    for (size_t i = 0; i < cur.np; i++)
+        free(cur.passages[i]);
     free(cur.title);
     free(cur.source);
     *n = nv;
@@ -281,7 +288,8 @@ static void test_harness_sees_differences(void **state)
 int main(void)
 {
     ns_error err = {0};
-    if (ns_analyzer_new("english", &an, &err) != NS_OK || ns_analyzer_new("none", &plain, &err) != NS_OK) {
+    if (ns_analyzer_new("english", &an, &err) != NS_OK ||
+        ns_analyzer_new("none", &plain, &err) != NS_OK) {
         fprintf(stderr, "test_match: %s\n", err.msg);
         return 2;
     }
@@ -304,7 +312,8 @@ int main(void)
         free(cases[i].source);
         free(cases[i].query);
         free(cases[i].expect);
-        for (size_t j = 0; j < cases[i].np; j++) free(cases[i].passages[j]);
+        for (size_t j = 0; j < cases[i].np; j++)
+            free(cases[i].passages[j]);
     }
     free(names);
     free(cases);

@@ -138,7 +138,7 @@ typedef struct tcase {
     int line;
     char *query;
     size_t qlen;
-    char *sexpr;     /* expected tree, or NULL for an error */
+    char *sexpr;      /* expected tree, or NULL for an error */
     ns_status status; /* expected error status */
     size_t column;    /* expected error column */
     char *substr;     /* expected part of the error message */
@@ -173,7 +173,8 @@ static void db_put(dbuf *b, const char *s, size_t n)
 {
     if (b->n + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 64;
-        while (cap < b->n + n + 1) cap *= 2;
+        while (cap < b->n + n + 1)
+            cap *= 2;
         char *t = realloc(b->s, cap);
         if (!t) {
             fprintf(stderr, "test_qparse: out of memory\n");
@@ -225,7 +226,8 @@ static int unescape(const char **s, dbuf *out, int nested)
                 free(inner.s);
                 return -1;
             }
-            for (long i = 0; i < n; i++) db_put(out, inner.s, inner.n);
+            for (long i = 0; i < n; i++)
+                db_put(out, inner.s, inner.n);
             free(inner.s);
         } else if (c == '}' && nested) {
             *s = p + 2;
@@ -255,7 +257,8 @@ static int repeat_only(const char **s, dbuf *out, int nested)
                 free(inner.s);
                 return -1;
             }
-            for (long i = 0; i < n; i++) db_put(out, inner.s, inner.n);
+            for (long i = 0; i < n; i++)
+                db_put(out, inner.s, inner.n);
             free(inner.s);
         } else if (p[0] == '\\' && p[1] == '}' && nested) {
             *s = p + 2;
@@ -293,7 +296,8 @@ static const char *find_cases(void)
 static void chomp(char *line)
 {
     size_t n = strlen(line);
-    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
 }
 
 /* Read the table; exits on a malformed table, naming the line. */
@@ -376,8 +380,8 @@ static void run_case(void **state)
     char *got = parse_sexpr(c->query, c->qlen, &ws, &st, &err);
     if (c->sexpr) {
         if (!got) {
-            fail_msg("line %d: expected %s, got error %s: %s", c->line, c->sexpr,
-                     ns_status_str(st), err.msg);
+            fail_msg("line %d: expected %s, got error %s: %s", c->line, c->sexpr, ns_status_str(st),
+                     err.msg);
         }
         if (strcmp(got, c->sexpr) != 0) {
             fail_msg("line %d:\n  expected %s\n  got      %s", c->line, c->sexpr, got);
@@ -451,7 +455,8 @@ static void test_warning_cap(void **state)
     (void)state;
     warnings ws = {0};
     char q[128] = "a";
-    for (int i = 0; i < 25; i++) strcat(q, " )");
+    for (int i = 0; i < 25; i++)
+        strcat(q, " )");
     ns_qnode *t = parse_ok(q, &ws);
     assert_int_equal(ws.n, 21);
     assert_int_equal(ws.w[0].column, 3);
@@ -502,7 +507,7 @@ static void test_offsets_and_text(void **state)
     assert_int_equal(t->kind, NS_Q_AND);
     assert_int_equal(t->offset, 0);
     assert_int_equal(t->nkids, 4);
-    ns_qnode *ph = t->kids[0], *no = t->kids[1], *or = t->kids[2], *dt = t->kids[3];
+    ns_qnode *ph = t->kids[0], *no = t->kids[1], * or = t->kids[2], *dt = t->kids[3];
     assert_int_equal(ph->kind, NS_Q_PHRASE);
     assert_int_equal(ph->field, NS_FIELD_TITLE);
     assert_int_equal(ph->offset, 6);
@@ -558,7 +563,8 @@ static void test_limits_exact(void **state)
 
     /* NS_QUERY_MAX_TERMS leaves, then one more. */
     size_t n = 0;
-    for (int i = 0; i < NS_QUERY_MAX_TERMS; i++) n += (size_t)sprintf(q + n, "w%d ", i);
+    for (int i = 0; i < NS_QUERY_MAX_TERMS; i++)
+        n += (size_t)sprintf(q + n, "w%d ", i);
     assert_int_equal(ns_query_parse(q, n, NULL, &t, &err), NS_OK);
     assert_int_equal(t->nkids, NS_QUERY_MAX_TERMS);
     ns_qnode_free(t);
@@ -569,9 +575,11 @@ static void test_limits_exact(void **state)
 
     /* NS_QUERY_MAX_DEPTH parentheses, then one more. */
     n = 0;
-    for (int i = 0; i < NS_QUERY_MAX_DEPTH; i++) q[n++] = '(';
+    for (int i = 0; i < NS_QUERY_MAX_DEPTH; i++)
+        q[n++] = '(';
     q[n++] = 'a';
-    for (int i = 0; i < NS_QUERY_MAX_DEPTH; i++) q[n++] = ')';
+    for (int i = 0; i < NS_QUERY_MAX_DEPTH; i++)
+        q[n++] = ')';
     assert_int_equal(ns_query_parse(q, n, NULL, &t, &err), NS_OK);
     assert_int_equal(t->kind, NS_Q_WORD);
     ns_qnode_free(t);
@@ -600,7 +608,7 @@ static void test_sexpr_of_built_tree(void **state)
     ns_qnode *kids[] = {&leaf, &date};
     ns_qnode or = {.kind = NS_Q_OR, .kids = kids, .nkids = 2};
     char *s = NULL;
-    assert_int_equal(ns_qnode_sexpr(&or, &s), NS_OK);
+    assert_int_equal(ns_qnode_sexpr(& or, &s), NS_OK);
     assert_string_equal(s, "(or (phrase \"say \\\"hi\\\"\\\\\\x01\") (date -inf 0))");
     free(s);
 }
@@ -662,13 +670,14 @@ int main(void)
     struct CMUnitTest *tests = xmalloc((n + 16) * sizeof *tests);
     size_t k = 0;
     const struct CMUnitTest fixed[] = {
-        cmocka_unit_test(test_warning_columns),   cmocka_unit_test(test_warning_cap),
-        cmocka_unit_test(test_null_arguments),    cmocka_unit_test(test_not_nul_terminated),
-        cmocka_unit_test(test_offsets_and_text),  cmocka_unit_test(test_now_zero_is_clock),
-        cmocka_unit_test(test_limits_exact),      cmocka_unit_test(test_names),
+        cmocka_unit_test(test_warning_columns),     cmocka_unit_test(test_warning_cap),
+        cmocka_unit_test(test_null_arguments),      cmocka_unit_test(test_not_nul_terminated),
+        cmocka_unit_test(test_offsets_and_text),    cmocka_unit_test(test_now_zero_is_clock),
+        cmocka_unit_test(test_limits_exact),        cmocka_unit_test(test_names),
         cmocka_unit_test(test_sexpr_of_built_tree), cmocka_unit_test(test_out_of_memory),
     };
-    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) tests[k++] = fixed[i];
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        tests[k++] = fixed[i];
     char **names = xmalloc((n ? n : 1) * sizeof *names);
     for (size_t i = 0; i < n; i++) {
         char name[96];
@@ -678,8 +687,8 @@ int main(void)
             shown = (int)j + 1;
             if (ch < 0x20) break;
         }
-        snprintf(name, sizeof name, "table line %d: %.*s%s", cases[i].line, shown,
-                 cases[i].query, cases[i].qlen > (size_t)shown ? "..." : "");
+        snprintf(name, sizeof name, "table line %d: %.*s%s", cases[i].line, shown, cases[i].query,
+                 cases[i].qlen > (size_t)shown ? "..." : "");
         for (char *p = name; *p; p++) {
             if ((unsigned char)*p < 0x20) *p = ' ';
         }
@@ -693,7 +702,8 @@ int main(void)
         free(cases[i].query);
         free(cases[i].sexpr);
         free(cases[i].substr);
-        for (size_t j = 0; j < cases[i].nwarns; j++) free(cases[i].warns[j].substr);
+        for (size_t j = 0; j < cases[i].nwarns; j++)
+            free(cases[i].warns[j].substr);
     }
     free(names);
     free(cases);

@@ -218,8 +218,8 @@ static void check_passage(const ns_article *a, size_t i, size_t line, size_t col
     const ns_passage *p = &a->passages[i];
     if (p->line != line || p->column != column || p->len != strlen(text) ||
         memcmp(p->text, text, p->len) != 0) {
-        print_message("passage %zu: got %zu:%zu [%.*s], want %zu:%zu [%s]\n", i, p->line,
-                      p->column, (int)p->len, p->text, line, column, text);
+        print_message("passage %zu: got %zu:%zu [%.*s], want %zu:%zu [%s]\n", i, p->line, p->column,
+                      (int)p->len, p->text, line, column, text);
         fail();
     }
 }
@@ -348,12 +348,12 @@ static void test_file_kind(void **state)
         ns_file_kind kind;
         int gz;
     } cases[] = {
-        {"a.txt", NS_FILE_TEXT, 0},        {"dir/a.txt.gz", NS_FILE_TEXT, 1},
-        {"a.jsonl", NS_FILE_JSONL, 0},     {"a.JSONL.GZ", NS_FILE_JSONL, 1},
-        {"A.TXT", NS_FILE_TEXT, 0},        {"a.json", NS_FILE_UNKNOWN, 0},
-        {"a.txt~", NS_FILE_UNKNOWN, 0},    {"a.gz", NS_FILE_UNKNOWN, 0},
-        {".txt", NS_FILE_UNKNOWN, 0},      {"dir.txt/readme", NS_FILE_UNKNOWN, 0},
-        {"x.tar.gz", NS_FILE_UNKNOWN, 0},  {"notes.txt.bak", NS_FILE_UNKNOWN, 0},
+        {"a.txt", NS_FILE_TEXT, 0},       {"dir/a.txt.gz", NS_FILE_TEXT, 1},
+        {"a.jsonl", NS_FILE_JSONL, 0},    {"a.JSONL.GZ", NS_FILE_JSONL, 1},
+        {"A.TXT", NS_FILE_TEXT, 0},       {"a.json", NS_FILE_UNKNOWN, 0},
+        {"a.txt~", NS_FILE_UNKNOWN, 0},   {"a.gz", NS_FILE_UNKNOWN, 0},
+        {".txt", NS_FILE_UNKNOWN, 0},     {"dir.txt/readme", NS_FILE_UNKNOWN, 0},
+        {"x.tar.gz", NS_FILE_UNKNOWN, 0}, {"notes.txt.bak", NS_FILE_UNKNOWN, 0},
         {"", NS_FILE_UNKNOWN, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -1093,9 +1093,10 @@ static void test_line_cap(void **state)
     opts.max_line_bytes = 64;
     const char *p = tmp("cap.txt");
     /* 63 ASCII bytes then "é" across the 64-byte cut */
-    write_str(p, "Title\n"
-                 "aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa abc\xC3\xA9 and more\n"
-                 "After.\n");
+    write_str(p,
+              "Title\n"
+              "aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa aaaaaaaaa abc\xC3\xA9 and more\n"
+              "After.\n");
     ns_reader *r;
     ns_error err;
     assert_int_equal(ns_reader_open(p, &opts, &r, &err), NS_OK);
@@ -1108,9 +1109,10 @@ static void test_line_cap(void **state)
     warns_free(&w);
 
     p = tmp("cap.jsonl");
-    write_str(p, "{\"title\": \"short\", \"body\": \"ok\"}\n"
-                 "{\"title\": \"long\", \"body\": \"this record is longer than the cap of the test\"}\n"
-                 "{\"title\": \"after\", \"body\": \"ok\"}\n");
+    write_str(
+        p, "{\"title\": \"short\", \"body\": \"ok\"}\n"
+           "{\"title\": \"long\", \"body\": \"this record is longer than the cap of the test\"}\n"
+           "{\"title\": \"after\", \"body\": \"ok\"}\n");
     assert_int_equal(ns_reader_open(p, &opts, &r, &err), NS_OK);
     a = next_ok(r);
     assert_string_equal(a->title, "short");
@@ -1270,8 +1272,9 @@ static void test_bounded_memory(void **state)
     }
     const long records = 60000; /* about 64 MB */
     for (long i = 0; i < records; i++) {
-        fprintf(f, "{\"id\": \"s%ld\", \"title\": \"Story %ld\", \"date\": \"2013-11-19\", "
-                   "\"source\": \"Example\", \"body\": \"%s\"}\n",
+        fprintf(f,
+                "{\"id\": \"s%ld\", \"title\": \"Story %ld\", \"date\": \"2013-11-19\", "
+                "\"source\": \"Example\", \"body\": \"%s\"}\n",
                 i, i, body);
     }
     assert_int_equal(fclose(f), 0);
@@ -1471,9 +1474,9 @@ static void test_odd_file_name(void **state)
 static void test_crc32(void **state)
 {
     (void)state;
-    static const char *const names[] = {"shape-a.txt", "shape-a.txt.gz", "articles.jsonl",
-                                        "articles.jsonl.gz", "truncated.jsonl.gz",
-                                        "corrupt.txt.gz"};
+    static const char *const names[] = {"shape-a.txt",        "shape-a.txt.gz",
+                                        "articles.jsonl",     "articles.jsonl.gz",
+                                        "truncated.jsonl.gz", "corrupt.txt.gz"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         size_t len;
         unsigned char *bytes = slurp(fixture(names[i]), &len);
@@ -1520,9 +1523,9 @@ static void test_open_mem(void **state)
     ns_reader *r;
     ns_error err;
     /* kind from the name */
-    assert_int_equal(
-        ns_reader_open_mem("mem/articles.jsonl.gz", bytes, len, NS_FILE_UNKNOWN, 0, &opts, &r, &err),
-        NS_OK);
+    assert_int_equal(ns_reader_open_mem("mem/articles.jsonl.gz", bytes, len, NS_FILE_UNKNOWN, 0,
+                                        &opts, &r, &err),
+                     NS_OK);
     const ns_article *a = next_ok(r);
     assert_string_equal(a->id, "a-1");
     assert_string_equal(a->path, "mem/articles.jsonl.gz");

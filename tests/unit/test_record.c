@@ -100,12 +100,11 @@ static char *huge(size_t n, char c)
 static void test_round_trips(void **state)
 {
     (void)state;
-    char *big = huge((size_t)3 << 20, 'x'); /* 3 MiB: a varint of 3 bytes */
+    char *big = huge((size_t)3 << 20, 'x');                        /* 3 MiB: a varint of 3 bytes */
     static const char bin[] = {'a', '\0', 'b', '\xff', '\n', 'c'}; /* NUL inside a passage */
     ns_passage one[] = {{"First paragraph.", 16, 3, 1}};
-    ns_passage odd[] = {{"", 0, 0, 0},
-                        {bin, sizeof bin, SIZE_MAX >> 1, 1},
-                        {"caf\xc3\xa9 ?? x", 10, 7, 4242}};
+    ns_passage odd[] = {
+        {"", 0, 0, 0}, {bin, sizeof bin, SIZE_MAX >> 1, 1}, {"caf\xc3\xa9 ?? x", 10, 7, 4242}};
     ns_passage bigp[] = {{big, (size_t)3 << 20, 1, 1}, {"tail", 4, 2, 1}};
     ns_passage many[1000];
     char texts[1000][16];
@@ -117,8 +116,9 @@ static void test_round_trips(void **state)
         const char *name;
         ns_article a;
     } cases[] = {
-        {"every field", {"talks", "/corpus/talks.txt", "Envoys prepare talks", "Test Wire",
-                         "https://example.org/a?b=c", 1765000000, 1, 1, one, 1, ""}},
+        {"every field",
+         {"talks", "/corpus/talks.txt", "Envoys prepare talks", "Test Wire",
+          "https://example.org/a?b=c", 1765000000, 1, 1, one, 1, ""}},
         {"all empty, undated, no passage", {"", "", "", "", "", NS_NO_DATE, 0, 0, NULL, 0, ""}},
         {"NULL strings read back as empty", {NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, 0, ""}},
         {"extreme numbers and odd passages",
@@ -155,13 +155,24 @@ static void test_layout(void **state)
     ns_passage p[] = {{"Hi", 2, 3, 129}};
     ns_article a = {"i", "p", "T", "S", "U", 0x0102030405060708LL, 1, 2, p, 1, ""};
     ns_buf b = encode(&a);
-    static const unsigned char want[] = {
-        'n', NS_RECORD_VERSION, 8, 7, 6, 5, 4, 3, 2, 1, /* date, little-endian */
-        1, 2,                                           /* line, title_line */
-        1, 'i', 0, 1, 'p', 0, 1, 'T', 0, 1, 'S', 0, 1, 'U', 0,
-        1,                  /* npassages */
-        3, 0x81, 0x01,      /* line 3, column 129 as a two-byte varint */
-        2, 'H', 'i', 0};
+    static const unsigned char want[] = {'n',  NS_RECORD_VERSION,
+                                         8,    7,
+                                         6,    5,
+                                         4,    3,
+                                         2,    1, /* date, little-endian */
+                                         1,    2, /* line, title_line */
+                                         1,    'i',
+                                         0,    1,
+                                         'p',  0,
+                                         1,    'T',
+                                         0,    1,
+                                         'S',  0,
+                                         1,    'U',
+                                         0,    1, /* npassages */
+                                         3,    0x81,
+                                         0x01, /* line 3, column 129 as a two-byte varint */
+                                         2,    'H',
+                                         'i',  0};
     assert_int_equal(b.len, sizeof want);
     assert_memory_equal(b.data, want, sizeof want);
     /* Appends after what the buffer holds. */
@@ -287,16 +298,55 @@ static void test_hand_made(void **state)
         size_t npassages;
     } cases[] = {
         {"nothing after the header", "", 0, NS_ERR_CORRUPT, 0},
-        {"minimal: five empty strings, no passage", "\x00\x00" "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" "\x00", 13, NS_OK, 0},
-        {"string length past the end", "\x00\x00" "\x7f" "ab", 5, NS_ERR_CORRUPT, 0},
-        {"string without its NUL", "\x00\x00" "\x01" "aX" "\x00\x00\x00\x00\x00\x00\x00\x00" "\x00", 14, NS_ERR_CORRUPT, 0},
-        {"a varint of 11 bytes", "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11, NS_ERR_CORRUPT, 0},
+        {"minimal: five empty strings, no passage",
+         "\x00\x00"
+         "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+         "\x00",
+         13, NS_OK, 0},
+        {"string length past the end",
+         "\x00\x00"
+         "\x7f"
+         "ab",
+         5, NS_ERR_CORRUPT, 0},
+        {"string without its NUL",
+         "\x00\x00"
+         "\x01"
+         "aX"
+         "\x00\x00\x00\x00\x00\x00\x00\x00"
+         "\x00",
+         14, NS_ERR_CORRUPT, 0},
+        {"a varint of 11 bytes", "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11, NS_ERR_CORRUPT,
+         0},
         {"a varint cut by the end", "\x00\x80", 2, NS_ERR_CORRUPT, 0},
-        {"a passage count past the blob", "\x00\x00" "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" "\xff\xff\xff\xff\x0f", 17, NS_ERR_CORRUPT, 0},
-        {"a huge passage count", "\x00\x00" "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 22, NS_ERR_CORRUPT, 0},
-        {"one passage promised, none there", "\x00\x00" "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" "\x01" "\x00\x00\x00", 16, NS_ERR_CORRUPT, 0},
-        {"one empty passage", "\x00\x00" "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" "\x01" "\x01\x01\x00\x00", 17, NS_OK, 1},
-        {"passage length past the end", "\x00\x00" "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" "\x01" "\x01\x01\x05" "ab\x00\x00", 20, NS_ERR_CORRUPT, 0},
+        {"a passage count past the blob",
+         "\x00\x00"
+         "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+         "\xff\xff\xff\xff\x0f",
+         17, NS_ERR_CORRUPT, 0},
+        {"a huge passage count",
+         "\x00\x00"
+         "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+         "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01",
+         22, NS_ERR_CORRUPT, 0},
+        {"one passage promised, none there",
+         "\x00\x00"
+         "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+         "\x01"
+         "\x00\x00\x00",
+         16, NS_ERR_CORRUPT, 0},
+        {"one empty passage",
+         "\x00\x00"
+         "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+         "\x01"
+         "\x01\x01\x00\x00",
+         17, NS_OK, 1},
+        {"passage length past the end",
+         "\x00\x00"
+         "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+         "\x01"
+         "\x01\x01\x05"
+         "ab\x00\x00",
+         20, NS_ERR_CORRUPT, 0},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         print_message("case: %s\n", cases[c].name);

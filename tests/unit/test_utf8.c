@@ -50,9 +50,11 @@ static void test_against_utf8proc(void **state)
     assert_int_equal(valid, 0x10000 - 0x800 - 0x800); /* U+0800..U+FFFF less surrogates */
     srand(42);
     for (long i = 0; i < 2000000; i++) {
-        for (int k = 0; k < 4; k++) s[k] = (unsigned char)(k == 0 ? 0xF0 + rand() % 16 : rand() % 256);
-        if (i % 2) s[1] = (unsigned char)(0x80 + rand() % 64), s[2] = (unsigned char)(0x80 + rand() % 64),
-                   s[3] = (unsigned char)(0x80 + rand() % 64);
+        for (int k = 0; k < 4; k++)
+            s[k] = (unsigned char)(k == 0 ? 0xF0 + rand() % 16 : rand() % 256);
+        if (i % 2)
+            s[1] = (unsigned char)(0x80 + rand() % 64), s[2] = (unsigned char)(0x80 + rand() % 64),
+            s[3] = (unsigned char)(0x80 + rand() % 64);
         check(s, 4);
     }
 }

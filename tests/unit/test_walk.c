@@ -34,8 +34,8 @@ typedef struct seen {
     size_t n;
     char *warn[256];
     size_t nwarn;
-    size_t stop_after;   /* 0: never stop */
-    const char *victim;  /* deleted when the first file is seen */
+    size_t stop_after;  /* 0: never stop */
+    const char *victim; /* deleted when the first file is seen */
 } seen;
 
 static int on_file(void *ctx, const char *path, const struct stat *st)
@@ -207,14 +207,14 @@ static void test_basic(void **state)
     touch("sub0.txt");  /* '0' after '/' */
     touch("B.txt");     /* capitals first, byte-wise */
     mkdirs("empty");
-    mkdirs("a");        /* "a/" sorts after "a.txt" */
+    mkdirs("a"); /* "a/" sorts after "a.txt" */
     touch("a/inner.txt");
 
     seen s = {0};
     ns_error err;
     assert_int_equal(walk(root, &s, NULL, &err), NS_OK);
     static const char *const want[] = {
-        "B.txt",   "a.txt",   "a/inner.txt", "b.jsonl",   "c.txt.gz",         "d.jsonl.gz",
+        "B.txt",     "a.txt",   "a/inner.txt",        "b.jsonl",   "c.txt.gz", "d.jsonl.gz",
         "sub-a.txt", "sub.txt", "sub/deeper/z.jsonl", "sub/y.txt", "sub0.txt",
     };
     expect(&s, want, sizeof want / sizeof want[0]);
@@ -231,9 +231,9 @@ static void test_basic(void **state)
     opts.include_hidden = 1;
     assert_int_equal(walk(root, &s, &opts, &err), NS_OK);
     static const char *const want2[] = {
-        ".hdir/x.txt", ".hidden.txt", "B.txt", "a.txt", "a/inner.txt", "b.jsonl",
-        "c.txt.gz",    "d.jsonl.gz", "sub-a.txt", "sub.txt", "sub/deeper/z.jsonl",
-        "sub/y.txt",   "sub0.txt",
+        ".hdir/x.txt", ".hidden.txt", "B.txt",     "a.txt",   "a/inner.txt",        "b.jsonl",
+        "c.txt.gz",    "d.jsonl.gz",  "sub-a.txt", "sub.txt", "sub/deeper/z.jsonl", "sub/y.txt",
+        "sub0.txt",
     };
     expect(&s, want2, sizeof want2 / sizeof want2[0]);
     assert_int_equal(s.nwarn, 0);
@@ -292,9 +292,9 @@ static void test_links(void **state)
     touch("real/r.txt");
     touch("a.txt");
     link_to("a.txt", "alias.txt");
-    link_to("real", "zlink");        /* walked after "real/": skipped as seen */
-    link_to(".", "loop");            /* the root itself */
-    link_to("..", "real/up");        /* back to the root */
+    link_to("real", "zlink"); /* walked after "real/": skipped as seen */
+    link_to(".", "loop");     /* the root itself */
+    link_to("..", "real/up"); /* back to the root */
     link_to("nowhere.txt", "broken.txt");
     link_to("self.txt", "self.txt"); /* ELOOP */
     seen s = {0};
@@ -347,8 +347,8 @@ static void test_excludes(void **state)
     touch("old.txt/in.txt");
     mkdirs("sub");
     touch("sub/old.txt");
-    static const char *const pats[] = {"drafts/", "*.jsonl.gz", "skip-*", "/archive",
-                                       "./2025/keep/k.txt", "old.txt/"};
+    static const char *const pats[] = {"drafts/",  "*.jsonl.gz",        "skip-*",
+                                       "/archive", "./2025/keep/k.txt", "old.txt/"};
     ns_walk_opts opts;
     memset(&opts, 0, sizeof opts);
     opts.exclude = pats;
@@ -367,10 +367,9 @@ static void test_excludes(void **state)
     opts.exclude = pats2;
     opts.nexclude = 1;
     assert_int_equal(walk(root, &s, &opts, &err), NS_OK);
-    static const char *const want2[] = {"2025/b.jsonl.gz",       "2025/drafts/d.txt",
-                                        "2025/keep/k.txt",       "2025/keep/skip-me.txt",
-                                        "archive/old.txt",       "old.txt/in.txt",
-                                        "sub/old.txt",           "top.txt"};
+    static const char *const want2[] = {
+        "2025/b.jsonl.gz", "2025/drafts/d.txt", "2025/keep/k.txt", "2025/keep/skip-me.txt",
+        "archive/old.txt", "old.txt/in.txt",    "sub/old.txt",     "top.txt"};
     expect(&s, want2, sizeof want2 / sizeof want2[0]);
     seen_free(&s);
 }
