@@ -98,7 +98,7 @@ run_faults() {
         n=$((n + step))
     done
     echo "# $kind, $err (persist=$persist): $total calls, $tried faults injected, $failed runs failed (exit 4), $benign succeeded"
-    expect "$kind run, $err at each of $tried calls: exit 4 naming the index, previous index intact" 0 "$bad"
+    forall "$kind run, $err at each of $tried calls: exit 4 naming the index, previous index intact" "$bad" "$tried" 10
     # The faults must have bitten: most runs fail.
     [ "$failed" -gt $((tried / 2)) ] && ok "$kind run, $err: the faults reached the indexer ($failed of $tried)" ||
         not_ok "$kind run, $err: only $failed of $tried runs failed"

@@ -15,7 +15,9 @@ if [ ! -x "$TOOLS/ns-read" ] || [ ! -x "$TOOLS/ns-analyze" ]; then
 fi
 python3 "$TOP/tests/oracle/diff.py" --corpus "$TOP/corpus" --work "$T" \
     --queries "${ORACLE_QUERIES:-400}" --props "${ORACLE_PROPS:-15}" --seed "${ORACLE_SEED:-20261204}" \
-    --nsearch "$NSEARCH" --nsearch-index "$NSEARCH_INDEX" --tools "$TOOLS"
+    --nsearch "$NSEARCH" --nsearch-index "$NSEARCH_INDEX" --tools "$TOOLS" >"$T/diff.out" 2>&1
 rc=$?
-# diff.py prints its own TAP lines; a crash must not pass silently.
-[ $rc -le 1 ] || not_ok "oracle: diff.py crashed (exit $rc)"
+cat "$T/diff.out"
+# diff.py prints its own TAP lines; a failure without one (a crash on an
+# answer it can't read) must not pass silently.
+if [ $rc -ne 0 ] && ! grep -q '^not ok' "$T/diff.out"; then not_ok "oracle: diff.py failed (exit $rc)"; fi

@@ -22,10 +22,11 @@ if [ -f "$SHIM" ]; then
     expect "full disk: exit 4" 4 $?
     check "full disk: the message names the index and the cause, and says it is unchanged" \
         grep -q "^nsearch-index: $T/full: no space left on device; the index is unchanged" "$T/err"
-    check "full disk: no corpus file is blamed" sh -c "! grep -q '$C' '$T/err'"
+    check "full disk: no corpus file is blamed (and the index is)" sh -c "grep -q '$T/full' '$T/err' && ! grep -q '$C' '$T/err'"
     expect "full disk: the articles are those of before" 120 \
         "$("$NSEARCH_INDEX" --db "$T/full" --stats --json | jq .articles)"
-    expect "full disk: --check passes" 0 "$(status "$NSEARCH_INDEX" --db "$T/full" --check)"
+    expect "full disk: --check passes (on the 120 articles)" "0 120" \
+        "$(status "$NSEARCH_INDEX" --db "$T/full" --check) $("$NSEARCH_INDEX" --db "$T/full" --stats --json | jq .articles)"
 else
     skip "full disk message" "no $SHIM"
 fi
