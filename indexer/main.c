@@ -690,6 +690,7 @@ int main(int argc, char **argv)
     long batch = 2000;
     unsigned shard_n = 0, shard_k = 0;
     if (!excludes) die_oom();
+    opterr = 0; /* our own message, "nsearch-index: ...", not argv[0]'s */
     while ((c = getopt_long(argc, argv, "vhVj:", longopts, NULL)) != -1) {
         char *end;
         switch (c) {
@@ -756,8 +757,13 @@ int main(int argc, char **argv)
             break;
         case 'h': usage(stdout); goto out;
         case 'V': printf("nsearch-index %s (xapian %s)\n", NS_VERSION, xc_version()); goto out;
-        default:
-            usage(stderr);
+        default: /* two lines, as ripgrep */
+            if (optopt)
+                fprintf(stderr, "nsearch-index: invalid option -- '%c'\n", optopt);
+            else
+                fprintf(stderr, "nsearch-index: unknown option, or one missing its value: %s\n",
+                        argv[optind - 1]);
+            fprintf(stderr, "Try 'nsearch-index --help' for more information.\n");
             rc = EXIT_USAGE;
             goto out;
         }

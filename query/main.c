@@ -74,8 +74,7 @@ static void usage(FILE *f)
  * stderr (a quickfix list filled with the whole help is no help). */
 static void short_usage(void)
 {
-    fprintf(stderr, "Try 'nsearch --help' for more information (a query word starting with '-'"
-                    " goes after --: nsearch -- a -b).\n");
+    fprintf(stderr, "Try 'nsearch --help' for more information.\n");
 }
 
 static void warn_query(void *ctx, size_t column, const char *msg)
@@ -189,7 +188,10 @@ static int parse_flags(int argc, char **argv, flags *fl)
             if (optopt && strchr("n", optopt))
                 fprintf(stderr, "nsearch: -%c needs a value\n", optopt);
             else if (optopt)
-                fprintf(stderr, "nsearch: unknown option -%c\n", optopt);
+                fprintf(stderr,
+                        "nsearch: invalid option -- '%c' (a query word starting with '-' goes "
+                        "after --: nsearch -- a -b)\n",
+                        optopt);
             else
                 fprintf(stderr, "nsearch: unknown option, or one missing its value: %s\n",
                         argv[optind - 1]);

@@ -169,7 +169,10 @@ static void print_heading(const ns_hit *h)
     format_date(h->date, date);
     fputs(color ? C_PATH : "", stdout);
     put_path(h->path);
-    printf("%s\n%s", color ? C_OFF : "", color ? C_BOLD : "");
+    fputs(color ? C_OFF : "", stdout);
+    if (null_paths) putchar('\0'); /* --null: the path ends with NUL, as rg --null --heading */
+    else putchar('\n');
+    fputs(color ? C_BOLD : "", stdout);
     put_flat_str(h->title[0] ? h->title : "(untitled)");
     fputs(color ? C_OFF : "", stdout);
     if (date[0] || h->source[0]) {
