@@ -322,7 +322,7 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
             ns_analyze(b->plain, n->text, n->len, copy_token, b, NULL);
             char plain[NS_TERM_MAX + 8];
             snprintf(plain, sizeof plain, "%s%s", pfx, b->ntoks ? b->toks[0].term : term);
-            xc_query *alts[NS_TERM_MAX + 1];
+            xc_query *alts[NS_TERM_MAX + 8];
             size_t na = 0;
             xc_status xs = xc_query_wildcard(plain, strlen(plain), 0, &alts[na]);
             if (xs != XC_OK) return fail(b, xs);
@@ -333,6 +333,16 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
                 if ((plain[k] & 0xc0) == 0x80) continue; /* not at a character boundary */
                 if (b->db) xc_database_termfreq(b->db, plain, k, &tf);
                 if (tf && xc_query_term(plain, k, 1, 0, &alts[na]) == XC_OK) na++;
+            }
+            /* A word longer than P may stem to fewer letters than P with
+             * its last one changed ("living" -> "live" for P "livi"): P
+             * less its last one or two letters too (the passage check
+             * keeps only the words that begin with P). */
+            for (size_t cut = 1; cut <= 2; cut++) {
+                size_t k = full - cut;
+                while (k > plen && (plain[k] & 0xc0) == 0x80) k--;
+                if (k < plen + 3) break;
+                if (xc_query_wildcard(plain, k, 0, &alts[na]) == XC_OK) na++;
             }
             /* And the stem of P itself when stemming changed its end
              * ("story" -> "stori": "stories", "storied"). */

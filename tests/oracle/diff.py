@@ -341,6 +341,12 @@ def properties(ns, corpus, queries, args, shard_stub):
                        % (qs, "no/bad" if sm is None else len(sm), len(allm)))
         if shard:
             _, sh, _, _ = shard.json(qs, "-n", HUGE, "--per-article", "100000")
+            # A wildcard's BM25 weight over a stub of shards is not the
+            # single index's (libxapian weighs the expansion's synonym per
+            # shard): the same passages, maybe in another order (README,
+            # "When one machine is not enough"). Other queries: identical.
+            if "*" in qs and sh is not None and sorted(sh) == sorted(allm):
+                continue
             if sh != allm:
                 bad.append("%s: two shards list %d passages, the single index %d (or another order)"
                            % (qs, len(sh), len(allm)))
