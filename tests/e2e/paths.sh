@@ -6,6 +6,7 @@ mkdir -p "$T/disk/a" "$T/disk/b" "$T/home"
 printf 'Falcon sighted over the valley\n\nA rare falcon was sighted over the valley.\n' >"$T/disk/a/falcon.txt"
 printf 'Heron returns to the marsh\n\nA grey heron returned to the marsh.\n' >"$T/disk/b/heron.txt"
 printf 'Owl at night\n\nAn owl called over the valley at night.\n' >"$T/disk/a/owl.txt"
+printf 'Owl at dawn\n\nAn owl called over the marsh at dawn.\n' >"$T/disk/b/owl2.txt"
 ln -s "$T/disk/a" "$T/home/news"
 (cd "$T/home" && "$NSEARCH_INDEX" --db "$T/idx" news) >"$T/out" 2>&1 || { not_ok "index through a symlink"; cat "$T/out"; }
 expect "a folder given through a symlink keeps the path as typed" "$T/home/news/falcon.txt" \
