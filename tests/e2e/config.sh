@@ -41,8 +41,8 @@ expect "README example: limit = 20 (20 passages under headings)" "$readme_shape"
 expect "README example: per-article = 1 (20 headings)" "$readme_shape" "$(shape said "$T/out")"
 # sort = date: the dates under the headings, newest first.
 dates=$(sed -n 's/.* · \([0-9-]*\) · .*/\1/p' "$T/out")
-expect "README example: sort = date (20 dates, newest first)" "20 $(echo "$dates" | sort -r | tr '\n' ' ')" \
-    "$(echo "$dates" | grep -c .) $(echo "$dates" | tr '\n' ' ')"
+expect "README example: sort = date (20 dates, newest first)" "20 $(echo "$dates" | sort -r | tr '\n' ' ')$readme_shape" \
+    "$(echo "$dates" | grep -c .) $(echo "$dates" | tr '\n' ' ')$(shape said "$T/out")"
 cfgrun "$NSEARCH" --sort=relevance said >"$T/rel"
 expect "README example: sort = date differs from relevance here" "1, $readme_shape" \
     "$([ "$(cat "$T/rel")" != "$(cat "$T/out")" ] && [ "$(shape said "$T/rel")" = "$readme_shape" ] && echo 1), $(shape said "$T/out")"
