@@ -210,7 +210,7 @@ for f in "" --json --vimgrep --no-heading --files --count; do
     case "$f" in
     --json) want="1 1 0{\"type\":\"summary\",\"version\":1,\"query\":\"xylophone\"" ;; --count) want="1 1 00 " ;; *) want="1 0 0" ;;
     esac
-    expect "exit 1 on no match ${f:-(text)}" "$want" "$(shaped search "$DB" $f xylophone | cut -c1-52)"
+    expect "exit 1 on no match ${f:-(text)}" "$want" "$(shaped search "$DB" $f xylophone | cut -c1-54)"
 done
 expect "--json on no match still prints the summary" "summary 0" "$(search "$DB" --json xylophone | jq -r '"\(.type) \(.total)"')"
 expect "--count on no match prints 0" 0 "$(search "$DB" --count xylophone)"
