@@ -97,7 +97,7 @@ json_answer "$DB" -n 100 "$q4" >"$T/j"
 jq4() { jq -e -s --arg q "$q4" "last.query == \$q and last.matches == 9 and ($1)" "$T/j" >/dev/null 2>&1; }
 check "--json: match objects follow the schema" jq4 "map(select(.type==\"match\") | ($schema_match)) | all and length > 5"
 check "--json: the summary follows the schema" jq4 "last | $schema_summary"
-expect "--json: ranks count from 1" "1 2 3 4 5 6 7 8 9" "$(jq -r 'select(.type=="match") | .rank' "$T/j" | tr '\n' ' ' | sed 's/ $//')"
+expect "--json: ranks count from 1" "1 2 3 4 5 6 7 8 9 $q4" "$(jq -r 'select(.type=="match") | .rank' "$T/j" | tr '\n' ' ')$(tail -n 1 "$T/j" | jq -r .query)"
 check "--json: undated article has date null" jq4 'any(.[]; .type=="match" and .date == null)'
 expect "--json: summary index names the index" "$DB $q4" "$(tail -n 1 "$T/j" | jq -r '"\(.index) \(.query)"')"
 
@@ -120,9 +120,9 @@ v4="corpus/sub/rates.txt:5:27 corpus/sub/rates.txt:7:29 corpus/talks.txt:9:1 cor
 positions() { LC_ALL=C cut -d: -f"$1" "$2" | LC_ALL=C tr -c '\n -~' '?' | tr '\n' ' ' | sed 's/ $//'; }
 search "$DB" --vimgrep -n 100 "$q4" >"$T/v"
 expect "--vimgrep: one line per passage (the 9, at their first match)" "$v4" "$(positions 1-3 "$T/v")"
-expect "--vimgrep: every line is path:line:column:text (9 lines)" "0 9" \
-    "$(LC_ALL=C grep -avc '^[^:]*:[1-9][0-9]*:[1-9][0-9]*:' "$T/v") $(wc -l <"$T/v" | tr -d ' ')"
-expect "--vimgrep: no control characters in the text (9 lines)" "0 9" "$(LC_ALL=C grep -ac "$ctrl" "$T/v") $(wc -l <"$T/v" | tr -d ' ')"
+expect "--vimgrep: every line is path:line:column:text (the 9)" "0 $v4" \
+    "$(LC_ALL=C grep -avc '^[^:]*:[1-9][0-9]*:[1-9][0-9]*:' "$T/v") $(positions 1-3 "$T/v")"
+expect "--vimgrep: no control characters in the text (the 9)" "0 $v4" "$(LC_ALL=C grep -ac "$ctrl" "$T/v") $(positions 1-3 "$T/v")"
 # Exact positions: the byte at LINE:COLUMN of the file starts the match.
 search "$DB" --vimgrep -n 100 'Umerov OR meeting OR rates OR guarantees' >"$T/v"
 bad=0 n=0
@@ -141,8 +141,8 @@ expect "--vimgrep: a passage with line breaks stays one line (2 of 5)" "2 5" "$(
 
 # ---- --no-heading and the default text ---------------------------------
 search "$DB" --no-heading -n 100 "$q4" >"$T/h"
-expect "--no-heading: every line is path:line:text (ripgrep's shape; 9 lines)" "0 9" \
-    "$(LC_ALL=C grep -avc '^[^:]*:[1-9][0-9]*:[^ ]' "$T/h") $(wc -l <"$T/h" | tr -d ' ')"
+expect "--no-heading: every line is path:line:text (ripgrep's shape; the 9)" "0 $(echo "$v4" | sed 's/:[0-9]* / /g; s/:[0-9]*$//')" \
+    "$(LC_ALL=C grep -avc '^[^:]*:[1-9][0-9]*:[^ ]' "$T/h") $(positions 1-2 "$T/h")"
 expect "--no-heading: one line per passage (the 9)" "$(echo "$v4" | sed 's/:[0-9]* / /g; s/:[0-9]*$//')" "$(positions 1-2 "$T/h")"
 search "$DB" Umerov >"$T/t"
 expect "text: heading with path, then title · date · source" \
@@ -167,7 +167,8 @@ expect "--files: all matching files, in rank order" \
     "$(cat "$T/f")"
 files3="corpus/sub/rates.txt corpus/talks.txt corpus/bad.txt"
 expect "-l is --files (the 3 files)" "$files3" "$(search "$DB" -l "$q" | tr '\n' ' ' | sed 's/ $//')"
-expect "--files -n 1 --offset 1: the second file" "corpus/talks.txt" "$(search "$DB" --files -n 1 --offset 1 "$q")"
+expect "--files -n 1 --offset 1: the second file (of the 3)" "corpus/talks.txt|$files3" \
+    "$(search "$DB" --files -n 1 --offset 1 "$q")|$(tr '\n' ' ' <"$T/f" | sed 's/ $//')"
 total=$(search "$DB" --json -n 1000 --per-article 1000 "$q" | jq -s 'map(select(.type == "match")) | length')
 [ "$total" -gt 2 ] || not_ok "--count: the query lists passages ($total)"
 expect "--count: every matching passage (6)" 6 "$(search "$DB" --count --per-article 1000 "$q")"
@@ -250,20 +251,38 @@ done
 # ---- colour ----------------------------------------------------------------
 esc=$(printf '\033')
 has_esc() { grep -q "$esc"; }
-if search "$DB" --color=always Umerov | has_esc; then ok "--color=always colours"; else not_ok "--color=always colours"; fi
-if search "$DB" --color=never Umerov | has_esc; then not_ok "--color=never: plain"; else ok "--color=never: plain"; fi
-if search "$DB" Umerov | has_esc; then not_ok "auto: plain into a pipe"; else ok "auto: plain into a pipe"; fi
+# painted FORMAT CMD...: "colour" or "plain" for CMD's output, then its shape
+# with the colour taken out: lines, lines with Umerov, the last line's start
+# (an answer to Umerov in FORMAT has one shape; a broken one, another).
+painted() {
+    f=$1
+    shift
+    "$@" 2>&1 | tr -d '\r' >"$T/c"
+    if has_esc <"$T/c"; then printf colour; else printf plain; fi
+    sed "s/$esc\[[0-9;]*m//g" "$T/c" >"$T/c.plain"
+    echo " $(wc -l <"$T/c.plain" | tr -d ' ') $(grep -c Umerov "$T/c.plain") $(tail -n 1 "$T/c.plain" | cut -c1-24)"
+}
+# umerov FORMAT: that shape for the answer to Umerov (2 passages of talks.txt).
+umerov() {
+    case "$1" in
+    text) echo "4 2 7: The delegation said t" ;; --json) echo '3 3 {"type":"summary","versi' ;;
+    --vimgrep) echo "2 2 corpus/talks.txt:7:38:Th" ;; --files) echo "1 0 corpus/talks.txt" ;; --count) echo "1 0 2" ;;
+    esac
+}
+expect "--color=always colours" "colour $(umerov text)" "$(painted text search "$DB" --color=always Umerov)"
+expect "--color=never: plain" "plain $(umerov text)" "$(painted text search "$DB" --color=never Umerov)"
+expect "auto: plain into a pipe" "plain $(umerov text)" "$(painted text search "$DB" Umerov)"
 for f in --json --vimgrep --files --count; do
-    if search "$DB" --color=always $f Umerov | has_esc; then not_ok "$f is never coloured"; else ok "$f is never coloured"; fi
+    expect "$f is never coloured" "plain $(umerov $f)" "$(painted $f search "$DB" --color=always $f Umerov)"
 done
 # On a terminal (script(1) gives one): colour unless NO_COLOR or TERM=dumb.
 if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1 </dev/null; then
     tty_run() { script -qec "$*" /dev/null </dev/null; }
     cmd="'$NSEARCH' --db '$DB' Umerov"
-    if TERM=xterm tty_run "$cmd" | has_esc; then ok "auto: colour on a terminal"; else not_ok "auto: colour on a terminal"; fi
-    if TERM=xterm NO_COLOR=1 tty_run "$cmd" | has_esc; then not_ok "NO_COLOR: plain on a terminal"; else ok "NO_COLOR: plain on a terminal"; fi
-    if TERM=xterm NO_COLOR=1 tty_run "$cmd --color=always" | has_esc; then ok "--color=always wins over NO_COLOR"; else not_ok "--color=always wins over NO_COLOR"; fi
-    if TERM=dumb tty_run "$cmd" | has_esc; then not_ok "TERM=dumb: plain"; else ok "TERM=dumb: plain"; fi
+    expect "auto: colour on a terminal" "colour $(umerov text)" "$(TERM=xterm painted text tty_run "$cmd")"
+    expect "NO_COLOR: plain on a terminal" "plain $(umerov text)" "$(TERM=xterm NO_COLOR=1 painted text tty_run "$cmd")"
+    expect "--color=always wins over NO_COLOR" "colour $(umerov text)" "$(TERM=xterm NO_COLOR=1 painted text tty_run "$cmd --color=always")"
+    expect "TERM=dumb: plain" "plain $(umerov text)" "$(TERM=dumb painted text tty_run "$cmd")"
 else
     for d in "auto: colour on a terminal" "NO_COLOR: plain on a terminal" "--color=always wins over NO_COLOR" "TERM=dumb: plain"; do
         skip "$d" "script(1) can't open a terminal here"
@@ -273,13 +292,17 @@ fi
 # ---- --help, --version -----------------------------------------------------
 for p in "$NSEARCH" "$NSEARCH_INDEX"; do
     n=$(basename "$p")
+    # The help's last line is the exit statuses' (one line for nsearch, two
+    # for nsearch-index): a help that lost it is not whole.
+    last="Exit status: 0 matches, 1 no match, 2 error."
+    [ "$n" = nsearch-index ] && last="4 index error, 75 another indexer is running."
     "$p" --help >"$T/out" 2>&1
-    expect "$n --help exits 0" 0 $?
+    expect "$n --help exits 0" "0 usage: $n |$last" "$? $(head -n 1 "$T/out" | cut -c1-$((8 + ${#n})))|$(tail -n 1 "$T/out")"
     check "$n --help shows usage" grep -q "^usage: $n " "$T/out"
     "$p" --version >"$T/out" 2>&1
-    expect "$n --version exits 0" 0 $?
+    expect "$n --version exits 0" "0 1" "$? $(grep -c "^$n [0-9][0-9.]*" "$T/out")"
     check "$n --version names program and version" grep -q "^$n [0-9][0-9.]*" "$T/out"
-    expect "$n -h is --help" "$("$p" --help)" "$("$p" -h)"
+    expect "$n -h is --help" "$("$p" --help)|$last" "$("$p" -h)|$("$p" -h | tail -n 1)"
 done
 
 # ---- configuration file -------------------------------------------------------
@@ -295,29 +318,39 @@ db = $DB
 limit = 1
 per-article = 1
 EOF
-expect "config: db and limit from ~/.config/nsearch/config" 1 "$(cfgrun "$NSEARCH" --vimgrep meeting | wc -l | tr -d ' ')"
-expect "config: a flag beats the file" 2 "$(cfgrun "$NSEARCH" --vimgrep -n 2 meeting | wc -l | tr -d ' ')"
-expect "config: NSEARCH_DB beats the file's db" "corpus/sub/rates.txt" "$(cfgrun env NSEARCH_DB="$other" "$NSEARCH" --files -n 5 'meeting OR zebra')"
-expect "config: --db beats NSEARCH_DB" "corpus/sub/rates.txt" "$(cfgrun env NSEARCH_DB="$DB" "$NSEARCH" --db "$other" --files 'meeting OR zebra')"
-expect "config: XDG_CONFIG_HOME is read first" 2 \
-    "$(printf 'db = %s\nlimit = 2\n' "$DB" >"$T/xdg/nsearch/config"; cfgrun env XDG_CONFIG_HOME="$T/xdg" "$NSEARCH" --vimgrep meeting | wc -l | tr -d ' ')"
-expect "config: NSEARCH_CONFIG names the file" 2 "$(cfgrun env NSEARCH_CONFIG="$T/xdg/nsearch/config" "$NSEARCH" --vimgrep meeting | wc -l | tr -d ' ')"
-expect "config: NSEARCH_CONFIG= reads none (default limit)" 1 \
-    "$([ "$(cfgrun env NSEARCH_CONFIG= "$NSEARCH" --db "$DB" --vimgrep meeting | wc -l)" -gt 2 ] && echo 1)"
+# csum CMD...: run CMD (nsearch --json, its stderr in $T/err) and print
+# "MATCHES QUERY INDEX" from the summary of its whole answer, or "BROKEN
+# answer" (no summary last, or one that miscounts).
+csum() {
+    "$@" >"$T/sj" 2>"$T/err"
+    jq -r -s 'if length > 0 and last.type == "summary" and last.matches == (map(select(.type == "match")) | length)
+        then "\(last.matches) \(last.query) \(last.index)" else "BROKEN answer" end' "$T/sj" 2>/dev/null || echo "BROKEN answer"
+}
+expect "config: db and limit from ~/.config/nsearch/config" "1 meeting $DB" "$(csum cfgrun "$NSEARCH" --json meeting)"
+expect "config: a flag beats the file" "2 meeting $DB" "$(csum cfgrun "$NSEARCH" --json -n 2 meeting)"
+expect "config: NSEARCH_DB beats the file's db" "1 meeting OR zebra $other" "$(csum cfgrun env NSEARCH_DB="$other" "$NSEARCH" --json -n 5 'meeting OR zebra')"
+expect "config: --db beats NSEARCH_DB" "1 meeting OR zebra $other" "$(csum cfgrun env NSEARCH_DB="$DB" "$NSEARCH" --db "$other" --json 'meeting OR zebra')"
+printf 'db = %s\nlimit = 2\n' "$DB" >"$T/xdg/nsearch/config"
+expect "config: XDG_CONFIG_HOME is read first" "2 meeting $DB" "$(csum cfgrun env XDG_CONFIG_HOME="$T/xdg" "$NSEARCH" --json meeting)"
+expect "config: NSEARCH_CONFIG names the file" "2 meeting $DB" "$(csum cfgrun env NSEARCH_CONFIG="$T/xdg/nsearch/config" "$NSEARCH" --json meeting)"
+expect "config: NSEARCH_CONFIG= reads none (default limit: all 4)" "4 meeting $DB" \
+    "$(csum cfgrun env NSEARCH_CONFIG= "$NSEARCH" --db "$DB" --json meeting)"
 printf 'db = %s\nheading = false\ncolor = always\nsort = date\n' "$DB" >"$H/.config/nsearch/config"
-expect "config: heading = false is --no-heading" "corpus/talks.txt:9:U" "$(cfgrun "$NSEARCH" --color=never Umerov | head -n 1 | cut -c1-20)"
-expect "config: --heading wins" "corpus/talks.txt" "$(cfgrun "$NSEARCH" --heading --color=never Umerov | head -n 1)"
-if cfgrun "$NSEARCH" Umerov | has_esc; then ok "config: color = always"; else not_ok "config: color = always"; fi
-if cfgrun env NO_COLOR=1 "$NSEARCH" Umerov | has_esc; then not_ok "config: NO_COLOR beats the file"; else ok "config: NO_COLOR beats the file"; fi
+expect "config: heading = false is --no-heading" "plain 2 2 corpus/talks.txt:7:The d" "$(painted text cfgrun "$NSEARCH" --color=never Umerov)"
+expect "config: --heading wins" "plain $(umerov text)" "$(painted text cfgrun "$NSEARCH" --heading --color=never Umerov)"
+expect "config: color = always" "colour 2 2 corpus/talks.txt:7:The d" "$(painted text cfgrun "$NSEARCH" Umerov)"
+expect "config: NO_COLOR beats the file" "plain 2 2 corpus/talks.txt:7:The d" "$(painted text cfgrun env NO_COLOR=1 "$NSEARCH" Umerov)"
 expect "config: sort = date (newest first)" "corpus/talks.txt corpus/sub/rates.txt" \
     "$(cfgrun "$NSEARCH" --files meeting | tr '\n' ' ' | sed 's/ $//')"
 printf 'db = %s\nlimit = 1\nthis is not a setting\ncolour = purple\nlimit = -3\nfrobs = 2\n' "$DB" >"$H/.config/nsearch/config"
-cfgrun "$NSEARCH" --vimgrep meeting >"$T/out" 2>"$T/err"
-expect "config: bad lines don't stop the search" "0 1" "$? $(wc -l <"$T/out" | tr -d ' ')"
-expect "config: each bad line is a warning naming FILE:LINE" \
-    "nsearch: $H/.config/nsearch/config:3:|nsearch: $H/.config/nsearch/config:4:|nsearch: $H/.config/nsearch/config:5:|nsearch: $H/.config/nsearch/config:6:" \
-    "$(cut -d' ' -f1-2 "$T/err" | tr '\n' '|' | sed 's/|$//')"
-expect "config: a missing file is no configuration" 0 "$(rm -f "$H/.config/nsearch/config"; cfgrun "$NSEARCH" --db "$DB" zebra 2>&1 >/dev/null | wc -l | tr -d ' ')"
+got=$(csum cfgrun "$NSEARCH" --json meeting)
+expect "config: bad lines don't stop the search" "1 meeting $DB" "$got"
+expect "config: each bad line is a warning naming FILE:LINE (and the search runs)" \
+    "nsearch: $H/.config/nsearch/config:3:|nsearch: $H/.config/nsearch/config:4:|nsearch: $H/.config/nsearch/config:5:|nsearch: $H/.config/nsearch/config:6:|1 meeting $DB" \
+    "$(cut -d' ' -f1-2 "$T/err" | tr '\n' '|')$got"
+rm -f "$H/.config/nsearch/config"
+got=$(csum cfgrun "$NSEARCH" --db "$DB" --json zebra)
+expect "config: a missing file is no configuration (no warning; the defaults)" "0 lines|5 zebra $DB" "$(wc -l <"$T/err" | tr -d ' ') lines|$got"
 
 # ---- man pages -------------------------------------------------------------------
 if command -v groff >/dev/null 2>&1; then
