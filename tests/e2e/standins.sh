@@ -17,15 +17,16 @@ esac
 
 # The pairs: every nsearch stand-in with every suite that tests nsearch (all
 # but cron.sh, which runs only nsearch-index, and indexer.sh, which queries
-# only to compare indexes, and takes 15 s a run); the nsearch-index stand-in
-# with every suite. NSEARCH_STANDINS / NSEARCH_STANDIN_SUITES narrow the run
+# only to compare indexes, and takes 15 s a run; and all/nsearch with
+# completions.sh, which runs nsearch only as --help, where all/nsearch is the
+# real nsearch); the nsearch-index stand-in with every suite. NSEARCH_STANDINS / NSEARCH_STANDIN_SUITES narrow the run
 # (by hand, when working on one suite).
 standins=${NSEARCH_STANDINS:-"exit2 exit0 echo all trunc noop"}
 suites=${NSEARCH_STANDIN_SUITES:-$(cd "$TOP/tests/e2e" && ls *.sh | grep -v -x -e 'lib.*\.sh' -e standins.sh)}
 : >"$T/pairs"
 for s in $suites; do
     for st in $standins; do
-        case "$st:$s" in noop:*) ;; *:cron.sh | *:indexer.sh) continue ;; esac
+        case "$st:$s" in noop:*) ;; *:cron.sh | *:indexer.sh | all:completions.sh) continue ;; esac
         echo "$s $st" >>"$T/pairs"
     done
 done
