@@ -11,6 +11,10 @@ for prog in nsearch nsearch-index; do
     opts=$(opts_of "$bin")
     n=$(echo "$opts" | grep -c .)
     [ "$n" -ge 10 ] || not_ok "$prog --help lists its options ($n found)"
+    # The help read whole: its last line is the exit statuses'.
+    last="Exit status: 0 matches, 1 no match, 2 error."
+    [ "$prog" = nsearch-index ] && last="4 index error, 75 another indexer is running."
+    expect "$prog --help is whole (ends with the exit statuses)" "$last" "$("$bin" --help 2>/dev/null | tail -n 1)"
     for f in "$TOP/completions/$prog.bash" "$TOP/completions/_$prog"; do
         missing=$(for o in $opts; do grep -q -- "$o\b" "$f" || echo "$o"; done | tr '\n' ' ')
         expect_none "$(basename "$f") offers every option of $prog --help ($n)" "$missing" test "$n" -ge 10
