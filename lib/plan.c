@@ -340,7 +340,8 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
              * keeps only the words that begin with P). */
             for (size_t cut = 1; cut <= 2; cut++) {
                 size_t k = full - cut;
-                while (k > plen && (plain[k] & 0xc0) == 0x80) k--;
+                while (k > plen && (plain[k] & 0xc0) == 0x80)
+                    k--;
                 if (k < plen + 3) break;
                 if (xc_query_wildcard(plain, k, 0, &alts[na]) == XC_OK) na++;
             }

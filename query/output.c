@@ -170,8 +170,10 @@ static void print_heading(const ns_hit *h)
     fputs(color ? C_PATH : "", stdout);
     put_path(h->path);
     fputs(color ? C_OFF : "", stdout);
-    if (null_paths) putchar('\0'); /* --null: the path ends with NUL, as rg --null --heading */
-    else putchar('\n');
+    if (null_paths)
+        putchar('\0'); /* --null: the path ends with NUL, as rg --null --heading */
+    else
+        putchar('\n');
     fputs(color ? C_BOLD : "", stdout);
     put_flat_str(h->title[0] ? h->title : "(untitled)");
     fputs(color ? C_OFF : "", stdout);
