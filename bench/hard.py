@@ -21,7 +21,8 @@
 #      matching articles (nsearch --count --per-article 1, FTS5 count(*),
 #      quest's exact count), so the translations can be seen to ask the
 #      same question;
-#   3. times each query whole-process with a warm page cache, the programs
+#   3. times each query whole-process with a warm page cache (the check
+#      was the warm-up), the programs
 #      in alternation (nsearch, FTS5, quest, nsearch, FTS5, quest, ...),
 #      several rounds; a query's ratio is the median over the rounds of
 #      nsearch's time / the peer's time in the same round;
@@ -73,7 +74,7 @@ def build_indexes(corpus, work, keep, limit, want_xapian):
                        "limit": limit}, f)
     with open(mark("txt")) as f:
         info = json.load(f)
-    if info["src"] != corpus or info["limit"] != limit:
+    if os.path.realpath(info["src"]) != os.path.realpath(corpus) or info["limit"] != limit:
         raise bench.BenchError("%s holds a corpus unpacked from %s (limit %s), not %s: use "
                                "another BENCH_HARD_INDEXES" % (keep, info["src"], info["limit"],
                                                                corpus))
@@ -235,7 +236,7 @@ def generate(corpus, db=None):
     apart = sorted(p for p in pairs if a_lt(p) and not bi.get(p) and not bi.get(p[::-1]))
     for kind, chosen in (("adjacent", rng.sample(adjacent, 5)), ("apart", rng.sample(apart, 5))):
         for a, b in chosen:
-            add("pairs", "list", '"%s %s"' % (a, b), "%s: next to each other in %d articles"
+            add("pairs", "list", '"%s %s"' % (a, b), "%s: next to each other in %d article(s)"
                 % (kind, bi.get((a, b), 0)))
         for a, b in chosen:
             add("pairs", "list", "%s NEAR/5 %s" % (a, b), kind)
@@ -292,7 +293,7 @@ def generate(corpus, db=None):
         "# each program's command.",
         "# The 50 most common words (scan: lower-case letters, 2 or more): " + " ".join(top50),
     ]
-    return head + ["\t".join(r) for r in out]
+    return head + ["\t".join(r).rstrip("\t") for r in out]
 
 
 def a_lt(p):
@@ -461,13 +462,12 @@ def run_once(argv, env):
 
 
 def measure(cmds, rounds, env, slow):
-    """Time the tools of one query in alternation: one unmeasured round
-    (warm-up), then `rounds` rounds of nsearch, FTS5, quest; when a round
-    takes longer than `slow` seconds, the rounds stop at 3. Returns
-    {tool: {"wall": [...], "cpu": [...]}} and the ratios per round."""
+    """Time the tools of one query in alternation: `rounds` rounds of
+    nsearch, FTS5, quest (the caller's check has just run each command once:
+    that is the warm-up); when a round takes longer than `slow` seconds, the
+    rounds stop at 3. Returns {tool: {"wall": [...], "cpu": [...]}} and the
+    ratios per round."""
     tools = [t for t in TOOLS if t in cmds]
-    for t in tools:
-        run_once(cmds[t], env)
     res = {t: {"wall": [], "cpu": []} for t in tools}
     n = rounds
     i = 0
@@ -508,7 +508,7 @@ class Hard:
         self.limit = int(lim) if lim else None
         quick = e.get("BENCH_QUICK", "") not in ("", "0")
         self.rounds = bench.env_int("BENCH_HARD_ROUNDS", 3 if quick else 5)
-        self.slow = float(e.get("BENCH_HARD_SLOW", "") or 20)
+        self.slow = float(e.get("BENCH_HARD_SLOW", "") or 5)
         self.keep = e.get("BENCH_HARD_INDEXES") or os.path.join(self.work, "hard")
         self.quest = e.get("BENCH_HARD_QUEST", "1") not in ("", "0")
         # A copy of nsearch, so a rebuild during the run can't change it.
@@ -539,8 +539,9 @@ class Hard:
             cmds = commands(mode, q, dbs, self.nsearch)
             row = {"group": group, "mode": mode, "query": q, "note": note,
                    "argv": cmds, "counts": {}, "exit": {}}
-            # The check: exit status of the timed command, and the number of
-            # matching articles each program reports.
+            # The check, which is also the warm-up: exit status of the timed
+            # command, and the number of matching articles each program
+            # reports.
             for t, argv in cmds.items():
                 r = subprocess.run(argv, capture_output=True, env=self.env)
                 row["exit"][t] = r.returncode
@@ -606,7 +607,7 @@ class Hard:
 
         out = ["# nsearch hard queries (`make bench-hard`)", ""]
         out.append("- run: %s UTC, %.1f min; %d queries from %s, %d rounds each (3 when a round "
-                   "took over %.0f s), one unmeasured round first" % (
+                   "took over %.0f s), after one unmeasured run of each command (the check)" % (
                        datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), self.elapsed / 60,
                        len(rows), os.path.relpath(self.list_path, os.path.dirname(HERE)),
                        self.rounds, self.slow))
@@ -623,7 +624,7 @@ class Hard:
                    "seconds, less sensitive to the load")
         out.append("- articles: what each program counts as matching articles (nsearch "
                    "`--count --per-article 1`, FTS5 `count(*)`, quest's exact count); ≠ marks "
-                   "counts more than 10%% apart. `hard.py translate` prints every command")
+                   "counts more than 10% apart. `hard.py translate` prints every command")
         out.append("")
         out += lines
         out.append("")
