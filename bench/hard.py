@@ -641,11 +641,12 @@ class Hard:
         by_time = sorted(ok, key=lambda r: -r["ms"]["nsearch"])[:5]
 
         out = ["# nsearch hard queries (`make bench-hard`)", ""]
-        out.append("- run: %s UTC, %.1f min; %d queries from %s, %d rounds each (3 when a round "
-                   "took over %.0f s), after one unmeasured run of each command (the check)" % (
+        out.append("- run: %s UTC, %.1f min; %d queries from %s, %d round%s each (3 when a "
+                   "round took over %.0f s), after one unmeasured run of each command (the "
+                   "check)" % (
                        datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), self.elapsed / 60,
                        len(rows), os.path.relpath(self.list_path, os.path.dirname(HERE)),
-                       self.rounds, self.slow))
+                       self.rounds, "" if self.rounds == 1 else "s", self.slow))
         out.append("- machine: %s, %d cores, %s, %.0f GB RAM; load average (1 min) at start %s, "
                    "at end %s" % (bench.platform.machine(), os.cpu_count() or 0, bench.cpu_model(),
                                   bench.mem_gb(), self.load_start, bench.loadavg()))
