@@ -24,7 +24,7 @@ VERSION := 0.1.0
 # anything is compiled: `deps` is an order-only prerequisite of every object,
 # run once per make, never while this file is read (so `make -n` installs
 # nothing). The pkg-config flags below are read when recipes run, after it.
-DEPS_SET := $(if $(filter check check-asan check-oracle check-crash,$(MAKECMDGOALS)),check,$(if $(filter bench,$(MAKECMDGOALS)),bench,$(if $(filter fuzz,$(MAKECMDGOALS)),fuzz,build)))
+DEPS_SET := $(if $(filter check check-asan check-oracle check-crash,$(MAKECMDGOALS)),check,$(if $(filter bench bench-hard,$(MAKECMDGOALS)),bench,$(if $(filter fuzz,$(MAKECMDGOALS)),fuzz,build)))
 
 CC ?= cc
 CXX ?= c++
@@ -81,7 +81,7 @@ FUZZ_SECONDS ?= 20
 
 BINS := $(O)/nsearch-index $(O)/nsearch
 
-.PHONY: format-check deps all check check-asan check-oracle check-crash demo install uninstall clean help format tests fuzz fuzz-run bench eval
+.PHONY: format-check deps all check check-asan check-oracle check-crash demo install uninstall clean help format tests fuzz fuzz-run bench bench-hard eval
 all: $(BINS)
 
 deps:
@@ -259,3 +259,8 @@ eval: all
 # BENCH_CORPUS=DIR, BENCH_QUERIES=FILE, BENCH_QUICK=1, BENCH_KEEP=1. Not in check.
 bench: all
 	@NSEARCH=$(O)/nsearch NSEARCH_INDEX=$(O)/nsearch-index sh bench/run.sh
+
+# The hard-query set alone (make bench runs it too, on the indexes it built):
+# nsearch against FTS5 and quest, in alternation (bench/README.md).
+bench-hard: all
+	@NSEARCH=$(O)/nsearch NSEARCH_INDEX=$(O)/nsearch-index sh bench/hard.sh

@@ -707,15 +707,18 @@ class Bench:
 
         # 5. the analyzer section
         self.analyzer = self.run_analyzer(txt)
-        # 6. serve mode against a process per query, and sharded search on
-        # loopback (issues 7 and 9): their own scripts, their tables kept.
+        # 6. serve mode against a process per query, sharded search on
+        # loopback (issues 7 and 9) and the hard queries (issue 16, on the
+        # indexes built above): their own scripts, their tables kept.
         small = self.small if getattr(self, "small", None) else None
         self.extra = []
         for title, script, args, env in (
                 ("Serve mode (bench/serve.sh)", "serve.sh", [small or txt],
                  {"SERVE_DB": ""}),
                 ("Shards on loopback (bench/shards.sh)", "shards.sh", [],
-                 {"SHARD_CORPUS": small or txt})):
+                 {"SHARD_CORPUS": small or txt}),
+                ("Hard queries (bench/hard.sh)", "hard.sh", [],
+                 {"BENCH_HARD_FROM": self.work})):
             text = self.run_script(script, args, env)
             if text is not None:
                 self.extra.append((title, text))
