@@ -24,6 +24,7 @@
 #include "../query/config.h"
 #include "analyzer.h"
 #include "index.h"
+#include "quote.h"
 #include "reader.h"
 #include "status.h"
 #include "walk.h"
@@ -66,11 +67,19 @@ static void warn(void *ctx, const char *path, size_t line, const char *msg)
     pthread_mutex_lock(&r->warn_lock);
     r->warnings++;
     if (r->progress) fputs("\r\033[K", stderr); /* clear the bar first */
+    /* A corpus file's name and the message (which may quote the file's
+     * bytes) reach a terminal: quoted and flattened (quote.h). */
+    ns_buf p = {0}, m = {0};
+    ns_quote_path(path, strlen(path), &p);
+    ns_quote_flat(msg, strlen(msg), &m);
+    const char *ps = p.data ? p.data : "?", *ms = m.data ? m.data : "?";
     if (line) {
-        fprintf(stderr, "nsearch-index: %s:%zu: %s\n", path, line, msg);
+        fprintf(stderr, "nsearch-index: %s:%zu: %s\n", ps, line, ms);
     } else {
-        fprintf(stderr, "nsearch-index: %s: %s\n", path, msg);
+        fprintf(stderr, "nsearch-index: %s: %s\n", ps, ms);
     }
+    ns_buf_free(&p);
+    ns_buf_free(&m);
     pthread_mutex_unlock(&r->warn_lock);
 }
 
@@ -80,10 +89,20 @@ static void open_failed(run *r, const char *path, const ns_error *err, ns_status
     pthread_mutex_lock(&r->warn_lock);
     r->warnings++;
     if (r->progress) fputs("\r\033[K", stderr);
-    if (err->msg[0])
-        fprintf(stderr, "nsearch-index: %s\n", err->msg);
-    else
-        fprintf(stderr, "nsearch-index: %s: %s\n", path, ns_status_str(st));
+    /* The message names the file first: quote the name, flatten the rest
+     * (quote.h), so that no byte of a file name drives the terminal. */
+    size_t pl = strlen(path);
+    const char *rest = err->msg[0] ? err->msg : ns_status_str(st);
+    if (err->msg[0] && strncmp(err->msg, path, pl) == 0)
+        rest = err->msg + pl;
+    else if (err->msg[0])
+        pl = 0;
+    ns_buf b = {0};
+    if (pl || !err->msg[0]) ns_quote_path(path, strlen(path), &b);
+    if (!err->msg[0]) ns_buf_str(&b, ": ");
+    ns_quote_flat(rest, strlen(rest), &b);
+    fprintf(stderr, "nsearch-index: %s\n", b.data ? b.data : "?");
+    ns_buf_free(&b);
     pthread_mutex_unlock(&r->warn_lock);
 }
 

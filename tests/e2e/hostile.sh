@@ -122,3 +122,12 @@ expect "…the outside file is not in the index; the inside link is" "$S/news/in
     "$("$NSEARCH" --db "$T/lidx" -l walrus | sort | tr '\n' ' ')"
 "$NSEARCH_INDEX" --db "$T/fidx" --follow "$S/news" >"$T/f.out" 2>"$T/f.err"
 expect "--follow: exit 0, the outside files indexed too" "0 4" "$? $("$NSEARCH" --db "$T/fidx" -l walrus | wc -l | tr -d ' ')"
+
+# ---- The indexer's warnings quote hostile names too ----------------------
+W="$T/warn"
+mkdir -p "$W"
+printf 'x\000y' >"$W/$(printf 'esc\033]0;pwned\007.txt')"
+"$NSEARCH_INDEX" --db "$T/widx" "$W" >"$T/w.out" 2>"$T/w.err"
+expect "indexer warning about a binary file with an ESC in its name: exit 1, named quoted" "1 1" \
+    "$? $(grep -c 'esc\\x1b\]0;pwned\\x07.txt": binary file' "$T/w.err")"
+expect "…and no ESC byte on stderr" 0 "$(unsafe "$T/w.err")"
