@@ -557,7 +557,7 @@ static void read_inherited(const char *path, unsigned live, char *lang, size_t l
     char gendir[PATH_MAX];
     snprintf(gendir, sizeof gendir, "%s/gen-%u", path, live);
     xc_database *db = NULL;
-    if (xc_database_open(gendir, &db) != XC_OK) return;
+    if (xc_database_open_glass(gendir, &db) != XC_OK) return;
     char *val = NULL;
     size_t len = 0;
     if (xc_database_get_metadata(db, "nsearch.lang", 12, &val, &len) == XC_OK && val)
@@ -580,7 +580,7 @@ static void read_inherited(const char *path, unsigned live, char *lang, size_t l
 static ns_status probe_live(ns_index *ix, const char *gendir, ns_error *err)
 {
     xc_database *db = NULL;
-    xc_status xs = xc_database_open(gendir, &db);
+    xc_status xs = xc_database_open_glass(gendir, &db);
     if (xs == XC_OK) xs = xc_database_probe(db);
     xc_database_close(db);
     if (xs == XC_OK || xs == XC_ERR_NOMEM) return NS_OK; /* the writer will say */
@@ -1491,7 +1491,7 @@ ns_status ns_index_verify(const char *path, void (*report)(void *ctx, const char
         /* libxapian's check opens the tables read/write, which a read-only
          * medium refuses: read every entry through the read-only API. */
         xc_database *rdb = NULL;
-        xs = xc_database_open(gen ? gendir : path, &rdb);
+        xs = xc_database_open_glass(gen ? gendir : path, &rdb);
         if (xs == XC_OK) xs = xc_database_scan(rdb);
         xc_database_close(rdb);
         if (xs == XC_ERR_IO) xs = XC_ERR_CORRUPT; /* "EOF reading block": damage */

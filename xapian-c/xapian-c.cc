@@ -896,7 +896,7 @@ xc_status xc_compact(const char *const *sources, size_t n, const char *dest, uns
     return guard(fn, dest, [&] {
         Xapian::Database all;
         for (size_t i = 0; i < n; i++)
-            all.add_database(Xapian::Database(sources[i]));
+            all.add_database(Xapian::Database(sources[i], Xapian::DB_BACKEND_GLASS));
         /* FULL (split items whenever it saves space) is what xapian-compact
          * uses by default; FULLER packs further at the cost of updates. */
         unsigned xflags =

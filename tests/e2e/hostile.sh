@@ -131,3 +131,15 @@ printf 'x\000y' >"$W/$(printf 'esc\033]0;pwned\007.txt')"
 expect "indexer warning about a binary file with an ESC in its name: exit 1, named quoted" "1 1" \
     "$? $(grep -c 'esc\\x1b\]0;pwned\\x07.txt": binary file' "$T/w.err")"
 expect "…and no ESC byte on stderr" 0 "$(unsafe "$T/w.err")"
+
+# ---- A generation that is a stub file: nsearch-index never runs it ---------
+mkdir -p "$T/gc"
+printf 'Gull\n\nA gull here.\n' >"$T/gc/a.txt"
+"$NSEARCH_INDEX" --db "$T/gx" "$T/gc" || not_ok "index for the generation stub"
+rm -rf "$T/gx/gen-1"
+printf 'remote :/usr/bin/touch %s/gran\n' "$T" >"$T/gx/gen-1"
+for a in "" --rebuild --stats --check; do "$NSEARCH_INDEX" --db "$T/gx" $a "$T/gc" >/dev/null 2>&1; done
+"$NSEARCH" --db "$T/gx" gull >/dev/null 2>&1
+expect_none "a gen-N stub file: no update, rebuild, --stats, --check or search ran it" \
+    "$(ls "$T/gran" 2>/dev/null)" test -f "$T/gx/XAPIANDB"
+expect "…and the rebuild made a working index" 1 "$("$NSEARCH" --db "$T/gx" --count gull)"
