@@ -244,8 +244,7 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai, size_t
 
 /* A set of paths (--files: a file is listed once). */
 typedef struct pathset {
-    const char **v; /* borrowed: the articles' paths are kept... copied */
-    char **own;
+    char **own; /* open addressing: copies of the paths, NULL = empty */
     size_t n, cap;
 } pathset;
 
