@@ -8,25 +8,87 @@
 export NSEARCH_CONFIG=
 
 DB="$T/idx"
-"$NSEARCH_INDEX" --db "$DB" "$TOP/corpus"
-expect "index the sample corpus" 0 $?
 Q='Umerov meeting'
 Q2='chief negotiator' # after "Ukraine’s": bytes and characters differ
 cd "$TOP" || exit 2
-# What nsearch itself says: the reference for every editor below.
-"$NSEARCH" --db "$DB" --vimgrep "$Q" >"$T/want"
-expect "the query has passages" 1 "$([ "$(wc -l <"$T/want")" -ge 3 ] && echo 1)"
-first=$(head -n 1 "$T/want")
-f_path=$TOP/$(echo "$first" | cut -d: -f1)
-f_line=$(echo "$first" | cut -d: -f2)
-f_col=$(echo "$first" | cut -d: -f3)
-# The quickfix view of the reference: absolute path, line, column, text.
-awk -F: -v top="$TOP" '{t=$0; sub(/^[^:]*:[^:]*:[^:]*:/, "", t); print top "/" $1 "|" $2 "|" $3 "|" t}' "$T/want" >"$T/want.qf"
+# The one passage with the phrase: Umerov, "chief negotiator" and the meeting
+# share line 8 of the Witkoff call (Umerov at byte 8).
+WITKOFF=corpus/2025-12-31-witkoff-call-european-leaders.txt
+"$NSEARCH_INDEX" --db "$DB" "$TOP/corpus"
+rc=$?
+expect "index the sample corpus" "0|$WITKOFF" "$rc|$(answer "$DB" "\"$Q2\"")"
 
-mb=$("$NSEARCH" --db "$DB" --vimgrep "\"$Q2\"" | head -n 1 | cut -d: -f1-3 | sed "s|^|$TOP/|; s|:|\||g")
+# ref FILE QUERY PATTERN [MIN]: nsearch's answer to QUERY as --vimgrep lines
+# (file:line:column:text), made from its --json answer and checked against
+# the corpus: the answer whole (json_answer), at least MIN passages (default
+# 1), each one's text that line of its file, and at its column (the first
+# matched word) words matching the grep -i PATTERN. Otherwise FILE holds one
+# line "BROKEN answer: why", which every check comparing with it fails on.
+# What nsearch says is the reference of every editor below: a broken nsearch
+# leaves none.
+ref() {
+    r_out=$1 r_q=$2 r_pat=$3 r_min=${4:-1}
+    if ! json_answer "$DB" -- "$r_q" >"$T/ref.json"; then
+        head -n 1 "$T/ref.json" >"$r_out"
+        return 1
+    fi
+    jq -r 'select(.type == "match") | "\(.path):\(.line):\(.column + .spans[0].start):\(.text)"' "$T/ref.json" >"$T/ref.lines"
+    r_bad=$(while IFS=: read -r f l c t; do
+        if [ "$(sed -n "${l}p" "$f" 2>/dev/null)" != "$t" ]; then
+            echo "$f:$l: not the file's line"
+        elif ! printf '%s\n' "$t" | cut -b "$c"- | grep -qi "^\($r_pat\)"; then
+            echo "$f:$l:$c: no match of $r_pat at the column"
+        fi
+    done <"$T/ref.lines" | head -n 1)
+    r_n=$(wc -l <"$T/ref.lines" | tr -d ' ')
+    if [ -n "$r_bad" ]; then
+        echo "BROKEN answer: $r_q: $r_bad" >"$r_out"
+    elif [ "$r_n" -lt "$r_min" ]; then
+        echo "BROKEN answer: $r_q: $r_n passages, at least $r_min wanted" >"$r_out"
+    else
+        cp "$T/ref.lines" "$r_out"
+        return 0
+    fi
+    return 1
+}
+# count FILE: the number of lines of a reference (a BROKEN answer as it is).
+count() { if grep -q '^BROKEN answer:' "$1"; then cat "$1"; else wc -l <"$1" | tr -d ' '; fi; }
+# pos LINE: a reference line's "/absolute/file|line|column" (a BROKEN answer as it is).
+pos() { case "$1" in "BROKEN answer:"*) echo "$1" ;; *) echo "$1" | awk -F: -v top="$TOP" '{print top "/" $1 "|" $2 "|" $3}' ;; esac; }
+# at LINE: a reference line's text from its column on (the matched word first).
+at() { case "$1" in "BROKEN answer:"*) echo "$1" ;; *) echo "$1" | cut -d: -f4- | cut -b "$(echo "$1" | cut -d: -f3)"- ;; esac; }
+# qf FILE: the quickfix view of a reference: absolute path, line, column, text.
+qf() {
+    if grep -q '^BROKEN answer:' "$1"; then cat "$1"; else
+        awk -F: -v top="$TOP" '{t=$0; sub(/^[^:]*:[^:]*:[^:]*:/, "", t); print top "/" $1 "|" $2 "|" $3 "|" t}' "$1"
+    fi
+}
+# same WANT GOT: GOT holds the lines of WANT, a reference nsearch gave.
+same() { [ -s "$1" ] && ! grep -q '^BROKEN answer:' "$1" && cmp -s "$1" "$2"; }
+# no_match QUERY: "no match" when nsearch's --json answer to QUERY is whole,
+# exit 1 and empty (the witness that an empty list is its answer).
+no_match() {
+    answer "$DB" -- "$1" >"$T/.nomatch" || { cat "$T/.nomatch"; return; }
+    if [ -s "$T/.nomatch" ] || [ "$(cat "$T/.answer.rc")" != 1 ]; then echo "matches: $(head -n 1 "$T/.nomatch")"; else echo "no match"; fi
+}
+
+ref "$T/want" "$Q" 'umerov\|meeting' 3
+n_want=$(count "$T/want")
+expect "the query has passages" "$WITKOFF:8:8" "$(grep -m 1 -o "^$WITKOFF:8:[0-9]*" "$T/want" || head -n 1 "$T/want")"
+first=$(head -n 1 "$T/want")
+second=$(sed -n 2p "$T/want")
+f_pos=$(pos "$first")
+f_path=$(echo "$f_pos" | cut -d'|' -f1)
+f_line=$(echo "$f_pos" | cut -d'|' -f2)
+qf "$T/want" >"$T/want.qf"
+ref "$T/want.phrase" '"security guarantees"' 'security guarantee'
+qf "$T/want.phrase" >"$T/want.phrase.qf"
+
+ref "$T/want.mb" "\"$Q2\"" "$Q2"
+mb=$(pos "$(head -n 1 "$T/want.mb")")
 mb_line=$(echo "$mb" | cut -d'|' -f2)
 mb_col=$(echo "$mb" | cut -d'|' -f3)
-if sed -n "${mb_line}p" "$(echo "$mb" | cut -d'|' -f1)" | head -c "$((mb_col - 1))" | LC_ALL=C grep -q "$(printf '[\200-\377]')"; then
+if sed -n "${mb_line}p" "$(echo "$mb" | cut -d'|' -f1)" 2>/dev/null | head -c "$((mb_col - 1))" 2>/dev/null | LC_ALL=C grep -q "$(printf '[\200-\377]')"; then
     ok "the multi-byte case has multi-byte characters before the match"
 else
     not_ok "the multi-byte case has multi-byte characters before the match"
@@ -48,7 +110,7 @@ function! Dump(file) abort
 endfunction
 Nsearch $Q
 call Dump('$T/vim.qf')
-call writefile([getqflist({'title': 1}).title, winnr('\$') > 1 ? 'open' : 'closed', &buftype], '$T/vim.win')
+call writefile([getqflist({'title': 1}).title, winnr('\$') > 1 ? 'open' : 'closed', &buftype, line('\$')], '$T/vim.win')
 cfirst
 call writefile([expand('%:p'), line('.'), col('.'), getline('.')[col('.') - 1 :]], '$T/vim.jump')
 " The first entry ends where its first matched word ends; every matched
@@ -59,7 +121,7 @@ cnext
 call writefile([expand('%:p'), line('.'), col('.')], '$T/vim.next')
 " A phrase, quotes and all; a query without a match; a bad query.
 Nsearch "security guarantees"
-call writefile([len(getqflist())], '$T/vim.phrase')
+call Dump('$T/vim.phrase')
 " A match after multi-byte characters: the column counts bytes.
 Nsearch "$Q2"
 cfirst
@@ -91,12 +153,14 @@ call writefile([len(getqflist()), len(filter(getqflist(), 'v:val.valid'))] + map
 qall!
 EOF
     timeout 60 vim -Es -u NONE -i NONE -N --cmd "set rtp^=$TOP/editors/vim" -S "$T/test.vim" </dev/null >"$T/vim.out" 2>&1
-    expect "vim exits cleanly" 0 $?
+    rc=$?
+    # Exit 0, and the first list as long as nsearch's answer.
+    expect "vim exits cleanly" "0|$n_want" "$rc|$(grep -c . "$T/vim.qf" 2>/dev/null)"
     expect ":Nsearch fills the quickfix list (file, line, column, text)" "$(cat "$T/want.qf")" "$(cat "$T/vim.qf" 2>/dev/null)"
-    expect ":Nsearch names the list and opens the window" ":Nsearch $Q|open|quickfix" "$(tr '\n' '|' <"$T/vim.win" 2>/dev/null | sed 's/|$//')"
-    expect ":cfirst lands on the file, line and column of the first passage" "$f_path|$f_line|$f_col" \
+    expect ":Nsearch names the list and opens the window" ":Nsearch $Q|open|quickfix|$n_want" "$(tr '\n' '|' <"$T/vim.win" 2>/dev/null | sed 's/|$//')"
+    expect ":cfirst lands on the file, line and column of the first passage" "$f_pos" \
         "$(head -n 3 "$T/vim.jump" 2>/dev/null | tr '\n' '|' | sed 's/|$//')"
-    check "…on a matched word" grep -qi '^\(umerov\|meeting\)' "$T/vim.jump"
+    expect "…on a matched word" "$(at "$first")" "$(sed -n 4p "$T/vim.jump" 2>/dev/null)"
     "$NSEARCH" --db "$DB" --json "$Q" | jq -r 'select(.type == "match")' >/dev/null 2>&1
     want_end=$("$NSEARCH" --db "$DB" --json "$Q" | jq -r 'select(.type == "match") | .column + .spans[0].end' | head -n 1)
     expect "quickfix end_col: the end of the first matched word" "$want_end" "$(cat "$T/vim.endcol" 2>/dev/null)"
@@ -105,16 +169,15 @@ EOF
     check "the visited file highlights its matched words (first: $want_hl)" grep -qx "$want_hl" "$T/vim.hl"
     expect "partial matches are said in the quickfix title" ":Nsearch Umerov xylophone  [partial matches: no passage has every word]" \
         "$(head -n 1 "$T/vim.partial" 2>/dev/null)"
-    second=$(sed -n 2p "$T/want")
-    expect ":cnext goes to the second passage" "$TOP/$(echo "$second" | cut -d: -f1)|$(echo "$second" | cut -d: -f2)|$(echo "$second" | cut -d: -f3)" \
-        "$(tr '\n' '|' <"$T/vim.next" 2>/dev/null | sed 's/|$//')"
+    expect ":cnext goes to the second passage" "$(pos "$second")" "$(tr '\n' '|' <"$T/vim.next" 2>/dev/null | sed 's/|$//')"
     expect ":cfirst after multi-byte characters: the byte column" "$mb" "$(head -n 3 "$T/vim.mb" 2>/dev/null | tr '\n' '|' | sed 's/|$//')"
     check "…on the matched word" grep -q '^chief negotiator' "$T/vim.mb"
-    expect ":Nsearch with a quoted phrase" "$("$NSEARCH" --db "$DB" --vimgrep '"security guarantees"' | wc -l | tr -d ' ')" "$(cat "$T/vim.phrase" 2>/dev/null)"
-    expect ":Nsearch without a match: empty list, a message" "0|nsearch: no match for xylophone" \
-        "$(grep -v '^$' "$T/vim.none" 2>/dev/null | tr '\n' '|' | sed 's/|$//')"
+    expect ":Nsearch with a quoted phrase" "$(cat "$T/want.phrase.qf")" "$(cat "$T/vim.phrase" 2>/dev/null)"
+    # (The witness: nsearch's whole --json answer to the query is no match.)
+    expect ":Nsearch without a match: empty list, a message" "0|nsearch: no match for xylophone|no match" \
+        "$(grep -v '^$' "$T/vim.none" 2>/dev/null | tr '\n' '|' | sed 's/|$//')|$(no_match xylophone)"
     check ":Nsearch with a bad query shows nsearch's error" grep -q "nsearch: query:[0-9]*: OR" "$T/vim.bad"
-    expect ":LNsearch! fills the location list and jumps" "$(wc -l <"$T/want" | tr -d ' ')|$f_path|$f_line" \
+    expect ":LNsearch! fills the location list and jumps" "$n_want|$f_path|$f_line" \
         "$(tr '\n' '|' <"$T/vim.loc" 2>/dev/null | sed 's/|$//')"
     expect ":grep with grepprg=nsearch --vimgrep, grepformat=%f:%l:%c:%m" "$(cat "$T/want.qf")" "$(cat "$T/vim.grep" 2>/dev/null)"
     expect ":grep with Vim's default grepformat: file and line" \
@@ -125,7 +188,8 @@ EOF
         "$(head -n 2 "$T/vim.grepnot" 2>/dev/null | tr '\n' '|')$n_words with the words"
     expect "…and no usage text in the list" "0 of 10 entries" \
         "$(grep -ci 'usage\|--help' "$T/vim.grepnot" 2>/dev/null) of $n_words entries"
-    check "vim said nothing unexpected" sh -c "! grep -v '^$' '$T/vim.out' | grep -q ."
+    # (The witness: the script ran, its first list nsearch's answer.)
+    expect_none "vim said nothing unexpected" "$(grep -v '^$' "$T/vim.out")" same "$T/want.qf" "$T/vim.qf"
 else
     skip "Vim plugin" "vim is not installed (mk/deps.sh check installs it)"
 fi
@@ -239,20 +303,21 @@ if command -v emacs >/dev/null 2>&1; then
 EOF
     timeout 120 emacs --batch -Q -l "$TOP/editors/emacs/nsearch.el" -l "$T/test.el" >"$T/emacs.out" 2>&1
     rc=$?
-    expect "emacs exits cleanly" 0 "$rc"
+    # Exit 0, and the first buffer as long as nsearch's answer.
+    n_lines=$(grep -c . "$T/emacs.lines" 2>/dev/null)
+    expect "emacs exits cleanly" "0|$n_want" "$rc|$n_lines"
     [ "$rc" -eq 0 ] || sed 's/^/    /' "$T/emacs.out"
-    expect "M-x nsearch: an nsearch-mode buffer, finished" "nsearch-mode|finished" "$(tr '\n' '|' <"$T/emacs.mode" 2>/dev/null | sed 's/|$//')"
+    expect "M-x nsearch: an nsearch-mode buffer, finished" "nsearch-mode|finished|$n_want passages" \
+        "$(tr '\n' '|' <"$T/emacs.mode" 2>/dev/null | sed 's/|$//')|$n_lines passages"
     expect "M-x nsearch: the buffer shows the passages" "$(cat "$T/want")" "$(cat "$T/emacs.lines" 2>/dev/null)"
-    expect "compile-goto-error visits the file, line and byte column" "$f_path|$f_line|$f_col" \
+    expect "compile-goto-error visits the file, line and byte column" "$f_pos" \
         "$(head -n 3 "$T/emacs.goto" 2>/dev/null | tr '\n' '|' | sed 's/|$//')"
-    check "…on a matched word" sh -c "sed -n 4p '$T/emacs.goto' | grep -qi '^\\(umerov\\|meeting\\)'"
+    expect "…on a matched word" "$(at "$first")" "$(sed -n 4p "$T/emacs.goto" 2>/dev/null)"
     want_ehl=$("$NSEARCH" --db "$DB" --json "$Q" | jq -r 'select(.type == "match") | .line as $l | .column as $c | [.spans[] | "\($l),\($c + .start)"] | join("|")' | head -n 1)
     expect "the visited line's matched words are highlighted (overlays)" "$want_ehl" "$(tr '\n' '|' <"$T/emacs.hl" 2>/dev/null | sed 's/|$//')"
     expect "partial matches are said in the header line" "nsearch Umerov xylophone: partial matches (no passage has every word)" \
         "$(cat "$T/emacs.partial" 2>/dev/null)"
-    second=$(sed -n 2p "$T/want")
-    expect "next-error goes to the second passage" "$TOP/$(echo "$second" | cut -d: -f1)|$(echo "$second" | cut -d: -f2)|$(echo "$second" | cut -d: -f3)" \
-        "$(tr '\n' '|' <"$T/emacs.next" 2>/dev/null | sed 's/|$//')"
+    expect "next-error goes to the second passage" "$(pos "$second")" "$(tr '\n' '|' <"$T/emacs.next" 2>/dev/null | sed 's/|$//')"
     expect "compile-goto-error after multi-byte characters: the byte column" "$mb" \
         "$(head -n 3 "$T/emacs.mb" 2>/dev/null | tr '\n' '|' | sed 's/|$//')"
     check "…on the matched word" grep -q '^chief negotiator' "$T/emacs.mb"
@@ -297,7 +362,7 @@ EOF
     expect "consult-nsearch: the query goes after -- (an excluded word is no option)" \
         "--null --no-heading --color=never --limit 50 --db $DB -- Witkoff -Rubio" "$(cat "$T/consult.cmd" 2>/dev/null)"
     expect "consult-nsearch: one candidate per passage; RET lands on the file, line and first match" \
-        "$(wc -l <"$T/want" | tr -d ' ')|$f_path|$f_line|$f_col" "$(tr '\n' '|' <"$T/consult.jump" 2>/dev/null | sed 's/|$//')"
+        "$n_want|$f_pos" "$(tr '\n' '|' <"$T/consult.jump" 2>/dev/null | sed 's/|$//')"
 else
     skip "consult-nsearch" "emacs or elpa-consult is not installed (mk/deps.sh check installs them)"
 fi
@@ -307,13 +372,23 @@ fi
 # line of the chosen entry. {q} is the typed query, shell-quoted by fzf.
 reload() { sh -c "'$NSEARCH' --db '$DB' --vimgrep -- $1 || true"; }
 expect "fzf reload: a partial query typed so far is answered" "$(cat "$T/want")" "$(reload "'Umerov meeting'")"
-expect "fzf reload: a query with no match gives nothing, exit 0" "0:" "$(out=$(reload "'xylophone'"); echo "$?:$out")"
-expect "fzf reload: an unfinished query (unclosed quote) is answered" 0 "$(reload "'\"security guar'" >/dev/null 2>&1; echo $?)"
-expect "fzf reload: the empty query (fzf at start) exits 0" 0 "$(reload "''" >/dev/null 2>&1; echo $?)"
-line=$(head -n 1 "$T/want")
+# (The witness: nsearch's whole --json answer to the query is no match.)
+expect "fzf reload: a query with no match gives nothing, exit 0" "0:|no match" \
+    "$(out=$(reload "'xylophone'"); echo "$?:$out")|$(no_match xylophone)"
+# A phrase not closed yet runs to the end of the query: the closed phrase's passages.
+expect "fzf reload: an unfinished query (unclosed quote) is answered" "0|$(cat "$T/want.phrase")" \
+    "$(reload "'\"security guarantees'" >"$T/fzf.out" 2>/dev/null; echo $?)|$(cat "$T/fzf.out")"
+# At start fzf reloads with no query: nsearch's usage error, hidden by the
+# README's 2>/dev/null, and nothing in the list.
+expect "fzf reload: the empty query (fzf at start) exits 0" "0||nsearch: query:1: the query is empty: type a word to search for" \
+    "$(reload "''" >"$T/fzf.out" 2>"$T/fzf.err"; echo $?)|$(cat "$T/fzf.out")|$(head -n 1 "$T/fzf.err")"
+# The preview (sed -n "{2}p" {1}) of the first entry fzf lists: the line of
+# the first passage nsearch found.
+line=$(reload "'Umerov meeting'" | head -n 1)
 f=$(echo "$line" | cut -d: -f1)
 l=$(echo "$line" | cut -d: -f2)
-expect "fzf preview: {1} and {2} name the file and line" "$(sed -n "${l}p" "$f")" "$(sed -n "${l},${l}p" "$f")"
+case "$first" in "BROKEN answer:"*) want_text=$first ;; *) want_text=$(echo "$first" | cut -d: -f4-) ;; esac
+expect "fzf preview: {1} and {2} name the file and line" "$want_text" "$(sed -n "${l}p" "$f" 2>/dev/null)"
 if command -v fzf >/dev/null 2>&1; then
     # Lines piped in, as a picker's reload command gives them (fzf runs
     # FZF_DEFAULT_COMMAND only when its input is a terminal).
