@@ -204,8 +204,9 @@ class Leaf:
 
 
 def near_holds(n, sides, tx):
-    """Some choice of one occurrence per side lies in a window where at most
-    n - 1 positions belong to no side."""
+    """Some choice of one occurrence per side, no two of them the same
+    occurrence (`recent NEAR recent*` wants two words), lies in a window
+    where at most n - 1 positions belong to no side."""
     occ = []
     for side in sides:
         o = set()
@@ -215,6 +216,8 @@ def near_holds(n, sides, tx):
             return False
         occ.append(sorted(o))
     for pick in product(*occ):
+        if len(set(pick)) < len(pick):
+            continue
         lo = min(a for a, _ in pick)
         hi = max(b for _, b in pick)
         covered = set()
