@@ -410,6 +410,7 @@ def main():
     vocab = Vocab(corpus, rnd)
     ns = NS(args.nsearch, db)
     queries = [fix_month_dates(vocab.query()) for _ in range(args.queries)]
+    corpus.prepare([to_oracle(q) for q in queries])  # every leaf in one ns-analyze
     ndiff, nonempty, shown = 0, 0, 0
     for i, q in enumerate(queries):
         qs, problems, nwant = compare(ns, corpus, q, seed, i)

@@ -7,7 +7,9 @@ reader's model) and the tokens of every text as `ns-analyze --batch` prints
 them (the one analyzer, which by design gives a word the same tokens in a
 query as in a document). Everything else (leaves, phrases, NEAR, exclusions,
 fields, dates, the "a passage must hold a scored word" rule, the partial
-fallback) is decided here, by brute force over the articles.
+fallback) is decided here, by brute force over the passages of the
+candidate articles: an index of which articles hold which terms only finds
+those (a superset of the articles that can match; see Corpus.candidates).
 
 Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
 """
@@ -151,6 +153,16 @@ class Leaf:
     def empty(self):
         return not self.steps
 
+    def may_occur(self, has):
+        """False when a word or phrase leaf cannot occur in a text whose
+        terms pass has() (one of its positions has no accepted term there,
+        nor is a joined form there): a quick test before occurrences()."""
+        if self.kind in ("exact", "wild"):
+            return True
+        if any(has(t) for t in self.joined):
+            return True
+        return all(any(has(t) for t in acc) for acc in self.steps)
+
     def occurrences(self, tx):
         """(first, last) positions of every occurrence in Text tx."""
         if self.kind == "exact":
@@ -192,8 +204,9 @@ class Leaf:
 
 
 def near_holds(n, sides, tx):
-    """Some choice of one occurrence per side lies in a window where at most
-    n - 1 positions belong to no side."""
+    """Some choice of one occurrence per side, no two of them the same
+    occurrence (`recent NEAR recent*` wants two words), lies in a window
+    where at most n - 1 positions belong to no side."""
     occ = []
     for side in sides:
         o = set()
@@ -203,6 +216,8 @@ def near_holds(n, sides, tx):
             return False
         occ.append(sorted(o))
     for pick in product(*occ):
+        if len(set(pick)) < len(pick):
+            continue
         lo = min(a for a, _ in pick)
         hi = max(b for _, b in pick)
         covered = set()
@@ -234,23 +249,84 @@ class Corpus:
                 p["_tx"] = Text(toks[k])
                 p["_toks"] = toks[k]
                 k += 1
+        # An index to find candidates only: which articles have a term (or
+        # a non-alt exact form) in any of their texts. Whether a query holds
+        # on a passage is still decided below, from the texts themselves.
+        self.term_arts, self.exact_arts = {}, {}
+        for ai, a in enumerate(self.articles):
+            for tx in [a["_title"], a["_source"]] + [p["_tx"] for p in a["passages"]]:
+                for term in tx.by_term:
+                    self.term_arts.setdefault(term, set()).add(ai)
+                for e in tx.exact:
+                    self.exact_arts.setdefault(e, set()).add(ai)
         self._leafcache = {}
+        self._wildcache = {}
+
+    @staticmethod
+    def _key(lf):
+        return (lf[0], repr(lf[1]))
+
+    def prepare(self, queries):
+        """Analyze the leaves of many queries in one ns-analyze process."""
+        todo = {}
+        for q in queries:
+            for lf, _ in leaves(q):
+                if self._key(lf) not in self._leafcache:
+                    todo[self._key(lf)] = lf
+        if todo:
+            lfs = list(todo.values())
+            texts = [" ".join(lf[1]) if lf[0] == "phrase" else lf[1] for lf in lfs]
+            toks = analyze_batch(self.ns_analyze, texts)
+            for lf, t, tk in zip(lfs, texts, toks):
+                self._leafcache[self._key(lf)] = Leaf(lf, t, tk)
 
     def compile(self, q):
-        """Leaf objects for every leaf of q, keyed by id()."""
-        todo = [lf for lf, _ in leaves(q) if (lf[0], repr(lf[1])) not in self._leafcache]
-        if todo:
-            texts = [" ".join(lf[1]) if lf[0] == "phrase" else lf[1] for lf in todo]
-            toks = analyze_batch(self.ns_analyze, texts)
-            for lf, t, tk in zip(todo, texts, toks):
-                self._leafcache[(lf[0], repr(lf[1]))] = Leaf(lf, t, tk)
-        return lambda lf: self._leafcache[(lf[0], repr(lf[1]))]
+        """The Leaf object of each leaf of q: a function of the leaf."""
+        self.prepare([q])
+        m = {id(lf): self._leafcache[self._key(lf)] for lf, _ in leaves(q)}
+        return lambda lf: m[id(lf)]
+
+    def leaf_articles(self, L):
+        """A superset of the articles in which Leaf L occurs somewhere."""
+        if L.kind == "exact":
+            return self.exact_arts.get(L.exacts[0], set())
+        if L.kind == "wild":
+            pre = L.exacts[0]
+            if pre not in self._wildcache:
+                arts = set()
+                for e, s in self.exact_arts.items():
+                    if e.startswith(pre):
+                        arts |= s
+                self._wildcache[pre] = arts
+            return self._wildcache[pre]
+        out = None
+        for acc in L.steps:  # every position of the leaf must be there
+            s = set().union(*(self.term_arts.get(t, set()) for t in acc))
+            out = s if out is None else out & s
+        return out.union(*(self.term_arts.get(t, set()) for t in L.joined))
+
+    def candidates(self, q, get):
+        """A superset of the articles where q can hold on some passage, as a
+        set of article indices, or None for "any article" (exclusions, dates
+        and ignored leaves don't narrow it)."""
+        k = q[0]
+        if k in LEAVES:
+            L = get(q)
+            return None if L.empty() else self.leaf_articles(L)
+        if k in ("and", "near"):
+            sets = [self.candidates(c, get) for c in (q[1] if k == "and" else q[2])]
+            sets = [s for s in sets if s is not None]
+            return set.intersection(*sets) if sets else None
+        if k == "or":
+            sets = [self.candidates(c, get) for c in q[1]]
+            return None if any(s is None for s in sets) else set().union(*sets)
+        return None  # not, date
 
 
 def _occurs(L, tx, cache, key):
     r = cache.get(key)
     if r is None:
-        r = cache[key] = bool(L.occurrences(tx))
+        r = cache[key] = L.may_occur(tx.by_term.__contains__) and bool(L.occurrences(tx))
     return r
 
 
@@ -301,8 +377,10 @@ def partial_of(corpus, q):
 def _matches(corpus, q):
     get = corpus.compile(q)
     scored = [lf for lf, ex in leaves(q) if not ex and lf[2] is None and not get(lf).empty()]
+    cand = corpus.candidates(q, get)
+    arts = corpus.articles if cand is None else [corpus.articles[i] for i in sorted(cand)]
     out = []
-    for a in corpus.articles:
+    for a in arts:
         if not a["passages"]:
             continue
         cache = {}
