@@ -20,70 +20,12 @@
 set -eu
 
 cd "$(dirname "$0")/.."
-root=$(pwd)
-
-say() { printf 'bench: %s\n' "$*" >&2; }
-
-NSEARCH=${NSEARCH:-build/release/nsearch}
-NSEARCH_INDEX=${NSEARCH_INDEX:-build/release/nsearch-index}
-default_corpus=../shared/corpora/reuters-financial
-BENCH_CORPUS=${BENCH_CORPUS:-}
-if [ -z "$BENCH_CORPUS" ]; then
-    if [ ! -d "$default_corpus" ]; then
-        say "skipped: $default_corpus is absent (research corpora are not shipped);"
-        say "         set BENCH_CORPUS=DIR to a folder of .txt, .jsonl or .jsonl.gz files"
-        exit 0
-    fi
-    BENCH_CORPUS=$default_corpus
-    BENCH_SMALL=${BENCH_SMALL-../shared/corpora/reuters21578/docs}
-fi
+BENCH_NAME=bench
+. bench/lib.sh
+bench_corpus ../shared/corpora/reuters21578/docs
 BENCH_SMALL=${BENCH_SMALL-}
-if [ ! -d "$BENCH_CORPUS" ]; then
-    say "BENCH_CORPUS=$BENCH_CORPUS is not a folder"
-    exit 1
-fi
-
-# An absolute path for $1 (relative ones are from the repository root);
-# nothing for an empty $1.
-abs() {
-    case $1 in
-    '') ;;
-    /*) printf '%s\n' "$1" ;;
-    *) printf '%s/%s\n' "$root" "$1" ;;
-    esac
-}
-
-missing=""
-for tool in hyperfine omindex quest sqlite3 rg jq; do
-    command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
-done
-[ -x /usr/bin/time ] || missing="$missing /usr/bin/time"
-[ -x /usr/bin/python3 ] || command -v python3 >/dev/null 2>&1 || missing="$missing python3"
-if [ -n "$missing" ]; then
-    say "missing tools:$missing (sh mk/deps.sh bench installs them on Debian)"
-    exit 2
-fi
-for p in "$NSEARCH" "$NSEARCH_INDEX"; do
-    if [ ! -x "$p" ]; then
-        say "$p is not built (run make first)"
-        exit 2
-    fi
-done
-
-python=/usr/bin/python3
-[ -x "$python" ] || python=python3
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/nsearch-bench.XXXXXX")
-cleanup() {
-    if [ "${BENCH_KEEP:-0}" = 1 ]; then
-        say "kept $work (BENCH_KEEP=1)"
-    else
-        rm -rf "$work"
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+need hyperfine omindex quest sqlite3 rg jq /usr/bin/time python3
+bench_work nsearch-bench
 
 BENCH_WORK=$work \
 BENCH_RESULTS=$root/bench/results \

@@ -21,30 +21,14 @@
 set -eu
 
 cd "$(dirname "$0")/.."
-NSEARCH=${NSEARCH:-build/release/nsearch}
-NSEARCH_INDEX=${NSEARCH_INDEX:-build/release/nsearch-index}
+BENCH_NAME=bench/serve
+. bench/lib.sh
 BENCH_QUERIES=${BENCH_QUERIES:-bench/queries.txt}
 SERVE_ROUNDS=${SERVE_ROUNDS:-5}
 corpus=${1:-corpus}
-
-say() { printf 'bench/serve: %s\n' "$*" >&2; }
-python=/usr/bin/python3
-[ -x "$python" ] || python=$(command -v python3 || true)
-if [ -z "$python" ]; then
-    say "python3 is missing (sh mk/deps.sh bench installs it)"
-    exit 2
-fi
-for p in "$NSEARCH" "$NSEARCH_INDEX"; do
-    if [ ! -x "$p" ]; then
-        say "$p is not built (run make first)"
-        exit 2
-    fi
-done
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/nsearch-serve.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+need python3
+BENCH_KEEP=0 # an index of the sample corpus: nothing worth keeping
+bench_work nsearch-serve
 if [ -n "${SERVE_DB:-}" ]; then
     db=$SERVE_DB
 else

@@ -13,7 +13,7 @@ printf 'Trade news\n\nU.S. officials met on Tuesday.\n' >"$C/dots.txt"
 printf 'Trade notes\n\nU.S officials met on Wednesday.\n' >"$C/dot.txt"
 printf 'Library\n\nThey told us it would stay open.\n' >"$C/pronoun.txt"
 printf 'HEADLINE\n\nLET US PRAY FOR RAIN, SAID THE FARMER.\n' >"$C/shout.txt"
-"$NSEARCH_INDEX" --db "$T/idx" "$C" 2>"$T/err" || { not_ok "index"; cat "$T/err"; }
+build_index "index" "$T/idx" "$C"
 
 # files QUERY: the files of a whole --json answer, sorted (or "BROKEN
 # answer: ...", which no expected list holds).

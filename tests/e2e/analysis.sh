@@ -3,7 +3,7 @@
 # scripts, exact forms and wildcards find what a reader expects.
 . "$TOP/tests/e2e/lib.sh"
 DB="$T/idx"
-"$NSEARCH_INDEX" --db "$DB" "$TOP/corpus" || not_ok "indexing the sample corpus"
+build_index "index the sample corpus" "$DB" "$TOP/corpus"
 
 # The answers are read whole (json_answer) and must name the query asked: a
 # broken answer, or one to another query, finds nothing here.

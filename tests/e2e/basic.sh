@@ -4,36 +4,16 @@
 . "$TOP/tests/e2e/lib.sh"
 
 C="$T/corpus"
-mkdir -p "$C/sub"
-cat >"$C/talks.txt" <<'TXT'
-Envoys prepare talks on a peace framework
-Date: 2025-12-06
-Source: Test Wire
-
-Negotiators met for a second day and discussed security guarantees for the region.
-
-The delegation said the meeting with Umerov was constructive and would resume on Saturday.
-
-Officials declined to comment on the size of the postwar army.
-TXT
-cat >"$C/sub/guarantee.txt" <<'TXT'
-Lawmakers debate a guarantee on deposits
-Date: 2025-11-20
-Source: Capital Ledger
-
-The bill offers a guarantee for savers, while security of the banking system guarantees nothing by itself.
-
-A separate meeting of the committee is planned for next week.
-TXT
-cat >"$C/weather.txt" <<'TXT'
-Storm brings heavy rain to the coast
-Date: 2025-10-02
-Source: Coast Daily
-
-Heavy rain flooded several streets on Tuesday night.
-
-Residents were told to stay indoors until the storm passes.
-TXT
+article "$C/talks.txt" "Envoys prepare talks on a peace framework" 2025-12-06 "Test Wire" \
+    "Negotiators met for a second day and discussed security guarantees for the region." \
+    "The delegation said the meeting with Umerov was constructive and would resume on Saturday." \
+    "Officials declined to comment on the size of the postwar army."
+article "$C/sub/guarantee.txt" "Lawmakers debate a guarantee on deposits" 2025-11-20 "Capital Ledger" \
+    "The bill offers a guarantee for savers, while security of the banking system guarantees nothing by itself." \
+    "A separate meeting of the committee is planned for next week."
+article "$C/weather.txt" "Storm brings heavy rain to the coast" 2025-10-02 "Coast Daily" \
+    "Heavy rain flooded several streets on Tuesday night." \
+    "Residents were told to stay indoors until the storm passes."
 
 DB="$T/idx"
 "$NSEARCH_INDEX" --db "$DB" "$C" >"$T/out" 2>"$T/err"

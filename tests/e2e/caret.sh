@@ -5,7 +5,7 @@
 # before it; control characters shown as spaces.
 . "$TOP/tests/e2e/lib.sh"
 
-"$NSEARCH_INDEX" --db "$T/idx" "$TOP/corpus" 2>"$T/err" || { not_ok "index the sample corpus"; cat "$T/err"; }
+build_index "index the sample corpus" "$T/idx" "$TOP/corpus"
 # The index answers a query that is not refused: the errors below are the
 # query's, not the index's.
 expect "the index answers Zürich (2 passages, whole)" 2 "$(answer "$T/idx" Zürich | wc -l | tr -d ' ')"

@@ -33,9 +33,7 @@ printf '%s\n' '{"id":"j1","title":"Feed kiwi","body":"Caf\u00e9 \"quoted\" \u00e
 printf '{"id":"j2","title":"Feed two","body":"Bad \377 byte then kiwifruit."}\n' >>"$C/feed.jsonl"
 
 DB="$T/idx"
-"$NSEARCH_INDEX" --db "$DB" "$C" 2>"$T/err"
-rc=$?
-if [ "$rc" -le 1 ] && [ -s "$DB/XAPIANDB" ]; then ok "index the corpus (exit $rc)"; else not_ok "index the corpus (exit $rc)"; cat "$T/err"; fi
+index_checked "index the corpus" "$DB" "$C"
 cd "$T" || exit 2
 
 # line FILE N: line N of FILE (decompressed when .gz), as bytes.

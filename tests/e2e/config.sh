@@ -7,7 +7,6 @@
 
 H="$T/home"
 mkdir -p "$H/.config/nsearch" "$H/news"
-cfgrun() { env -u NSEARCH_CONFIG -u XDG_CONFIG_HOME -u NSEARCH_DB -u NO_COLOR HOME="$H" "$@"; }
 
 # The fenced block right after the README's "### Configuration" heading.
 awk '/^### Configuration/ {s = 1} s && /^```/ {if (f) exit; f = 1; next} f' \
@@ -16,7 +15,7 @@ expect "README: the example block was found (6 settings)" 6 "$(grep -c '=' "$H/.
 expect "README: the example has inline comments" 1 "$([ "$(grep -c ' # ' "$H/.config/nsearch/config")" -ge 1 ] && echo 1)"
 db=$(sed -n 's/^db *= *\([^ #]*\).*/\1/p' "$H/.config/nsearch/config")
 case "$db" in "~/"*) db="$H/${db#\~/}" ;; esac
-"$NSEARCH_INDEX" --db "$db" "$TOP/corpus" 2>"$T/err" || { not_ok "index the sample corpus"; cat "$T/err"; }
+build_index "index the sample corpus" "$db" "$TOP/corpus"
 
 cd "$T" || exit 2
 

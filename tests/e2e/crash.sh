@@ -16,27 +16,15 @@
 # check-crash runs thousands, and also on ../shared/corpora when present
 # (CRASH_SHARED=1).
 . "$TOP/tests/e2e/lib.sh"
-GEN="$TOP/tests/tools/gencorpus.sh"
-SHIM="$TOP/${O:-build/release}/tests/faultfs.so"
 POINTS=${CRASH_POINTS:-9}
 SEED=${CRASH_SEED:-20261204}
 NART=${CRASH_ARTICLES:-500}
 BATCH=${CRASH_BATCH:-40}
 export XAPIAN_FLUSH_THRESHOLD=${CRASH_FLUSH:-40} # incremental runs flush while they add
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 echo "# seed $SEED, $POINTS points per run kind and method, $NART articles"
-if [ ! -f "$SHIM" ]; then
-    skip "kill -9 at exact calls" "no $SHIM (make tests builds it)"
-    exit 0
-fi
+use_faultfs "kill -9 at exact calls"
 
-answers() { # DB: a few queries' JSON answers and files, and the counts
-    for q in market "storm OR flood" '"grain harvest"' "bank -rates"; do
-        "$NSEARCH" --db "$1" --json -n 80 --per-article 3 "$q" | jq -c 'del(.elapsed_ms, .index)'
-        "$NSEARCH" --db "$1" --files "$q"
-    done
-    "$NSEARCH_INDEX" --db "$1" --stats --json | jq -c '{articles, files, terms}'
-}
+answers() { query_answers "$1" 80 market "storm OR flood" '"grain harvest"' "bank -rates"; }
 
 # rand I: the I-th number in [0, 1) of the seeded sequence.
 rand() { awk -v s="$SEED" -v i="$1" 'BEGIN { srand(s + i * 7919); print rand() }'; }
@@ -114,16 +102,14 @@ crash() {
 
 # The corpus: single-article .txt files, .jsonl files and a .jsonl.gz.
 C="$T/corpus"
-sh "$GEN" "$T/all" "$NART" 5
-mkdir -p "$C" "$T/later"
-cp -p "$T/all"/* "$C/"
-gzip "$C/batch-3.jsonl"
+bulk_corpus "$C" "$NART" 5
 "$NSEARCH_INDEX" --db "$T/ref" --batch "$BATCH" "$C"
 answers "$T/ref" >"$T/ref.answers"
 [ "$(wc -l <"$T/ref.answers")" -gt 4 ] && grep -q '"type":"match"' "$T/ref.answers" &&
     ok "reference answers" || not_ok "reference answers are empty"
 # The incremental run's starting point: some .txt files, a .jsonl and the
 # .jsonl.gz are new to it.
+mkdir -p "$T/later"
 for f in "$C"/a002*.txt "$C"/a003*.txt "$C"/batch-1.jsonl "$C"/batch-3.jsonl.gz; do mv "$f" "$T/later/"; done
 "$NSEARCH_INDEX" --db "$T/base" --batch "$BATCH" "$C"
 mv "$T/later"/* "$C/"

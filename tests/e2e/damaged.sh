@@ -9,7 +9,7 @@
 # bare text ("(xc_...)", "Can't make an Enquire object").
 . "$TOP/tests/e2e/lib.sh"
 
-"$NSEARCH_INDEX" --db "$T/good" "$TOP/corpus" 2>"$T/err" || { not_ok "index the sample corpus"; cat "$T/err"; }
+build_index "index the sample corpus" "$T/good" "$TOP/corpus"
 gen=$(sed -n 's/^auto //p' "$T/good/XAPIANDB")
 expect "the index names its generation" 1 "$([ -d "$T/good/$gen" ] && echo 1)"
 cd "$T" || exit 2

@@ -10,8 +10,6 @@
 # one.) FAULTS_STEP=K tries every Kth N only; make check-crash tries all of
 # them on a larger run. FAULTS_ONLY=KIND runs one kind.
 . "$TOP/tests/e2e/lib.sh"
-GEN="$TOP/tests/tools/gencorpus.sh"
-SHIM="$TOP/${O:-build/release}/tests/faultfs.so"
 STEP=${FAULTS_STEP:-1}
 RSTEP=${FAULTS_REBUILD_STEP:-4} # a rebuild makes more calls: every 4th in make check
 NART=${FAULTS_ARTICLES:-240}
@@ -19,25 +17,13 @@ NART=${FAULTS_ARTICLES:-240}
 # adds (not only in its final commit).
 export XAPIAN_FLUSH_THRESHOLD=${FAULTS_FLUSH:-60}
 unset NSEARCH_NO_SYNC # the fsyncs are among the calls that fail
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-if [ ! -f "$SHIM" ]; then
-    skip "I/O error injection" "no $SHIM (make tests builds it)"
-    exit 0
-fi
+use_faultfs "I/O error injection"
 
-answers() { # DB: a few queries' full JSON answers, and the counts
-    for q in market "storm OR flood" '"grain harvest"'; do
-        "$NSEARCH" --db "$1" --json -n 60 --per-article 3 "$q" | jq -c 'del(.elapsed_ms, .index)'
-        "$NSEARCH" --db "$1" --files "$q"
-    done
-    "$NSEARCH_INDEX" --db "$1" --stats --json | jq -c '{articles, files, terms}'
-}
+answers() { query_answers "$1" 60 market "storm OR flood" '"grain harvest"'; }
 
 C="$T/corpus"
-sh "$GEN" "$T/all" "$NART" 11
-mkdir -p "$C" "$T/later"
-cp -p "$T/all"/* "$C/"
-gzip "$C/batch-3.jsonl"
+bulk_corpus "$C" "$NART" 11
+mkdir -p "$T/later"
 # The previous state: everything but some single-article files and one
 # JSON Lines file; the run adds them.
 for f in "$C"/a001*.txt "$C"/batch-2.jsonl; do mv "$f" "$T/later/"; done

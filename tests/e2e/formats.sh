@@ -5,13 +5,8 @@
 . "$TOP/tests/e2e/lib.sh"
 C="$T/mixed"
 mkdir -p "$C/sub"
-cat >"$C/plain.txt" <<'TXT'
-Harbour cranes return to service
-Date: 2025-11-03
-Source: Port Gazette
-
-The container terminal restarted its zephyrcrane fleet after repairs.
-TXT
+article "$C/plain.txt" "Harbour cranes return to service" 2025-11-03 "Port Gazette" \
+    "The container terminal restarted its zephyrcrane fleet after repairs."
 printf 'Orchard growers expect a late harvest\nPublished in Business\nGrowers reported a quincefall shortage this autumn.\n_____\n\302\2512025 Farm Weekly. Distributed by Rural Syndicate, LLC.\n' | gzip >"$C/packed.txt.gz"
 cat >"$C/feed.jsonl" <<'TXT'
 {"id":"f1","title":"Tram line opens","date":"2025-10-01T08:00:00Z","source":"City Desk","body":"The new tram line carried its first passengers.\n\nOfficials praised the quokkaride timetable."}

@@ -3,11 +3,10 @@
 # stub itself, allows only `auto FOLDER` and `remote [tcp] HOST:PORT`, and
 # refuses the rest naming the file and line.
 . "$TOP/tests/e2e/lib.sh"
-export NSEARCH_CONFIG=
 C="$T/corpus"
 mkdir -p "$C"
 printf 'Oil prices rise\n\nOil prices rose on Monday.\n' >"$C/oil.txt"
-"$NSEARCH_INDEX" --db "$T/idx" "$C" || not_ok "index a small corpus"
+build_index "index a small corpus" "$T/idx" "$C"
 expect "the index answers" 1 "$("$NSEARCH" --db "$T/idx" --count oil)"
 
 touch_stub() { # FILE LINE...: a stub whose lines would run touch

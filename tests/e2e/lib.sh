@@ -13,6 +13,8 @@ export NSEARCH_CONFIG= # a developer's own config must not change the tests
 # The benchmark corpora (../shared/corpora) for the suites that use them when
 # present; NSEARCH_E2E_CORPORA moves (or, naming nothing, hides) them.
 CORPORA=${NSEARCH_E2E_CORPORA:-$TOP/../shared/corpora}
+# The shared set-up (test corpora, indexing, the fault shim): lib-setup.sh.
+. "$TOP/tests/e2e/lib-setup.sh"
 
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; }

@@ -4,32 +4,16 @@
 # codes, colour, closed pipes, --help/--version, the configuration file and
 # its precedence, the man pages and the shell completions.
 . "$TOP/tests/e2e/lib.sh"
-export NSEARCH_CONFIG= # no user configuration here (tested below)
 
 C="$T/corpus"
-mkdir -p "$C/sub"
-cat >"$C/talks.txt" <<'TXT'
-Envoys prepare talks on a peace framework
-Date: 2025-12-06
-Source: Test Wire
-
-Negotiators met for a second day and discussed security guarantees for the region.
-
-The delegation said the meeting with Umerov was constructive and would resume on Saturday.
-
-Umerov’s team — led by Rustem Umerov — said the meeting had gone well.
-TXT
-cat >"$C/sub/rates.txt" <<'TXT'
-Central bank holds rates as inflation cools
-Date: 2025-11-20
-Source: Capital Ledger
-
-The central bank kept its meeting short and held rates at four percent.
-
-Economists had expected the meeting to end with a cut in rates.
-
-A later meeting in January could bring the first cut of the year.
-TXT
+article "$C/talks.txt" "Envoys prepare talks on a peace framework" 2025-12-06 "Test Wire" \
+    "Negotiators met for a second day and discussed security guarantees for the region." \
+    "The delegation said the meeting with Umerov was constructive and would resume on Saturday." \
+    "Umerov’s team — led by Rustem Umerov — said the meeting had gone well."
+article "$C/sub/rates.txt" "Central bank holds rates as inflation cools" 2025-11-20 "Capital Ledger" \
+    "The central bank kept its meeting short and held rates at four percent." \
+    "Economists had expected the meeting to end with a cut in rates." \
+    "A later meeting in January could bring the first cut of the year."
 # Invalid UTF-8 (a lone continuation byte, an overlong form, a UTF-16
 # surrogate, a truncated sequence), control characters, tabs and a CR.
 printf 'Bad bytes \377\376 in a headline\nDate: 2025-12-01\nSource: Noisy\001Wire\n\nThe zebra \001\033[31m crossed\tthe road \303\050 with \355\240\200 surrogates and zebra \300\257 again\342\202.\r\n\nA second zebra line\177 here \033]0;title\007 with an escape.\n' >"$C/bad.txt"
@@ -40,9 +24,7 @@ printf '%s\n' '{"id":"j1","title":"Tab\ttitle \u001b[1m \"quoted\" back\\slash",
 printf 'Odd name\n\nzebra in a file whose name is not UTF-8.\n' >"$C/odd-$(printf '\377').txt"
 
 DB="$T/idx"
-"$NSEARCH_INDEX" --db "$DB" "$C" 2>"$T/err"
-rc=$?
-if [ "$rc" -le 1 ] && [ -s "$DB/XAPIANDB" ]; then ok "index the test corpus (exit $rc)"; else not_ok "index the test corpus (exit $rc)"; cat "$T/err"; fi
+index_checked "index the test corpus" "$DB" "$C"
 cd "$T" || exit 2
 ctrl=$(printf '[\001-\011\013-\037\177]') # control bytes but the line feed
 
@@ -311,7 +293,6 @@ H="$T/home"
 mkdir -p "$H/.config/nsearch" "$T/xdg/nsearch"
 other="$T/idx2"
 "$NSEARCH_INDEX" --db "$other" "$C/sub" 2>/dev/null
-cfgrun() { env -u NSEARCH_CONFIG -u XDG_CONFIG_HOME HOME="$H" "$@"; }
 cat >"$H/.config/nsearch/config" <<EOF
 # nsearch configuration for the tests
 db = $DB

@@ -3,7 +3,7 @@
 # --explain, --sort=date, --per-article, paging.
 . "$TOP/tests/e2e/lib.sh"
 DB="$T/idx"
-"$NSEARCH_INDEX" --db "$DB" "$TOP/corpus" || not_ok "indexing the sample corpus"
+build_index "index the sample corpus" "$DB" "$TOP/corpus"
 # files QUERY: the matching files, best first (a whole --json answer, else
 # a "BROKEN answer" line and status 1). has wants FILE among a few (not
 # half the corpus), lacks wants an answer without it (or exit 1).

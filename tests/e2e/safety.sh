@@ -5,9 +5,7 @@
 # --shard-of, a damaged index in the nightly run, lost output, a bad
 # --lang. (kill -9: crash.sh; every I/O error: faults.sh.)
 . "$TOP/tests/e2e/lib.sh"
-GEN="$TOP/tests/tools/gencorpus.sh"
-SHIM="$TOP/${O:-build/release}/tests/faultfs.so"
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+use_faultfs
 C="$T/c"
 sh "$GEN" "$C" 120 3
 "$NSEARCH_INDEX" --db "$T/db" "$C"

@@ -3,36 +3,17 @@
 # --json, request options, errors that never end the loop, exit 0 at end of
 # input, and an index that the indexer changes underneath.
 . "$TOP/tests/e2e/lib.sh"
-export NSEARCH_CONFIG=
 
 C="$T/corpus"
-mkdir -p "$C"
-cat >"$C/talks.txt" <<'TXT'
-Envoys prepare talks on a peace framework
-Date: 2025-12-06
-Source: Test Wire
-
-Negotiators met for a second day and discussed security guarantees for the region.
-
-The delegation said the meeting with Umerov was constructive and would resume on Saturday.
-
-Umerov's team said the meeting had gone well and the next meeting is in January.
-TXT
-cat >"$C/rates.txt" <<'TXT'
-Central bank holds rates as inflation cools
-Date: 2025-11-20
-Source: Capital Ledger
-
-The central bank kept its meeting short and held rates at four percent.
-
-Economists had expected the meeting to end with a cut in rates.
-TXT
-cat >"$C/storm.txt" <<'TXT'
-Storm brings heavy rain
-Date: 2025-12-11
-
-Heavy rain flooded streets before the meeting of the council.
-TXT
+article "$C/talks.txt" "Envoys prepare talks on a peace framework" 2025-12-06 "Test Wire" \
+    "Negotiators met for a second day and discussed security guarantees for the region." \
+    "The delegation said the meeting with Umerov was constructive and would resume on Saturday." \
+    "Umerov's team said the meeting had gone well and the next meeting is in January."
+article "$C/rates.txt" "Central bank holds rates as inflation cools" 2025-11-20 "Capital Ledger" \
+    "The central bank kept its meeting short and held rates at four percent." \
+    "Economists had expected the meeting to end with a cut in rates."
+article "$C/storm.txt" "Storm brings heavy rain" 2025-12-11 "" \
+    "Heavy rain flooded streets before the meeting of the council."
 DB="$T/idx"
 "$NSEARCH_INDEX" --db "$DB" "$C"
 expect "index the test corpus" "0 3" "$? $("$NSEARCH_INDEX" --db "$DB" --stats --json | jq .articles)"

@@ -8,14 +8,12 @@
 . "$TOP/tests/e2e/lib.sh"
 C="$T/corpus"
 DB="$T/idx"
-mkdir -p "$C"
 
-# art NAME TITLE SOURCE PARAGRAPH...: one header-style .txt article.
+# art NAME TITLE SOURCE PARAGRAPH...: $C/NAME.txt, an article of 2025-12-01.
 art() {
-    f="$C/$1.txt"
-    { echo "$2"; echo "Date: 2025-12-01"; echo "Source: $3"; } >"$f"
+    n=$1 t=$2 s=$3
     shift 3
-    for p in "$@"; do printf '\n%s\n' "$p" >>"$f"; done
+    article "$C/$n.txt" "$t" 2025-12-01 "$s" "$@"
 }
 
 # 1. Phrases: consecutive, in order, inside one passage or the title.
@@ -109,7 +107,7 @@ art deep-b "Notes from the square" "Test Wire" \
     "$filler A lobster dinner closed the day. $filler" \
     "$filler Collectors prized the lobster pottery above all. $filler"
 
-"$NSEARCH_INDEX" --db "$DB" "$C" 2>"$T/err" || { not_ok "indexing the verify corpus"; sed 's/^/    /' "$T/err"; }
+build_index "index the verify corpus" "$DB" "$C"
 
 # files QUERY: the matching articles, sorted, on one line, from a whole
 # --json answer (else "BROKEN answer: ..."). has wants NAME among a few,

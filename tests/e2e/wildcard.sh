@@ -5,7 +5,7 @@ mkdir -p "$T/c"
 awk -v dir="$T" 'BEGIN { for (i = 0; i < 3000; i++) { f = sprintf("%s/c/w%04d.txt", dir, i)
     printf "Word list %d\n\nThe word zqx%dy is here.\n", i, i > f; close(f) } }'
 for i in 1 2 3 4 5; do printf 'Other list\n\nThe word other is here, %d.\n' $i >"$T/c/o$i.txt"; done
-"$NSEARCH_INDEX" --db "$T/idx" "$T/c" >"$T/out" 2>&1 || { not_ok "index 3,000 files"; cat "$T/out"; }
+build_index "index 3,000 files" "$T/idx" "$T/c"
 expect_exit "zqx* (3,000 expansions): answered, exit 0" 0 "w[0-9][0-9][0-9][0-9].txt:3:10:The word zqx[0-9]*y is here" \
     "$NSEARCH" --db "$T/idx" --vimgrep -n 3 zqx*
 expect "zqx*: three passages asked, three given" 3 "$("$NSEARCH" --db "$T/idx" --vimgrep -n 3 zqx* | grep -c ':3:10:The word zqx')"

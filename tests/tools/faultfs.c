@@ -156,39 +156,84 @@ static int fault(unsigned op, const char *what, const char *path)
 
 #define REAL(name) static __typeof__(&name) real_##name; if (!real_##name) real_##name = (__typeof__(&name))dlsym(RTLD_NEXT, #name)
 
+/* Each interposed call is one of a few shapes, and each shape is defined
+ * once, then instantiated for the calls (and their 64 forms) that have it:
+ * counted when the call touches an affected path, failed (-1 or NULL, errno
+ * set) when fault() says so, else passed on to libc. */
+
+static int writes(int flags)
+{
+    return (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
+}
+
+static int at_under(int dirfd, const char *path)
+{
+    if (path && path[0] == '/') return under(path);
+    if (dirfd == AT_FDCWD) return under(path);
+    return fd_under(dirfd);
+}
+
+/* The optional mode argument of the opens, there only with O_CREAT or
+ * O_TMPFILE. */
+#define MODE_ARG(flags)                                                                            \
+    mode_t mode = 0;                                                                               \
+    if ((flags) & (O_CREAT | O_TMPFILE)) {                                                         \
+        va_list ap;                                                                                \
+        va_start(ap, flags);                                                                       \
+        mode = va_arg(ap, mode_t);                                                                 \
+        va_end(ap);                                                                                \
+    }
+
+/* A call on a descriptor: fsync, fdatasync. */
+#define FD_CALL(name, op)                                                                          \
+    int name(int fd)                                                                               \
+    {                                                                                              \
+        REAL(name);                                                                                \
+        if (fd_under(fd) && fault(op, #name, "")) return -1;                                       \
+        return real_##name(fd);                                                                    \
+    }
+
+#define PWRITE(name)                                                                               \
+    ssize_t name(int fd, const void *buf, size_t n, off_t off)                                     \
+    {                                                                                              \
+        REAL(name);                                                                                \
+        if (fd_under(fd) && fault(OP_PWRITE, "pwrite", "")) return -1;                             \
+        return real_##name(fd, buf, n, off);                                                       \
+    }
+
+#define OPEN(name)                                                                                 \
+    int name(const char *path, int flags, ...)                                                     \
+    {                                                                                              \
+        REAL(name);                                                                                \
+        MODE_ARG(flags);                                                                           \
+        if (writes(flags) && under(path) && fault(OP_OPEN, "open", path)) return -1;               \
+        return real_##name(path, flags, mode);                                                     \
+    }
+
+#define OPENAT(name)                                                                               \
+    int name(int dirfd, const char *path, int flags, ...)                                          \
+    {                                                                                              \
+        REAL(name);                                                                                \
+        MODE_ARG(flags);                                                                           \
+        if (writes(flags) && at_under(dirfd, path) && fault(OP_OPEN, "openat", path)) return -1;   \
+        return real_##name(dirfd, path, flags, mode);                                              \
+    }
+
+/* fopen: a mode other than "r" may write. */
+#define FOPEN(name)                                                                                \
+    FILE *name(const char *path, const char *mode)                                                 \
+    {                                                                                              \
+        REAL(name);                                                                                \
+        if ((mode[0] != 'r' || strchr(mode, '+')) && under(path) && fault(OP_OPEN, "fopen", path)) \
+            return NULL;                                                                           \
+        return real_##name(path, mode);                                                            \
+    }
+
 ssize_t write(int fd, const void *buf, size_t n)
 {
     REAL(write);
     if (fd > 2 && fd_under(fd) && fault(OP_WRITE, "write", "")) return -1;
     return real_write(fd, buf, n);
-}
-
-ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
-{
-    REAL(pwrite);
-    if (fd_under(fd) && fault(OP_PWRITE, "pwrite", "")) return -1;
-    return real_pwrite(fd, buf, n, off);
-}
-
-ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off)
-{
-    REAL(pwrite64);
-    if (fd_under(fd) && fault(OP_PWRITE, "pwrite", "")) return -1;
-    return real_pwrite64(fd, buf, n, off);
-}
-
-int fsync(int fd)
-{
-    REAL(fsync);
-    if (fd_under(fd) && fault(OP_FSYNC, "fsync", "")) return -1;
-    return real_fsync(fd);
-}
-
-int fdatasync(int fd)
-{
-    REAL(fdatasync);
-    if (fd_under(fd) && fault(OP_FSYNC, "fdatasync", "")) return -1;
-    return real_fdatasync(fd);
 }
 
 int rename(const char *from, const char *to)
@@ -205,88 +250,13 @@ int mkdir(const char *path, mode_t mode)
     return real_mkdir(path, mode);
 }
 
-static int writes(int flags)
-{
-    return (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
-}
-
-int open(const char *path, int flags, ...)
-{
-    REAL(open);
-    mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
-    if (writes(flags) && under(path) && fault(OP_OPEN, "open", path)) return -1;
-    return real_open(path, flags, mode);
-}
-
-int open64(const char *path, int flags, ...)
-{
-    REAL(open64);
-    mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
-    if (writes(flags) && under(path) && fault(OP_OPEN, "open", path)) return -1;
-    return real_open64(path, flags, mode);
-}
-
-static int at_under(int dirfd, const char *path)
-{
-    if (path && path[0] == '/') return under(path);
-    if (dirfd == AT_FDCWD) return under(path);
-    return fd_under(dirfd);
-}
-
-int openat(int dirfd, const char *path, int flags, ...)
-{
-    REAL(openat);
-    mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
-    if (writes(flags) && at_under(dirfd, path) && fault(OP_OPEN, "openat", path)) return -1;
-    return real_openat(dirfd, path, flags, mode);
-}
-
-int openat64(int dirfd, const char *path, int flags, ...)
-{
-    REAL(openat64);
-    mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
-    if (writes(flags) && at_under(dirfd, path) && fault(OP_OPEN, "openat", path)) return -1;
-    return real_openat64(dirfd, path, flags, mode);
-}
-
-FILE *fopen(const char *path, const char *mode)
-{
-    REAL(fopen);
-    if (mode[0] != 'r' || strchr(mode, '+')) {
-        if (under(path) && fault(OP_OPEN, "fopen", path)) return NULL;
-    }
-    return real_fopen(path, mode);
-}
-
-FILE *fopen64(const char *path, const char *mode)
-{
-    REAL(fopen64);
-    if (mode[0] != 'r' || strchr(mode, '+')) {
-        if (under(path) && fault(OP_OPEN, "fopen", path)) return NULL;
-    }
-    return real_fopen64(path, mode);
-}
+PWRITE(pwrite)
+PWRITE(pwrite64)
+FD_CALL(fsync, OP_FSYNC)
+FD_CALL(fdatasync, OP_FSYNC)
+OPEN(open)
+OPEN(open64)
+OPENAT(openat)
+OPENAT(openat64)
+FOPEN(fopen)
+FOPEN(fopen64)

@@ -25,6 +25,7 @@
 
 #include "index.h"
 #include "search.h"
+#include "support.h"
 #include "xapian-c.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -34,18 +35,13 @@ static char tmpdir[512];
 static int setup(void **state)
 {
     (void)state;
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/nsearch-test-index.XXXXXX", t && *t ? t : "/tmp");
-    if (!mkdtemp(tmpdir)) return -1;
-    return 0;
+    return scratch_make(tmpdir, sizeof tmpdir, "nsearch-test-index");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return scratch_remove(tmpdir);
 }
 
 static const char *at(const char *name)
@@ -55,6 +51,15 @@ static const char *at(const char *name)
     k = (k + 1) % 4;
     snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
     return buf[k];
+}
+
+/* A test index's options: the defaults, without fsync (the code path is
+ * the same; the tests need no durability). */
+static ns_index_opts quick_opts(void)
+{
+    ns_index_opts o = {0};
+    o.no_sync = 1;
+    return o;
 }
 
 static ns_index *open_ok(const char *path, const ns_index_opts *opts)
@@ -160,8 +165,7 @@ static void test_create(void **state)
 {
     (void)state;
     const char *p = at("new/deeper/idx");
-    ns_index_opts o = {0};
-    o.no_sync = 1;
+    ns_index_opts o = quick_opts();
     ns_index *ix = open_ok(p, &o);
     assert_true(ns_index_building(ix));
     assert_string_equal(ns_index_lang(ix), "english");
@@ -218,8 +222,7 @@ static void test_language(void **state)
         char name[32];
         snprintf(name, sizeof name, "lang%zu", c);
         const char *p = at(name);
-        ns_index_opts o = {0};
-        o.no_sync = 1;
+        ns_index_opts o = quick_opts();
         o.lang = cases[c].create;
         close_ok(open_ok(p, &o));
         assert_string_equal(info_ok(p).lang, cases[c].stored);
@@ -244,8 +247,7 @@ static void test_language(void **state)
         }
     }
     /* A language libstemmer does not know is refused at creation. */
-    ns_index_opts o = {0};
-    o.no_sync = 1;
+    ns_index_opts o = quick_opts();
     o.lang = "klingon";
     ns_index *ix = NULL;
     ns_error err = {0};
@@ -258,8 +260,7 @@ static void test_schema(void **state)
 {
     (void)state;
     const char *p = at("schema");
-    ns_index_opts o = {0};
-    o.no_sync = 1;
+    ns_index_opts o = quick_opts();
     close_ok(open_ok(p, &o));
     xc_writable *w = NULL;
     char gen[700];
@@ -286,8 +287,7 @@ static void test_lock(void **state)
 {
     (void)state;
     const char *p = at("locked");
-    ns_index_opts o = {0};
-    o.no_sync = 1;
+    ns_index_opts o = quick_opts();
     ns_index *first = open_ok(p, &o);
     ns_index *second = NULL;
     ns_error err = {0};
@@ -306,8 +306,7 @@ static void test_articles_and_bookkeeping(void **state)
 {
     (void)state;
     const char *p = at("books");
-    ns_index_opts o = {0};
-    o.no_sync = 1;
+    ns_index_opts o = quick_opts();
     ns_index *ix = open_ok(p, &o);
     add_file(ix, "/c/b.txt", 1);
     add_file(ix, "/c/a.jsonl", 3);
@@ -372,8 +371,7 @@ static void test_roots(void **state)
 {
     (void)state;
     const char *p = at("roots");
-    ns_index_opts o = {0};
-    o.no_sync = 1;
+    ns_index_opts o = quick_opts();
     ns_index *ix = open_ok(p, &o);
     ns_error err = {0};
     char **roots = NULL;
@@ -429,8 +427,7 @@ static void test_file_term(void **state)
 static void test_shards(void **state)
 {
     (void)state;
-    ns_index_opts o = {0};
-    o.no_sync = 1;
+    ns_index_opts o = quick_opts();
     ns_index *all = open_ok(at("all"), &o);
     ns_index *sh[3];
     for (unsigned k = 0; k < 3; k++) {
@@ -513,8 +510,7 @@ static void test_verify_finds(void **state)
 {
     (void)state;
     const char *p = at("check");
-    ns_index_opts o = {0};
-    o.no_sync = 1;
+    ns_index_opts o = quick_opts();
     ns_index *ix = open_ok(p, &o);
     add_file(ix, "/c/a.txt", 2);
     close_ok(ix);

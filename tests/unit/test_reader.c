@@ -22,7 +22,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +33,7 @@
 
 #include "dates.h"
 #include "reader.h"
+#include "support.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1
@@ -281,18 +281,6 @@ static int clean_utf8(const char *s, size_t n)
     return 1;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    if (flag == FTW_DP || flag == FTW_D) {
-        chmod(path, 0700);
-        return rmdir(path) == 0 ? 0 : 0;
-    }
-    unlink(path);
-    return 0;
-}
-
 static int find_srcdir(const char *argv0)
 {
     const char *env = getenv("NS_SRCDIR");
@@ -326,15 +314,13 @@ static int find_srcdir(const char *argv0)
 static int setup_all(void **state)
 {
     (void)state;
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/ns-test-reader-XXXXXX", t && *t ? t : "/tmp");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return scratch_make(tmpdir, sizeof tmpdir, "nsearch-test-reader");
 }
 
 static int teardown_all(void **state)
 {
     (void)state;
-    nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    scratch_remove(tmpdir);
     return 0;
 }
 

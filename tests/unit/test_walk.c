@@ -16,13 +16,13 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "support.h"
 #include "walk.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -111,33 +111,16 @@ static void link_to(const char *target, const char *rel)
     assert_int_equal(symlink(target, at(rel)), 0);
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    if (flag == FTW_DP || flag == FTW_D || flag == FTW_DNR) {
-        chmod(path, 0700);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-    return 0;
-}
-
 static int setup(void **state)
 {
     (void)state;
-    const char *t = getenv("TMPDIR");
-    snprintf(root, sizeof root, "%s/ns-test-walk-XXXXXX", t && *t ? t : "/tmp");
-    return mkdtemp(root) ? 0 : -1;
+    return scratch_make(root, sizeof root, "nsearch-test-walk");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    /* make unreadable folders removable first */
-    chmod(at("locked"), 0700);
-    nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    scratch_remove(root);
     return 0;
 }
 

@@ -17,7 +17,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -42,6 +41,7 @@
 
 #include <cmocka.h>
 
+#include "support.h"
 #include "xapian-c.h"
 
 extern char **environ;
@@ -355,14 +355,6 @@ static int on_match_term(void *ctx, const char *term, size_t len)
     return collect_term(ctx, term, len);
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 /* ---------------------------------------------------------------- corpus */
 
 /* The corpus. Lengths (in postings) are 3, 4, 3, 9, 3; "quick" has wdf 1
@@ -381,10 +373,7 @@ static const struct {
 static int group_setup(void **state)
 {
     (void)state;
-    const char *tmp = getenv("TMPDIR");
-    if (!tmp || !*tmp) tmp = "/tmp";
-    int n = snprintf(root, sizeof root, "%s/test_xapian_c.XXXXXX", tmp);
-    if (n <= 0 || n >= (int)sizeof root || !mkdtemp(root)) return -1;
+    if (scratch_make(root, sizeof root, "nsearch-test-xapian-c") != 0) return -1;
     /* A remote server that went away must give NetworkError, not kill us. */
     signal(SIGPIPE, SIG_IGN);
 
@@ -414,7 +403,7 @@ static int group_teardown(void **state)
 {
     (void)state;
     xc_database_close(cdb);
-    if (root[0]) nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    if (root[0]) scratch_remove(root);
     return 0;
 }
 
