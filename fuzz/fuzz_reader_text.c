@@ -6,7 +6,7 @@
  * Reads the input bytes through ns_reader_open_mem as a text file (as gzip
  * when they start with the gzip magic), twice: with the default line cap
  * and with a 64-byte one, so the cutting paths run too. Checks, aborting on
- * any violation: at most one article; title, source, url, section and id
+ * any violation: at most one article; title, source, url and id
  * NUL-terminated, valid UTF-8 without control characters; every passage
  * non-empty, trimmed, valid UTF-8 without control characters, line >= 1,
  * column >= 1, lines non-decreasing; for uncompressed input, byte k of each
@@ -71,7 +71,6 @@ static void run(const uint8_t *data, size_t size, size_t max_line)
         check_field(a->title);
         check_field(a->source);
         check_field(a->url);
-        check_field(a->section);
         check_field(a->id);
         if (strcmp(a->path, NAME) != 0 || strcmp(a->id, "fuzz") != 0 || a->line != 1) {
             die("path, id or line wrong");

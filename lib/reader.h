@@ -57,9 +57,6 @@ typedef struct ns_article {
     size_t title_line;  /* line of the title, 0 when the title is "" */
     const ns_passage *passages;
     size_t npassages;
-    const char *section; /* "" when none: a text file's "Published in <Section>"
-                          * line, read so that it is not a passage; not stored
-                          * in the index */
 } ns_article;
 
 /* A warning about the input: `path` names the file, `line` is 1-based or 0
