@@ -273,40 +273,10 @@ size_t out_files(const ns_results *r)
     return r->nhits;
 }
 
-void out_json_str(const char *str, size_t n)
+void out_json_str(const char *s, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)str;
-    putchar('"');
-    for (size_t i = 0; i < n;) {
-        unsigned char c = s[i];
-        if (c == '"' || c == '\\') {
-            putchar('\\');
-            putchar(c);
-            i++;
-        } else if (c < 0x20) {
-            switch (c) {
-            case '\n': fputs("\\n", stdout); break;
-            case '\t': fputs("\\t", stdout); break;
-            case '\r': fputs("\\r", stdout); break;
-            default: printf("\\u%04x", c);
-            }
-            i++;
-        } else {
-            /* DEL, C1 and bidi controls as \u escapes: valid JSON either
-             * way, but safe also when someone dumps it on a terminal. */
-            size_t len;
-            unsigned cp = 0;
-            int k = ns_quote_class(s + i, n - i, &len, &cp);
-            if (k == 2)
-                fputs("\\ufffd", stdout);
-            else if (k == 1)
-                printf("\\u%04x", cp);
-            else
-                fwrite(s + i, 1, len, stdout);
-            i += len;
-        }
-    }
-    putchar('"');
+    ns_buf_reset(&scratch);
+    if (ns_quote_json(s, n, &scratch) == NS_OK) fwrite(scratch.data, 1, scratch.len, stdout);
 }
 
 static void json_key_str(const char *key, const char *s)
