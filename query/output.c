@@ -69,18 +69,6 @@ const char *out_path(const char *p)
     return p;
 }
 
-const char *out_error_msg(const ns_error *err)
-{
-    const char *m = err->msg;
-    if (err->column && !strncmp(m, "column ", 7)) {
-        const char *p = m + 7;
-        while (*p >= '0' && *p <= '9')
-            p++;
-        if (p > m + 7 && p[0] == ':' && p[1] == ' ') return p + 2;
-    }
-    return m;
-}
-
 static void format_date(int64_t d, char out[NS_DATE_BUF])
 {
     out[0] = '\0';

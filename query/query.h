@@ -49,10 +49,6 @@ void out_check(void);
  * into `path`. */
 const char *out_path(const char *path);
 
-/* An error message without the "column N: " the query parser puts first
- * (the column is printed apart). Points into `err`. */
-const char *out_error_msg(const ns_error *err);
-
 /* -0/--null: each path printed raw and followed by a NUL byte (instead of
  * ':' in --vimgrep and --no-heading lines, instead of the newline with
  * --files), as ripgrep's --null. */
