@@ -5,8 +5,8 @@
  *
  * Folder layout
  * -------------
- *   INDEX/XAPIANDB     Xapian stub file: "auto gen-N". Xapian opens INDEX
- *                      through it, so readers need nothing of ours.
+ *   INDEX/XAPIANDB     a stub file in Xapian's format: "auto gen-N", read
+ *                      by nsearch (stub.h), never by libxapian.
  *   INDEX/gen-N/       the live Xapian (glass) database.
  *   INDEX/gen-N.readers  the readers' lock of gen-N (empty file): every
  *                      reader holds a shared flock() on it while it has the
