@@ -3,7 +3,8 @@
  * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
  *
  * Parses arbitrary bytes. A refused query must come back as NS_ERR_QUERY or
- * NS_ERR_LIMIT with a column inside the query and a "column N: " message; an
+ * NS_ERR_LIMIT with a column inside the query and a message that does not
+ * repeat it (no "column N: " in front); an
  * accepted one must print as an s-expression and keep every promise
  * qparse.h makes about the shape of the tree (checked below, abort() on a
  * broken one), and every warning must carry a column inside the query.
@@ -136,9 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(err.status == st);
         if (st != NS_ERR_NOMEM) {
             CHECK(err.column >= 1 && err.column <= size + 1);
-            char prefix[40];
-            snprintf(prefix, sizeof prefix, "column %zu: ", err.column);
-            CHECK(strncmp(err.msg, prefix, strlen(prefix)) == 0);
+            CHECK(err.msg[0] != '\0' && strncmp(err.msg, "column ", 7) != 0);
         }
     }
     ns_qnode *t2 = NULL;

@@ -154,7 +154,6 @@ static void run(const uint8_t *data, size_t size, size_t max_line)
         check_field(a->title);
         check_field(a->source);
         check_field(a->url);
-        check_field(a->section);
         check_field(a->id);
         check_article(a, ++nth, prev, data, size, gz);
         prev = a->line;

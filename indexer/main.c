@@ -479,19 +479,17 @@ static ns_status build_parallel(run *r, job_list *files, unsigned jobs, const st
 
 /* ------------------------------------------------------ stats, check */
 
+/* A JSON string: the writer nsearch's --json uses (quote.h). */
+static void json_strn(const char *s, size_t n)
+{
+    ns_buf b = {0};
+    if (ns_quote_json(s, n, &b) == NS_OK) fwrite(b.data, 1, b.len, stdout);
+    ns_buf_free(&b);
+}
+
 static void json_str(const char *s)
 {
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
+    json_strn(s, strlen(s));
 }
 
 static int print_stats(const char *db, int json)
@@ -508,8 +506,15 @@ static int print_stats(const char *db, int json)
         printf(",\"schema\":%u,\"generation\":%u,\"lang\":", in.schema, in.generation);
         json_str(in.lang);
         printf(",\"articles\":%u,\"files\":%u,\"terms\":%u,\"avg_length\":%.1f,"
-               "\"disk_bytes\":%llu}\n",
+               "\"disk_bytes\":%llu,\"roots\":[",
                in.articles, in.files, in.terms, in.avg_length, (unsigned long long)in.disk_bytes);
+        for (const char *p = in.roots; *p;) {
+            size_t n = strcspn(p, "\n");
+            if (p != in.roots) putchar(',');
+            json_strn(p, n);
+            p += n + (p[n] == '\n');
+        }
+        printf("]}\n");
         return 0;
     }
     printf("index       %s\n", db);

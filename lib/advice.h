@@ -27,7 +27,9 @@
  *                     has none
  * where DETAIL is the previous message without the index path and the
  * binding's "(xc_... )" suffix. Other statuses (query, limit, network,
- * locked, out of memory) and an err already advised are left alone. INDEX is
+ * locked, modified, out of memory) are left alone, and so is a message that
+ * already names nsearch-index (advised before, or the schema check's,
+ * schema.h), whatever its status. INDEX is
  * shell-quoted when it needs to be. Thread-safe; reads INDEX/XAPIANDB. */
 void ns_error_advise_index(ns_error *err, const char *index);
 

@@ -84,26 +84,32 @@ typedef struct ns_analyzer_stats {
                                NS_TERM_MAX bytes */
 } ns_analyzer_stats;
 
-/* Create an analyzer stemming for `lang`: a libstemmer_c language name or
- * ISO 639 code ("english", "en", "eng", "french", "fr", ...; case does not
- * matter), or "none" for no stemming. Free it with ns_analyzer_free.
- * NS_ERR_INVALID (with a message listing the languages) for an unknown one,
- * NS_ERR_NOMEM. *out is NULL on failure. */
+/* Create an analyzer stemming for `lang` (borrowed): a libstemmer_c
+ * language name or ISO 639 code ("english", "en", "eng", "french", "fr",
+ * ...; case does not matter), or "none" for no stemming. On success *out is
+ * owned by the caller (ns_analyzer_free); on failure it is NULL.
+ * @retval NS_ERR_INVALID  an unknown language, or NULL or "" (the message
+ *                         lists the languages)
+ * @retval NS_ERR_NOMEM    out of memory */
 ns_status ns_analyzer_new(const char *lang, ns_analyzer **out, ns_error *err);
-void ns_analyzer_free(ns_analyzer *an); /* accepts NULL */
+/* Free an analyzer and everything it owns. Accepts NULL. */
+void ns_analyzer_free(ns_analyzer *an);
 
 /* The canonical name of the analyzer's language ("english", "none"); owned
  * by the analyzer, valid until it is freed. */
 const char *ns_analyzer_lang(const ns_analyzer *an);
 
-/* Analyze text[0..len). `fn` receives every token. *npos (may be NULL) gets
- * the number of positions used (one past the last token's position, 0 when
- * there was none), so callers can lay consecutive fields out one after
- * another. Positions start at 0 in every call; the analyzer keeps no state
- * between calls except its statistics and cache, so a word gives the same
- * tokens in a query as in a document.
- * NS_ERR_NOMEM only; invalid UTF-8 separates words and is counted, never an
- * error. */
+/* Analyze text[0..len) (borrowed; text may be NULL when len is 0). `fn`
+ * receives every token; the token's strings are the analyzer's and valid
+ * during the call only. *npos (may be NULL) gets the number of positions
+ * used (one past the last token's position, 0 when there was none), so
+ * callers can lay consecutive fields out one after another. Positions start
+ * at 0 in every call; the analyzer keeps no state between calls except its
+ * statistics and cache, so a word gives the same tokens in a query as in a
+ * document. A callback that stops the analysis makes it return NS_OK.
+ * Invalid UTF-8 separates words and is counted, never an error.
+ * @retval NS_ERR_NOMEM  out of memory (the stem cache or a long word); the
+ *                       tokens passed on so far stand */
 ns_status ns_analyze(ns_analyzer *an, const char *text, size_t len, ns_token_fn fn, void *ctx,
                      uint32_t *npos);
 

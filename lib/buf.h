@@ -25,17 +25,25 @@ typedef struct ns_buf {
     ns_status err; /* NS_OK, or the first failure (sticky) */
 } ns_buf;
 
+/* Every function below that returns a status returns the buffer's sticky
+ * error when it already has one, and does nothing else. */
+
 /* Make room for `extra` more bytes (and the NUL) after len, so the caller
- * may write data[len .. len + extra) and then add to len.
+ * may write data[len .. len + extra) and then add to len. `data` may move.
  * @retval NS_ERR_NOMEM  out of memory, or the size overflows (sticky) */
 ns_status ns_buf_reserve(ns_buf *b, size_t extra);
-/* Append n bytes of p (p may be NULL when n is 0). Statuses as above. */
+/* Append n bytes of p (p may be NULL when n is 0; the bytes are copied).
+ * @retval NS_ERR_NOMEM  as ns_buf_reserve */
 ns_status ns_buf_add(ns_buf *b, const void *p, size_t n);
-/* Append the NUL-terminated string s. */
+/* Append the NUL-terminated string s (without its NUL).
+ * @retval NS_ERR_NOMEM  as ns_buf_reserve */
 ns_status ns_buf_str(ns_buf *b, const char *s);
-/* Append one byte. */
+/* Append one byte.
+ * @retval NS_ERR_NOMEM  as ns_buf_reserve */
 ns_status ns_buf_byte(ns_buf *b, char c);
-/* Append a printf-style formatted string. */
+/* Append a printf-style formatted string.
+ * @retval NS_ERR_NOMEM    as ns_buf_reserve
+ * @retval NS_ERR_INVALID  vsnprintf refused the format (sticky) */
 ns_status ns_buf_printf(ns_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Empty the buffer (keeps its memory) and clear its error. */
 void ns_buf_reset(ns_buf *b);

@@ -19,7 +19,7 @@
  * checked against the month (leap years included); a leap second (:60) is
  * read as :59.
  *
- * Thread-safety: ns_date_parse is reentrant.
+ * Thread-safety: every function here is reentrant and keeps no state.
  */
 #ifndef NS_DATES_H
 #define NS_DATES_H
@@ -29,9 +29,10 @@
 
 #include "status.h"
 
-/* Parse the date in s[0..len) (not NUL-terminated). NS_OK with *out set to
- * the UTC epoch seconds, or NS_ERR_FORMAT when the whole text is not one of
- * the forms above (*out untouched). */
+/* Parse the date in s[0..len) (borrowed, not NUL-terminated): on NS_OK
+ * *out is the UTC epoch seconds.
+ * @retval NS_ERR_FORMAT  the whole text is not one of the forms above
+ *                        (*out untouched) */
 ns_status ns_date_parse(const char *s, size_t len, int64_t *out);
 
 /* The one calendar of lib/ and the programs (proleptic Gregorian, UTC, no

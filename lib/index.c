@@ -1,12 +1,12 @@
-/* index.c: the index folder (generations, stub, lock) and the document
- * schema nsearch writes into Xapian.
+/* index.c: the index folder (generations, stub, lock), and the writer of
+ * the documents of schema.h.
  *
  * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
  *
  * Folder layout
  * -------------
- *   INDEX/XAPIANDB     Xapian stub file: "auto gen-N". Xapian opens INDEX
- *                      through it, so readers need nothing of ours.
+ *   INDEX/XAPIANDB     a stub file in Xapian's format: "auto gen-N", read
+ *                      by nsearch (stub.h), never by libxapian.
  *   INDEX/gen-N/       the live Xapian (glass) database.
  *   INDEX/gen-N.readers  the readers' lock of gen-N (empty file): every
  *                      reader holds a shared flock() on it while it has the
@@ -31,44 +31,9 @@
  * bookkeeping. A file without bookkeeping has its articles removed before
  * it is added again (an index damaged by an older nsearch heals).
  *
- * Document schema, version 2 (NS_SCHEMA_VERSION)
- * ----------------------------------------------
- * One Xapian document per article. Passages are not documents: their text is
- * in the document data (record.h) and the searcher re-analyzes the passages
- * of the best articles to rank and highlight them, with the very analyzer
- * that made the terms. This keeps article-level BM25 statistics true (one
- * document per article) and the index small (no per-passage copies of title,
- * dates or boolean terms).
- *
- * No positions are stored (version 1 stored them). The searcher already
- * reads the passages of the articles it ranks, so it checks phrases and NEAR
- * there, per passage (search.c): Xapian retrieves the articles holding all
- * the words, and the passage scan keeps those where the words stand as the
- * query says. Positions were half the index and half the indexing time.
- * A version 1 index reads the same way; the indexer adds version 2 documents
- * to it and marks it version 2 (--rebuild reclaims the positions' space).
- *
- * Terms (T = an analyzer term). Exact word forms are not indexed: `=word`
- * and `prefix*` queries retrieve by stem and keep the articles whose text
- * holds the exact form (search.c), which saves a third of the indexing work
- * and of the postings.
- *   T        title and body words. A title word counts NS_TITLE_WDF times
- *            (the title boost lives in the wdf, so queries stay plain term
- *            queries, as cheap as can be).
- *   ST       title terms again (the title: field).
- *   KT       source terms (the source: field).
- *   F<path>  the file the article came from (boolean); "F#<hex>" for paths
- *            longer than NS_FILEKEY_MAX bytes. Deleting a file's articles is
- *            one delete-by-term.
- *   Q<hex>   unique id: 64-bit hash of (path, article id) (boolean).
- *   Y<yyyy>, M<yyyymm>, D<yyyymmdd>   date terms (boolean), UTC.
- * Values: NS_SLOT_DATE "YYYYMMDDhhmmss" (UTC, absent when undated),
- *         NS_SLOT_ID the article id.
- * Data: the record of record.h (metadata, passages with line and column).
- * Metadata: "nsearch.schema" = "2", "nsearch.lang" = the stemming language,
- *   "nsearch.roots" = the corpus folders, one per line;
- *   per corpus file, key = its F term, value = "size mtime_ns crc32 articles\n"
- *   followed by the path (the incremental bookkeeping).
+ * The documents and metadata written here are nsearch's schema, named and
+ * documented once in schema.h: terms and their prefixes, value slots, the
+ * document data (record.h), the metadata keys and the per-file bookkeeping.
  */
 #include "index.h"
 
@@ -87,6 +52,7 @@
 #include <unistd.h>
 
 #include "analyzer.h"
+#include "dates.h"
 #include "record.h"
 #include "stub.h"
 #include "xapian-c.h"
@@ -142,13 +108,14 @@ static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
 size_t ns_index_file_term(const char *path, char *buf, size_t bufsize)
 {
     size_t n = strlen(path);
-    if (n <= NS_FILEKEY_MAX && n + 2 <= bufsize) {
-        buf[0] = 'F';
-        memcpy(buf + 1, path, n + 1);
-        return n + 1;
+    size_t plen = sizeof NS_PREFIX_FILE - 1;
+    if (n <= NS_FILEKEY_MAX && plen + n + 1 <= bufsize) {
+        memcpy(buf, NS_PREFIX_FILE, plen);
+        memcpy(buf + plen, path, n + 1);
+        return plen + n;
     }
     uint64_t h = fnv1a(0xcbf29ce484222325ULL, path, n);
-    return (size_t)snprintf(buf, bufsize, "F#%016" PRIx64, h);
+    return (size_t)snprintf(buf, bufsize, NS_PREFIX_FILE "#%016" PRIx64, h);
 }
 
 char *ns_index_default_path(void)
@@ -560,15 +527,15 @@ static void read_inherited(const char *path, unsigned live, char *lang, size_t l
     if (xc_database_open_glass(gendir, &db) != XC_OK) return;
     char *val = NULL;
     size_t len = 0;
-    if (xc_database_get_metadata(db, "nsearch.lang", 12, &val, &len) == XC_OK && val)
+    if (xc_database_get_metadata(db, NS_KEY(NS_META_LANG), &val, &len) == XC_OK && val)
         snprintf(lang, langsize, "%.*s", (int)len, val);
     xc_free(val);
     val = NULL;
-    if (xc_database_get_metadata(db, "nsearch.shard", 13, &val, &len) == XC_OK && val)
+    if (xc_database_get_metadata(db, NS_KEY(NS_META_SHARD), &val, &len) == XC_OK && val)
         snprintf(shard, shardsize, "%.*s", (int)len, val);
     xc_free(val);
     val = NULL;
-    if (xc_database_get_metadata(db, "nsearch.roots", 13, &val, &len) == XC_OK && val)
+    if (xc_database_get_metadata(db, NS_KEY(NS_META_ROOTS), &val, &len) == XC_OK && val)
         *roots = strndup(val, len);
     xc_free(val);
     xc_database_close(db);
@@ -680,7 +647,7 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     }
     char *val = NULL;
     size_t len = 0;
-    if ((st = get_meta(ix, "nsearch.schema", &val, &len, err)) != NS_OK) {
+    if ((st = get_meta(ix, NS_META_SCHEMA, &val, &len, err)) != NS_OK) {
         goto fail;
     }
     int fresh = (val == NULL);
@@ -697,7 +664,7 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     /* A rebuild keeps the language unless told otherwise. */
     const char *want = opts->lang;
     if (!fresh) {
-        if ((st = get_meta(ix, "nsearch.lang", &val, &len, err)) != NS_OK) {
+        if ((st = get_meta(ix, NS_META_LANG, &val, &len, err)) != NS_OK) {
             goto fail;
         }
         snprintf(ix->lang, sizeof ix->lang, "%.*s", (int)len, val ? val : "english");
@@ -729,7 +696,7 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     }
     /* Sharding: recorded at creation; later runs, rebuilds included, keep
      * it (another shard of the corpus is another index folder). */
-    if ((st = get_meta(ix, "nsearch.shard", &val, &len, err)) != NS_OK) {
+    if ((st = get_meta(ix, NS_META_SHARD, &val, &len, err)) != NS_OK) {
         goto fail;
     }
     unsigned have_n = 0, have_k = 0;
@@ -763,7 +730,7 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     if (fresh && ix->shard_k) {
         char v[32];
         snprintf(v, sizeof v, "%u/%u", ix->shard_n, ix->shard_k);
-        if ((st = set_meta(ix, "nsearch.shard", v, err)) != NS_OK) goto fail;
+        if ((st = set_meta(ix, NS_META_SHARD, v, err)) != NS_OK) goto fail;
     }
     if (fresh && inherited_roots && inherited_roots[0]) {
         /* Used when the run names no folder (ns_index_roots_get). */
@@ -775,8 +742,8 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
          * the new ones join them (committed with the run). */
         char v[16];
         snprintf(v, sizeof v, "%d", NS_SCHEMA_VERSION);
-        if ((st = set_meta(ix, "nsearch.schema", v, err)) != NS_OK ||
-            (fresh && (st = set_meta(ix, "nsearch.lang", ix->lang, err)) != NS_OK)) {
+        if ((st = set_meta(ix, NS_META_SCHEMA, v, err)) != NS_OK ||
+            (fresh && (st = set_meta(ix, NS_META_LANG, ix->lang, err)) != NS_OK)) {
             goto fail;
         }
     }
@@ -1075,7 +1042,7 @@ ns_status ns_index_files(ns_index *ix, int (*fn)(void *ctx, const char *path), v
         return ns_error_from_xc(err, xs, ix->path);
     }
     files_ctx fc = {ix, fn, ctx, NULL, 0, 0, 0};
-    xs = xc_database_metadata_keys(db, "F", 1, collect_file, &fc);
+    xs = xc_database_metadata_keys(db, NS_KEY(NS_PREFIX_FILE), collect_file, &fc);
     ns_status st = NS_OK;
     if (xs != XC_OK) {
         st = ns_error_from_xc(err, xs, ix->path);
@@ -1084,9 +1051,9 @@ ns_status ns_index_files(ns_index *ix, int (*fn)(void *ctx, const char *path), v
     }
     for (size_t i = 0; i < fc.n; i++) {
         if (st == NS_OK) {
-            const char *key = fc.paths[i];
-            if (key[1] != '#') {
-                if (fn(ctx, key + 1)) {
+            const char *key = fc.paths[i], *rest = key + sizeof NS_PREFIX_FILE - 1;
+            if (*rest != '#') {
+                if (fn(ctx, rest)) {
                     st = NS_DONE;
                 }
             } else {
@@ -1135,7 +1102,7 @@ static int add_token(void *ctx, const ns_token *t)
 }
 
 /* Title tokens go in twice: unprefixed (they are words of the article) and
- * with "S" (the title: field and its boost). */
+ * with NS_PREFIX_TITLE (the title: field). */
 static int add_title_token(void *ctx, const ns_token *t)
 {
     docbuilder *ix = ctx;
@@ -1143,9 +1110,10 @@ static int add_title_token(void *ctx, const ns_token *t)
         return 1;
     }
     char buf[NS_TERM_MAX + 8];
-    buf[0] = 'S';
-    memcpy(buf + 1, t->term, t->term_len);
-    xc_status s = xc_document_add_term(ix->doc, buf, 1 + t->term_len, 1);
+    size_t plen = sizeof NS_PREFIX_TITLE - 1;
+    memcpy(buf, NS_PREFIX_TITLE, plen);
+    memcpy(buf + plen, t->term, t->term_len);
+    xc_status s = xc_document_add_term(ix->doc, buf, plen + t->term_len, 1);
     if (s != XC_OK) {
         ix->doc_st = s;
         return 1;
@@ -1181,7 +1149,7 @@ static ns_status build_add(docbuilder *ix, xc_writable *w, const ns_article *a, 
         st = analyze_into(ix, "", p->text, p->len, add_token);
     }
     if (st == NS_OK && a->source[0]) {
-        st = analyze_into(ix, "K", a->source, strlen(a->source), add_token);
+        st = analyze_into(ix, NS_PREFIX_SOURCE, a->source, strlen(a->source), add_token);
     }
     if (st != NS_OK) {
         return ns_error_set(err, st, "%s:%zu: cannot index article: %s", a->path, a->line,
@@ -1193,24 +1161,14 @@ static ns_status build_add(docbuilder *ix, xc_writable *w, const ns_article *a, 
     xs = xc_document_add_boolean_term(ix->doc, term, tlen);
     uint64_t h = fnv1a(0xcbf29ce484222325ULL, a->path, strlen(a->path) + 1);
     h = fnv1a(h, a->id, strlen(a->id));
-    tlen = (size_t)snprintf(term, sizeof term, "Q%016" PRIx64, h);
+    tlen = (size_t)snprintf(term, sizeof term, NS_PREFIX_ID "%016" PRIx64, h);
     if (xs == XC_OK) xs = xc_document_add_boolean_term(ix->doc, term, tlen);
     if (a->date != NS_NO_DATE) {
-        time_t t = (time_t)a->date;
-        struct tm tm;
-        if (gmtime_r(&t, &tm)) {
-            char v[32];
-            int y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
-            int n = snprintf(v, sizeof v, "%04d%02d%02d%02d%02d%02d", y, m, d, tm.tm_hour,
-                             tm.tm_min, tm.tm_sec);
-            if (xs == XC_OK) xs = xc_document_set_value(ix->doc, NS_SLOT_DATE, v, (size_t)n);
-            n = snprintf(term, sizeof term, "Y%04d", y);
-            if (xs == XC_OK) xs = xc_document_add_boolean_term(ix->doc, term, (size_t)n);
-            n = snprintf(term, sizeof term, "M%04d%02d", y, m);
-            if (xs == XC_OK) xs = xc_document_add_boolean_term(ix->doc, term, (size_t)n);
-            n = snprintf(term, sizeof term, "D%04d%02d%02d", y, m, d);
-            if (xs == XC_OK) xs = xc_document_add_boolean_term(ix->doc, term, (size_t)n);
-        }
+        /* The form date filters compare with (plan.c formats their bounds
+         * the same way). */
+        char v[NS_DATE_BUF];
+        size_t n = ns_date_format(a->date, NS_DATE_SLOT, v);
+        if (xs == XC_OK) xs = xc_document_set_value(ix->doc, NS_SLOT_DATE, v, n);
     }
     if (xs == XC_OK) xs = xc_document_set_value(ix->doc, NS_SLOT_ID, a->id, strlen(a->id));
     ix->data.len = 0;
@@ -1238,11 +1196,11 @@ ns_status ns_index_roots_get(ns_index *ix, char ***roots, size_t *n, ns_error *e
     *n = 0;
     char *val = NULL;
     size_t len = 0;
-    ns_status st = get_meta(ix, "nsearch.roots", &val, &len, err);
+    ns_status st = get_meta(ix, NS_META_ROOTS, &val, &len, err);
     if (st != NS_OK) return st;
     if (!val && ix->inherited_roots) {
         /* A rebuild named no folder: those of the index it replaces. */
-        if ((st = set_meta(ix, "nsearch.roots", ix->inherited_roots, err)) != NS_OK) return st;
+        if ((st = set_meta(ix, NS_META_ROOTS, ix->inherited_roots, err)) != NS_OK) return st;
         len = strlen(ix->inherited_roots);
         if (!(val = malloc(len + 1))) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
         memcpy(val, ix->inherited_roots, len + 1);
@@ -1292,7 +1250,7 @@ ns_status ns_index_roots_set(ns_index *ix, const char *const *roots, size_t n, n
         }
     }
     if (st == NS_OK) {
-        xc_status xs = xc_writable_set_metadata(ix->w, "nsearch.roots", 13, b.data, b.len);
+        xc_status xs = xc_writable_set_metadata(ix->w, NS_KEY(NS_META_ROOTS), b.data, b.len);
         if (xs != XC_OK) st = ns_error_from_xc(err, xs, ix->path);
     }
     for (size_t i = 0; i < nold; i++)
@@ -1381,7 +1339,8 @@ static uint64_t tree_bytes(const char *path)
 static int count_term(void *ctx, const char *term, size_t len, uint32_t tf)
 {
     uint32_t *n = ctx;
-    /* Unprefixed terms start with a lower-case letter, digit or non-ASCII. */
+    /* Prefixes are upper-case letters, which no analyzer term starts with
+     * (schema.h). */
     if (len && !(term[0] >= 'A' && term[0] <= 'Z')) (*n)++;
     return 0;
 }
@@ -1396,25 +1355,21 @@ ns_status ns_index_info_get(const char *path, ns_index_info *info, ns_error *err
 {
     memset(info, 0, sizeof *info);
     xc_database *db = NULL;
-    xc_status xs = XC_OK;
-    ns_status ost = ns_stub_open_folder(path, &db, err);
+    ns_status ost = ns_schema_open(path, NULL, &db, info->lang, sizeof info->lang, err);
     if (ost != NS_OK) return ost;
     char *val = NULL;
     size_t len = 0;
-    if (xs == XC_OK) xs = xc_database_get_metadata(db, "nsearch.schema", 14, &val, &len);
+    xc_status xs = xc_database_get_metadata(db, NS_KEY(NS_META_SCHEMA), &val, &len);
     if (val) info->schema = (unsigned)atoi(val);
     xc_free(val);
     val = NULL;
-    if (xs == XC_OK) xs = xc_database_get_metadata(db, "nsearch.lang", 12, &val, &len);
-    if (val) snprintf(info->lang, sizeof info->lang, "%.*s", (int)len, val);
-    xc_free(val);
-    val = NULL;
-    if (xs == XC_OK) xs = xc_database_get_metadata(db, "nsearch.roots", 13, &val, &len);
+    if (xs == XC_OK) xs = xc_database_get_metadata(db, NS_KEY(NS_META_ROOTS), &val, &len);
     if (val) snprintf(info->roots, sizeof info->roots, "%.*s", (int)len, val);
     xc_free(val);
     if (xs == XC_OK) xs = xc_database_doccount(db, &info->articles);
     if (xs == XC_OK) xs = xc_database_avlength(db, &info->avg_length);
-    if (xs == XC_OK) xs = xc_database_metadata_keys(db, "F", 1, count_files, &info->files);
+    if (xs == XC_OK)
+        xs = xc_database_metadata_keys(db, NS_KEY(NS_PREFIX_FILE), count_files, &info->files);
     if (xs == XC_OK) xs = xc_database_allterms(db, "", 0, count_term, &info->terms);
     xc_database_close(db);
     if (xs != XC_OK) return ns_error_from_xc(err, xs, path);
@@ -1452,12 +1407,13 @@ static void problem(verify_ctx *v, const char *fmt, ...)
 static int verify_file(void *ctx, const char *term, size_t len, uint32_t tf)
 {
     verify_ctx *v = ctx;
+    size_t plen = sizeof NS_PREFIX_FILE - 1;
     char *val = NULL;
     size_t vlen = 0;
     v->xs = xc_database_get_metadata(v->db, term, len, &val, &vlen);
     if (v->xs != XC_OK) return 1;
     if (!val) {
-        problem(v, "%.*s: articles without bookkeeping", (int)len - 1, term + 1);
+        problem(v, "%.*s: articles without bookkeeping", (int)(len - plen), term + plen);
         return 0;
     }
     unsigned long long size;
@@ -1468,7 +1424,7 @@ static int verify_file(void *ctx, const char *term, size_t len, uint32_t tf)
     const char *nl = memchr(val, '\n', vlen);
     int pathlen = nl ? (int)(vlen - (size_t)(nl + 1 - val)) : 0;
     if (sscanf(head, "%llu %lld %u %u", &size, &mtime, &crc, &n) != 4 || !nl) {
-        problem(v, "%.*s: unreadable bookkeeping", (int)len - 1, term + 1);
+        problem(v, "%.*s: unreadable bookkeeping", (int)(len - plen), term + plen);
     } else if (n != tf) {
         problem(v, "%.*s: bookkeeping says %u articles, the index holds %u", pathlen, nl + 1, n,
                 tf);
@@ -1503,9 +1459,11 @@ ns_status ns_index_verify(const char *path, void (*report)(void *ctx, const char
     }
     if (xs != XC_OK) return ns_error_from_xc(err, xs, path);
     if (errors) problem(&v, "%s: Xapian found %zu problems: %s", gendir, errors, xc_errmsg());
-    ns_status ost = ns_stub_open_folder(path, &v.db, err);
+    /* Records and bookkeeping can only be checked in a schema this code
+     * reads. */
+    char lang[64];
+    ns_status ost = ns_schema_open(path, NULL, &v.db, lang, sizeof lang, err);
     if (ost != NS_OK) return ost;
-    if (xs != XC_OK) return ns_error_from_xc(err, xs, path);
     xc_docid last = 0;
     xs = xc_database_lastdocid(v.db, &last);
     for (xc_docid id = 1; xs == XC_OK && id <= last; id++) {
@@ -1528,7 +1486,7 @@ ns_status ns_index_verify(const char *path, void (*report)(void *ctx, const char
         xc_document_free(doc);
     }
     if (xs == XC_OK) {
-        xs = xc_database_allterms(v.db, "F", 1, verify_file, &v);
+        xs = xc_database_allterms(v.db, NS_KEY(NS_PREFIX_FILE), verify_file, &v);
         if (xs == XC_OK) xs = v.xs;
     }
     xc_database_close(v.db);

@@ -373,7 +373,7 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
         format_date(n->date_lo, lo);
         format_date(n->date_hi, hi);
         xc_query *q = NULL;
-        xc_status xs = xc_query_value_range(NS_SLOT_DATE, lo, 14, hi, 14, &q);
+        xc_status xs = xc_query_value_range(NS_SLOT_DATE, lo, strlen(lo), hi, strlen(hi), &q);
         return xs == XC_OK ? q : fail(b, xs);
     }
     case NS_Q_NOT: b->has_not = 1; return n->nkids ? build(b, n->kids[0], 1) : NULL;

@@ -108,8 +108,7 @@ static void failv(parser *p, ns_status st, size_t off, const char *fmt, va_list 
     vsnprintf(buf, sizeof buf, fmt, ap);
     p->rc = st;
     if (p->err) {
-        ns_error_set(p->err, st, "column %zu: %s", off + 1, buf);
-        p->err->line = 0;
+        ns_error_set(p->err, st, "%s", buf);
         p->err->column = off + 1;
     }
 }
@@ -138,7 +137,6 @@ static void fail_nomem(parser *p)
 {
     if (p->rc != NS_OK) return;
     p->rc = ns_error_set(p->err, NS_ERR_NOMEM, "out of memory");
-    if (p->err) p->err->column = 0;
 }
 
 /* Note a lenient reading; delivered later, sorted by column. */

@@ -96,23 +96,24 @@ typedef struct ns_qparse_opts {
     void *warn_ctx;
 } ns_qparse_opts;
 
-/* Parse q[0..len) (need not be NUL-terminated; q may be NULL when len is 0).
- * `opts` may be NULL (now = the current time, no warnings); `err` may be NULL.
- * On success *out is a tree owned by the caller (free with ns_qnode_free).
- * On failure *out is NULL and `err` holds the status, err->column the 1-based
- * byte column of the problem, and err->msg "column N: what is wrong".
- * Statuses:
- *   NS_ERR_QUERY  malformed query: empty, invalid UTF-8 or a NUL byte, bad
- *                 date, NEAR without two operands, an excluded term under OR
- *                 or NEAR, only exclusions, ... (doc/query-syntax.md)
- *   NS_ERR_LIMIT  longer than NS_QUERY_MAX_BYTES, more than
- *                 NS_QUERY_MAX_TERMS leaves, or parentheses nested deeper
- *                 than NS_QUERY_MAX_DEPTH
- *   NS_ERR_NOMEM  out of memory (err->column 0) */
+/* Parse q[0..len) (borrowed; need not be NUL-terminated; q may be NULL when
+ * len is 0). `opts` may be NULL (now = the current time, no warnings); `err`
+ * may be NULL. On success *out is a tree owned by the caller (free with
+ * ns_qnode_free). On failure *out is NULL and `err` holds the status,
+ * err->column the 1-based byte column of the problem, and err->msg what is
+ * wrong (without the column: status.h):
+ * @retval NS_ERR_QUERY  malformed query: empty, invalid UTF-8 or a NUL byte,
+ *                       bad date, NEAR without two operands, an excluded term
+ *                       under OR or NEAR, only exclusions, ...
+ *                       (doc/query-syntax.md)
+ * @retval NS_ERR_LIMIT  longer than NS_QUERY_MAX_BYTES, more than
+ *                       NS_QUERY_MAX_TERMS leaves, or parentheses nested
+ *                       deeper than NS_QUERY_MAX_DEPTH
+ * @retval NS_ERR_NOMEM  out of memory (err->column 0) */
 ns_status ns_query_parse(const char *q, size_t len, const ns_qparse_opts *opts, ns_qnode **out,
                          ns_error *err);
 
-/* Free a tree and everything under it. NULL is fine. */
+/* Free a tree and everything under it. Accepts NULL. */
 void ns_qnode_free(ns_qnode *n);
 
 /* The tree as a one-line s-expression, a stable format (tests and --explain
@@ -124,8 +125,9 @@ void ns_qnode_free(ns_qnode *n);
  * A field, when set, follows the kind. Strings are in double quotes with `"`
  * and `\` escaped by a backslash and bytes below 0x20 and 0x7F written \xHH;
  * other bytes (UTF-8) are copied. Kids are separated by one space.
- * *out is malloc'd; the caller frees it. NS_ERR_NOMEM (*out NULL), or
- * NS_ERR_INVALID for a NULL tree. */
+ * *out is malloc'd and owned by the caller (free); NULL on failure.
+ * @retval NS_ERR_NOMEM    out of memory
+ * @retval NS_ERR_INVALID  `n` is NULL */
 ns_status ns_qnode_sexpr(const ns_qnode *n, char **out);
 
 /* Constant names of kinds ("word", "and", ...) and fields ("any", "title",

@@ -1,4 +1,5 @@
-/* quote.c: safe paths and text for terminals and line readers (quote.h). */
+/* quote.c: safe paths and text for terminals and line readers, and JSON
+ * strings (quote.h). */
 #include "quote.h"
 
 #include <stdint.h>
@@ -85,4 +86,39 @@ ns_status ns_quote_flat(const char *s, size_t n, ns_buf *out)
         i += len;
     }
     return ns_buf_add(out, p + from, n - from);
+}
+
+ns_status ns_quote_json(const char *s, size_t n, ns_buf *out)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    ns_buf_byte(out, '"');
+    size_t from = 0; /* start of the bytes copied as they are */
+    for (size_t i = 0; i < n;) {
+        size_t len;
+        unsigned cp = 0;
+        int k = ns_quote_class(p + i, n - i, &len, &cp);
+        if (k == 0 && p[i] != '"' && p[i] != '\\') {
+            i += len;
+            continue;
+        }
+        ns_buf_add(out, p + from, i - from);
+        if (k == 2) {
+            ns_buf_str(out, "\\ufffd");
+        } else if (k == 0) {
+            ns_buf_byte(out, '\\');
+            ns_buf_byte(out, (char)p[i]);
+        } else if (cp == '\n') {
+            ns_buf_str(out, "\\n");
+        } else if (cp == '\t') {
+            ns_buf_str(out, "\\t");
+        } else if (cp == '\r') {
+            ns_buf_str(out, "\\r");
+        } else {
+            ns_buf_printf(out, "\\u%04x", cp);
+        }
+        i += len;
+        from = i;
+    }
+    ns_buf_add(out, p + from, n - from);
+    return ns_buf_byte(out, '"');
 }

@@ -1,5 +1,6 @@
-/* quote.h: bytes from files made safe for a terminal and for line-based
- * readers (editors' quickfix lists, xargs), one rule for every output.
+/* quote.h: bytes from files made safe for a terminal, for line-based
+ * readers (editors' quickfix lists, xargs) and for JSON, one rule for every
+ * output.
  *
  * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
  *
@@ -15,7 +16,11 @@
  *   is (so ordinary names, spaces included, stay as they are).
  * - Text (titles, passages, sources, messages) has each unsafe character
  *   replaced by a space and each invalid byte by U+FFFD.
- * Pure functions; they only append to an ns_buf.
+ * - A JSON string has each unsafe character escaped (\uXXXX) and each
+ *   invalid byte replaced by U+FFFD.
+ * Pure functions of their input; they only append to an ns_buf, and return
+ * its status: NS_OK, or NS_ERR_NOMEM when an append failed (the buffer's
+ * sticky error, buf.h). Thread-safe on distinct buffers.
  */
 #ifndef NS_QUOTE_H
 #define NS_QUOTE_H
@@ -31,6 +36,17 @@ ns_status ns_quote_path(const char *s, size_t n, ns_buf *out);
 /* Append s[0..n) as one line of text: unsafe characters become spaces,
  * invalid bytes U+FFFD. */
 ns_status ns_quote_flat(const char *s, size_t n, ns_buf *out);
+/* Append s[0..n) as a JSON string, quotes included: the one JSON string
+ * writer of both programs (nsearch --json and --serve, nsearch-index --json
+ * and --stats --json). The result is valid JSON and valid UTF-8 whatever
+ * the bytes: '"' and '\\' are escaped with a backslash; \n, \t and \r
+ * as such; every other unsafe character (the rest of C0, DEL, C1, the
+ * bidirectional controls) as \uXXXX, so that the JSON is also safe to show
+ * on a terminal; each byte that is not part of valid UTF-8 as \ufffd
+ * (U+FFFD: a name that is not UTF-8 can't be given exactly in a JSON
+ * string; --null and the quoted line formats give such names exactly).
+ * Other characters are copied as they are. */
+ns_status ns_quote_json(const char *s, size_t n, ns_buf *out);
 /* The class of the character at s[0..n), n > 0: 0 safe, 1 an unsafe
  * character (*cp set), 2 an invalid byte. *len gets its length in bytes. */
 int ns_quote_class(const unsigned char *s, size_t n, size_t *len, unsigned *cp);

@@ -24,6 +24,9 @@
  *     (a line that is only a date, any form of dates.h), and one
  *     "Published in <Section>" line (at most 6 words, no punctuation),
  *     blank lines allowed between them. The first other line starts the body.
+ *     A section (header or "Published in" line) is recognized so that it is
+ *     not a passage, and not kept: no output shows it and no query field
+ *     asks for it.
  *   - Footer, at the end of the body: a last line "Comments" (or "Comments"
  *     glued to the next headline, "CommentsU.S, ...") is dropped; a
  *     copyright/distribution line (starting with ©, (c), "Copyright ©|(c)|
@@ -1217,8 +1220,7 @@ static size_t agency_tag(const char *p, size_t n, const char **tag)
 }
 
 /* Turn the built passages and field offsets into r->art. */
-static ns_status article_finish(ns_reader *r, size_t id, size_t title, size_t source, size_t url,
-                                size_t section)
+static ns_status article_finish(ns_reader *r, size_t id, size_t title, size_t source, size_t url)
 {
     if (r->nomem) {
         return fail_nomem(r);
@@ -1242,7 +1244,6 @@ static ns_status article_finish(ns_reader *r, size_t id, size_t title, size_t so
     r->art.title = r->text.data + title;
     r->art.source = r->text.data + source;
     r->art.url = r->text.data + url;
-    r->art.section = r->text.data + section;
     r->art.passages = r->npb ? r->pass : NULL;
     r->art.npassages = r->npb;
     return NS_OK;
@@ -1288,8 +1289,8 @@ static int header_line(const char *s, size_t n, const char **val, size_t *vlen)
     return H_NONE;
 }
 
-/* "Published in News & Features": *val gets the section. */
-static int published_in(const char *s, size_t n, const char **val, size_t *vlen)
+/* Is s[0..n) a "Published in News & Features" line? */
+static int published_in(const char *s, size_t n)
 {
     if (!has_prefix_ci(s, n, "published in ") || n - 13 > 60) {
         return 0;
@@ -1305,8 +1306,6 @@ static int published_in(const char *s, size_t n, const char **val, size_t *vlen)
             return 0;
         }
     }
-    *val = v;
-    *vlen = vn;
     return 1;
 }
 
@@ -1547,9 +1546,9 @@ static ns_status read_text(ns_reader *r, const ns_article **out)
     const char *val;
     size_t vlen;
     size_t m = r->nlines, k = 0;
-    size_t title_ln = SIZE_MAX, source_ln = SIZE_MAX, url_ln = SIZE_MAX, section_ln = SIZE_MAX;
-    size_t title_off = 0, title_len = 0, source_off = 0, source_len = 0, url_off = 0, url_len = 0,
-           section_off = 0, section_len = 0;
+    size_t title_ln = SIZE_MAX, source_ln = SIZE_MAX, url_ln = SIZE_MAX;
+    size_t title_off = 0, title_len = 0, source_off = 0, source_len = 0, url_off = 0, url_len = 0;
+    int have_section = 0; /* recognized so that it is no passage; not kept */
     int have_date = 0;
     r->art.date = NS_NO_DATE;
 #define LINE_AT(j) (r->text.data + r->lines[j].off)
@@ -1575,14 +1574,14 @@ static ns_status read_text(ns_reader *r, const ns_article **out)
             source_ln = k, source_off = voff, source_len = vlen;
         } else if (h == H_URL && url_ln == SIZE_MAX) {
             url_ln = k, url_off = voff, url_len = vlen;
-        } else if (h == H_SECTION && section_ln == SIZE_MAX) {
-            section_ln = k, section_off = voff, section_len = vlen;
+        } else if (h == H_SECTION && !have_section) {
+            have_section = 1;
         } else if (h != H_NONE) {
             /* a repeated header: first wins */
         } else if (!have_date && ns_date_parse(s, n, &r->art.date) == NS_OK) {
             have_date = 1;
-        } else if (section_ln == SIZE_MAX && published_in(s, n, &val, &vlen)) {
-            section_ln = k, section_off = (size_t)(val - r->text.data), section_len = vlen;
+        } else if (!have_section && published_in(s, n)) {
+            have_section = 1;
         } else {
             break;
         }
@@ -1643,12 +1642,11 @@ static ns_status read_text(ns_reader *r, const ns_article **out)
 #undef LINE_AT
 
     /* Copy each field from its offset (r->text grows, so through scratch). */
-    size_t fields[5];
-    const size_t offs[5] = {title_off, source_off, url_off, section_off, 0};
-    const size_t lens[5] = {title_len, source_ln == SIZE_MAX ? 0 : source_len,
-                            url_ln == SIZE_MAX ? 0 : url_len,
-                            section_ln == SIZE_MAX ? 0 : section_len, 0};
-    for (int i = 0; i < 4; i++) {
+    size_t fields[4];
+    const size_t offs[3] = {title_off, source_off, url_off};
+    const size_t lens[3] = {title_len, source_ln == SIZE_MAX ? 0 : source_len,
+                            url_ln == SIZE_MAX ? 0 : url_len};
+    for (int i = 0; i < 3; i++) {
         r->scratch.len = 0;
         if (!sbuf_reserve(&r->scratch, lens[i] + 1)) {
             return fail_nomem(r);
@@ -1656,7 +1654,7 @@ static ns_status read_text(ns_reader *r, const ns_article **out)
         memcpy(r->scratch.data, r->text.data + offs[i], lens[i]);
         fields[i] = put_field(r, r->scratch.data, lens[i]);
     }
-    fields[4] = put_cstr(r, r->id_stem);
+    fields[3] = put_cstr(r, r->id_stem);
     if (r->art.date == NS_NO_DATE) {
         /* Undated in the text (shape A carries no date): a file named like
          * 2025-12-06-slug.txt still dates the article, at midnight UTC. */
@@ -1670,7 +1668,7 @@ static ns_status read_text(ns_reader *r, const ns_article **out)
     }
     r->art.line = 1;
     r->art.title_line = title_ln != SIZE_MAX && title_len > 0 ? r->lines[title_ln].no : 0;
-    st = article_finish(r, fields[4], fields[0], fields[1], fields[2], fields[3]);
+    st = article_finish(r, fields[3], fields[0], fields[1], fields[2]);
     if (st != NS_OK) {
         return st;
     }
@@ -1936,9 +1934,8 @@ static ns_status read_jsonl(ns_reader *r, const ns_article **out)
                 }
             }
         }
-        size_t section = put_cstr(r, "");
         json_decref(o);
-        ns_status st = article_finish(r, id, title, source, url, section);
+        ns_status st = article_finish(r, id, title, source, url);
         if (st != NS_OK) {
             return st;
         }

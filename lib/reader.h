@@ -57,9 +57,6 @@ typedef struct ns_article {
     size_t title_line;  /* line of the title, 0 when the title is "" */
     const ns_passage *passages;
     size_t npassages;
-    const char *section; /* "" when none: a text file's "Published in <Section>"
-                          * line, read so that it is not a passage; not stored
-                          * in the index */
 } ns_article;
 
 /* A warning about the input: `path` names the file, `line` is 1-based or 0
@@ -105,8 +102,9 @@ typedef struct ns_reader ns_reader;
 
 /* Open `path` for reading: the kind comes from the name
  * (ns_file_kind_of). `opts` may be NULL (all defaults) and is copied, as is
- * `path`. On success *out is a reader owned by the caller (ns_reader_close);
- * on failure *out is NULL and `err` names the file:
+ * `path`. `err` (may be NULL) is cleared first. On success *out is a reader
+ * owned by the caller (ns_reader_close); on failure *out is NULL and `err`
+ * names the file:
  * @retval NS_ERR_NOTFOUND  no such file
  * @retval NS_ERR_IO        it can't be opened or read
  * @retval NS_ERR_FORMAT    not a corpus file: NS_FILE_UNKNOWN by name, not a
@@ -124,13 +122,17 @@ ns_status ns_reader_open(const char *path, const ns_reader_opts *opts, ns_reader
  * messages. `kind` NS_FILE_UNKNOWN means "from the name", and then
  * `gzipped` is taken from the name too; otherwise `gzipped` says whether
  * the bytes are gzip. The bytes are borrowed: they must stay unchanged
- * until ns_reader_close. ns_reader_crc32 covers the bytes consumed. */
+ * until ns_reader_close. ns_reader_crc32 covers the bytes consumed.
+ * @retval NS_ERR_FORMAT  NS_FILE_UNKNOWN by name, larger than
+ *                        max_file_bytes, or "binary file, skipped"
+ * @retval NS_ERR_NOMEM   out of memory */
 ns_status ns_reader_open_mem(const char *name, const void *data, size_t len, ns_file_kind kind,
                              int gzipped, const ns_reader_opts *opts, ns_reader **out,
                              ns_error *err);
 
 /* The next article into *out, owned by the reader and valid until the
  * next call to ns_reader_next or ns_reader_close; *out is NULL unless NS_OK.
+ * `err` (may be NULL) is cleared first.
  * @retval NS_DONE       the end of the file; every later call returns it
  * @retval NS_ERR_IO, NS_ERR_NOMEM  the file ends here (articles already
  *                       returned stay good); every later call returns it
@@ -141,7 +143,8 @@ ns_status ns_reader_open_mem(const char *name, const void *data, size_t len, ns_
  * (size or mtime differ between open and end of file). */
 ns_status ns_reader_next(ns_reader *r, const ns_article **out, ns_error *err);
 
-/* CRC-32 of the raw file bytes read so far (all of them after NS_DONE). */
+/* CRC-32 of the raw file bytes read so far (all of them after NS_DONE); 0
+ * for NULL. */
 uint32_t ns_reader_crc32(const ns_reader *r);
 
 /* Close the file and free everything the reader owns, articles included.
@@ -152,7 +155,8 @@ void ns_reader_close(ns_reader *r);
  * without parsing it: equal to ns_reader_crc32 after NS_DONE, at the cost of
  * a read. *out is set on NS_OK. Thread-safe.
  * @retval NS_ERR_NOTFOUND  no such file
- * @retval NS_ERR_IO        it can't be read (a folder, too) */
+ * @retval NS_ERR_IO        it can't be read (a folder, too)
+ * @retval NS_ERR_NOMEM     out of memory */
 ns_status ns_file_crc32(const char *path, uint32_t *out, ns_error *err);
 
 #endif

@@ -24,20 +24,27 @@
 
 #define NS_RECORD_VERSION 1
 
-/* Encode article `a` into `out` (appended after out->len). */
+/* Encode article `a` (borrowed; NULL strings are written as "") into `out`,
+ * appended after out->len.
+ * @retval NS_ERR_NOMEM  out of memory (out's sticky error, buf.h) */
 ns_status ns_record_encode(const ns_article *a, ns_buf *out);
 
-/* A decoded record: every pointer points into the blob it was decoded from,
- * and stays valid as long as that blob does; `passages` is malloc'd and
- * freed by ns_record_clear. */
+/* A decoded record: every string of `art` points into the blob it was
+ * decoded from and stays valid as long as that blob stays unchanged;
+ * `passages` (= art.passages) is malloc'd, owned by the record and freed by
+ * ns_record_clear. */
 typedef struct ns_record {
     ns_article art;
     ns_passage *passages;
 } ns_record;
 
-/* Decode data[0..len). NS_ERR_CORRUPT when the bytes are not a record this
- * version can read. */
+/* Decode data[0..len) (borrowed: see ns_record) into *rec, which the caller
+ * clears with ns_record_clear after use (on failure it holds nothing to
+ * free, and clearing it is harmless).
+ * @retval NS_ERR_CORRUPT  the bytes are not a record this version can read
+ * @retval NS_ERR_NOMEM    out of memory */
 ns_status ns_record_decode(const char *data, size_t len, ns_record *rec);
+/* Free what ns_record_decode allocated and zero *rec. Accepts NULL. */
 void ns_record_clear(ns_record *rec);
 
 #endif

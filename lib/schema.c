@@ -1,9 +1,12 @@
-/* schema.c: the schema check every reader makes (schema.h). */
+/* schema.c: the check every reader makes of an index, and the read-only
+ * open that makes it (schema.h). */
 #include "schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "analyzer.h"
+#include "stub.h"
 #include "xapian-c.h"
 #include "xcerr.h"
 
@@ -28,5 +31,27 @@ ns_status ns_schema_check(struct xc_database *db, const char *path, char *lang, 
     if (xs != XC_OK) return ns_error_from_xc(err, xs, path);
     snprintf(lang, langsize, "%.*s", val ? (int)len : 7, val ? val : "english");
     xc_free(val);
-    return NS_OK;
+    /* A language this build can't stem: a newer nsearch's index, or one
+     * written by hand. Its queries would be analyzed unlike its terms. */
+    ns_analyzer *probe = NULL;
+    ns_status st = ns_analyzer_new(lang, &probe, err);
+    ns_analyzer_free(probe);
+    if (st == NS_ERR_INVALID)
+        return ns_error_set(err, st,
+                            "%s: the index stems \"%s\", a language this nsearch does not know "
+                            "(known: %s): rebuild it with nsearch-index --rebuild --lang LANG",
+                            path, lang, ns_analyzer_languages());
+    return st;
+}
+
+ns_status ns_schema_open(const char *path, const char *name, struct xc_database **db, char *lang,
+                         size_t langsize, ns_error *err)
+{
+    ns_status st = ns_stub_open_folder(path, db, err);
+    if (st == NS_OK) st = ns_schema_check(*db, name ? name : path, lang, langsize, err);
+    if (st != NS_OK) {
+        xc_database_close(*db);
+        *db = NULL;
+    }
+    return st;
 }

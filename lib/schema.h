@@ -1,37 +1,78 @@
-/* schema.h: what nsearch writes into a Xapian database, named once.
+/* schema.h: what nsearch writes into a Xapian database, named and
+ * documented once.
  *
  * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
  *
- * The writer is lib/index.c (whose opening comment tells the layout of an
- * index folder and why the documents look the way they do); the readers are
- * lib/plan.c and lib/search.c (queries), index.c's info and verify. Every
- * term prefix, value slot and metadata key below is used through these
- * names only.
+ * lib/index.c writes the documents and metadata described here (its opening
+ * comment tells the layout of an index folder: generations, stub, locks);
+ * lib/plan.c, lib/search.c and index.c's --stats and --check read them.
+ * Every term prefix, value slot and metadata key is used through the names
+ * below, never as a literal.
  *
- * Document schema, version NS_SCHEMA_VERSION
- * ------------------------------------------
- * One Xapian document per article; its passages are in the document data
- * (record.h). No positions.
- * Terms (T = an analyzer term, analyzer.h):
- *   T                    title and body words; a title word counts
- *                        NS_TITLE_WDF times (the title boost).
- *   NS_PREFIX_TITLE T    title terms again (the title: field).
+ * Document schema, version NS_SCHEMA_VERSION (2)
+ * ----------------------------------------------
+ * One Xapian document per article. Passages are not documents: their text
+ * is in the document data and the searcher re-analyzes the passages of the
+ * best articles to rank and highlight them, with the very analyzer that
+ * made the terms. This keeps article-level BM25 statistics true (one
+ * document per article) and the index small (no per-passage copies of
+ * title, date or boolean terms).
+ *
+ * No positions are stored (schema 1 stored them). The searcher reads the
+ * passages of the articles it ranks anyway, so it checks phrases and NEAR
+ * there, per passage (search.c): Xapian retrieves the articles holding all
+ * the words, and the passage scan keeps those where the words stand as the
+ * query says. Positions were half the index and half the indexing time.
+ * Exact word forms are not indexed either: `=word` and `prefix*` queries
+ * retrieve by stem and keep the articles whose text holds the exact form,
+ * which saves a third of the indexing work and of the postings.
+ *
+ * Terms (T = an analyzer term, analyzer.h; a prefix is one upper-case ASCII
+ * letter, which no analyzer term starts with, since terms are case-folded:
+ * the first byte of a term tells its field):
+ *   T                    title and body words. A title word counts
+ *                        NS_TITLE_WDF times: the title boost lives in the
+ *                        wdf, so queries stay plain term queries.
+ *   NS_PREFIX_TITLE T    title terms again (the title: field), wdf 1.
  *   NS_PREFIX_SOURCE T   source terms (the source: field).
- *   NS_PREFIX_FILE path  the file the article came from (boolean);
- *                        NS_PREFIX_FILE "#<hex>" for paths longer than
- *                        NS_FILEKEY_MAX bytes (index.h).
- *   NS_PREFIX_ID <hex>   unique id: 64-bit hash of (path, article id).
- * Values: NS_SLOT_DATE the date as ns_date_format's NS_DATE_SLOT form
- *         (dates.h; absent when undated), NS_SLOT_ID the article id.
+ *   NS_PREFIX_FILE path  the file the article came from (boolean), or
+ *                        NS_PREFIX_FILE "#" and 16 hex digits (a 64-bit
+ *                        FNV-1a hash of the path) for a path longer than
+ *                        NS_FILEKEY_MAX bytes: ns_index_file_term (index.h).
+ *                        Deleting a file's articles is one delete-by-term.
+ *   NS_PREFIX_ID <hex>   unique id (boolean): 16 hex digits, a 64-bit FNV-1a
+ *                        hash of the path, its NUL and the article id.
+ * An index made by an older nsearch may also hold the boolean date terms
+ * Y<yyyy>, M<yyyymm> and D<yyyymmdd>, which schema 2 wrote at first and
+ * nothing ever read (dates are filtered on NS_SLOT_DATE): they are harmless,
+ * no longer written, and gone after nsearch-index --rebuild.
+ *
+ * Values:
+ *   NS_SLOT_DATE  the date, UTC, in ns_date_format's NS_DATE_SLOT form
+ *                 "YYYYMMDDhhmmss" (dates.h), so that byte order is time
+ *                 order: date filters are value ranges, --sort date sorts
+ *                 on it. Absent when the article is undated.
+ *   NS_SLOT_ID    the article id (ns_article.id).
+ *
+ * Data: the article's record (record.h): its fields and passages, each
+ * passage with its line and byte column.
+ *
  * Metadata:
- *   NS_META_SCHEMA  the schema version, decimal
- *   NS_META_LANG    the stemming language (analyzer.h)
- *   NS_META_ROOTS   the corpus folders, one per line
- *   NS_META_SHARD   "N/K" when the index is shard N of K
- *   NS_PREFIX_FILE path (a key per corpus file): "size mtime_ns crc32
- *                   articles\n" then the path (incremental bookkeeping).
- * Older documents may also hold Y<yyyy>, M<yyyymm> and D<yyyymmdd> date
- * terms, which schema 2 wrote and nothing read.
+ *   NS_META_SCHEMA  the schema version, decimal ("2"). A schema-1 index is
+ *                   read the same way; the indexer adds schema-2 documents
+ *                   to it and marks it 2 (--rebuild reclaims its positions'
+ *                   space).
+ *   NS_META_LANG    the stemming language, as ns_analyzer_lang names it;
+ *                   "english" when absent.
+ *   NS_META_ROOTS   the corpus folders, each followed by a newline.
+ *   NS_META_SHARD   "N/K" (decimal) when the index is shard N of K, made
+ *                   with nsearch-index --shard N/K; absent otherwise.
+ *                   Recorded at creation, kept by every later run and by
+ *                   --rebuild: a shard keeps its assignment.
+ *   the file term   one key per corpus file, the file's NS_PREFIX_FILE term
+ *                   (files without articles too): "SIZE MTIME_NS CRC32
+ *                   ARTICLES\n" (decimal) followed by the path. The
+ *                   incremental bookkeeping (ns_file_state, index.h).
  */
 #ifndef NS_SCHEMA_H
 #define NS_SCHEMA_H
@@ -69,14 +110,41 @@ enum {
 #define NS_KEY(lit) (lit), (sizeof(lit) - 1)
 
 struct xc_database;
-/* Read an opened database's schema and language and check them: the one
- * check every reader makes (searcher, info, verify). lang gets the
- * language ("english" when none is recorded), NUL-terminated.
- * @retval NS_ERR_VERSION  a schema this code can't read (the message, which
- *                         names `path`, says to rebuild)
- * @retval NS_ERR_IO, NS_ERR_CORRUPT, NS_ERR_MODIFIED, NS_ERR_NETWORK
- *                         reading the metadata failed */
+
+/* Check an open database as every reader does before using it (the
+ * searcher, --stats, --check): its NS_META_SCHEMA is one this code reads
+ * (absent counts as readable: a database nsearch-index did not fill), and
+ * its NS_META_LANG is a language the analyzer knows. `lang` (langsize
+ * bytes, at least 64) gets the language, NUL-terminated ("english" when
+ * none is recorded). `path` names the index in messages. `db` is borrowed.
+ * @retval NS_ERR_VERSION  a schema this code can't read: the message names
+ *                         `path` and the schema and says to rebuild
+ * @retval NS_ERR_INVALID  a recorded language this build can't stem (the
+ *                         message lists the languages and says to rebuild)
+ * @retval NS_ERR_MODIFIED, NS_ERR_CORRUPT, NS_ERR_NETWORK, NS_ERR_IO,
+ *         NS_ERR_NOMEM, NS_ERR_OTHER
+ *                         reading the metadata failed (xcerr.h: the
+ *                         binding's status; the message names `path`) */
 ns_status ns_schema_check(struct xc_database *db, const char *path, char *lang, size_t langsize,
                           ns_error *err);
+
+/* Open the index folder or glass database folder `path` read-only
+ * (ns_stub_open_folder: no stub is ever read by libxapian) and check it
+ * (ns_schema_check, its messages naming `name`, or `path` when `name` is
+ * NULL): the one read-only open of --stats, --check and the searcher (which
+ * opens the generation it pins, named as the index folder). `lang` as for
+ * ns_schema_check. On success *db is the database, owned by the caller
+ * (xc_database_close); on failure *db is NULL.
+ * @retval NS_ERR_NOTFOUND  no index or database at `path`
+ * @retval NS_ERR_CORRUPT   the index folder's XAPIANDB is not one line
+ *                          `auto gen-N`, or the database is damaged
+ * @retval NS_ERR_INVALID   `path` is not a folder, or the path is too long;
+ *                          as ns_schema_check
+ * @retval NS_ERR_VERSION   a Xapian format or a schema this code can't read
+ * @retval NS_ERR_IO, NS_ERR_MODIFIED, NS_ERR_NETWORK, NS_ERR_NOMEM,
+ *         NS_ERR_OTHER     opening or reading failed (the binding's status)
+ */
+ns_status ns_schema_open(const char *path, const char *name, struct xc_database **db, char *lang,
+                         size_t langsize, ns_error *err);
 
 #endif

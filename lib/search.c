@@ -196,9 +196,11 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
     if (opts) s->opts = *opts;
     ns_status st = NS_OK;
     xc_status xs = XC_OK;
+    char lang[64];
     if (ns_stub_is_file(path)) {
         /* Every stub file is read here, never by libxapian (stub.h). */
         if ((st = open_stub(s, err)) != NS_OK) goto fail;
+        if ((st = ns_schema_check(s->db, path, lang, sizeof lang, err)) != NS_OK) goto fail;
     } else {
         stat_stub(path, &s->stub);
         /* An index folder's XAPIANDB is read here, never by libxapian
@@ -207,7 +209,8 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
         char target[PATH_MAX];
         if ((st = ns_stub_folder_target(path, target, sizeof target, err)) != NS_OK) goto fail;
         if ((st = ns_index_pin_open(path, &s->pin, err)) != NS_OK) goto fail;
-        if ((st = ns_stub_open_folder(ns_index_pin_path(s->pin), &s->db, err)) != NS_OK) goto fail;
+        st = ns_schema_open(ns_index_pin_path(s->pin), path, &s->db, lang, sizeof lang, err);
+        if (st != NS_OK) goto fail;
         /* An empty XAPIANDB stub opens as a database of no shard, which
          * only fails later, at the first search: find out now. */
         xc_enquire *probe = NULL;
@@ -218,8 +221,6 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
             goto fail;
         }
     }
-    char lang[64];
-    if ((st = ns_schema_check(s->db, path, lang, sizeof lang, err)) != NS_OK) goto fail;
     if ((st = ns_analyzer_new(lang, &s->an, err)) != NS_OK) goto fail;
     if ((st = ns_analyzer_new("none", &s->plain, err)) != NS_OK) goto fail;
     *out = s;

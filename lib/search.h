@@ -12,8 +12,15 @@
  * slice of one list whatever its size.
  *
  * Errors: every function that can fail returns an ns_status and fills the
- * ns_error it is given (when not NULL) with a message naming the index, the
- * stub line or the query column.
+ * ns_error it is given (when not NULL) with a message naming the index or
+ * the stub line, or, for a query error, with err->column (status.h). For an
+ * index folder, errors about the index are rewritten to say what to do
+ * (advice.h): a missing index is NS_ERR_NOTFOUND ("no index at ...: run
+ * nsearch-index"), and one that can't be read (NS_ERR_IO, NS_ERR_OTHER, a
+ * XAPIANDB naming nothing that opens; NS_ERR_INVALID too when met while
+ * searching) is NS_ERR_CORRUPT ("damaged: --check, then --rebuild"); so
+ * NS_ERR_IO and NS_ERR_OTHER come out only for a stub of shards, or when
+ * `err` is NULL (nothing to rewrite).
  *
  * Thread-safety: a searcher and the results it returned are used by one
  * thread at a time; distinct searchers may be used concurrently.
@@ -42,41 +49,56 @@ typedef struct ns_searcher_opts {
 } ns_searcher_opts;
 
 /* Open the index at `path` for searching: an index folder (its stub
- * XAPIANDB names the live generation), a Xapian database folder, or a stub
- * file of shards (lines `auto PATH`, relative to the stub's folder, and
- * `remote [tcp] HOST:PORT`; `#` comments), which is read here rather than by
- * libxapian so that each remote shard gets the timeout and a failing shard
- * is named ("STUB:LINE: shard ...: ..."), or skipped with a warning under
- * allow_partial. `opts` may be NULL (defaults).
+ * XAPIANDB names the live generation, which is pinned: index.h), a glass
+ * database folder, or a stub file of shards (lines `auto FOLDER`, relative
+ * to the stub's folder, and `remote [tcp] HOST:PORT`; `#` comments: stub.h),
+ * which is read here rather than by libxapian so that each remote shard
+ * gets the timeout and a failing shard is named ("STUB:LINE: shard ...:
+ * ..."), or skipped with a warning under allow_partial. Every database is
+ * checked as schema.h says (schema and language). `path` and `opts` are
+ * borrowed (opts is copied); `opts` may be NULL (defaults).
  *
  * On success *out is a searcher owned by the caller (ns_searcher_close);
  * on failure *out is NULL and:
- * @retval NS_ERR_NOTFOUND  no index at `path`
- * @retval NS_ERR_VERSION   an index schema this version can't read (the
- *                          message says to rebuild)
- * @retval NS_ERR_CORRUPT   the index or a shard is damaged
+ * @retval NS_ERR_NOTFOUND  no index at `path` (the message says how to
+ *                          build one); a stub file that vanished meanwhile;
+ *                          a shard's folder holds no database
+ * @retval NS_ERR_CORRUPT   the index or a shard is damaged, or can't be read
+ *                          (above: the message says to --check and
+ *                          --rebuild)
+ * @retval NS_ERR_VERSION   a schema or Xapian format this code can't read
+ *                          (the message says to rebuild)
+ * @retval NS_ERR_INVALID   `path` is neither a folder nor a regular file, or
+ *                          too long; a stub line that is not a shard line, a
+ *                          stub listing no shard; an analyzer language
+ *                          recorded in the index that this build lacks
  * @retval NS_ERR_NETWORK   a remote shard can't be reached (and not
  *                          allow_partial, or none can)
- * @retval NS_ERR_INVALID   a stub line that is not a shard line, an unknown
- *                          analyzer language recorded in the index
- * @retval NS_ERR_IO        reading the index failed
- * @retval NS_ERR_NOMEM     out of memory */
+ * @retval NS_ERR_MODIFIED  the index changed while its metadata was read
+ * @retval NS_ERR_NOMEM     out of memory
+ * @retval NS_ERR_IO, NS_ERR_OTHER  a stub of shards, or a shard, can't be
+ *                          read (above: an index folder's are
+ *                          NS_ERR_CORRUPT) */
 ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, ns_searcher **out,
                                 ns_error *err);
 /* ns_searcher_open_opts(path, NULL, out, err). */
 ns_status ns_searcher_open(const char *path, ns_searcher **out, ns_error *err);
-/* Close the searcher and free it; accepts NULL. Results it returned must be
- * freed first. */
+/* Close the searcher, release its pin and free it; accepts NULL. Results it
+ * returned must be freed first. */
 void ns_searcher_close(ns_searcher *s);
 
 /* Catch up with the indexer: reopen at the latest commit, and open the new
- * generation when a rebuild switched the index's stub. *changed (may be
- * NULL) is set to 1 when anything moved. Statuses as ns_searcher_open_opts;
- * on failure the searcher keeps what it had open. */
+ * generation afresh (language and all) when a rebuild switched the index's
+ * stub. *changed (may be NULL) is set to 1 when anything moved. On failure
+ * the searcher keeps what it had open (each shard that did reopen stays
+ * reopened). Statuses: those of ns_searcher_open_opts. */
 ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err);
 
-/* Number of articles in the index into *articles.
- * @retval NS_ERR_IO, NS_ERR_CORRUPT, NS_ERR_NETWORK, NS_ERR_MODIFIED */
+/* Number of articles in the index into *articles. Not rewritten as above:
+ * the binding's status, its message naming the index.
+ * @retval NS_ERR_MODIFIED  reopen (ns_searcher_reopen) and retry
+ * @retval NS_ERR_CORRUPT, NS_ERR_NETWORK, NS_ERR_IO, NS_ERR_NOMEM,
+ *         NS_ERR_OTHER     reading failed */
 ns_status ns_searcher_count(ns_searcher *s, uint32_t *articles, ns_error *err);
 
 typedef struct ns_search_opts {
@@ -145,21 +167,38 @@ typedef struct ns_results {
     void *priv;                  /* storage behind the pointers above */
 } ns_results;
 
-/* Run `query` (len bytes, UTF-8). On success *out holds the results
- * (possibly none), owned by the caller (ns_results_free). The index changing
- * underneath (NS_ERR_MODIFIED, or NOTFOUND/IO while a rebuild switches
- * generations) is retried internally after reopening, up to three times; a
- * remote shard failing is retried without it under allow_partial.
- * @retval NS_ERR_QUERY   a malformed query (err->column set)
- * @retval NS_ERR_LIMIT   a query over a documented limit (err->column set)
- * @retval NS_ERR_CORRUPT a damaged index or an unreadable record
- * @retval NS_ERR_NETWORK a shard failed
- * @retval NS_ERR_IO, NS_ERR_MODIFIED, NS_ERR_NOTFOUND  still failing after
- *                        the retries
- * @retval NS_ERR_NOMEM   out of memory */
+/* Run `query` (len bytes, UTF-8; borrowed) with `opts` (borrowed; NULL:
+ * every default). On success *out holds the results (possibly none), owned
+ * by the caller (ns_results_free); on failure *out is NULL.
+ *
+ * Retries, inside this call: when a read fails with NS_ERR_MODIFIED (the
+ * indexer committed), NS_ERR_NOTFOUND or NS_ERR_IO (a rebuild replaced the
+ * generation being read), the searcher is reopened (ns_searcher_reopen) and
+ * the query run again, up to three times; a reopen that fails ends the
+ * retries with the search's own error. With a stub of shards, an
+ * NS_ERR_NETWORK failure finds the shards that stopped answering: under
+ * allow_partial they are dropped with a warning and the query runs again
+ * (up to three times), else the error names the first one. Warnings go to
+ * opts->warn (the query's, once) and to the searcher's warn (dropped
+ * shards).
+ * @retval NS_ERR_QUERY     a malformed query (err->column set); or one
+ *                          Xapian refuses when run (column 0)
+ * @retval NS_ERR_LIMIT     a query over a documented limit: err->column set
+ *                          when the parser finds it, 0 when a leaf analyzes
+ *                          into more than NS_QUERY_MAX_TERMS words
+ * @retval NS_ERR_CORRUPT   a damaged index, an unreadable record, or (for an
+ *                          index folder) a read failure other than below
+ * @retval NS_ERR_NOTFOUND, NS_ERR_MODIFIED  still failing after the retries
+ *                          (NOTFOUND: the index is gone)
+ * @retval NS_ERR_NETWORK   a shard failed (and not allow_partial, or none is
+ *                          left)
+ * @retval NS_ERR_NOMEM     out of memory
+ * @retval NS_ERR_IO, NS_ERR_INVALID, NS_ERR_OTHER  with a stub of shards (or
+ *                          `err` NULL): a read failure, not rewritten as
+ *                          NS_ERR_CORRUPT (above) */
 ns_status ns_search(ns_searcher *s, const char *query, size_t len, const ns_search_opts *opts,
                     ns_results **out, ns_error *err);
-/* Free results; accepts NULL. */
+/* Free results and everything their hits point to; accepts NULL. */
 void ns_results_free(ns_results *r);
 
 #endif

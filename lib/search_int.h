@@ -160,7 +160,8 @@ ns_status match_scan(ns_analyzer *an, passage_scan *ps, occs *o, const char *tex
  * out of memory. */
 int match_find(const passage_scan *ps, const matcher *m, size_t mi, occs *o, size_t *count,
                double *weight);
-/* ok[j] |= NEAR j holds among one text's occurrences o. */
+/* ok[j] |= NEAR j holds among one text's occurrences o. NS_ERR_NOMEM
+ * only. */
 ns_status match_near_in(const plan *b, const occs *o, unsigned char *ok);
 /* The query node n on one passage (found[], near_ok[]), exclusions on the
  * whole article (afound[], anear[]; NULL: assumed to hold). 1 holds, 0
@@ -214,7 +215,8 @@ void rank_candv_free(candv *cv);
 int rank_cmp_art(const void *a, const void *b, void *by_date);
 /* The matching passages of article a (index ai in the list's articles):
  * the best per_article of them appended to *out, best first, scored
- * without their article's share; *nmatch: how many match in all. */
+ * without their article's share; *nmatch: how many match in all.
+ * NS_ERR_NOMEM only (the caller's message names it). */
 ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai, size_t per_article,
                        int explain, candv *out, size_t *nmatch);
 
@@ -266,7 +268,8 @@ typedef struct lister {
     pathset seen;
 } lister;
 
-/* Rank the current block and hand out its list entries into p. */
+/* Rank the current block and hand out its list entries into p.
+ * NS_ERR_NOMEM only. */
 ns_status rank_finish_block(lister *l, priv *p);
 void rank_pathset_free(pathset *ps);
 

@@ -32,6 +32,7 @@ ns_status ns_error_set(ns_error *err, ns_status status, const char *fmt, ...)
     if (err) {
         va_list ap;
         err->status = status;
+        err->line = err->column = 0;
         va_start(ap, fmt);
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);

@@ -26,7 +26,8 @@
 
 struct xc_database;
 
-/* One line of a stub file. */
+/* One line of a stub file. The strings are malloc'd, owned by the array
+ * ns_stub_read returns. */
 typedef struct ns_stub_line {
     enum { NS_STUB_AUTO, NS_STUB_REMOTE } kind;
     char *path;    /* AUTO: as written */
@@ -36,28 +37,45 @@ typedef struct ns_stub_line {
     char *text;    /* the line as written, trimmed: for messages */
 } ns_stub_line;
 
-/* Read the stub file `path` into *lines (owned by the caller,
- * ns_stub_free). NS_ERR_NOTFOUND / NS_ERR_IO when it can't be read,
- * NS_ERR_INVALID for a line that is not allowed (message "PATH:LINE: ...")
- * or a stub with no line, NS_ERR_NOMEM. */
+/* Read the stub file `path` into *lines, *n of them, owned by the caller
+ * (ns_stub_free); on failure *lines is NULL and *n 0, and the message names
+ * the stub (and the line: "PATH:LINE: ...").
+ * @retval NS_ERR_NOTFOUND  no such file
+ * @retval NS_ERR_IO        it can't be opened or read
+ * @retval NS_ERR_INVALID   a line that is not allowed (above), a control
+ *                          character, a line or file too long (64 KiB), or
+ *                          no line at all
+ * @retval NS_ERR_NOMEM     out of memory */
 ns_status ns_stub_read(const char *path, ns_stub_line **lines, size_t *n, ns_error *err);
+/* Free the n lines of ns_stub_read and their strings. Accepts NULL. */
 void ns_stub_free(ns_stub_line *lines, size_t n);
 
-/* Is `path` a regular file (a stub), as opposed to a folder? */
+/* Is `path` a regular file (a stub), as opposed to a folder? Follows
+ * links; 0 when it can't be stat'ed. */
 int ns_stub_is_file(const char *path);
 
-/* Open the folder `path` read-only: an index folder (its XAPIANDB names the
- * live generation, `auto gen-N`, nothing else) or a glass database folder.
- * The caller owns *db. NS_ERR_NOTFOUND when there is no index there,
- * NS_ERR_CORRUPT for a XAPIANDB that is not one line `auto gen-N`
- * ("PATH/XAPIANDB:LINE: ...": a damaged index), NS_ERR_INVALID when
- * `path` is not a folder, else the statuses of xc_database_open_glass as
- * ns_status. */
-ns_status ns_stub_open_folder(const char *path, struct xc_database **db, ns_error *err);
-
 /* What ns_stub_open_folder opens, without opening it: the generation folder
- * XAPIANDB names (checked as above), or `path` itself for a glass folder,
- * into target (size bytes). */
+ * the index folder's XAPIANDB names (`PATH/gen-N`), or `path` itself for a
+ * folder without XAPIANDB (a glass database), into target (size bytes,
+ * NUL-terminated, cut if too small). Reads XAPIANDB, nothing else.
+ * @retval NS_ERR_NOTFOUND  `path` does not exist (or can't be stat'ed)
+ * @retval NS_ERR_INVALID   `path` is not a folder, or is too long
+ * @retval NS_ERR_CORRUPT   XAPIANDB is not one line `auto gen-N`
+ *                          ("PATH/XAPIANDB:LINE: ...": a damaged index)
+ * @retval NS_ERR_IO        XAPIANDB can't be read
+ * @retval NS_ERR_NOMEM     out of memory */
 ns_status ns_stub_folder_target(const char *path, char *target, size_t size, ns_error *err);
+
+/* Open the folder `path` read-only: an index folder (its XAPIANDB names the
+ * live generation, `auto gen-N`, nothing else) or a glass database folder,
+ * opened with xc_database_open_glass (never a stub, never a program). On
+ * success *db is owned by the caller (xc_database_close); on failure NULL.
+ * Statuses: those of ns_stub_folder_target, then those of opening the
+ * database (xcerr.h; the message names the folder opened):
+ * @retval NS_ERR_NOTFOUND  no glass database in the folder
+ * @retval NS_ERR_VERSION   a database format this libxapian can't read
+ * @retval NS_ERR_CORRUPT   a damaged database
+ * @retval NS_ERR_IO, NS_ERR_NOMEM, NS_ERR_OTHER  opening failed otherwise */
+ns_status ns_stub_open_folder(const char *path, struct xc_database **db, ns_error *err);
 
 #endif

@@ -66,14 +66,19 @@ typedef struct ns_walk_opts {
 typedef int (*ns_walk_fn)(void *ctx, const char *path, const struct stat *st);
 
 /* Walk `root` (a folder, or a single corpus file, which is then the only
- * path yielded; a link to either is followed). `opts` may be NULL (all
- * defaults). The root itself is never skipped as hidden or excluded.
+ * path yielded; a link to either is followed). `root` and `opts` are
+ * borrowed; `opts` may be NULL (all defaults). The root itself is never
+ * skipped as hidden or excluded.
  *
  * Returns NS_OK after the whole walk, and also when `fn` stopped it (the
- * caller knows why); NS_ERR_NOTFOUND when root does not exist; NS_ERR_IO
- * when it cannot be read (stat or opendir fails: permissions); NS_ERR_FORMAT
- * when it is a file but not a corpus file, or neither a file nor a folder;
- * NS_ERR_NOMEM. `err` (may be NULL) then names the root. */
+ * caller knows why). Otherwise `err` (may be NULL) names the root:
+ * @retval NS_ERR_NOTFOUND  root does not exist
+ * @retval NS_ERR_IO        root cannot be read (stat, realpath or opendir
+ *                          fails: permissions)
+ * @retval NS_ERR_FORMAT    root is a file but not a corpus file, or
+ *                          neither a file nor a folder
+ * @retval NS_ERR_NOMEM     out of memory (then the walk may have yielded
+ *                          some files already) */
 ns_status ns_walk(const char *root, const ns_walk_opts *opts, ns_walk_fn fn, void *ctx,
                   ns_error *err);
 

@@ -233,7 +233,7 @@ static void warn_shard(void *ctx, const char *msg)
 static void print_query_error(const ns_error *err, const char *query)
 {
     if (err->column) {
-        fprintf(stderr, "nsearch: query:%zu: %s\n", err->column, out_error_msg(err));
+        fprintf(stderr, "nsearch: query:%zu: %s\n", err->column, err->msg);
         out_query_caret(stderr, query, strlen(query), err->column);
     } else {
         fprintf(stderr, "nsearch: %s\n", err->msg);

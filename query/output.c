@@ -69,18 +69,6 @@ const char *out_path(const char *p)
     return p;
 }
 
-const char *out_error_msg(const ns_error *err)
-{
-    const char *m = err->msg;
-    if (err->column && !strncmp(m, "column ", 7)) {
-        const char *p = m + 7;
-        while (*p >= '0' && *p <= '9')
-            p++;
-        if (p > m + 7 && p[0] == ':' && p[1] == ' ') return p + 2;
-    }
-    return m;
-}
-
 static void format_date(int64_t d, char out[NS_DATE_BUF])
 {
     out[0] = '\0';
@@ -273,40 +261,10 @@ size_t out_files(const ns_results *r)
     return r->nhits;
 }
 
-void out_json_str(const char *str, size_t n)
+void out_json_str(const char *s, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)str;
-    putchar('"');
-    for (size_t i = 0; i < n;) {
-        unsigned char c = s[i];
-        if (c == '"' || c == '\\') {
-            putchar('\\');
-            putchar(c);
-            i++;
-        } else if (c < 0x20) {
-            switch (c) {
-            case '\n': fputs("\\n", stdout); break;
-            case '\t': fputs("\\t", stdout); break;
-            case '\r': fputs("\\r", stdout); break;
-            default: printf("\\u%04x", c);
-            }
-            i++;
-        } else {
-            /* DEL, C1 and bidi controls as \u escapes: valid JSON either
-             * way, but safe also when someone dumps it on a terminal. */
-            size_t len;
-            unsigned cp = 0;
-            int k = ns_quote_class(s + i, n - i, &len, &cp);
-            if (k == 2)
-                fputs("\\ufffd", stdout);
-            else if (k == 1)
-                printf("\\u%04x", cp);
-            else
-                fwrite(s + i, 1, len, stdout);
-            i += len;
-        }
-    }
-    putchar('"');
+    ns_buf_reset(&scratch);
+    if (ns_quote_json(s, n, &scratch) == NS_OK) fwrite(scratch.data, 1, scratch.len, stdout);
 }
 
 static void json_key_str(const char *key, const char *s)

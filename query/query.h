@@ -7,7 +7,7 @@
  *   main.c    arguments, settings, exit codes
  *   config.c  the configuration file (~/.config/nsearch/config)
  *   output.c  the output formats: text, --no-heading, --json, --vimgrep,
- *             --files, --count; the JSON writer
+ *             --files, --count
  *   serve.c   --serve: one JSON request per line in, one response out
  *   caret.c   the query echoed under an error, a caret under the column
  */
@@ -49,10 +49,6 @@ void out_check(void);
  * into `path`. */
 const char *out_path(const char *path);
 
-/* An error message without the "column N: " the query parser puts first
- * (the column is printed apart). Points into `err`. */
-const char *out_error_msg(const ns_error *err);
-
 /* -0/--null: each path printed raw and followed by a NUL byte (instead of
  * ':' in --vimgrep and --no-heading lines, instead of the newline with
  * --files), as ripgrep's --null. */
@@ -63,9 +59,9 @@ void out_vimgrep(const ns_results *r);
  * each file once). Returns the number printed. */
 size_t out_files(const ns_results *r);
 
-/* JSON: a string (invalid UTF-8 becomes U+FFFD, control characters are
- * escaped), one match object (rank is 1-based over the whole result list),
- * one summary object; no newline after them. */
+/* JSON: a string (ns_quote_json, quote.h: the writer nsearch-index uses
+ * too), one match object (rank is 1-based over the whole result list), one
+ * summary object; no newline after them. */
 void out_json_str(const char *s, size_t n);
 void out_json_match(const ns_hit *h, size_t rank);
 void out_json_summary(const ns_results *r, const char *query, double secs, const char *index);

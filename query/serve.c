@@ -169,8 +169,7 @@ static void answer(ns_searcher *s, const char *index, const ns_search_opts *defa
             respond_error(id, "index", err.msg, 0);
         } else if ((st = ns_search(s, query, qlen, &o, &r, &err)) != NS_OK) {
             int bad_query = st == NS_ERR_QUERY || st == NS_ERR_LIMIT;
-            respond_error(id, bad_query ? "query" : "index", out_error_msg(&err),
-                          bad_query ? err.column : 0);
+            respond_error(id, bad_query ? "query" : "index", err.msg, bad_query ? err.column : 0);
         } else {
             clock_gettime(CLOCK_MONOTONIC, &t1);
             double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;

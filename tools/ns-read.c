@@ -21,10 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
+#include "dates.h"
 #include "reader.h"
 #include "walk.h"
 
@@ -49,11 +49,8 @@ static int emit(const ns_article *a)
         json_object_set_new(o, "date", json_null());
         json_object_set_new(o, "ts", json_null());
     } else {
-        time_t t = (time_t)a->date;
-        struct tm tm;
-        char buf[32];
-        gmtime_r(&t, &tm);
-        strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+        char buf[NS_DATE_BUF];
+        ns_date_format(a->date, NS_DATE_DAY, buf);
         json_object_set_new(o, "date", json_string(buf));
         json_object_set_new(o, "ts", json_integer((json_int_t)a->date));
     }

@@ -48,6 +48,32 @@ expect "--stats counts articles" 40 "$("$NSEARCH_INDEX" --db "$T/db1" --stats --
 # (--check prints nothing when the index is good: --stats shows it was there.)
 expect "--check passes on a good index" "0|40" "$(status "$NSEARCH_INDEX" --db "$T/db1" --check)|$(articles "$T/db1")"
 
+# ---- --json and --stats --json are valid JSON whatever the names hold: an
+# index folder, a corpus folder and a file whose names are not UTF-8 (each
+# such byte is U+FFFD, as in nsearch --json), a control character escaped.
+# Python's json module is strict about UTF-8 where jq repairs it.
+strict_json() { # FIELD...: print each field of the one JSON object on stdin
+    PYTHONIOENCODING=utf-8 python3 -c 'import json, sys
+d = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+print(" ".join(str(eval("d" + f)) for f in sys.argv[1:]))' "$@" 2>&1
+}
+odd=$(printf 'odd-\377')
+fffd=$(printf '\357\277\275')
+mkdir -p "$T/$odd-corpus"
+printf 'Heron report\n\nA heron waded into the marsh.\n' >"$T/$odd-corpus/$odd.txt"
+"$NSEARCH_INDEX" --db "$T/$odd-db" --json "$T/$odd-corpus" >"$T/json" 2>"$T/err"
+expect "--json over names that are not UTF-8: exit 0, valid JSON, the index named with U+FFFD" \
+    "0 $T/odd-$fffd-db 1" "$? $(strict_json '["index"]' '["articles"]["new"]' <"$T/json")"
+"$NSEARCH_INDEX" --db "$T/$odd-db" --stats --json >"$T/json" 2>"$T/err"
+expect "--stats --json over names that are not UTF-8: valid JSON, index and corpus named with U+FFFD" \
+    "0 $T/odd-$fffd-db $T/odd-$fffd-corpus 1" \
+    "$? $(strict_json '["index"]' '["roots"][0]' '["articles"]' <"$T/json")"
+tab=$(printf 'tab\tname')
+"$NSEARCH_INDEX" --db "$T/$tab-db" --json "$T/$odd-corpus" >/dev/null 2>&1
+"$NSEARCH_INDEX" --db "$T/$tab-db" --stats --json >"$T/json" 2>"$T/err"
+expect "--stats --json: a tab in the index name is escaped" "0 1 1" \
+    "$? $(grep -c 'tab\\tname-db' "$T/json") $(strict_json '["articles"]' <"$T/json")"
+
 # ---- the writer lock: a second indexer waits --wait seconds, then 75
 echo 4242 >"$T/db1/write.lock"
 flock "$T/db1/write.lock" sleep 3 &

@@ -231,6 +231,12 @@ search "$S" gull >"$T/out" 2>"$T/err"
 expect "schema 99: nsearch exits 2" "2 0 1 gen-" "$? $(wc -c <"$T/out" | tr -d ' ') $(grep -c '^nsearch: ' "$T/err") $(echo "$gen" | cut -c1-4)"
 check "schema 99: nsearch names the schema" grep -q "schema 99" "$T/err"
 check "schema 99: nsearch says --rebuild" grep -q -- "--rebuild" "$T/err"
+# --stats and --check read through the same checked open as the searcher.
+for opt in --stats --check; do
+    "$NSEARCH_INDEX" --db "$S" $opt >"$T/out" 2>"$T/err"
+    expect "schema 99: nsearch-index $opt exits 4 with one message naming the schema and --rebuild" \
+        "4 0 1" "$? $(wc -c <"$T/out" | tr -d ' ') $(grep -c "^nsearch-index: $S: index schema 99.*--rebuild" "$T/err")"
+done
 "$NSEARCH_INDEX" --db "$S" "$SC" >/dev/null 2>"$T/err"
 expect "schema 99: nsearch-index exits 4" 4 $?
 check "schema 99: nsearch-index says --rebuild" grep -q -- "--rebuild" "$T/err"

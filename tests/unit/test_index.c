@@ -97,7 +97,7 @@ static ns_passage para[] = {{"Negotiators discussed security guarantees.", 42, 3
 
 static ns_article article(const char *path, const char *id, const char *title)
 {
-    ns_article a = {id, path, title, "Test Wire", "", 1765000000, 1, 1, para, 2, ""};
+    ns_article a = {id, path, title, "Test Wire", "", 1765000000, 1, 1, para, 2};
     return a;
 }
 
@@ -280,6 +280,135 @@ static void test_schema(void **state)
     assert_int_equal(xc_writable_close_checked(w), XC_OK);
     assert_int_equal(ns_index_open(q, &o, &ix, &err), NS_ERR_VERSION);
     assert_null(ix);
+}
+
+/* Every reader refuses another schema and a language it can't stem: the
+ * searcher, --stats (ns_index_info_get) and --check (ns_index_verify). */
+static void test_readers_check(void **state)
+{
+    (void)state;
+    const struct {
+        const char *key, *val;
+        ns_status want;
+        const char *says;
+    } cases[] = {
+        {"nsearch.schema", "99", NS_ERR_VERSION, "--rebuild"},
+        {"nsearch.schema", "0", NS_ERR_VERSION, "--rebuild"},
+        {"nsearch.lang", "klingon", NS_ERR_INVALID, "klingon"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char name[32], gen[700];
+        snprintf(name, sizeof name, "readers%zu", c);
+        const char *p = at(name);
+        ns_index_opts o = {0};
+        o.no_sync = 1;
+        ns_index *ix = open_ok(p, &o);
+        add_file(ix, "/c/a.txt", 1);
+        close_ok(ix);
+        assert_int_equal(problems_of(p), 0);
+        snprintf(gen, sizeof gen, "%s/gen-1", p);
+        xc_writable *w = NULL;
+        assert_int_equal(xc_writable_open(gen, XC_OPEN_OPEN, XC_WRITABLE_NO_SYNC, 0, &w), XC_OK);
+        assert_int_equal(xc_writable_set_metadata(w, cases[c].key, strlen(cases[c].key),
+                                                  cases[c].val, strlen(cases[c].val)),
+                         XC_OK);
+        assert_int_equal(xc_writable_close_checked(w), XC_OK);
+
+        ns_error err = {0};
+        ns_index_info info;
+        assert_int_equal(ns_index_info_get(p, &info, &err), cases[c].want);
+        assert_non_null(strstr(err.msg, p));
+        assert_non_null(strstr(err.msg, cases[c].says));
+        memset(&err, 0, sizeof err);
+        size_t problems = 0;
+        assert_int_equal(ns_index_verify(p, NULL, NULL, &problems, &err), cases[c].want);
+        assert_non_null(strstr(err.msg, p));
+        assert_non_null(strstr(err.msg, cases[c].says));
+        memset(&err, 0, sizeof err);
+        ns_searcher *s = NULL;
+        assert_int_equal(ns_searcher_open(p, &s, &err), cases[c].want);
+        assert_null(s);
+        assert_non_null(strstr(err.msg, p));
+        assert_non_null(strstr(err.msg, cases[c].says));
+    }
+}
+
+typedef struct termlist {
+    char terms[64][256];
+    size_t n;
+} termlist;
+
+static int on_term(void *ctx, const char *term, size_t len, unsigned wdf)
+{
+    termlist *tl = ctx;
+    (void)wdf;
+    if (tl->n < 64 && len < 256) {
+        memcpy(tl->terms[tl->n], term, len);
+        tl->terms[tl->n][len] = '\0';
+        tl->n++;
+    }
+    return 0;
+}
+
+/* The documents of schema.h: a dated article's terms (words, title and
+ * source terms, the file and id terms, and no Y/M/D date terms, which
+ * nothing reads) and its date value; an undated one has no date value. */
+static void test_document(void **state)
+{
+    (void)state;
+    const char *p = at("doc");
+    ns_index_opts o = {0};
+    o.no_sync = 1;
+    ns_index *ix = open_ok(p, &o);
+    ns_error err = {0};
+    ns_passage text[] = {{"Ferries run.", 12, 3, 1}};
+    ns_article dated = {"d1", "/c/d.txt", "Night ferry", "Harbor Wire", "", 1765000000, 1, 1,
+                        text, 1};
+    ns_article undated = dated;
+    undated.id = "u1";
+    undated.date = NS_NO_DATE;
+    assert_int_equal(ns_index_add(ix, &dated, &err), NS_OK);
+    assert_int_equal(ns_index_add(ix, &undated, &err), NS_OK);
+    close_ok(ix);
+
+    char gen[700];
+    snprintf(gen, sizeof gen, "%s/gen-1", p);
+    xc_database *db = NULL;
+    assert_int_equal(xc_database_open(gen, &db), XC_OK);
+    xc_document *doc = NULL;
+    assert_int_equal(xc_database_get_document(db, 1, &doc), XC_OK);
+    termlist tl = {0};
+    assert_int_equal(xc_document_terms(doc, on_term, &tl), XC_OK);
+    static const char *const want[] = {"F/c/d.txt", "KHarbor", "Kwire", "Q",  "Sferri",
+                                       "Snight",    "ferri",   "night", "run"};
+    assert_int_equal(tl.n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < tl.n; i++) {
+        const char *t = tl.terms[i];
+        if (!strcmp(want[i], "Q")) {
+            /* Q and 16 hex digits */
+            assert_int_equal(strlen(t), 17);
+            assert_int_equal(t[0], 'Q');
+            assert_int_equal(strspn(t + 1, "0123456789abcdef"), 16);
+        } else if (!strcmp(want[i], "KHarbor")) {
+            assert_string_equal(t, "Kharbor");
+        } else {
+            assert_string_equal(t, want[i]);
+        }
+    }
+    const char *v;
+    size_t vlen;
+    assert_int_equal(xc_document_get_value(doc, NS_SLOT_DATE, &v, &vlen), XC_OK);
+    assert_int_equal(vlen, 14);
+    assert_memory_equal(v, "20251206054640", 14); /* 1765000000, UTC */
+    assert_int_equal(xc_document_get_value(doc, NS_SLOT_ID, &v, &vlen), XC_OK);
+    assert_int_equal(vlen, 2);
+    assert_memory_equal(v, "d1", 2);
+    xc_document_free(doc);
+    assert_int_equal(xc_database_get_document(db, 2, &doc), XC_OK);
+    assert_int_equal(xc_document_get_value(doc, NS_SLOT_DATE, &v, &vlen), XC_OK);
+    assert_int_equal(vlen, 0);
+    xc_document_free(doc);
+    xc_database_close(db);
 }
 
 /* One writer at a time: the second gets NS_ERR_LOCKED naming the holder. */
@@ -550,6 +679,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_language, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schema, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_readers_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_document, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_articles_and_bookkeeping, setup, teardown),
         cmocka_unit_test_setup_teardown(test_roots, setup, teardown),

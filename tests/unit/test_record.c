@@ -118,15 +118,15 @@ static void test_round_trips(void **state)
     } cases[] = {
         {"every field",
          {"talks", "/corpus/talks.txt", "Envoys prepare talks", "Test Wire",
-          "https://example.org/a?b=c", 1765000000, 1, 1, one, 1, ""}},
-        {"all empty, undated, no passage", {"", "", "", "", "", NS_NO_DATE, 0, 0, NULL, 0, ""}},
-        {"NULL strings read back as empty", {NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, 0, ""}},
+          "https://example.org/a?b=c", 1765000000, 1, 1, one, 1}},
+        {"all empty, undated, no passage", {"", "", "", "", "", NS_NO_DATE, 0, 0, NULL, 0}},
+        {"NULL strings read back as empty", {NULL, NULL, NULL, NULL, NULL, 0, 0, 0, NULL, 0}},
         {"extreme numbers and odd passages",
-         {"id:1", "a.jsonl", "t", "s", "u", INT64_MAX, SIZE_MAX >> 1, 12345678901ULL, odd, 3, ""}},
-        {"negative date", {"old", "p", "t", "", "", -2208988800LL, 5, 0, one, 1, ""}},
-        {"INT64_MIN + 1 date", {"x", "p", "", "", "", INT64_MIN + 1, 1, 1, one, 1, ""}},
-        {"huge values", {big, big, big, big, big, 0, 1, 1, bigp, 2, ""}},
-        {"a thousand passages", {"m", "many.txt", "Many", "", "", 0, 1, 1, many, 1000, ""}},
+         {"id:1", "a.jsonl", "t", "s", "u", INT64_MAX, SIZE_MAX >> 1, 12345678901ULL, odd, 3}},
+        {"negative date", {"old", "p", "t", "", "", -2208988800LL, 5, 0, one, 1}},
+        {"INT64_MIN + 1 date", {"x", "p", "", "", "", INT64_MIN + 1, 1, 1, one, 1}},
+        {"huge values", {big, big, big, big, big, 0, 1, 1, bigp, 2}},
+        {"a thousand passages", {"m", "many.txt", "Many", "", "", 0, 1, 1, many, 1000}},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         print_message("case: %s\n", cases[c].name);
@@ -153,7 +153,7 @@ static void test_layout(void **state)
 {
     (void)state;
     ns_passage p[] = {{"Hi", 2, 3, 129}};
-    ns_article a = {"i", "p", "T", "S", "U", 0x0102030405060708LL, 1, 2, p, 1, ""};
+    ns_article a = {"i", "p", "T", "S", "U", 0x0102030405060708LL, 1, 2, p, 1};
     ns_buf b = encode(&a);
     static const unsigned char want[] = {'n',  NS_RECORD_VERSION,
                                          8,    7,
@@ -194,8 +194,7 @@ static ns_article sample(void)
     static ns_passage p[] = {{"Negotiators met for a second day.", 33, 5, 1},
                              {"The delegation said so.", 23, 7, 3},
                              {"", 0, 9, 1}};
-    ns_article a = {"talks", "/c/talks.txt", "Envoys", "Wire", "http://x", 1765000000, 1, 1, p, 3,
-                    ""};
+    ns_article a = {"talks", "/c/talks.txt", "Envoys", "Wire", "http://x", 1765000000, 1, 1, p, 3};
     return a;
 }
 
