@@ -35,11 +35,6 @@ typedef struct ns_index_opts {
                             before writing them out (0: its default, 10000) */
 } ns_index_opts;
 
-/* The default index location: $NSEARCH_DB, else $XDG_DATA_HOME/nsearch/index,
- * else ~/.local/share/nsearch/index. malloc'd; caller frees. NULL if no
- * location can be worked out (no HOME). */
-char *ns_index_default_path(void);
-
 /* Open (creating if needed) the index folder `path` for writing and take the
  * writer lock, waiting up to opts->wait_ms. NS_ERR_LOCKED names the pid of
  * the holder; NS_ERR_VERSION if the index has another schema or language
