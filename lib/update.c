@@ -47,7 +47,7 @@
  * to 4 become build(): step 1 collects the files, worker threads read
  * slices of that list into parts of the index (ingest() again) and the
  * bookkeeping is recorded in file order at the end. When a folder could not
- * be walked, the build reads no file (and commits an empty index).
+ * be walked, the build commits nothing: the new index would lack its files.
  *
  * The library never prints: warnings, refused files, folders that could not
  * be walked and progress go to the caller's callbacks, which this file calls
@@ -553,6 +553,10 @@ ns_status ns_update_run(ns_index *ix, const ns_update_opts *o, ns_update_stats *
     if (u.fatal != NS_OK) {
         ns_index_abort(ix);
         return u.fatal;
+    }
+    if (building && u.stats->roots_failed) {
+        ns_index_abort(ix); /* the live index stays */
+        return NS_OK;
     }
     /* Step 5. */
     return ns_index_close(ix, u.err);

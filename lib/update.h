@@ -89,10 +89,11 @@ typedef struct ns_update_opts {
  * A folder that can't be walked is passed to opts.root_failed, counted in
  * stats->roots_failed, and is no failure: the other folders are walked, and
  * then an incremental run commits what it added but deletes no file (a
- * folder it could not read would look empty), while a fresh build reads no
- * file and commits an empty index.
+ * folder it could not read would look empty), while a fresh build commits
+ * nothing (the new index would lack that folder's files: a --rebuild leaves
+ * the live index as it was).
  *
- * @retval NS_OK         done and committed
+ * @retval NS_OK         done and committed (or, above, nothing to commit)
  * @retval NS_ERR_NOMEM  out of memory (`err` says so)
  * @retval other         what ns_index_* returned: writing the index failed
  *                       (NS_ERR_IO, NS_ERR_CORRUPT, ...); `err` names the

@@ -329,7 +329,8 @@ static void test_fresh_then_incremental(void **state)
 }
 
 /* A recorded folder that can't be walked: reported and counted; an
- * incremental run adds what it finds elsewhere but deletes nothing. */
+ * incremental run adds what it finds elsewhere but deletes nothing, a
+ * rebuild commits nothing. */
 static void test_root_failed(void **state)
 {
     (void)state;
@@ -356,6 +357,16 @@ static void test_root_failed(void **state)
     assert_string_equal(s.root, at("other"));
     expect_stats(&st, (const size_t[10]){2, 1, 0, 1, 0, 0, 1, 0, 0, 0});
     assert_int_equal(info_of("db").articles, 3); /* b added, x kept */
+    assert_int_equal(recorded("db", "other/x.txt"), 1);
+
+    /* A rebuild can't make the index without that folder's files: it
+     * commits nothing, and the live index stays as it was. */
+    unsigned gen = info_of("db").generation;
+    io.rebuild = 1;
+    assert_int_equal(update("db", roots, 2, &io, 2, &st, &s), NS_OK);
+    assert_int_equal(st.roots_failed, 1);
+    assert_int_equal(info_of("db").generation, gen);
+    assert_int_equal(info_of("db").articles, 3);
     assert_int_equal(recorded("db", "other/x.txt"), 1);
 }
 
