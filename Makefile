@@ -58,7 +58,7 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lstemmer
 XAPIAN_CXXFLAGS = $(shell xapian-config --cxxflags)
 XAPIAN_LIBS = $(shell xapian-config --libs)
 
-CPPFLAGS += -D_GNU_SOURCE -DNS_VERSION='"$(VERSION)"' -DNS_DOCDIR='"$(DOCDIR)"' -Ilib -Ixapian-c
+CPPFLAGS += -D_GNU_SOURCE -DNS_VERSION='"$(VERSION)"' -DNS_DOCDIR='"$(DOCDIR)"' -Ilib
 CFLAGS += -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS) -MMD -MP
 CXXFLAGS += -std=c++14 $(OPT) $(WARN_CXX) $(XAPIAN_CXXFLAGS) -MMD -MP
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
@@ -67,6 +67,7 @@ LDLIBS = $(PKG_LIBS) $(XAPIAN_LIBS) -lpthread -lm
 XC_OBJ := $(O)/xapian-c/xapian-c.o
 LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
+CLI_OBJ := $(patsubst %.c,$(O)/%.o,$(sort $(wildcard cli/*.c)))
 INDEXER_OBJ := $(patsubst %.c,$(O)/%.o,$(sort $(wildcard indexer/*.c)))
 QUERY_OBJ := $(patsubst %.c,$(O)/%.o,$(sort $(wildcard query/*.c)))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -103,15 +104,25 @@ $(O)/libxapian-c.a: $(XC_OBJ)
 $(O)/libnsearch.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
+# cli/: the command-line code both programs share (the configuration file,
+# where the index is). Only the programs and the unit tests see its headers;
+# lib/ doesn't.
+$(O)/libnscli.a: $(CLI_OBJ)
+	$(AR) rcs $@ $^
+
+# Who sees which headers: the programs see lib/'s and cli/'s, not the
+# binding's (xapian-c.h is lib/'s business); the unit tests see all three.
+$(O)/cli/%.o $(O)/indexer/%.o $(O)/query/%.o $(O)/tests/unit/%.o: CPPFLAGS += -Icli
+$(O)/lib/%.o $(O)/xapian-c/%.o $(O)/tests/unit/%.o $(O)/tools/%.o $(O)/fuzz/%.o: CPPFLAGS += -Ixapian-c
+
 # Link with the C++ driver: libxapian and the binding need libstdc++.
-# nsearch-index reads the configuration file's db as nsearch does.
-$(O)/nsearch-index: $(INDEXER_OBJ) $(O)/query/config.o $(O)/libnsearch.a $(O)/libxapian-c.a
+$(O)/nsearch-index: $(INDEXER_OBJ) $(O)/libnscli.a $(O)/libnsearch.a $(O)/libxapian-c.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(O)/nsearch: $(QUERY_OBJ) $(O)/libnsearch.a $(O)/libxapian-c.a
+$(O)/nsearch: $(QUERY_OBJ) $(O)/libnscli.a $(O)/libnsearch.a $(O)/libxapian-c.a
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(O)/tests/%: $(O)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(O)/libnsearch.a $(O)/libxapian-c.a
+$(O)/tests/%: $(O)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(O)/libnscli.a $(O)/libnsearch.a $(O)/libxapian-c.a
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
@@ -236,7 +247,7 @@ clean:
 
 # The house format (.clang-format) over every C and C++ file; format-check
 # (run by .ci/run) fails when a file differs from it.
-FORMAT_FILES = $(wildcard lib/*.[ch] indexer/*.[ch] query/*.[ch] tests/unit/*.[ch] xapian-c/*.h \
+FORMAT_FILES = $(wildcard lib/*.[ch] cli/*.[ch] indexer/*.[ch] query/*.[ch] tests/unit/*.[ch] xapian-c/*.h \
                  xapian-c/*.cc fuzz/*.[ch] tools/*.c)
 format:
 	clang-format -i $(FORMAT_FILES)

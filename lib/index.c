@@ -118,25 +118,6 @@ size_t ns_index_file_term(const char *path, char *buf, size_t bufsize)
     return (size_t)snprintf(buf, bufsize, NS_PREFIX_FILE "#%016" PRIx64, h);
 }
 
-char *ns_index_default_path(void)
-{
-    const char *env = getenv("NSEARCH_DB");
-    if (env && *env) {
-        return strdup(env);
-    }
-    const char *xdg = getenv("XDG_DATA_HOME");
-    const char *home = getenv("HOME");
-    char buf[PATH_MAX];
-    if (xdg && *xdg == '/') {
-        snprintf(buf, sizeof buf, "%s/nsearch/index", xdg);
-    } else if (home && *home) {
-        snprintf(buf, sizeof buf, "%s/.local/share/nsearch/index", home);
-    } else {
-        return NULL;
-    }
-    return strdup(buf);
-}
-
 /* mkdir -p */
 static int make_dirs(const char *path)
 {

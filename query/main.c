@@ -19,11 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "index.h"
+#include "backend.h"
 #include "query.h"
 #include "search.h"
 #include "status.h"
-#include "xapian-c.h"
 
 /* Where make install puts doc/query-syntax.md (the Makefile sets it). */
 #ifndef NS_DOCDIR
@@ -183,7 +182,9 @@ static int parse_flags(int argc, char **argv, flags *fl)
             break;
         }
         case 'h': usage(stdout); exit(EXIT_MATCH);
-        case 'V': printf("nsearch %s (xapian %s)\n", NS_VERSION, xc_version()); exit(EXIT_MATCH);
+        case 'V':
+            printf("nsearch %s (xapian %s)\n", NS_VERSION, ns_backend_version());
+            exit(EXIT_MATCH);
         default:
             if (optopt && strchr("n", optopt))
                 fprintf(stderr, "nsearch: -%c needs a value\n", optopt);
@@ -259,7 +260,16 @@ int main(int argc, char **argv)
     }
 
     ns_config cfg;
-    if (ns_config_read(&cfg)) {
+    int cfg_bad = ns_config_read(&cfg);
+    for (size_t i = 0; i < cfg.nproblems; i++) {
+        const ns_config_problem *p = &cfg.problems[i];
+        if (p->line)
+            fprintf(stderr, "nsearch: %s:%zu: %s\n", cfg.path, p->line, p->msg);
+        else
+            fprintf(stderr, "nsearch: %s: %s\n", cfg.path, p->msg);
+    }
+    if (cfg_bad) {
+        ns_config_free(&cfg);
         fprintf(stderr, "nsearch: out of memory\n");
         return EXIT_ERROR;
     }

@@ -1,11 +1,10 @@
 /* query.h: what the files of the nsearch program share (not a library
- * header: nothing outside query/ includes it; nsearch-index shares
- * config.h and config.c).
+ * header: nothing outside query/ includes it). The configuration file and
+ * the index location are cli/config.h's, shared with nsearch-index.
  *
  * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
  *
  *   main.c    arguments, settings, exit codes
- *   config.c  the configuration file (~/.config/nsearch/config)
  *   output.c  the output formats: text, --no-heading, --json, --vimgrep,
  *             --files, --count
  *   serve.c   --serve: one JSON request per line in, one response out
@@ -25,8 +24,6 @@ enum { EXIT_MATCH = 0, EXIT_NONE = 1, EXIT_ERROR = 2 };
 /* Version of the --json and --serve objects. Fields may be added within a
  * version; a field is never removed, renamed or retyped without a new one. */
 #define NS_JSON_VERSION 1
-
-/* ---- config.c: config.h (nsearch-index reads the file's db too) ------ */
 
 /* ---- caret.c -------------------------------------------------------- */
 

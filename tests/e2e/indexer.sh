@@ -206,3 +206,9 @@ NSEARCH_CONFIG="$T/config" NSEARCH_DB="$T/envidx" "$NSEARCH_INDEX" "$T/c1" >/dev
 check "NSEARCH_DB beats the config file" test -f "$T/envidx/XAPIANDB"
 NSEARCH_CONFIG="$T/config" "$NSEARCH_INDEX" --db "$T/flagidx" "$T/c1" >/dev/null 2>&1
 check "--db beats both" test -f "$T/flagidx/XAPIANDB"
+# A bad line is named by the program that read it, and the run goes on.
+printf 'db = %s/cfgidx2\nlimit = 3x\n' "$T" >"$T/config2"
+NSEARCH_CONFIG="$T/config2" "$NSEARCH_INDEX" "$T/c1" >"$T/out" 2>"$T/err"
+expect "a bad config line: nsearch-index names itself, FILE:LINE, and builds" \
+    "0:nsearch-index: $T/config2:2: limit: not a count from 1: 3x:40" \
+    "$?:$(cat "$T/err"):$("$NSEARCH_INDEX" --db "$T/cfgidx2" --stats --json | jq .articles)"

@@ -2,7 +2,7 @@
 # 14), one regression test per problem found: a full disk's message,
 # generations that pile up and readers that pin theirs, --check on a
 # read-only medium, an unwritable generation, --rebuild without folders or
-# --shard-of, a damaged index in the nightly run, lost output, a bad
+# --shard-of or with a recorded folder gone, a damaged index in the nightly run, lost output, a bad
 # --lang. (kill -9: crash.sh; every I/O error: faults.sh.)
 . "$TOP/tests/e2e/lib.sh"
 use_faultfs
@@ -108,6 +108,18 @@ expect "--rebuild of a shard keeps its assignment" "$n1" "$("$NSEARCH_INDEX" --d
 expect "--rebuild with a conflicting --shard-of is a usage error" 2 $?
 check "... that says which shard the index is" grep -q "^nsearch-index: $T/s1: this index is shard 1/2, not 2/2" "$T/err"
 expect "... and changes nothing" "$n1" "$("$NSEARCH_INDEX" --db "$T/s1" --stats --json | jq .articles)"
+# A recorded folder gone: --rebuild can't make the whole index, so it
+# commits nothing (it used to switch to an index without that folder).
+mkdir -p "$T/two/a" "$T/two/b"
+cp "$C"/a00[0-4]* "$T/two/a/" && cp "$C"/a00[5-9]* "$T/two/b/"
+"$NSEARCH_INDEX" --db "$T/two.db" "$T/two/a" "$T/two/b"
+n2=$("$NSEARCH_INDEX" --db "$T/two.db" --stats --json | jq .articles)
+mv "$T/two/b" "$T/two/b.away"
+"$NSEARCH_INDEX" --db "$T/two.db" --rebuild 2>"$T/err"
+expect "--rebuild with a recorded folder gone: exit 3 naming it, the index unchanged" \
+    "3:nsearch-index: $T/two/b: No such file or directory:$n2" \
+    "$?:$(cat "$T/err"):$("$NSEARCH_INDEX" --db "$T/two.db" --stats --json | jq .articles)"
+[ "$n2" -gt 0 ] && ok "... which holds articles of both folders ($n2)" || not_ok "two.db holds $n2"
 
 # ---- a damaged index: the nightly run must not report success
 cp -rp "$T/db" "$T/broken"

@@ -7,7 +7,7 @@
  * generation, lock file), the schema and language metadata and the checks on
  * reopening, the writer lock, articles added and removed with their per-file
  * bookkeeping, commit and abort, the recorded roots, the file term, shard
- * assignment, the default location, --stats (ns_index_info_get) and what
+ * assignment, --stats (ns_index_info_get) and what
  * --check (ns_index_verify) finds: a clean index, bookkeeping that disagrees
  * with the documents, an unreadable record.
  */
@@ -595,34 +595,6 @@ static void test_shards(void **state)
     assert_null(ix);
 }
 
-/* The default location, from the environment. */
-static void test_default_path(void **state)
-{
-    (void)state;
-    const struct {
-        const char *db, *xdg, *home, *want;
-    } cases[] = {
-        {"/x/db", "/xdg", "/home/u", "/x/db"},
-        {"", "/xdg", "/home/u", "/xdg/nsearch/index"},
-        {NULL, "relative", "/home/u", "/home/u/.local/share/nsearch/index"},
-        {NULL, NULL, "/home/u", "/home/u/.local/share/nsearch/index"},
-        {NULL, NULL, NULL, NULL},
-    };
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        cases[c].db ? setenv("NSEARCH_DB", cases[c].db, 1) : unsetenv("NSEARCH_DB");
-        cases[c].xdg ? setenv("XDG_DATA_HOME", cases[c].xdg, 1) : unsetenv("XDG_DATA_HOME");
-        cases[c].home ? setenv("HOME", cases[c].home, 1) : unsetenv("HOME");
-        char *p = ns_index_default_path();
-        if (cases[c].want) {
-            assert_non_null(p);
-            assert_string_equal(p, cases[c].want);
-        } else {
-            assert_null(p);
-        }
-        free(p);
-    }
-}
-
 /* --stats and --check on what is not an index. */
 static void test_missing(void **state)
 {
@@ -686,7 +658,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_roots, setup, teardown),
         cmocka_unit_test(test_file_term),
         cmocka_unit_test_setup_teardown(test_shards, setup, teardown),
-        cmocka_unit_test(test_default_path),
         cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_finds, setup, teardown),
     };

@@ -1,4 +1,5 @@
-/* config.c: nsearch's configuration file, defaults a user sets once.
+/* config.c: the configuration file, defaults a user sets once, and where
+ * the index is (config.h).
  *
  * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
  *
@@ -21,11 +22,11 @@
  *   color       = auto | always | never
  *   heading     = true | false          false is --no-heading
  *
- * A line that can't be used (no `=`, unknown key, bad value) is reported on
- * stderr as "nsearch: FILE:LINE: message" and ignored: a typo in the
- * configuration must not stop editor integrations from working. Settings
- * of the file lose against the environment, which loses against flags
- * (main.c applies that order).
+ * A line that can't be used (no `=`, unknown key, bad value) becomes a
+ * problem (ns_config_problem) naming its line, and is ignored. Nothing here
+ * prints: each program prints the problems under its own name. Settings of
+ * the file lose against the environment, which loses against flags (each
+ * main.c applies that order; ns_config_index_path for the index).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -34,19 +35,29 @@
 #include <string.h>
 
 #include "config.h"
-#include "index.h"
 
-static void warn(const ns_config *cfg, size_t line, const char *fmt, ...)
+/* Add a problem of `line` (0: the whole file); -1 when out of memory. */
+static int problem(ns_config *cfg, size_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void warn(const ns_config *cfg, size_t line, const char *fmt, ...)
+static int problem(ns_config *cfg, size_t line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "nsearch: %s:%zu: ", cfg->path, line);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char *msg = NULL;
+    int n = vasprintf(&msg, fmt, ap);
     va_end(ap);
+    if (n < 0) return -1;
+    ns_config_problem *v = realloc(cfg->problems, (cfg->nproblems + 1) * sizeof *v);
+    if (!v) {
+        free(msg);
+        return -1;
+    }
+    cfg->problems = v;
+    v[cfg->nproblems].line = line;
+    v[cfg->nproblems].msg = msg;
+    cfg->nproblems++;
+    return 0;
 }
 
 static char *trim(char *s)
@@ -87,14 +98,11 @@ static int parse_bool(const char *s)
     return -1;
 }
 
-/* One `key = value` line; 0 when used, -1 on out of memory. */
+/* One `key = value` line; 0 when used or ignored, -1 when out of memory. */
 static int set(ns_config *cfg, size_t line, const char *key, const char *val)
 {
     if (!strcmp(key, "db")) {
-        if (!*val) {
-            warn(cfg, line, "db: empty path");
-            return 0;
-        }
+        if (!*val) return problem(cfg, line, "db: empty path");
         const char *home = getenv("HOME");
         char *p;
         if (val[0] == '~' && val[1] == '/' && home && *home) {
@@ -107,17 +115,18 @@ static int set(ns_config *cfg, size_t line, const char *key, const char *val)
         free(cfg->db);
         cfg->db = p;
     } else if (!strcmp(key, "limit")) {
-        if (parse_num(val, &cfg->limit)) warn(cfg, line, "limit: not a count from 1: %s", val);
+        if (parse_num(val, &cfg->limit))
+            return problem(cfg, line, "limit: not a count from 1: %s", val);
     } else if (!strcmp(key, "per-article") || !strcmp(key, "per_article")) {
         if (parse_num(val, &cfg->per_article))
-            warn(cfg, line, "per-article: not a count from 1: %s", val);
+            return problem(cfg, line, "per-article: not a count from 1: %s", val);
     } else if (!strcmp(key, "sort")) {
         if (!strcmp(val, "relevance"))
             cfg->sort_by_date = 0;
         else if (!strcmp(val, "date"))
             cfg->sort_by_date = 1;
         else
-            warn(cfg, line, "sort: relevance or date, not %s", val);
+            return problem(cfg, line, "sort: relevance or date, not %s", val);
     } else if (!strcmp(key, "color") || !strcmp(key, "colour")) {
         if (!strcmp(val, "auto"))
             cfg->color = "auto";
@@ -126,16 +135,15 @@ static int set(ns_config *cfg, size_t line, const char *key, const char *val)
         else if (!strcmp(val, "never"))
             cfg->color = "never";
         else
-            warn(cfg, line, "color: auto, always or never, not %s", val);
+            return problem(cfg, line, "color: auto, always or never, not %s", val);
     } else if (!strcmp(key, "heading")) {
         int b = parse_bool(val);
-        if (b < 0)
-            warn(cfg, line, "heading: true or false, not %s", val);
-        else
-            cfg->heading = b;
+        if (b < 0) return problem(cfg, line, "heading: true or false, not %s", val);
+        cfg->heading = b;
     } else {
-        warn(cfg, line,
-             "unknown setting '%s' (known: db, limit, per-article, sort, color, heading)", key);
+        return problem(cfg, line,
+                       "unknown setting '%s' (known: db, limit, per-article, sort, color, heading)",
+                       key);
     }
     return 0;
 }
@@ -164,11 +172,9 @@ int ns_config_read(ns_config *cfg)
 
     FILE *f = fopen(cfg->path, "r");
     if (!f) {
-        if (errno != ENOENT || env) {
-            /* Asked for by name, or there but unreadable: say so. */
-            fprintf(stderr, "nsearch: %s: %s (configuration ignored)\n", cfg->path,
-                    strerror(errno));
-        }
+        /* Asked for by name, or there but unreadable: a problem. */
+        if (errno != ENOENT || env)
+            return problem(cfg, 0, "%s (configuration ignored)", strerror(errno));
         free(cfg->path);
         cfg->path = NULL;
         return 0;
@@ -176,13 +182,13 @@ int ns_config_read(ns_config *cfg)
     char *buf = NULL;
     size_t cap = 0, line = 0;
     int rc = 0;
-    while (getline(&buf, &cap, f) != -1) {
+    while (rc == 0 && getline(&buf, &cap, f) != -1) {
         line++;
         char *s = trim(buf);
         if (!*s || *s == '#') continue;
         char *eq = strchr(s, '=');
         if (!eq) {
-            warn(cfg, line, "expected 'key = value'");
+            rc = problem(cfg, line, "expected 'key = value'");
             continue;
         }
         *eq = '\0';
@@ -195,12 +201,9 @@ int ns_config_read(ns_config *cfg)
         } else {
             val = trim(val);
         }
-        if (set(cfg, line, key, val)) {
-            rc = -1;
-            break;
-        }
+        rc = set(cfg, line, key, val);
     }
-    if (ferror(f)) fprintf(stderr, "nsearch: %s: %s\n", cfg->path, strerror(errno));
+    if (rc == 0 && ferror(f)) rc = problem(cfg, 0, "%s", strerror(errno));
     free(buf);
     fclose(f);
     return rc;
@@ -211,7 +214,29 @@ void ns_config_free(ns_config *cfg)
     if (!cfg) return;
     free(cfg->db);
     free(cfg->path);
+    for (size_t i = 0; i < cfg->nproblems; i++)
+        free(cfg->problems[i].msg);
+    free(cfg->problems);
     cfg->db = cfg->path = NULL;
+    cfg->problems = NULL;
+    cfg->nproblems = 0;
+}
+
+/* The default index location, from the environment; NULL when there is
+ * none (no HOME). */
+static char *default_path(void)
+{
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    char *p = NULL;
+    if (xdg && *xdg == '/') {
+        if (asprintf(&p, "%s/nsearch/index", xdg) < 0) p = NULL;
+    } else if (home && *home) {
+        if (asprintf(&p, "%s/.local/share/nsearch/index", home) < 0) p = NULL;
+    } else {
+        errno = 0;
+    }
+    return p;
 }
 
 char *ns_config_index_path(const char *flag, const ns_config *cfg)
@@ -219,6 +244,6 @@ char *ns_config_index_path(const char *flag, const ns_config *cfg)
     const char *env = getenv("NSEARCH_DB");
     if (flag) return strdup(flag);
     if (env && *env) return strdup(env);
-    if (cfg->db) return strdup(cfg->db);
-    return ns_index_default_path();
+    if (cfg && cfg->db) return strdup(cfg->db);
+    return default_path();
 }

@@ -1,0 +1,563 @@
+/* update.c: bringing an index in line with its corpus folders (update.h).
+ *
+ * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+ *
+ * The update, step by step
+ * ------------------------
+ * ns_update_run gets an index open for writing and the corpus folders it is
+ * made from. Nothing it does is visible to readers before step 5, and a
+ * failure at any step aborts the run, leaving the index as the previous run
+ * left it (index.h: an incremental run is one transaction; a fresh build
+ * writes a new generation beside the live one).
+ *
+ * 1. Walk each corpus folder (ns_walk: every corpus file, in sorted order,
+ *    with its stat). A folder that can't be walked is reported and counted,
+ *    and the others are still walked; step 4 is then left out.
+ *
+ * 2. Compare each file the walk yields with what the index knows of it (its
+ *    bookkeeping: size, mtime, CRC-32 of its bytes, articles):
+ *    a. Unknown: new, read in step 3.
+ *    b. Same size and mtime: unchanged. It is not even opened.
+ *    c. Same size, another mtime (a touch, a copy that kept the bytes): the
+ *       CRC-32 of its bytes decides. Equal: unchanged, and the new mtime is
+ *       recorded, so the next run doesn't read it again.
+ *    d. Anything else: changed, read in step 3.
+ *    The path is remembered for step 4.
+ *
+ * 3. Read each new or changed file into the index (ingest(), the one way a
+ *    file's articles get in): first its old articles go, also those of a
+ *    file without bookkeeping (left by an older nsearch killed mid-file),
+ *    which would otherwise be there twice; then every article the reader
+ *    gives that belongs in this index (ns_index_keeps: the shard) is added;
+ *    then, if the reader got to the end of the file, the new bookkeeping is
+ *    recorded, after the last article, so that a run killed in between
+ *    redoes the file. A file the reader refuses, or that fails part-way (an
+ *    I/O error), is skipped with a warning: nothing is recorded for it and
+ *    the next run tries it again (removing what of it was added).
+ *
+ * 4. Delete the files that vanished: every file the index knows and the walk
+ *    did not yield, when it lies under a folder walked in step 1, or lies
+ *    elsewhere (a folder recorded by an earlier run but not given to this
+ *    one) and is no longer on disk. Left out when a folder could not be
+ *    walked: its files would all look vanished.
+ *
+ * 5. Commit (ns_index_close): readers see the whole run at once.
+ *
+ * A fresh build (the first, or --rebuild) has nothing to compare, so steps 2
+ * to 4 become build(): step 1 collects the files, worker threads read
+ * slices of that list into parts of the index (ingest() again) and the
+ * bookkeeping is recorded in file order at the end. When a folder could not
+ * be walked, the build commits nothing: the new index would lack its files.
+ *
+ * The library never prints: warnings, refused files, folders that could not
+ * be walked and progress go to the caller's callbacks, which this file calls
+ * one at a time under u->lock (workers call them too).
+ */
+#include "update.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "walk.h"
+
+/* A worker's parts are numbered k * PARTS_PER_WORKER + seq (index.h: merged
+ * in number order, so in file order). */
+#define PARTS_PER_WORKER 100000
+#define DEFAULT_BATCH    2000
+
+typedef struct update {
+    ns_index *ix;
+    const ns_update_opts *o;
+    ns_update_stats *stats;
+    ns_error *err;
+    ns_status fatal; /* of the walk callbacks, which can only stop the walk */
+    ns_reader_opts ropts;
+    size_t rootlen; /* of the folder being walked, with its '/' */
+    size_t batch;
+    /* Step 2's paths, sorted for step 4. */
+    char **seen;
+    size_t nseen, capseen;
+    /* Progress, counted by every thread. */
+    atomic_ullong done_bytes;
+    atomic_ullong done_articles;
+    uint64_t total_bytes;
+    pthread_mutex_t lock; /* the callbacks, one at a time; stats->warnings */
+} update;
+
+/* ------------------------------------------------------------ callbacks */
+
+static void on_warn(void *ctx, const char *path, size_t line, const char *msg)
+{
+    update *u = ctx;
+    pthread_mutex_lock(&u->lock);
+    u->stats->warnings++;
+    if (u->o->warn) u->o->warn(u->o->ctx, path, line, msg);
+    pthread_mutex_unlock(&u->lock);
+}
+
+static void on_refused(update *u, const char *path, ns_status st, const ns_error *err)
+{
+    pthread_mutex_lock(&u->lock);
+    u->stats->warnings++;
+    if (u->o->refused) u->o->refused(u->o->ctx, path, st, err);
+    pthread_mutex_unlock(&u->lock);
+}
+
+static void on_root_failed(update *u, const char *root, ns_status st, const ns_error *err)
+{
+    pthread_mutex_lock(&u->lock);
+    u->stats->roots_failed++;
+    if (u->o->root_failed) u->o->root_failed(u->o->ctx, root, st, err);
+    pthread_mutex_unlock(&u->lock);
+}
+
+static void on_progress(update *u, int final)
+{
+    if (!u->o->progress) return;
+    ns_update_progress p = {atomic_load(&u->done_bytes), u->total_bytes,
+                            atomic_load(&u->done_articles), final};
+    pthread_mutex_lock(&u->lock);
+    u->o->progress(u->o->ctx, &p);
+    pthread_mutex_unlock(&u->lock);
+}
+
+static ns_status nomem(ns_error *err)
+{
+    return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+}
+
+/* --------------------------------------------------------------- ingest */
+
+/* Where ingest() puts a file's articles: straight into the index (an
+ * incremental run), or into a worker's parts (a fresh build). */
+typedef struct sink {
+    ns_index *ix;
+    int parts;           /* 1: into parts */
+    ns_index_part *part; /* the open part */
+    unsigned k, seq;     /* it is number k * PARTS_PER_WORKER + seq */
+    size_t in_part, batch;
+} sink;
+
+static ns_status sink_add(sink *s, const ns_article *a, ns_error *err)
+{
+    if (!s->parts) return ns_index_add(s->ix, a, err);
+    /* Parts are bounded: every `batch` articles the worker closes its part
+     * (written out in one go) and starts the next. Small fresh B-trees are
+     * cheap to write; the merge at the end is one streaming pass. */
+    if (s->in_part == s->batch && s->seq + 1 < PARTS_PER_WORKER) {
+        ns_status st = ns_index_part_close(s->part, err);
+        s->part = NULL;
+        if (st == NS_OK)
+            st = ns_index_part_open(s->ix, s->k * PARTS_PER_WORKER + ++s->seq, &s->part, err);
+        if (st != NS_OK) return st;
+        s->in_part = 0;
+    }
+    ns_status st = ns_index_part_add(s->part, a, err);
+    if (st == NS_OK) s->in_part++;
+    return st;
+}
+
+/* What ingest() made of one file. */
+typedef struct ingested {
+    size_t articles; /* added */
+    uint32_t crc;    /* of the bytes read */
+    int whole;       /* read to the end: record it. Else it was skipped */
+} ingested;
+
+/* Step 3 for one file, in both kinds of run: read the articles of `path`
+ * (of `size` bytes; its first `rootlen` bytes name its corpus folder), keep
+ * those of this shard, add them to `s`. A file the reader refuses or that
+ * fails part-way is reported (on_refused, on_warn) and comes back with
+ * whole 0; what of it was added stays until the next run redoes it. NS_OK
+ * then too: only out of memory and a failure to write the index stop the
+ * run. */
+static ns_status ingest(update *u, const char *path, size_t rootlen, uint64_t size, sink *s,
+                        ingested *out, ns_error *err)
+{
+    memset(out, 0, sizeof *out);
+    ns_reader *rd = NULL;
+    ns_error rerr = {0};
+    ns_status st = ns_reader_open(path, &u->ropts, &rd, &rerr);
+    if (st == NS_ERR_NOMEM) return nomem(err);
+    if (st != NS_OK) {
+        on_refused(u, path, st, &rerr);
+        atomic_fetch_add(&u->done_bytes, size);
+        return NS_OK;
+    }
+    /* The path relative to its folder picks an article's shard, so every
+     * machine computes the same. */
+    const char *rel = path + (strlen(path) > rootlen ? rootlen : 0);
+    const ns_article *a;
+    ns_status fatal = NS_OK;
+    while ((st = ns_reader_next(rd, &a, &rerr)) == NS_OK) {
+        if (!ns_index_keeps(u->ix, rel, a->id)) continue;
+        if ((fatal = sink_add(s, a, err)) != NS_OK) break;
+        out->articles++;
+        atomic_fetch_add(&u->done_articles, 1);
+    }
+    if (fatal == NS_OK && st == NS_ERR_NOMEM) {
+        fatal = nomem(err);
+    } else if (fatal == NS_OK && st != NS_DONE) {
+        on_warn(u, path, rerr.line, rerr.msg[0] ? rerr.msg : ns_status_str(st));
+    }
+    out->whole = fatal == NS_OK && st == NS_DONE;
+    out->crc = ns_reader_crc32(rd);
+    ns_reader_close(rd);
+    atomic_fetch_add(&u->done_bytes, size);
+    return fatal;
+}
+
+/* ---------------------------------------------------- incremental runs */
+
+static int64_t mtime_ns(const struct stat *st)
+{
+    return (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
+static int remember(update *u, const char *path)
+{
+    if (u->nseen == u->capseen) {
+        size_t cap = u->capseen ? u->capseen * 2 : 1024;
+        char **v = realloc(u->seen, cap * sizeof *v);
+        if (!v) return -1;
+        u->seen = v;
+        u->capseen = cap;
+    }
+    if (!(u->seen[u->nseen] = strdup(path))) return -1;
+    u->nseen++;
+    return 0;
+}
+
+/* Steps 2 and 3 for one file the walk yields (ns_walk_fn): non-zero stops
+ * the walk, with u->fatal set. */
+static int visit(void *ctx, const char *path, const struct stat *sb)
+{
+    update *u = ctx;
+    ns_update_stats *s = u->stats;
+    s->files_seen++;
+    if (remember(u, path) != 0) {
+        u->fatal = nomem(u->err);
+        return 1;
+    }
+    ns_file_state old;
+    int known = 0;
+    if ((u->fatal = ns_index_file_get(u->ix, path, &old, &known, u->err)) != NS_OK) return 1;
+    ns_file_state now = {(uint64_t)sb->st_size, mtime_ns(sb), 0, 0};
+    /* 2b: unchanged. */
+    if (known && old.size == now.size && old.mtime_ns == now.mtime_ns) {
+        s->files_unchanged++;
+        return 0;
+    }
+    /* 2c: touched but maybe the same bytes. */
+    if (known && old.size == now.size) {
+        uint32_t crc;
+        if (ns_file_crc32(path, &crc, NULL) == NS_OK && crc == old.crc) {
+            now.crc = crc;
+            now.articles = old.articles;
+            s->files_unchanged++;
+            u->fatal = ns_index_file_set(u->ix, path, &now, u->err);
+            return u->fatal != NS_OK;
+        }
+    }
+    /* 3: the old articles go, the new ones come, then the bookkeeping. */
+    if ((u->fatal = ns_index_file_remove(u->ix, path, u->err)) != NS_OK) return 1;
+    sink into_index = {.ix = u->ix};
+    ingested in;
+    if ((u->fatal = ingest(u, path, u->rootlen, now.size, &into_index, &in, u->err)) != NS_OK)
+        return 1;
+    if (!in.whole) {
+        s->files_skipped++;
+        s->articles_deleted += known ? old.articles : 0;
+        return 0;
+    }
+    s->bytes += now.size;
+    now.crc = in.crc;
+    now.articles = (uint32_t)in.articles;
+    if (known) {
+        s->files_changed++;
+        s->articles_changed += in.articles;
+        s->articles_deleted += old.articles > in.articles ? old.articles - in.articles : 0;
+    } else {
+        s->files_new++;
+        s->articles_new += in.articles;
+    }
+    u->fatal = ns_index_file_set(u->ix, path, &now, u->err);
+    return u->fatal != NS_OK;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int under_root(const update *u, const char *path)
+{
+    for (size_t i = 0; i < u->o->nroots; i++) {
+        size_t n = strlen(u->o->roots[i]);
+        if (strncmp(path, u->o->roots[i], n) == 0 && (path[n] == '/' || path[n] == '\0')) return 1;
+    }
+    return 0;
+}
+
+typedef struct gone {
+    update *u;
+    char **paths;
+    size_t n, cap;
+    int nomem;
+} gone;
+
+/* For each file the index knows (ns_index_files): is it gone? Collected
+ * first, deleted after, as ns_index_files wants no change meanwhile. */
+static int check_gone(void *ctx, const char *path)
+{
+    gone *g = ctx;
+    update *u = g->u;
+    const char *key = path;
+    int seen = bsearch(&key, u->seen, u->nseen, sizeof *u->seen, cmp_str) != NULL;
+    struct stat sb;
+    if (seen || (!under_root(u, path) && stat(path, &sb) == 0)) return 0;
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 64;
+        char **v = realloc(g->paths, cap * sizeof *v);
+        if (!v) return g->nomem = 1;
+        g->paths = v;
+        g->cap = cap;
+    }
+    if (!(g->paths[g->n] = strdup(path))) return g->nomem = 1;
+    g->n++;
+    return 0;
+}
+
+/* Step 4. */
+static ns_status remove_gone(update *u)
+{
+    qsort(u->seen, u->nseen, sizeof *u->seen, cmp_str);
+    gone g = {u, NULL, 0, 0, 0};
+    ns_status st = ns_index_files(u->ix, check_gone, &g, u->err);
+    if (g.nomem) st = nomem(u->err);
+    for (size_t i = 0; i < g.n; i++) {
+        if (st == NS_OK) {
+            ns_file_state old;
+            int known = 0;
+            st = ns_index_file_get(u->ix, g.paths[i], &old, &known, u->err);
+            if (st == NS_OK) st = ns_index_file_remove(u->ix, g.paths[i], u->err);
+            if (st == NS_OK) {
+                u->stats->files_deleted++;
+                u->stats->articles_deleted += known ? old.articles : 0;
+            }
+        }
+        free(g.paths[i]);
+    }
+    free(g.paths);
+    return st;
+}
+
+/* --------------------------------------------------------- fresh builds */
+
+typedef struct job {
+    char *path;
+    size_t rootlen;
+    uint64_t size;
+    int64_t mtime_ns;
+    ingested in;
+} job;
+
+typedef struct job_list {
+    job *v;
+    size_t n, cap;
+    size_t rootlen; /* of the folder being walked */
+    int nomem;
+} job_list;
+
+/* Step 1 of a build (ns_walk_fn): the list of files to read. */
+static int collect(void *ctx, const char *path, const struct stat *sb)
+{
+    job_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 1024;
+        job *v = realloc(l->v, cap * sizeof *v);
+        if (!v) return l->nomem = 1;
+        l->v = v;
+        l->cap = cap;
+    }
+    job *f = &l->v[l->n];
+    memset(f, 0, sizeof *f);
+    if (!(f->path = strdup(path))) return l->nomem = 1;
+    l->n++;
+    f->rootlen = l->rootlen;
+    f->size = (uint64_t)sb->st_size;
+    f->mtime_ns = mtime_ns(sb);
+    return 0;
+}
+
+typedef struct worker {
+    update *u;
+    job_list *files;
+    size_t from, to; /* the slice [from, to) of files */
+    unsigned k;
+    ns_status st;
+    ns_error err;
+    atomic_int finished;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    update *u = w->u;
+    sink parts = {.ix = u->ix, .parts = 1, .k = w->k, .batch = u->batch};
+    w->st = ns_index_part_open(u->ix, w->k * PARTS_PER_WORKER, &parts.part, &w->err);
+    for (size_t i = w->from; w->st == NS_OK && i < w->to; i++) {
+        job *f = &w->files->v[i];
+        w->st = ingest(u, f->path, f->rootlen, f->size, &parts, &f->in, &w->err);
+    }
+    ns_status cst = ns_index_part_close(parts.part, w->st == NS_OK ? &w->err : NULL);
+    if (w->st == NS_OK) w->st = cst;
+    atomic_store(&w->finished, 1);
+    return NULL;
+}
+
+/* Steps 2 to 4 of a fresh build: worker k reads the k-th slice of the
+ * sorted file list (slices balanced by bytes) into its own parts, merged in
+ * order when the index closes, so articles are numbered as one thread would
+ * number them. Then the bookkeeping of every file read whole, in file
+ * order. */
+static ns_status build(update *u, job_list *files)
+{
+    ns_update_stats *s = u->stats;
+    s->files_seen = files->n;
+    uint64_t total = 0;
+    for (size_t i = 0; i < files->n; i++)
+        total += files->v[i].size;
+    u->total_bytes = total;
+    unsigned jobs = u->o->jobs ? u->o->jobs : 1;
+    if (jobs > files->n) jobs = files->n ? (unsigned)files->n : 1;
+    worker *w = calloc(jobs, sizeof *w);
+    pthread_t *th = calloc(jobs, sizeof *th);
+    if (!w || !th) {
+        free(w);
+        free(th);
+        return nomem(u->err);
+    }
+    size_t at = 0;
+    uint64_t acc = 0;
+    for (unsigned k = 0; k < jobs; k++) {
+        w[k].u = u;
+        w[k].files = files;
+        w[k].k = k;
+        w[k].from = at;
+        /* A file goes to the worker whose share holds its middle byte: with a
+         * few large files (JSON Lines dumps) each worker still gets some. */
+        uint64_t goal = total / jobs * (k + 1);
+        while (at < files->n && (k == jobs - 1 || acc + files->v[at].size / 2 < goal))
+            acc += files->v[at++].size;
+        w[k].to = at;
+    }
+    size_t started = 0;
+    for (unsigned k = 0; k < jobs; k++) {
+        if (pthread_create(&th[k], NULL, work, &w[k]) != 0) {
+            w[k].st = ns_error_set(&w[k].err, NS_ERR_NOMEM, "cannot start a thread");
+            atomic_store(&w[k].finished, 1);
+            break;
+        }
+        started++;
+    }
+    for (;;) {
+        int all = 1;
+        for (size_t k = 0; k < started; k++)
+            all = all && atomic_load(&w[k].finished);
+        if (all) break;
+        on_progress(u, 0);
+        struct timespec nap = {0, 200 * 1000000L};
+        nanosleep(&nap, NULL);
+    }
+    for (size_t k = 0; k < started; k++)
+        pthread_join(th[k], NULL);
+    on_progress(u, 1);
+    ns_status st = NS_OK;
+    for (unsigned k = 0; k < jobs && st == NS_OK; k++) {
+        if (w[k].st != NS_OK) {
+            st = w[k].st;
+            if (u->err) *u->err = w[k].err;
+        }
+    }
+    for (size_t i = 0; st == NS_OK && i < files->n; i++) {
+        job *f = &files->v[i];
+        if (!f->in.whole) {
+            s->files_skipped++;
+            continue;
+        }
+        s->files_new++;
+        s->articles_new += f->in.articles;
+        s->bytes += f->size;
+        ns_file_state fs = {f->size, f->mtime_ns, f->in.crc, (uint32_t)f->in.articles};
+        st = ns_index_file_set(u->ix, f->path, &fs, u->err);
+    }
+    free(w);
+    free(th);
+    return st;
+}
+
+/* ------------------------------------------------------------- the run */
+
+ns_status ns_update_run(ns_index *ix, const ns_update_opts *o, ns_update_stats *stats,
+                        ns_error *err)
+{
+    ns_update_stats own;
+    ns_error scratch;
+    update u = {0};
+    u.ix = ix;
+    u.o = o;
+    u.stats = stats ? stats : &own;
+    memset(u.stats, 0, sizeof *u.stats);
+    u.err = err ? err : &scratch;
+    ns_error_clear(u.err);
+    u.batch = o->batch ? o->batch : DEFAULT_BATCH;
+    u.ropts.max_file_bytes = o->max_file_bytes;
+    u.ropts.warn = on_warn;
+    u.ropts.warn_ctx = &u;
+    pthread_mutex_init(&u.lock, NULL);
+    ns_walk_opts wo = {o->exclude, o->nexclude, 0, on_warn, &u, o->follow_links_out};
+    int building = ns_index_building(ix);
+    job_list files = {0};
+
+    /* Step 1, and for an incremental run steps 2 and 3 as the walk goes. */
+    for (size_t i = 0; i < o->nroots && u.fatal == NS_OK; i++) {
+        ns_error werr = {0};
+        u.rootlen = files.rootlen = strlen(o->roots[i]) + 1;
+        ns_status st = building ? ns_walk(o->roots[i], &wo, collect, &files, &werr)
+                                : ns_walk(o->roots[i], &wo, visit, &u, &werr);
+        if (files.nomem || st == NS_ERR_NOMEM) u.fatal = nomem(u.err);
+        if (u.fatal != NS_OK) break;
+        if (st != NS_OK) on_root_failed(&u, o->roots[i], st, &werr);
+    }
+    if (u.fatal == NS_OK && u.stats->roots_failed == 0) {
+        if (building) {
+            u.fatal = build(&u, &files);
+        } else {
+            on_progress(&u, 1);
+            u.fatal = remove_gone(&u); /* step 4 */
+        }
+    }
+
+    for (size_t i = 0; i < files.n; i++)
+        free(files.v[i].path);
+    free(files.v);
+    for (size_t i = 0; i < u.nseen; i++)
+        free(u.seen[i]);
+    free(u.seen);
+    pthread_mutex_destroy(&u.lock);
+    if (u.fatal != NS_OK) {
+        ns_index_abort(ix);
+        return u.fatal;
+    }
+    if (building && u.stats->roots_failed) {
+        ns_index_abort(ix); /* the live index stays */
+        return NS_OK;
+    }
+    /* Step 5. */
+    return ns_index_close(ix, u.err);
+}
