@@ -43,11 +43,6 @@
 
 #include "schema.h" /* NS_SCHEMA_*, NS_SLOT_*, NS_TITLE_WDF */
 
-/* The default index location: $NSEARCH_DB, else $XDG_DATA_HOME/nsearch/index,
- * else ~/.local/share/nsearch/index. malloc'd, owned by the caller (free).
- * NULL if no location can be worked out (no HOME), or out of memory. */
-char *ns_index_default_path(void);
-
 /* ---- writing ---- */
 
 typedef struct ns_index ns_index;
