@@ -101,6 +101,12 @@ typedef struct docbuilder {
     unsigned wdf;     /* wdf increment of each occurrence (the title's is higher) */
     const char *prefix;
     const struct ns_index *owner; /* names the index in messages */
+    /* The terms of the passage being analyzed, each once (a body term's
+     * wdf counts the passages that hold it: schema.h): their bytes, and
+     * where each starts. */
+    ns_buf pterms;
+    size_t *poff;
+    size_t npoff, cappoff;
 } docbuilder;
 
 struct ns_index {
@@ -378,6 +384,8 @@ static void docbuilder_clear(docbuilder *b)
     xc_document_free(b->doc);
     ns_analyzer_free(b->an);
     ns_buf_free(&b->data);
+    ns_buf_free(&b->pterms);
+    free(b->poff);
     memset(b, 0, sizeof *b);
 }
 
@@ -776,7 +784,8 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
         char v[16];
         snprintf(v, sizeof v, "%d", NS_SCHEMA_VERSION);
         if ((st = set_meta(ix, "nsearch.schema", v, err)) != NS_OK ||
-            (fresh && (st = set_meta(ix, "nsearch.lang", ix->lang, err)) != NS_OK)) {
+            (fresh && (st = set_meta(ix, "nsearch.lang", ix->lang, err)) != NS_OK) ||
+            (fresh && (st = set_meta(ix, NS_META_COUNTS, "passages", err)) != NS_OK)) {
             goto fail;
         }
     }
@@ -1153,6 +1162,56 @@ static int add_title_token(void *ctx, const ns_token *t)
     return 0;
 }
 
+/* A passage's token: collect its term (added once per passage, below). */
+static int collect_token(void *ctx, const ns_token *t)
+{
+    docbuilder *ix = ctx;
+    if (ix->npoff == ix->cappoff) {
+        size_t nc = ix->cappoff ? ix->cappoff * 2 : 256;
+        size_t *v = realloc(ix->poff, nc * sizeof *v);
+        if (!v) {
+            ix->doc_st = XC_ERR_NOMEM;
+            return 1;
+        }
+        ix->poff = v;
+        ix->cappoff = nc;
+    }
+    ix->poff[ix->npoff++] = ix->pterms.len;
+    if (ns_buf_add(&ix->pterms, t->term, t->term_len) != NS_OK ||
+        ns_buf_add(&ix->pterms, "", 1) != NS_OK) {
+        ix->doc_st = XC_ERR_NOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+static int cmp_pterm(const void *a, const void *b, void *base)
+{
+    return strcmp((const char *)base + *(const size_t *)a, (const char *)base + *(const size_t *)b);
+}
+
+/* Add passage p's terms to ix->doc, each with wdf 1 however often it
+ * occurs: over the article, a body term's wdf is the number of its
+ * passages that hold it (schema.h, NS_META_COUNTS). */
+static ns_status add_passage(docbuilder *ix, const ns_passage *p)
+{
+    ix->pterms.len = 0;
+    ix->npoff = 0;
+    ns_status st = ns_analyze(ix->an, p->text, p->len, collect_token, ix, NULL);
+    if (st == NS_OK && ix->doc_st != XC_OK) st = ns_status_from_xc(ix->doc_st);
+    if (st != NS_OK) return st;
+    if (ix->npoff > 1) qsort_r(ix->poff, ix->npoff, sizeof *ix->poff, cmp_pterm, ix->pterms.data);
+    const char *prev = NULL;
+    for (size_t i = 0; i < ix->npoff; i++) {
+        const char *t = ix->pterms.data + ix->poff[i];
+        if (prev && !strcmp(prev, t)) continue;
+        prev = t;
+        xc_status s = xc_document_add_term(ix->doc, t, strlen(t), 1);
+        if (s != XC_OK) return ns_status_from_xc(s);
+    }
+    return NS_OK;
+}
+
 static ns_status analyze_into(docbuilder *ix, const char *prefix, const char *text, size_t len,
                               ns_token_fn fn)
 {
@@ -1176,10 +1235,8 @@ static ns_status build_add(docbuilder *ix, xc_writable *w, const ns_article *a, 
     }
     ix->doc_st = XC_OK;
     ns_status st = analyze_into(ix, "", a->title, strlen(a->title), add_title_token);
-    for (size_t i = 0; st == NS_OK && i < a->npassages; i++) {
-        const ns_passage *p = &a->passages[i];
-        st = analyze_into(ix, "", p->text, p->len, add_token);
-    }
+    for (size_t i = 0; st == NS_OK && i < a->npassages; i++)
+        st = add_passage(ix, &a->passages[i]);
     if (st == NS_OK && a->source[0]) {
         st = analyze_into(ix, "K", a->source, strlen(a->source), add_token);
     }
@@ -1212,7 +1269,17 @@ static ns_status build_add(docbuilder *ix, xc_writable *w, const ns_article *a, 
             if (xs == XC_OK) xs = xc_document_add_boolean_term(ix->doc, term, (size_t)n);
         }
     }
-    if (xs == XC_OK) xs = xc_document_set_value(ix->doc, NS_SLOT_ID, a->id, strlen(a->id));
+    if (xs == XC_OK && a->npassages == 0)
+        xs = xc_document_add_boolean_term(ix->doc, NS_KEY(NS_TERM_NO_PASSAGE));
+    if (xs == XC_OK) {
+        /* The article's sort key: id, NUL, path (schema.h). */
+        size_t il = strlen(a->id), pl = strlen(a->path);
+        ix->pterms.len = 0;
+        if (ns_buf_add(&ix->pterms, a->id, il + 1) != NS_OK ||
+            ns_buf_add(&ix->pterms, a->path, pl) != NS_OK)
+            return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+        xs = xc_document_set_value(ix->doc, NS_SLOT_ID, ix->pterms.data, il + 1 + pl);
+    }
     ix->data.len = 0;
     if (ns_record_encode(a, &ix->data) != NS_OK) {
         return ns_error_set(err, NS_ERR_NOMEM, "out of memory");

@@ -13,8 +13,12 @@
  * One Xapian document per article; its passages are in the document data
  * (record.h). No positions.
  * Terms (T = an analyzer term, analyzer.h):
- *   T                    title and body words; a title word counts
- *                        NS_TITLE_WDF times (the title boost).
+ *   T                    title and body words. Its wdf: NS_TITLE_WDF per
+ *                        occurrence in the title (the title boost), plus
+ *                        1 per passage that holds it, however often
+ *                        (schema 3; schema 2 counted every occurrence).
+ *   NS_TERM_NO_PASSAGE   (boolean, schema 3) the article has no passage,
+ *                        only a title.
  *   NS_PREFIX_TITLE T    title terms again (the title: field).
  *   NS_PREFIX_SOURCE T   source terms (the source: field).
  *   NS_PREFIX_FILE path  the file the article came from (boolean);
@@ -22,12 +26,22 @@
  *                        NS_FILEKEY_MAX bytes (index.h).
  *   NS_PREFIX_ID <hex>   unique id: 64-bit hash of (path, article id).
  * Values: NS_SLOT_DATE the date as ns_date_format's NS_DATE_SLOT form
- *         (dates.h; absent when undated), NS_SLOT_ID the article id.
+ *         (dates.h; absent when undated), NS_SLOT_ID the article id, a
+ *         NUL byte and the article's path (schema 3; the id alone before):
+ *         byte-wise, the order of equal weights (rank.c, rank_cmp_art).
  * Metadata:
  *   NS_META_SCHEMA  the schema version, decimal
  *   NS_META_LANG    the stemming language (analyzer.h)
  *   NS_META_ROOTS   the corpus folders, one per line
  *   NS_META_SHARD   "N/K" when the index is shard N of K
+ *   NS_META_COUNTS  "passages" when every document of the index is of
+ *                   schema 3 or later (set when an index is created, so
+ *                   never on an older index that was upgraded in place):
+ *                   then, for a term T, wdf(T) - NS_TITLE_WDF * wdf(S T)
+ *                   is the number of the article's passages that hold T,
+ *                   and the searcher may count passages from the posting
+ *                   lists alone (search.c, count_fast); and Xapian
+ *                   can order equal weights itself by NS_SLOT_ID.
  *   NS_PREFIX_FILE path (a key per corpus file): "size mtime_ns crc32
  *                   articles\n" then the path (incremental bookkeeping).
  * Older documents may also hold Y<yyyy>, M<yyyymm> and D<yyyymmdd> date
@@ -42,7 +56,7 @@
 
 /* The schema this code writes, and the oldest it reads (and upgrades in
  * place: index.c). */
-#define NS_SCHEMA_VERSION 2
+#define NS_SCHEMA_VERSION 3
 #define NS_SCHEMA_MIN     1
 
 #define NS_PREFIX_TITLE  "S"
@@ -52,7 +66,7 @@
 
 enum {
     NS_SLOT_DATE = 0, /* NS_DATE_SLOT form, absent when undated: sorts and ranges */
-    NS_SLOT_ID = 1    /* the article id */
+    NS_SLOT_ID = 1    /* the article id, NUL, its path: ties in rank order */
 };
 
 /* How many times a title word counts (its wdf increment). Tuned with make
@@ -63,6 +77,9 @@ enum {
 #define NS_META_LANG   "nsearch.lang"
 #define NS_META_ROOTS  "nsearch.roots"
 #define NS_META_SHARD  "nsearch.shard"
+#define NS_META_COUNTS "nsearch.counts"
+
+#define NS_TERM_NO_PASSAGE "XNOPASSAGE"
 
 /* A string literal and its length, for the binding's (key, len) pairs:
  * xc_database_get_metadata(db, NS_KEY(NS_META_LANG), ...). */
