@@ -25,6 +25,10 @@
  *                        NS_PREFIX_FILE "#<hex>" for paths longer than
  *                        NS_FILEKEY_MAX bytes (index.h).
  *   NS_PREFIX_ID <hex>   unique id: 64-bit hash of (path, article id).
+ *   NS_PREFIX_PAIR a " " b   (boolean, schema 3) the common words a and b
+ *                        stand next to each other (b one position after
+ *                        a) in a passage or the title; only for the
+ *                        words of NS_META_PAIRS.
  * Values: NS_SLOT_DATE the date as ns_date_format's NS_DATE_SLOT form
  *         (dates.h; absent when undated), NS_SLOT_ID the article id, a
  *         NUL byte and the article's path (schema 3; the id alone before):
@@ -34,6 +38,12 @@
  *   NS_META_LANG    the stemming language (analyzer.h)
  *   NS_META_ROOTS   the corpus folders, one per line
  *   NS_META_SHARD   "N/K" when the index is shard N of K
+ *   NS_META_PAIRS   the common words, one per line (possibly none),
+ *                   learned from the first articles of the build that
+ *                   created the index (index.c, "Word pairs"); every
+ *                   document of the index has the NS_PREFIX_PAIR terms
+ *                   of these words. Absent on an index made before, so
+ *                   its phrases are found without them.
  *   NS_META_COUNTS  "passages" when every document of the index is of
  *                   schema 3 or later (set when an index is created, so
  *                   never on an older index that was upgraded in place):
@@ -63,6 +73,7 @@
 #define NS_PREFIX_SOURCE "K"
 #define NS_PREFIX_FILE   "F"
 #define NS_PREFIX_ID     "Q"
+#define NS_PREFIX_PAIR   "P"
 
 enum {
     NS_SLOT_DATE = 0, /* NS_DATE_SLOT form, absent when undated: sorts and ranges */
@@ -78,6 +89,7 @@ enum {
 #define NS_META_ROOTS  "nsearch.roots"
 #define NS_META_SHARD  "nsearch.shard"
 #define NS_META_COUNTS "nsearch.counts"
+#define NS_META_PAIRS  "nsearch.pairs"
 
 #define NS_TERM_NO_PASSAGE "XNOPASSAGE"
 

@@ -49,8 +49,83 @@ struct ns_searcher {
     ns_searcher_opts opts;
     shard *shards; /* when PATH is a stub file we read */
     size_t nshards;
-    int counts; /* every shard has NS_META_COUNTS: see count_fast */
+    int counts;   /* every shard has NS_META_COUNTS: see count_fast */
+    char **pairw; /* the common words every shard pairs (schema.h, NS_META_PAIRS) */
+    size_t npairw;
 };
+
+static void pairs_free(ns_searcher *s)
+{
+    for (size_t i = 0; i < s->npairw; i++)
+        free(s->pairw[i]);
+    free(s->pairw);
+    s->pairw = NULL;
+    s->npairw = 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The common words db pairs, into s->pairw (first = 1), or those of
+ * s->pairw that db pairs too (first = 0). An index without NS_META_PAIRS
+ * (or an unreadable one) pairs none. NS_ERR_NOMEM. */
+static ns_status pairs_meet(ns_searcher *s, xc_database *db, int first)
+{
+    char *val = NULL;
+    size_t len = 0;
+    if (xc_database_get_metadata(db, NS_KEY(NS_META_PAIRS), &val, &len) != XC_OK || !val) {
+        xc_free(val);
+        pairs_free(s);
+        return NS_OK;
+    }
+    char **w = NULL;
+    size_t n = 0;
+    ns_status st = NS_OK;
+    for (char *p = val, *end = val + len; st == NS_OK && p < end;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        char *t = l ? strndup(p, l) : NULL;
+        p += l + 1;
+        if (!l) continue;
+        char **v = t ? realloc(w, (n + 1) * sizeof *w) : NULL;
+        if (!v) {
+            free(t);
+            st = NS_ERR_NOMEM;
+            break;
+        }
+        w = v;
+        w[n++] = t;
+    }
+    xc_free(val);
+    if (n > 1) qsort(w, n, sizeof *w, cmp_str);
+    if (st == NS_OK && !first) {
+        /* Keep the words both have. */
+        size_t k = 0;
+        for (size_t i = 0; i < s->npairw; i++) {
+            if (bsearch(&s->pairw[i], w, n, sizeof *w, cmp_str))
+                s->pairw[k++] = s->pairw[i];
+            else
+                free(s->pairw[i]);
+        }
+        s->npairw = k;
+        for (size_t i = 0; i < n; i++)
+            free(w[i]);
+        free(w);
+        return NS_OK;
+    }
+    pairs_free(s);
+    if (st != NS_OK) {
+        for (size_t i = 0; i < n; i++)
+            free(w[i]);
+        free(w);
+        return st;
+    }
+    s->pairw = w;
+    s->npairw = n;
+    return NS_OK;
+}
 
 /* Whether db's documents all carry passage counts in their wdf (schema.h,
  * NS_META_COUNTS). A failed read is a no: the slow way is always right. */
@@ -129,8 +204,14 @@ static ns_status combine_shards(ns_searcher *s, ns_error *err)
     xc_database_close(s->db);
     s->db = db;
     s->counts = 1;
-    for (size_t i = 0; i < s->nshards; i++)
-        if (s->shards[i].db && !has_counts(s->shards[i].db)) s->counts = 0;
+    int first = 1;
+    for (size_t i = 0; i < s->nshards; i++) {
+        if (!s->shards[i].db) continue;
+        if (!has_counts(s->shards[i].db)) s->counts = 0;
+        if (pairs_meet(s, s->shards[i].db, first) != NS_OK)
+            return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+        first = 0;
+    }
     return NS_OK;
 }
 
@@ -236,7 +317,13 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
     }
     char lang[64];
     if ((st = ns_schema_check(s->db, path, lang, sizeof lang, err)) != NS_OK) goto fail;
-    if (!s->nshards) s->counts = has_counts(s->db);
+    if (!s->nshards) {
+        s->counts = has_counts(s->db);
+        if ((st = pairs_meet(s, s->db, 1)) != NS_OK) {
+            ns_error_set(err, st, "out of memory");
+            goto fail;
+        }
+    }
     if ((st = ns_analyzer_new(lang, &s->an, err)) != NS_OK) goto fail;
     if ((st = ns_analyzer_new("none", &s->plain, err)) != NS_OK) goto fail;
     *out = s;
@@ -256,6 +343,7 @@ void ns_searcher_close(ns_searcher *s)
         free(s->shards[i].name);
     }
     free(s->shards);
+    pairs_free(s);
     xc_database_close(s->db);
     ns_index_pin_close(s->pin);
     ns_analyzer_free(s->an);
@@ -293,6 +381,12 @@ ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err)
         ns_analyzer *an = s->an, *plain = s->plain;
         s->db = fresh->db;
         s->counts = fresh->counts;
+        char **pw = s->pairw;
+        size_t npw = s->npairw;
+        s->pairw = fresh->pairw;
+        s->npairw = fresh->npairw;
+        fresh->pairw = pw;
+        fresh->npairw = npw;
         s->an = fresh->an;
         s->plain = fresh->plain;
         s->stub = fresh->stub;
@@ -664,6 +758,8 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     b.plain = s->plain;
     b.warn = o->warn;
     b.warn_ctx = o->warn_ctx;
+    b.pairw = s->pairw;
+    b.npairw = s->npairw;
     b.err = err;
     b.st = NS_OK;
     xc_status xs = xc_database_doccount(s->db, &b.ndocs);
