@@ -100,6 +100,53 @@ static xc_query *combine(plan *b, xc_query_op op, xc_query **qs, size_t n)
     return xs == XC_OK ? q : fail(b, xs);
 }
 
+static int is_common(const plan *b, const char *t)
+{
+    size_t lo = 0, hi = b->npairw;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(b->pairw[mid], t);
+        if (c == 0) return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* q (the articles holding every word of m's sequence) narrowed to those
+ * where each neighbouring pair of the index's common words of the sequence
+ * stands together somewhere (schema.h, NS_PREFIX_PAIR): an article without
+ * such a pair can't hold the sequence in a passage or its title. A filter:
+ * the weights stay q's. q is consumed. */
+static xc_query *pair_filter(plan *b, const matcher *m, xc_query *q)
+{
+    xc_query *flt[NS_QUERY_MAX_TERMS + 1];
+    size_t nf = 0;
+    flt[nf++] = q;
+    char term[2 * NS_TERM_MAX + 8];
+    for (size_t i = 0; i + 1 < m->npos && b->st == NS_OK; i++) {
+        if (m->nalts[i] != 1 || m->nalts[i + 1] != 1) continue;
+        const char *x = m->alts[i][0], *y = m->alts[i + 1][0];
+        size_t xl = strlen(x), yl = strlen(y);
+        if (xl + yl + 3 > sizeof term || !is_common(b, x) || !is_common(b, y)) continue;
+        term[0] = NS_PREFIX_PAIR[0];
+        memcpy(term + 1, x, xl);
+        term[1 + xl] = ' ';
+        memcpy(term + 2 + xl, y, yl);
+        xc_query *t = NULL;
+        xc_status xs = xc_query_term(term, 2 + xl + yl, 1, 0, &t);
+        if (xs != XC_OK) {
+            free_all(flt, nf);
+            return fail(b, xs);
+        }
+        flt[nf++] = t;
+    }
+    if (nf == 1) return q;
+    return combine(b, XC_OP_FILTER, flt, nf);
+}
+
 /* The Xapian query of a matcher's sequence under `prefix`. */
 static xc_query *seq_query(plan *b, const matcher *m, const char *prefix, int phrase_only)
 {
@@ -134,6 +181,8 @@ static xc_query *seq_query(plan *b, const matcher *m, const char *prefix, int ph
         q = combine(b, XC_OP_AND, pos, np);
         if (!q) return NULL;
         b->nverify++;
+        if (prefix[0] != NS_PREFIX_SOURCE[0]) q = pair_filter(b, m, q);
+        if (!q) return NULL;
     }
     if (!phrase_only && m->njoined) {
         xc_query *alts[MAX_ALTS + 1];
@@ -328,7 +377,7 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
             if (xs != XC_OK) return fail(b, xs);
             na++;
             size_t plen = strlen(pfx), full = strlen(plain);
-            for (size_t k = plen + 3; k < full; k++) {
+            for (size_t k = plen + 2; k < full; k++) {
                 uint32_t tf = 0;
                 if ((plain[k] & 0xc0) == 0x80) continue; /* not at a character boundary */
                 if (b->db) xc_database_termfreq(b->db, plain, k, &tf);
@@ -342,7 +391,7 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
                 size_t k = full - cut;
                 while (k > plen && (plain[k] & 0xc0) == 0x80)
                     k--;
-                if (k < plen + 3) break;
+                if (k < plen + 2) break;
                 if (xc_query_wildcard(plain, k, 0, &alts[na]) == XC_OK) na++;
             }
             /* And the stem of P itself when stemming changed its end

@@ -9,7 +9,7 @@
  * Every term prefix, value slot and metadata key is used through the names
  * below, never as a literal.
  *
- * Document schema, version NS_SCHEMA_VERSION (2)
+ * Document schema, version NS_SCHEMA_VERSION (3)
  * ----------------------------------------------
  * One Xapian document per article. Passages are not documents: their text
  * is in the document data and the searcher re-analyzes the passages of the
@@ -30,9 +30,11 @@
  * Terms (T = an analyzer term, analyzer.h; a prefix is one upper-case ASCII
  * letter, which no analyzer term starts with, since terms are case-folded:
  * the first byte of a term tells its field):
- *   T                    title and body words. A title word counts
- *                        NS_TITLE_WDF times: the title boost lives in the
- *                        wdf, so queries stay plain term queries.
+ *   T                    title and body words. Its wdf: NS_TITLE_WDF per
+ *                        occurrence in the title (the title boost lives in
+ *                        the wdf, so queries stay plain term queries), plus
+ *                        1 per passage that holds it, however often
+ *                        (schema 3; schema 2 counted every occurrence).
  *   NS_PREFIX_TITLE T    title terms again (the title: field), wdf 1.
  *   NS_PREFIX_SOURCE T   source terms (the source: field).
  *   NS_PREFIX_FILE path  the file the article came from (boolean), or
@@ -42,6 +44,12 @@
  *                        Deleting a file's articles is one delete-by-term.
  *   NS_PREFIX_ID <hex>   unique id (boolean): 16 hex digits, a 64-bit FNV-1a
  *                        hash of the path, its NUL and the article id.
+ *   NS_PREFIX_PAIR a " " b   (boolean, schema 3) the common words a and b
+ *                        stand next to each other (b one position after
+ *                        a) in a passage or the title; only for the words
+ *                        of NS_META_PAIRS (index.c, "Word pairs").
+ *   NS_TERM_NO_PASSAGE   (boolean, schema 3) the article has no passage,
+ *                        only a title.
  * An index made by an older nsearch may also hold the boolean date terms
  * Y<yyyy>, M<yyyymm> and D<yyyymmdd>, which schema 2 wrote at first and
  * nothing ever read (dates are filtered on NS_SLOT_DATE): they are harmless,
@@ -52,16 +60,20 @@
  *                 "YYYYMMDDhhmmss" (dates.h), so that byte order is time
  *                 order: date filters are value ranges, --sort date sorts
  *                 on it. Absent when the article is undated.
- *   NS_SLOT_ID    the article id (ns_article.id).
+ *   NS_SLOT_ID    the article id (ns_article.id), a NUL byte and the
+ *                 article's path (schema 3; the id alone before): byte-wise,
+ *                 the order of equal weights (rank.c, rank_cmp_art), which
+ *                 Xapian then sorts itself.
  *
  * Data: the article's record (record.h): its fields and passages, each
  * passage with its line and byte column.
  *
  * Metadata:
- *   NS_META_SCHEMA  the schema version, decimal ("2"). A schema-1 index is
- *                   read the same way; the indexer adds schema-2 documents
- *                   to it and marks it 2 (--rebuild reclaims its positions'
- *                   space).
+ *   NS_META_SCHEMA  the schema version, decimal ("3"). A schema-1 or 2 index
+ *                   is read the same way; the indexer adds schema-3
+ *                   documents to it and marks it 3 (--rebuild reclaims
+ *                   schema 1's positions and makes every document schema 3,
+ *                   which the two keys below need).
  *   NS_META_LANG    the stemming language, as ns_analyzer_lang names it;
  *                   "english" when absent.
  *   NS_META_ROOTS   the corpus folders, each followed by a newline.
@@ -69,6 +81,20 @@
  *                   with nsearch-index --shard N/K; absent otherwise.
  *                   Recorded at creation, kept by every later run and by
  *                   --rebuild: a shard keeps its assignment.
+ *   NS_META_PAIRS   the common words, one per line (possibly none),
+ *                   learned from the first articles of the build that
+ *                   created the index (index.c, "Word pairs"); every
+ *                   document of the index has the NS_PREFIX_PAIR terms of
+ *                   these words. Absent on an older index: its phrases are
+ *                   found without pairs.
+ *   NS_META_COUNTS  "passages" when every document of the index is of
+ *                   schema 3 (set when an index is created, so never on an
+ *                   older index upgraded in place): then for a term T,
+ *                   wdf(T) - NS_TITLE_WDF * wdf(NS_PREFIX_TITLE T) is the
+ *                   number of the article's passages that hold T, and the
+ *                   searcher counts a word's passages from the posting
+ *                   lists alone (search.c, count_fast), and orders equal
+ *                   weights by NS_SLOT_ID.
  *   the file term   one key per corpus file, the file's NS_PREFIX_FILE term
  *                   (files without articles too): "SIZE MTIME_NS CRC32
  *                   ARTICLES\n" (decimal) followed by the path. The
@@ -83,17 +109,18 @@
 
 /* The schema this code writes, and the oldest it reads (and upgrades in
  * place: index.c). */
-#define NS_SCHEMA_VERSION 2
+#define NS_SCHEMA_VERSION 3
 #define NS_SCHEMA_MIN     1
 
 #define NS_PREFIX_TITLE  "S"
 #define NS_PREFIX_SOURCE "K"
 #define NS_PREFIX_FILE   "F"
 #define NS_PREFIX_ID     "Q"
+#define NS_PREFIX_PAIR   "P"
 
 enum {
     NS_SLOT_DATE = 0, /* NS_DATE_SLOT form, absent when undated: sorts and ranges */
-    NS_SLOT_ID = 1    /* the article id */
+    NS_SLOT_ID = 1    /* the article id, NUL, its path: ties in rank order */
 };
 
 /* How many times a title word counts (its wdf increment). Tuned with make
@@ -104,6 +131,10 @@ enum {
 #define NS_META_LANG   "nsearch.lang"
 #define NS_META_ROOTS  "nsearch.roots"
 #define NS_META_SHARD  "nsearch.shard"
+#define NS_META_COUNTS "nsearch.counts"
+#define NS_META_PAIRS  "nsearch.pairs"
+
+#define NS_TERM_NO_PASSAGE "XNOPASSAGE"
 
 /* A string literal and its length, for the binding's (key, len) pairs:
  * xc_database_get_metadata(db, NS_KEY(NS_META_LANG), ...). */

@@ -49,7 +49,95 @@ struct ns_searcher {
     ns_searcher_opts opts;
     shard *shards; /* when PATH is a stub file we read */
     size_t nshards;
+    int counts;   /* every shard has NS_META_COUNTS: see count_fast */
+    char **pairw; /* the common words every shard pairs (schema.h, NS_META_PAIRS) */
+    size_t npairw;
 };
+
+static void pairs_free(ns_searcher *s)
+{
+    for (size_t i = 0; i < s->npairw; i++)
+        free(s->pairw[i]);
+    free(s->pairw);
+    s->pairw = NULL;
+    s->npairw = 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The common words db pairs, into s->pairw (first = 1), or those of
+ * s->pairw that db pairs too (first = 0). An index without NS_META_PAIRS
+ * (or an unreadable one) pairs none. NS_ERR_NOMEM. */
+static ns_status pairs_meet(ns_searcher *s, xc_database *db, int first)
+{
+    char *val = NULL;
+    size_t len = 0;
+    if (xc_database_get_metadata(db, NS_KEY(NS_META_PAIRS), &val, &len) != XC_OK || !val) {
+        xc_free(val);
+        pairs_free(s);
+        return NS_OK;
+    }
+    char **w = NULL;
+    size_t n = 0;
+    ns_status st = NS_OK;
+    for (char *p = val, *end = val + len; st == NS_OK && p < end;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        char *t = l ? strndup(p, l) : NULL;
+        p += l + 1;
+        if (!l) continue;
+        char **v = t ? realloc(w, (n + 1) * sizeof *w) : NULL;
+        if (!v) {
+            free(t);
+            st = NS_ERR_NOMEM;
+            break;
+        }
+        w = v;
+        w[n++] = t;
+    }
+    xc_free(val);
+    if (n > 1) qsort(w, n, sizeof *w, cmp_str);
+    if (st == NS_OK && !first) {
+        /* Keep the words both have. */
+        size_t k = 0;
+        for (size_t i = 0; i < s->npairw; i++) {
+            if (bsearch(&s->pairw[i], w, n, sizeof *w, cmp_str))
+                s->pairw[k++] = s->pairw[i];
+            else
+                free(s->pairw[i]);
+        }
+        s->npairw = k;
+        for (size_t i = 0; i < n; i++)
+            free(w[i]);
+        free(w);
+        return NS_OK;
+    }
+    pairs_free(s);
+    if (st != NS_OK) {
+        for (size_t i = 0; i < n; i++)
+            free(w[i]);
+        free(w);
+        return st;
+    }
+    s->pairw = w;
+    s->npairw = n;
+    return NS_OK;
+}
+
+/* Whether db's documents all carry passage counts in their wdf (schema.h,
+ * NS_META_COUNTS). A failed read is a no: the slow way is always right. */
+static int has_counts(xc_database *db)
+{
+    char *val = NULL;
+    size_t len = 0;
+    int yes = xc_database_get_metadata(db, NS_KEY(NS_META_COUNTS), &val, &len) == XC_OK && val &&
+              len == 8 && !memcmp(val, "passages", 8);
+    xc_free(val);
+    return yes;
+}
 
 /* Identity of the index folder's stub: a rebuild renames a new one in. */
 static void stat_stub(const char *path, struct stat *st)
@@ -115,6 +203,15 @@ static ns_status combine_shards(ns_searcher *s, ns_error *err)
     }
     xc_database_close(s->db);
     s->db = db;
+    s->counts = 1;
+    int first = 1;
+    for (size_t i = 0; i < s->nshards; i++) {
+        if (!s->shards[i].db) continue;
+        if (!has_counts(s->shards[i].db)) s->counts = 0;
+        if (pairs_meet(s, s->shards[i].db, first) != NS_OK)
+            return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+        first = 0;
+    }
     return NS_OK;
 }
 
@@ -221,6 +318,13 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
             goto fail;
         }
     }
+    if (!s->nshards) {
+        s->counts = has_counts(s->db);
+        if ((st = pairs_meet(s, s->db, 1)) != NS_OK) {
+            ns_error_set(err, st, "out of memory");
+            goto fail;
+        }
+    }
     if ((st = ns_analyzer_new(lang, &s->an, err)) != NS_OK) goto fail;
     if ((st = ns_analyzer_new("none", &s->plain, err)) != NS_OK) goto fail;
     *out = s;
@@ -240,6 +344,7 @@ void ns_searcher_close(ns_searcher *s)
         free(s->shards[i].name);
     }
     free(s->shards);
+    pairs_free(s);
     xc_database_close(s->db);
     ns_index_pin_close(s->pin);
     ns_analyzer_free(s->an);
@@ -276,6 +381,13 @@ ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err)
         xc_database *db = s->db;
         ns_analyzer *an = s->an, *plain = s->plain;
         s->db = fresh->db;
+        s->counts = fresh->counts;
+        char **pw = s->pairw;
+        size_t npw = s->npairw;
+        s->pairw = fresh->pairw;
+        s->npairw = fresh->npairw;
+        fresh->pairw = pw;
+        fresh->npairw = npw;
         s->an = fresh->an;
         s->plain = fresh->plain;
         s->stub = fresh->stub;
@@ -460,6 +572,7 @@ static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q, const 
     ns_status st = NS_OK;
     uint32_t estimated = 0;
     size_t first = 0, win = WINDOW_FIRST;
+    int sorted = s->counts && !o->sort_by_date;
     int stop = 0, exhausted = 0;
     while (st == NS_OK && !stop) {
         xc_mset *ms = NULL;
@@ -484,7 +597,9 @@ static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q, const 
              * this window, fetch again from its start. */
             size_t j = i + 1;
             double w = item_weight(ms, i);
-            while (j < n && item_weight(ms, j) == w)
+            /* Xapian puts equal weights in rank order itself when the
+             * index has the sort key (schema.h, NS_SLOT_ID). */
+            while (!sorted && j < n && item_weight(ms, j) == w)
                 j++;
             if (j == n && full) {
                 if (i == 0) regrow = 1;
@@ -538,6 +653,102 @@ static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q, const 
     return st;
 }
 
+/* --count of one plain word, from the posting lists alone.
+ *
+ * For a query of one word, the listing's passages of an article (rank.c,
+ * rank_article; doc/query-syntax.md, "What matches") are its passages that
+ * hold the word, at most per_article of them; when none does but the title
+ * does, its first passage stands in; an article without passages lists
+ * nothing. With NS_META_COUNTS the index knows each of these numbers: the
+ * passages that hold term T are wdf(T) - NS_TITLE_WDF * wdf(S T), the title
+ * holds it when wdf(S T) > 0, and NS_TERM_NO_PASSAGE marks the articles
+ * without passages. So the count is three walks of posting lists, in docid
+ * order, instead of reading and analyzing every article (bench/README.md,
+ * "Hard queries"); the oracle (tests/oracle/) checks it is the same. */
+typedef struct postings {
+    xc_docid *id;
+    uint32_t *wdf;
+    size_t n, cap;
+    int nomem;
+} postings;
+
+static int posting_add(void *ctx, xc_docid id, uint32_t wdf)
+{
+    postings *p = ctx;
+    if (p->n == p->cap) {
+        size_t nc = p->cap ? p->cap * 2 : 1024;
+        xc_docid *i = realloc(p->id, nc * sizeof *i);
+        if (i) p->id = i;
+        uint32_t *w = i ? realloc(p->wdf, nc * sizeof *w) : NULL;
+        if (!w) {
+            p->nomem = 1;
+            return 1;
+        }
+        p->wdf = w;
+        p->cap = nc;
+    }
+    p->id[p->n] = id;
+    p->wdf[p->n++] = wdf;
+    return 0;
+}
+
+/* Does the plan ask for one plain word, nothing else? Then its matcher's
+ * one term is what Xapian looks up, and count_fast applies. */
+static const char *count_fast_term(const plan *b, const ns_qnode *top)
+{
+    if (top->kind != NS_Q_WORD || top->field != NS_FIELD_ANY || b->nm != 1) return NULL;
+    const matcher *m = &b->m[0];
+    if (m->kind != M_SEQ || m->npos != 1 || m->nalts[0] != 1 || m->njoined || !m->scored ||
+        m->field != NS_FIELD_ANY || b->has_not || b->nnear || b->has_source || b->nverify)
+        return NULL;
+    return m->alts[0][0];
+}
+
+static ns_status count_fast(ns_searcher *s, const char *term, const ns_search_opts *o,
+                            ns_results *r, ns_error *err)
+{
+    postings all = {0}, title = {0}, empty = {0};
+    char st_[NS_TERM_MAX + 8];
+    size_t tlen = strlen(term);
+    ns_status st = NS_OK;
+    if (tlen + 2 > sizeof st_) return NS_DONE;
+    st_[0] = NS_PREFIX_TITLE[0];
+    memcpy(st_ + 1, term, tlen + 1);
+    xc_status xs = xc_database_postlist(s->db, term, tlen, posting_add, &all);
+    if (xs == XC_OK && !all.nomem)
+        xs = xc_database_postlist(s->db, st_, tlen + 1, posting_add, &title);
+    if (xs == XC_OK && !all.nomem && !title.nomem)
+        xs = xc_database_postlist(s->db, NS_KEY(NS_TERM_NO_PASSAGE), posting_add, &empty);
+    if (xs != XC_OK) {
+        st = ns_error_from_xc(err, xs, s->path);
+    } else if (all.nomem || title.nomem || empty.nomem) {
+        st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    } else {
+        size_t passages = 0, articles = 0, ti = 0, ei = 0;
+        for (size_t i = 0; i < all.n; i++) {
+            xc_docid id = all.id[i];
+            while (ti < title.n && title.id[ti] < id)
+                ti++;
+            while (ei < empty.n && empty.id[ei] < id)
+                ei++;
+            uint32_t tw = ti < title.n && title.id[ti] == id ? title.wdf[ti] : 0;
+            int none = ei < empty.n && empty.id[ei] == id;
+            uint64_t t3 = (uint64_t)tw * NS_TITLE_WDF;
+            uint64_t body = all.wdf[i] > t3 ? all.wdf[i] - t3 : 0;
+            size_t c = body ? (body < o->per_article ? (size_t)body : o->per_article)
+                            : (tw && !none ? 1 : 0);
+            passages += c;
+            articles += c > 0;
+        }
+        r->total = passages;
+        r->articles = articles;
+        r->articles_estimated = articles > UINT32_MAX ? UINT32_MAX : (uint32_t)articles;
+        r->total_exact = 1;
+    }
+    free(all.id), free(all.wdf), free(title.id), free(title.wdf), free(empty.id), free(empty.wdf);
+    return st;
+}
+
 /* One attempt; NS_ERR_MODIFIED makes the caller reopen and retry. */
 static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_search_opts *o,
                              ns_results *r, ns_error *err)
@@ -548,6 +759,8 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     b.plain = s->plain;
     b.warn = o->warn;
     b.warn_ctx = o->warn_ctx;
+    b.pairw = s->pairw;
+    b.npairw = s->npairw;
     b.err = err;
     b.st = NS_OK;
     xc_status xs = xc_database_doccount(s->db, &b.ndocs);
@@ -576,12 +789,25 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
         r->total_exact = 1;
         return b.st;
     }
+    const char *term = o->count_all && s->counts && !relaxed ? count_fast_term(&b, top) : NULL;
+    if (term) {
+        ns_status cs = count_fast(s, term, o, r, err);
+        if (cs != NS_DONE) {
+            xc_query_free(q);
+            plan_clear(&b);
+            free(b.toks);
+            free(kids);
+            return cs;
+        }
+    }
     xc_enquire *e = NULL;
     ns_status st = NS_OK;
     xs = xc_enquire_new(s->db, &e);
     if (xs == XC_OK) xs = xc_enquire_set_bm25(e, BM25_K1, 0, 1, BM25_B, 0.5);
     if (xs == XC_OK && o->sort_by_date)
         xs = xc_enquire_set_sort(e, XC_SORT_VALUE_THEN_RELEVANCE, NS_SLOT_DATE, 1);
+    else if (xs == XC_OK && s->counts)
+        xs = xc_enquire_set_sort(e, XC_SORT_RELEVANCE_THEN_VALUE, NS_SLOT_ID, 0);
     if (xs != XC_OK) st = ns_error_from_xc(err, xs, s->path);
     size_t matched = 0;
     if (st == NS_OK) st = run(s, &b, e, q, o, r, &matched, err);

@@ -86,6 +86,10 @@ typedef struct plan {
     size_t *near_side;
     size_t near_need[NS_QUERY_MAX_TERMS];
     uint32_t ndocs;
+    /* The index's common words (schema.h, NS_META_PAIRS), sorted: a
+     * phrase's neighbouring pair of them narrows its candidates. */
+    char *const *pairw;
+    size_t npairw;
     ns_error *err;
     ns_status st;
     /* analyzer callback scratch (100 KB: allocated, as clearing it on the

@@ -598,6 +598,21 @@ xc_status xc_database_termfreq(xc_database *db, const char *term, size_t len, ui
     });
 }
 
+xc_status xc_database_postlist(xc_database *db, const char *term, size_t len,
+                               int (*fn)(void *ctx, xc_docid docid, uint32_t wdf), void *ctx)
+{
+    static const char fn_[] = "xc_database_postlist";
+    XC_REQUIRE(db && term && fn, fn_);
+    return guard(fn_, nullptr, [&] {
+        std::string t = bytes(term, len);
+        for (Xapian::PostingIterator i = db->db.postlist_begin(t), e = db->db.postlist_end(t);
+             i != e; ++i) {
+            if (fn(ctx, *i, i.get_wdf())) break;
+        }
+        return XC_OK;
+    });
+}
+
 xc_status xc_database_collfreq(xc_database *db, const char *term, size_t len, uint32_t *out)
 {
     static const char fn[] = "xc_database_collfreq";

@@ -182,6 +182,11 @@ xc_status xc_database_lastdocid(xc_database *db, xc_docid *out);
 xc_status xc_database_avlength(xc_database *db, double *out);
 /* Number of documents indexed by `term` (0 when absent). */
 xc_status xc_database_termfreq(xc_database *db, const char *term, size_t len, uint32_t *out);
+/* Call `fn` for each document indexed by `term`, in docid order, with the
+ * term's wdf in it (the posting list). Stops early (XC_OK) when `fn`
+ * returns non-zero. Statuses as xc_database_termfreq; XC_ERR_NOMEM. */
+xc_status xc_database_postlist(xc_database *db, const char *term, size_t len,
+                               int (*fn)(void *ctx, xc_docid docid, uint32_t wdf), void *ctx);
 /* Total wdf of `term` over the collection. */
 xc_status xc_database_collfreq(xc_database *db, const char *term, size_t len, uint32_t *out);
 /* Docid of the first document indexed by `term` (non-empty); XC_ERR_NOTFOUND

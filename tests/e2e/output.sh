@@ -114,8 +114,8 @@ while IFS=: read -r path line col text; do
     case "$rest" in Umerov* | meeting* | rates* | guarantees*) ;; *) bad=$((bad + 1)); echo "    $path:$line:$col -> '$rest'" ;; esac
 done <"$T/v"
 forall "--vimgrep: LINE:COLUMN points at the first match in the file" "$bad" "$n" 4
-expect "--vimgrep: positions were checked (all 4)" "corpus/talks.txt:9:1 corpus/talks.txt:7:25 corpus/sub/rates.txt:5:27 corpus/sub/rates.txt:7:29" \
-    "$(positions 1-3 "$T/v")"
+expect "--vimgrep: positions were checked (all 4, in any order)" "corpus/sub/rates.txt:5:27 corpus/sub/rates.txt:7:29 corpus/talks.txt:7:25 corpus/talks.txt:9:1" \
+    "$(LC_ALL=C sort "$T/v" | positions 1-3 -)"
 got=$(search "$DB" --vimgrep Rustem | cut -d: -f1-3)
 expect "--vimgrep: byte column after multi-byte characters" "corpus/talks.txt:9:28" "$got"
 search "$DB" --vimgrep -n 100 zebra >"$T/v"

@@ -209,7 +209,9 @@ expect "articles_estimated: -\"phrase\"" 4 "$(summary 'bazaar -"copper kettle"' 
 expect "articles_estimated: =form" 1 "$(summary '=melted' | jq -r .articles_estimated)"
 expect "articles_estimated: a phrase no article holds" 0 "$(summary '"pottery lobster"' | jq -r .articles_estimated)"
 
-# 8. Schema versions: 1 reads and upgrades to 2; an unknown one is refused.
+# 8. Schema versions: 1 and 2 read and upgrade to 3; an unknown one is
+# refused. Only an index made by schema 3 says its wdfs count passages
+# (nsearch.counts, which --count of one word relies on: schema.h).
 S="$T/schema"
 SC="$T/schema-corpus"
 mkdir -p "$SC"
@@ -217,14 +219,18 @@ printf 'Gull count\nDate: 2025-11-02\nSource: Test Wire\n\nThe gull colony grew 
 "$NSEARCH_INDEX" --db "$S" "$SC" 2>"$T/err" || { not_ok "indexing the schema corpus"; sed 's/^/    /' "$T/err"; }
 gen=$(sed -n 's/^auto  *//p' "$S/XAPIANDB")
 expect "the stub names a generation" "gen-" "$(echo "$gen" | cut -c1-4)"
-expect "a new index is schema 2" 2 "$(xapian-metadata get "$S/$gen" nsearch.schema)"
+expect "a new index is schema 3" 3 "$(xapian-metadata get "$S/$gen" nsearch.schema)"
+expect "a new index counts passages in its wdfs" passages "$(xapian-metadata get "$S/$gen" nsearch.counts)"
 xapian-metadata set "$S/$gen" nsearch.schema 1
+xapian-metadata set "$S/$gen" nsearch.counts ""
 expect "schema 1: nsearch still answers" "$SC/a.txt" "$(answer "$S" gull)"
 printf 'Tern count\nDate: 2025-11-03\nSource: Test Wire\n\nThe tern colony shrank this year.\n' >"$SC/b.txt"
 "$NSEARCH_INDEX" --db "$S" "$SC" 2>"$T/err"
 expect "schema 1: nsearch-index adds to it" "0 2" "$? $("$NSEARCH_INDEX" --db "$S" --stats --json | jq .articles)"
 gen=$(sed -n 's/^auto  *//p' "$S/XAPIANDB")
-expect "schema 1: and marks it 2" 2 "$(xapian-metadata get "$S/$gen" nsearch.schema)"
+expect "schema 1: and marks it 3, but not as counting passages" "3 " \
+    "$(xapian-metadata get "$S/$gen" nsearch.schema) $(xapian-metadata get "$S/$gen" nsearch.counts)"
+expect "schema 1: --count gull (the passages read, one)" 1 "$(search "$S" --count gull)"
 expect "schema 1: old and new articles answer" "a.txt b.txt" "$(search "$S" --files colony | sed 's|.*/||' | sort | tr '\n' ' ' | sed 's/ $//')"
 xapian-metadata set "$S/$gen" nsearch.schema 99
 search "$S" gull >"$T/out" 2>"$T/err"

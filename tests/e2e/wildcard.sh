@@ -10,3 +10,14 @@ expect_exit "zqx* (3,000 expansions): answered, exit 0" 0 "w[0-9][0-9][0-9][0-9]
     "$NSEARCH" --db "$T/idx" --vimgrep -n 3 zqx*
 expect "zqx*: three passages asked, three given" 3 "$("$NSEARCH" --db "$T/idx" --vimgrep -n 3 zqx* | grep -c ':3:10:The word zqx')"
 expect "zqx*: --count finds every one" 3000 "$("$NSEARCH" --db "$T/idx" --count zqx*)"
+
+# A word whose stem is shorter than the prefix by more than its end:
+# "added" stems to "ad" (found by the oracle on Reuters: add* missed it).
+mkdir -p "$T/s"
+printf 'Board news\n\nThe board added two members.\n' >"$T/s/a.txt"
+printf 'Other news\n\nAn addition was made.\n' >"$T/s/b.txt"
+printf 'Third news\n\nThe ad ran twice.\n' >"$T/s/c.txt"
+"$NSEARCH_INDEX" --db "$T/sidx" "$T/s" >"$T/out" 2>&1 || { not_ok "index the short-stem files"; cat "$T/out"; }
+expect "add*: the files with added and addition (not ad)" "a.txt b.txt" \
+    "$("$NSEARCH" --db "$T/sidx" --files -n 10 'add*' | sed 's|.*/||' | sort | tr '\n' ' ' | sed 's/ $//')"
+expect "adde*: the file with added" a.txt "$("$NSEARCH" --db "$T/sidx" --files -n 10 'adde*' | sed 's|.*/||')"

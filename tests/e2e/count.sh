@@ -1,0 +1,83 @@
+# count.sh: --count of one plain word is answered from the posting lists
+# (schema 3: a body term's wdf is the number of passages that hold it;
+# search.c, count_fast) and must be exactly what the listing prints: the
+# passages that hold the word, at most --per-article of each article, the
+# first passage when only the title holds it, nothing for an article with
+# no passage. Checked against hand-counted numbers on a corpus made for it,
+# against the unlimited listing (which reads the passages), over two shards,
+# and after an incremental run.
+. "$TOP/tests/e2e/lib.sh"
+
+c=$T/corpus
+mkdir -p "$c"
+# a: "kiwi" in 3 of 4 passages (twice in one), not in the title.
+printf 'Orchard report\nDate: 2024-05-01\n\nA kiwi grows here. Another kiwi too.\n\nNothing of note.\n\nKiwi harvest.\n\nThe kiwis were sold.\n' >"$c/a.txt"
+# b: only the title holds it.
+printf 'Kiwi prices\nDate: 2024-05-02\n\nMarkets were calm.\n\nTraders waited.\n' >"$c/b.txt"
+# c: title and one passage.
+printf 'Kiwi season\nDate: 2024-05-03\n\nNo fruit.\n\nOne kiwi left.\n' >"$c/c.txt"
+# d: a title only, no passage at all.
+printf 'Kiwi alone\nDate: 2024-05-04\n\n' >"$c/d.txt"
+# e: not at all.
+printf 'Apples\nDate: 2024-05-05\n\nApples and pears.\n' >"$c/e.txt"
+
+"$NSEARCH_INDEX" --db "$T/idx" "$c" 2>"$T/err" || { not_ok "index the count corpus"; cat "$T/err"; }
+
+count() { search "$@" 2>&1; }
+# listed DB ARGS...: passages of the unlimited listing (read passage by passage).
+listed() {
+    db=$1
+    shift
+    search "$db" --vimgrep -n 100000 "$@" | wc -l | tr -d ' '
+}
+
+# a: 3 passages hold it; b: 1 (the lead stands in); c: 1; d, e: none.
+expect "--count kiwi, --per-article 1: one per article (a, b, c)" 3 "$(count "$T/idx" --per-article 1 --count kiwi)"
+expect "--count kiwi (2 per article): a 2, b 1, c 1" 4 "$(count "$T/idx" --count kiwi)"
+expect "--count kiwi, --per-article 5: a 3, b 1, c 1" 5 "$(count "$T/idx" --per-article 5 --count kiwi)"
+expect "the unlimited listing agrees (--per-article 5)" 5 "$(listed "$T/idx" --per-article 5 kiwi)"
+expect "the unlimited listing agrees (2 per article)" 4 "$(listed "$T/idx" kiwi)"
+expect "--count apples: e only" 1 "$(count "$T/idx" --count apples)"
+expect "--count of a word in no article" 0 "$(count "$T/idx" --count zebra)"
+expect "the listing's summary: 5 passages of 3 articles, exact" "5 3 true" \
+    "$(search "$T/idx" --json -n 1 --per-article 5 kiwi | jq -r 'select(.type == "summary") | "\(.total) \(.articles) \(.total_exact)"')"
+
+# Two shards behind a stub: the posting lists of both.
+for k in 1 2; do
+    "$NSEARCH_INDEX" --db "$T/s$k" --shard-of "$k/2" "$c" 2>"$T/err" || { not_ok "index shard $k"; cat "$T/err"; }
+done
+printf 'auto %s\nauto %s\n' "$T/s1" "$T/s2" >"$T/stub"
+expect "two shards: --count kiwi, --per-article 5" 5 "$(count "$T/stub" --per-article 5 --count kiwi)"
+expect "two shards: --count kiwi" 4 "$(count "$T/stub" --count kiwi)"
+
+# An incremental run: a new file, a changed one, a deleted one.
+printf 'Later\nDate: 2024-06-01\n\nKiwi kiwi kiwi.\n\nMore kiwi.\n\nAnd kiwi again.\n' >"$c/f.txt"
+printf 'Kiwi season\nDate: 2024-05-03\n\nNo fruit.\n\nNone left.\n' >"$c/c.txt"
+touch -d '2030-01-01' "$c/c.txt"
+rm "$c/b.txt"
+"$NSEARCH_INDEX" --db "$T/idx" "$c" 2>"$T/err" || { not_ok "update the count corpus"; cat "$T/err"; }
+# a 3, c 1 (title only now), f 3.
+expect "after an update: --count kiwi, --per-article 5" 7 "$(count "$T/idx" --per-article 5 --count kiwi)"
+expect "after an update: the listing agrees" 7 "$(listed "$T/idx" --per-article 5 kiwi)"
+expect "after an update: --count kiwi" 5 "$(count "$T/idx" --count kiwi)"
+
+# On the sample corpus: every word of a few titles, count against listing.
+"$NSEARCH_INDEX" --db "$T/sample" "$TOP/corpus" 2>"$T/err" || { not_ok "index the sample corpus"; cat "$T/err"; }
+n=0
+bad=""
+for w in Umerov meeting Ukraine talks said security guarantees Kyiv drone the peace; do
+    for pa in 1 2 4; do
+        a=$(count "$T/sample" --per-article "$pa" --count "$w")
+        b=$(listed "$T/sample" --per-article "$pa" "$w")
+        n=$((n + 1))
+        [ "$a" = "$b" ] && [ "$a" -gt 0 ] 2>/dev/null || bad="$bad $w/$pa:$a/$b"
+    done
+done
+expect "sample corpus: --count = the listing's passages for 33 word/limit pairs, none empty" "33 " "$n $bad"
+# An oracle that reads no index: names that have no other form, counted by
+# grep as the files (one article each) that mention them.
+for w in Umerov Kyiv Witkoff Hnatov; do
+    expect "sample corpus: articles mentioning $w (--per-article 1) = grep -liw's files" \
+        "$(grep -liw "$w" "$TOP"/corpus/*.txt | wc -l | tr -d ' ')" \
+        "$(count "$T/sample" --per-article 1 --count "$w")"
+done
