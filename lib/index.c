@@ -837,8 +837,10 @@ ns_status ns_index_close(ns_index *ix, ns_error *err)
     ns_status st = NS_OK;
     xc_status xs = XC_OK;
     if (ix->pairs_learn) {
-        /* A build that closed no part (no article): settle here, and record
-         * the words with the index. */
+        /* A build of fewer than PAIR_SAMPLE articles learns from all of
+         * them, here, once every part is closed (so the words do not depend
+         * on which worker came first), and adds them to the meta part; then
+         * the words are recorded with the index. */
         if ((st = pairs_settle(ix, &ix->db, ix->w, err)) == NS_OK) st = pairs_record(ix, err);
         if (st != NS_OK) {
             ns_index_abort(ix);
@@ -1445,7 +1447,11 @@ ns_status ns_index_roots_set(ns_index *ix, const char *const *roots, size_t n, n
  * They are recorded (NS_META_PAIRS) and every later run, incremental or
  * not, pairs the same words; a rebuild learns them again. Until the sample
  * is complete, a fresh build's parts keep their articles (as records) and
- * add them once the words are known (ns_index_part_add). */
+ * add them once the words are known (ns_index_part_add); a build of fewer
+ * articles learns from all of them when the index closes. (With several
+ * workers, the first PAIR_SAMPLE articles are those that arrive first, so
+ * two builds of a large corpus may pair slightly different words: the
+ * answers are the same, only which phrases are fast may differ.) */
 #define PAIR_SAMPLE    2000
 #define PAIR_WORDS_MAX 100
 #define PAIR_MIN_SHARE 10
@@ -1705,11 +1711,10 @@ ns_status ns_index_part_add(ns_index_part *p, const ns_article *a, ns_error *err
 ns_status ns_index_part_close(ns_index_part *p, ns_error *err)
 {
     if (!p) return NS_OK;
-    /* The first part to close settles the sample (a build of fewer than
-     * PAIR_SAMPLE articles learns from all of them). */
-    ns_status st = pairs_settle(p->ix, &p->db, p->w, err);
+    /* A sample not yet complete stays with the index (see "Word pairs"). */
+    ns_status st = NS_OK;
     xc_status xs = xc_writable_close_checked(p->w);
-    if (st == NS_OK && xs != XC_OK) st = write_failed(p->ix, xs, err);
+    if (xs != XC_OK) st = write_failed(p->ix, xs, err);
     docbuilder_clear(&p->db);
     free(p);
     return st;

@@ -20,10 +20,13 @@ demo_block() {
     awk -v n="$1" '/^\$ nsearch /{b++; next} /^Next, search/{b=0} b == n && /\.txt$/{f=$0} b == n && /^[0-9]+: /{sub(/:.*/, ""); print f ":" $0}' "$T/demo"
 }
 # want_block QUERY: the same from nsearch's whole --json answer on the demo
-# index (or the "BROKEN answer").
+# index (or the "BROKEN answer"), grouped as the text shows it: under each
+# article, in the order the articles first appear in the list.
 want_block() {
     json_answer "$B/demo-index" "$1" >/dev/null || { cat "$T/.answer"; return; }
-    jq -r 'select(.type == "match") | "\(.path):\(.line)"' "$T/.answer"
+    jq -r -s '[.[] | select(.type == "match")] as $m
+        | ($m | reduce .[] as $h ([]; if any(.[]; . == [$h.path, $h.id]) then . else . + [[$h.path, $h.id]] end)) as $arts
+        | $arts[] as $a | $m[] | select([.path, .id] == $a) | "\(.path):\(.line)"' "$T/.answer"
 }
 
 # make demo: ranked passages for "Umerov meeting", Umerov highlighted; then

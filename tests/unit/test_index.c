@@ -401,8 +401,8 @@ static void test_document(void **state)
     assert_int_equal(vlen, 14);
     assert_memory_equal(v, "20251206054640", 14); /* 1765000000, UTC */
     assert_int_equal(xc_document_get_value(doc, NS_SLOT_ID, &v, &vlen), XC_OK);
-    assert_int_equal(vlen, 2);
-    assert_memory_equal(v, "d1", 2);
+    assert_int_equal(vlen, 11); /* the id, NUL, the path: the tie order (schema.h) */
+    assert_memory_equal(v, "d1\0/c/d.txt", 11);
     xc_document_free(doc);
     assert_int_equal(xc_database_get_document(db, 2, &doc), XC_OK);
     assert_int_equal(xc_document_get_value(doc, NS_SLOT_DATE, &v, &vlen), XC_OK);
