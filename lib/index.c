@@ -55,28 +55,11 @@
 
 #include "analyzer.h"
 #include "dates.h"
+#include "document.h"
 #include "record.h"
 #include "stub.h"
 #include "xapian-c.h"
 #include "xcerr.h"
-
-/* What it takes to turn articles into documents: one per thread. */
-typedef struct docbuilder {
-    ns_analyzer *an;
-    ns_buf data;      /* reused record buffer */
-    xc_document *doc; /* document being filled (reused through callbacks) */
-    xc_status doc_st; /* sticky error of the term callbacks */
-    unsigned wdf;     /* wdf increment of each occurrence (the title's is higher) */
-    const char *prefix;
-    const struct ns_index *owner; /* names the index in messages */
-    /* The terms of the passage being analyzed, each once (a body term's
-     * wdf counts the passages that hold it: schema.h): their bytes, and
-     * where each starts. */
-    ns_buf pterms;
-    size_t *poff;
-    uint32_t *ppos; /* each collected token's position */
-    size_t npoff, cappoff;
-} docbuilder;
 
 struct ns_index {
     char *path;
@@ -91,15 +74,14 @@ struct ns_index {
     unsigned shard_n, shard_k;
     xc_writable *w; /* the live generation, or the build's "meta" part */
     char lang[64];
-    docbuilder db;
+    ns_docbuilder db;
     /* Word pairs (see "Word pairs" below). Until pairs_fixed, a fresh
      * build keeps its first articles in `sample` (records) to learn the
-     * common words from; then pairw is read-only. */
+     * common words from; then `pairs` is read-only. */
     pthread_mutex_t pair_mu;
     atomic_int pairs_fixed;
     int pairs_learn; /* a fresh index: learn the words, record them at close */
-    char **pairw;    /* the common words, sorted (NULL: no pairs) */
-    size_t npairw;
+    ns_pairs pairs;
     ns_buf *sample;
     size_t nsample;
 };
@@ -107,12 +89,12 @@ struct ns_index {
 struct ns_index_part {
     ns_index *ix;
     xc_writable *w;
-    docbuilder db;
+    ns_docbuilder db;
 };
 
 static ns_status write_failed(const ns_index *ix, xc_status xs, ns_error *err);
 static ns_status pairs_load(ns_index *ix, ns_error *err);
-static ns_status pairs_settle(ns_index *ix, docbuilder *db, xc_writable *w, ns_error *err);
+static ns_status pairs_settle(ns_index *ix, ns_docbuilder *db, xc_writable *w, ns_error *err);
 static ns_status pairs_record(ns_index *ix, ns_error *err);
 
 /* ------------------------------------------------------------ helpers */
@@ -125,6 +107,13 @@ static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
         h *= 0x100000001b3ULL;
     }
     return h;
+}
+
+size_t ns_index_id_term(const char *path, const char *id, char *buf, size_t bufsize)
+{
+    uint64_t h = fnv1a(0xcbf29ce484222325ULL, path, strlen(path) + 1);
+    h = fnv1a(h, id, strlen(id));
+    return (size_t)snprintf(buf, bufsize, NS_PREFIX_ID "%016" PRIx64, h);
 }
 
 size_t ns_index_file_term(const char *path, char *buf, size_t bufsize)
@@ -333,25 +322,6 @@ static ns_status set_meta(ns_index *ix, const char *key, const char *val, ns_err
         return ns_error_from_xc(err, s, ix->path);
     }
     return NS_OK;
-}
-
-static ns_status docbuilder_init(docbuilder *b, const struct ns_index *owner, const char *lang,
-                                 ns_error *err)
-{
-    memset(b, 0, sizeof *b);
-    b->owner = owner;
-    return ns_analyzer_new(lang, &b->an, err);
-}
-
-static void docbuilder_clear(docbuilder *b)
-{
-    xc_document_free(b->doc);
-    ns_analyzer_free(b->an);
-    ns_buf_free(&b->data);
-    ns_buf_free(&b->pterms);
-    free(b->poff);
-    free(b->ppos);
-    memset(b, 0, sizeof *b);
 }
 
 /* The readers' lock file of generation `gen`. */
@@ -683,7 +653,7 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
                  : inherited_lang[0] ? inherited_lang
                                      : "english");
     }
-    if ((st = docbuilder_init(&ix->db, ix, ix->lang, err)) != NS_OK) {
+    if ((st = ns_doc_init(&ix->db, ix->lang, &ix->pairs, err)) != NS_OK) {
         goto fail;
     }
     snprintf(ix->lang, sizeof ix->lang, "%s", ns_analyzer_lang(ix->db.an));
@@ -790,10 +760,8 @@ const char *ns_index_lang(const ns_index *ix)
 
 static void release(ns_index *ix)
 {
-    docbuilder_clear(&ix->db);
-    for (size_t i = 0; i < ix->npairw; i++)
-        free(ix->pairw[i]);
-    free(ix->pairw);
+    ns_doc_clear(&ix->db);
+    ns_pairs_free(&ix->pairs);
     for (size_t i = 0; i < ix->nsample; i++)
         ns_buf_free(&ix->sample[i]);
     free(ix->sample);
@@ -1115,248 +1083,6 @@ ns_status ns_index_files(ns_index *ix, int (*fn)(void *ctx, const char *path), v
     return st == NS_DONE ? NS_OK : st;
 }
 
-/* ------------------------------------------------------------ writing */
-
-/* Add one analyzer token to ix->doc under ix->prefix (no position: see the
- * schema above). */
-static int add_token(void *ctx, const ns_token *t)
-{
-    docbuilder *ix = ctx;
-    char buf[NS_TERM_MAX + 8];
-    size_t plen = strlen(ix->prefix);
-    memcpy(buf, ix->prefix, plen);
-    memcpy(buf + plen, t->term, t->term_len);
-    xc_status s = xc_document_add_term(ix->doc, buf, plen + t->term_len, ix->wdf);
-    if (s != XC_OK) {
-        ix->doc_st = s;
-        return 1;
-    }
-    return 0;
-}
-
-/* A passage's token: collect its term and position (added below). */
-static int collect_token(void *ctx, const ns_token *t)
-{
-    docbuilder *ix = ctx;
-    if (ix->npoff == ix->cappoff) {
-        size_t nc = ix->cappoff ? ix->cappoff * 2 : 256;
-        size_t *v = realloc(ix->poff, nc * sizeof *v);
-        if (v) ix->poff = v;
-        uint32_t *ps = v ? realloc(ix->ppos, nc * sizeof *ps) : NULL;
-        if (!ps) {
-            ix->doc_st = XC_ERR_NOMEM;
-            return 1;
-        }
-        ix->ppos = ps;
-        ix->cappoff = nc;
-    }
-    ix->ppos[ix->npoff] = t->pos;
-    ix->poff[ix->npoff++] = ix->pterms.len;
-    if (ns_buf_add(&ix->pterms, t->term, t->term_len) != NS_OK ||
-        ns_buf_add(&ix->pterms, "", 1) != NS_OK) {
-        ix->doc_st = XC_ERR_NOMEM;
-        return 1;
-    }
-    return 0;
-}
-
-static int cmp_pterm(const void *a, const void *b, void *base)
-{
-    return strcmp((const char *)base + *(const size_t *)a, (const char *)base + *(const size_t *)b);
-}
-
-/* Collect text's tokens into ix->pterms/poff/ppos, in text order. */
-static ns_status collect(docbuilder *ix, const char *text, size_t len)
-{
-    ix->pterms.len = 0;
-    ix->npoff = 0;
-    ns_status st = ns_analyze(ix->an, text, len, collect_token, ix, NULL);
-    if (st == NS_OK && ix->doc_st != XC_OK) st = ns_status_from_xc(ix->doc_st);
-    return st;
-}
-
-static int is_common(const ns_index *ix, const char *term)
-{
-    size_t lo = 0, hi = ix->npairw;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(ix->pairw[mid], term);
-        if (c == 0) return 1;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
-static int cmp_pos(const void *a, const void *b, void *pos)
-{
-    uint32_t x = ((const uint32_t *)pos)[*(const size_t *)a];
-    uint32_t y = ((const uint32_t *)pos)[*(const size_t *)b];
-    if (x != y) return x < y ? -1 : 1;
-    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
-}
-
-/* The pair terms of the collected tokens: NS_PREFIX_PAIR a " " b for
- * every token b one position after a token a, both common words (tokens
- * that share a position, such as a compound's parts and joined form, pair
- * with each). The tokens are taken in position order, as the passage scan
- * matches a phrase (match.c). */
-static ns_status add_pairs(docbuilder *ix)
-{
-    const ns_index *owner = ix->owner;
-    if (!owner->npairw || ix->npoff < 2) return NS_OK;
-    size_t *ord = malloc(ix->npoff * sizeof *ord);
-    if (!ord) return NS_ERR_NOMEM;
-    for (size_t i = 0; i < ix->npoff; i++)
-        ord[i] = i;
-    qsort_r(ord, ix->npoff, sizeof *ord, cmp_pos, ix->ppos);
-    char term[2 * NS_TERM_MAX + 8];
-    ns_status st = NS_OK;
-    size_t gstart = 0, pstart = 0, pend = 0; /* this position's run; the one before */
-    int adjacent = 0;
-    for (size_t k = 0; k < ix->npoff && st == NS_OK; k++) {
-        uint32_t pos = ix->ppos[ord[k]];
-        if (k > 0 && pos != ix->ppos[ord[k - 1]]) {
-            adjacent = ix->ppos[ord[k - 1]] + 1 == pos;
-            pstart = gstart;
-            pend = k;
-            gstart = k;
-        }
-        const char *b = ix->pterms.data + ix->poff[ord[k]];
-        if (!adjacent || !is_common(owner, b)) continue;
-        size_t bl = strlen(b);
-        for (size_t j = pstart; j < pend && st == NS_OK; j++) {
-            const char *a = ix->pterms.data + ix->poff[ord[j]];
-            size_t al = strlen(a);
-            if (al + bl + 3 > sizeof term || !is_common(owner, a)) continue;
-            term[0] = NS_PREFIX_PAIR[0];
-            memcpy(term + 1, a, al);
-            term[1 + al] = ' ';
-            memcpy(term + 2 + al, b, bl);
-            xc_status xs = xc_document_add_boolean_term(ix->doc, term, 2 + al + bl);
-            if (xs != XC_OK) st = ns_status_from_xc(xs);
-        }
-    }
-    free(ord);
-    return st;
-}
-
-/* Add the title's terms: each occurrence NS_TITLE_WDF to the word, 1 to
- * its title: (S) term; and its pairs. */
-static ns_status add_title(docbuilder *ix, const char *title)
-{
-    ns_status st = collect(ix, title, strlen(title));
-    char buf[NS_TERM_MAX + 8];
-    for (size_t i = 0; st == NS_OK && i < ix->npoff; i++) {
-        const char *t = ix->pterms.data + ix->poff[i];
-        size_t tl = strlen(t);
-        xc_status xs = xc_document_add_term(ix->doc, t, tl, NS_TITLE_WDF);
-        buf[0] = NS_PREFIX_TITLE[0];
-        memcpy(buf + 1, t, tl);
-        if (xs == XC_OK) xs = xc_document_add_term(ix->doc, buf, 1 + tl, 1);
-        if (xs != XC_OK) st = ns_status_from_xc(xs);
-    }
-    if (st == NS_OK) st = add_pairs(ix);
-    return st;
-}
-
-/* Add passage p's terms to ix->doc, each with wdf 1 however often it
- * occurs: over the article, a body term's wdf is the number of its
- * passages that hold it (schema.h, NS_META_COUNTS). And its pairs. */
-static ns_status add_passage(docbuilder *ix, const ns_passage *p)
-{
-    ns_status st = collect(ix, p->text, p->len);
-    if (st == NS_OK) st = add_pairs(ix);
-    if (st != NS_OK) return st;
-    if (ix->npoff > 1) qsort_r(ix->poff, ix->npoff, sizeof *ix->poff, cmp_pterm, ix->pterms.data);
-    const char *prev = NULL;
-    for (size_t i = 0; i < ix->npoff; i++) {
-        const char *t = ix->pterms.data + ix->poff[i];
-        if (prev && !strcmp(prev, t)) continue;
-        prev = t;
-        xc_status s = xc_document_add_term(ix->doc, t, strlen(t), 1);
-        if (s != XC_OK) return ns_status_from_xc(s);
-    }
-    return NS_OK;
-}
-
-static ns_status analyze_into(docbuilder *ix, const char *prefix, const char *text, size_t len,
-                              ns_token_fn fn)
-{
-    ix->prefix = prefix;
-    ix->wdf = 1;
-    ns_status st = ns_analyze(ix->an, text, len, fn, ix, NULL);
-    if (st == NS_OK && ix->doc_st != XC_OK) {
-        st = ns_status_from_xc(ix->doc_st);
-    }
-    return st;
-}
-
-/* Turn article `a` into a document and add it to `w`. */
-static ns_status build_add(docbuilder *ix, xc_writable *w, const ns_article *a, ns_error *err)
-{
-    xc_document_free(ix->doc);
-    ix->doc = NULL;
-    xc_status xs = xc_document_new(&ix->doc);
-    if (xs != XC_OK) {
-        return ns_error_from_xc(err, xs, a->path);
-    }
-    ix->doc_st = XC_OK;
-    ns_status st = add_title(ix, a->title);
-    for (size_t i = 0; st == NS_OK && i < a->npassages; i++)
-        st = add_passage(ix, &a->passages[i]);
-    if (st == NS_OK && a->source[0]) {
-        st = analyze_into(ix, NS_PREFIX_SOURCE, a->source, strlen(a->source), add_token);
-    }
-    if (st != NS_OK) {
-        return ns_error_set(err, st, "%s:%zu: cannot index article: %s", a->path, a->line,
-                            xc_errmsg());
-    }
-
-    char term[NS_FILEKEY_MAX + 64];
-    size_t tlen = ns_index_file_term(a->path, term, sizeof term);
-    xs = xc_document_add_boolean_term(ix->doc, term, tlen);
-    uint64_t h = fnv1a(0xcbf29ce484222325ULL, a->path, strlen(a->path) + 1);
-    h = fnv1a(h, a->id, strlen(a->id));
-    tlen = (size_t)snprintf(term, sizeof term, NS_PREFIX_ID "%016" PRIx64, h);
-    if (xs == XC_OK) xs = xc_document_add_boolean_term(ix->doc, term, tlen);
-    if (a->date != NS_NO_DATE) {
-        /* The form date filters compare with (plan.c formats their bounds
-         * the same way). */
-        char v[NS_DATE_BUF];
-        size_t n = ns_date_format(a->date, NS_DATE_SLOT, v);
-        if (xs == XC_OK) xs = xc_document_set_value(ix->doc, NS_SLOT_DATE, v, n);
-    }
-    if (xs == XC_OK && a->npassages == 0)
-        xs = xc_document_add_boolean_term(ix->doc, NS_KEY(NS_TERM_NO_PASSAGE));
-    if (xs == XC_OK) {
-        /* The article's sort key: id, NUL, path (schema.h). */
-        size_t il = strlen(a->id), pl = strlen(a->path);
-        ix->pterms.len = 0;
-        if (ns_buf_add(&ix->pterms, a->id, il + 1) != NS_OK ||
-            ns_buf_add(&ix->pterms, a->path, pl) != NS_OK)
-            return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
-        xs = xc_document_set_value(ix->doc, NS_SLOT_ID, ix->pterms.data, il + 1 + pl);
-    }
-    ix->data.len = 0;
-    if (ns_record_encode(a, &ix->data) != NS_OK) {
-        return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
-    }
-    if (xs == XC_OK) xs = xc_document_set_data(ix->doc, ix->data.data, ix->data.len);
-    if (xs == XC_OK) xs = xc_writable_add_document(w, ix->doc, NULL);
-    if (xs == XC_ERR_INVALID) {
-        /* Something of this article Xapian refuses (a term too long): its
-         * fault, so name it. */
-        char what[PATH_MAX + 32];
-        snprintf(what, sizeof what, "%s:%zu", a->path, a->line);
-        return ns_error_from_xc(err, xs, what);
-    }
-    if (xs != XC_OK) return write_failed(ix->owner, xs, err);
-    return NS_OK;
-}
-
 /* ------------------------------------------------------------- roots */
 
 ns_status ns_index_roots_get(ns_index *ix, char ***roots, size_t *n, ns_error *err)
@@ -1470,111 +1196,34 @@ static ns_status sample_add(ns_index *ix, const ns_article *a, ns_error *err)
     return NS_OK;
 }
 
-typedef struct termcount {
-    const char *t;
-    size_t n;
-} termcount;
-
-static int cmp_str(const void *a, const void *b)
+/* Turn article a into a document (document.h) and add it to w, a
+ * database of ix. */
+static ns_status build_add(const ns_index *ix, ns_docbuilder *db, xc_writable *w,
+                           const ns_article *a, ns_error *err)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int cmp_count(const void *a, const void *b)
-{
-    const termcount *x = a, *y = b;
-    if (x->n != y->n) return x->n > y->n ? -1 : 1;
-    return strcmp(x->t, y->t);
-}
-
-/* Learn the common words from the sample (analyzed with db's analyzer)
- * and mark them fixed. Called with pair_mu held. */
-static ns_status pairs_learn(ns_index *ix, docbuilder *db, ns_error *err)
-{
-    ns_buf words = {0}; /* every article's distinct terms, NUL-terminated */
-    size_t *off = NULL, noff = 0, capoff = 0;
-    ns_status st = NS_OK;
-    for (size_t i = 0; st == NS_OK && i < ix->nsample; i++) {
-        ns_record rec;
-        if (ns_record_decode(ix->sample[i].data, ix->sample[i].len, &rec) != NS_OK) continue;
-        size_t first = noff;
-        for (size_t k = 0; st == NS_OK && k <= rec.art.npassages; k++) {
-            const char *text = k ? rec.art.passages[k - 1].text : rec.art.title;
-            size_t len = k ? rec.art.passages[k - 1].len : strlen(rec.art.title);
-            st = collect(db, text, len);
-            for (size_t j = 0; st == NS_OK && j < db->npoff; j++) {
-                if (noff == capoff) {
-                    size_t nc = capoff ? capoff * 2 : 4096;
-                    size_t *v = realloc(off, nc * sizeof *v);
-                    if (!v) {
-                        st = NS_ERR_NOMEM;
-                        break;
-                    }
-                    off = v;
-                    capoff = nc;
-                }
-                const char *t = db->pterms.data + db->poff[j];
-                off[noff++] = words.len;
-                st = ns_buf_add(&words, t, strlen(t) + 1);
-            }
-        }
-        ns_record_clear(&rec);
-        /* This article's terms once each. */
-        if (st == NS_OK && noff - first > 1) {
-            qsort_r(off + first, noff - first, sizeof *off, cmp_pterm, words.data);
-            size_t k = first;
-            for (size_t j = first; j < noff; j++)
-                if (k == first || strcmp(words.data + off[k - 1], words.data + off[j]))
-                    off[k++] = off[j];
-            noff = k;
-        }
+    ns_status st = ns_doc_build(db, a, err);
+    if (st != NS_OK) return st;
+    xc_status xs = xc_writable_add_document(w, db->doc, NULL);
+    if (xs == XC_ERR_INVALID) {
+        /* Something of this article Xapian refuses (a term too long): its
+         * fault, so name it. */
+        char what[PATH_MAX + 32];
+        snprintf(what, sizeof what, "%s:%zu", a->path, a->line);
+        return ns_error_from_xc(err, xs, what);
     }
-    termcount *tc = NULL;
-    size_t ntc = 0;
-    if (st == NS_OK && noff) {
-        qsort_r(off, noff, sizeof *off, cmp_pterm, words.data);
-        tc = malloc(noff * sizeof *tc);
-        if (!tc) st = NS_ERR_NOMEM;
-        for (size_t j = 0; st == NS_OK && j < noff; j++) {
-            const char *t = words.data + off[j];
-            if (ntc && !strcmp(tc[ntc - 1].t, t))
-                tc[ntc - 1].n++;
-            else
-                tc[ntc++] = (termcount){t, 1};
-        }
-        if (st == NS_OK) qsort(tc, ntc, sizeof *tc, cmp_count);
-    }
-    size_t keep = 0;
-    while (st == NS_OK && keep < ntc && keep < PAIR_WORDS_MAX &&
-           tc[keep].n * 100 >= (size_t)PAIR_MIN_SHARE * ix->nsample)
-        keep++;
-    if (st == NS_OK && keep) {
-        ix->pairw = calloc(keep, sizeof *ix->pairw);
-        if (!ix->pairw) st = NS_ERR_NOMEM;
-        for (size_t j = 0; st == NS_OK && j < keep; j++) {
-            if (!(ix->pairw[j] = strdup(tc[j].t))) st = NS_ERR_NOMEM;
-            ix->npairw = j + 1;
-        }
-        if (st == NS_OK) qsort(ix->pairw, ix->npairw, sizeof *ix->pairw, cmp_str);
-    }
-    free(tc);
-    free(off);
-    ns_buf_free(&words);
-    if (st != NS_OK) return ns_error_set(err, st, "out of memory");
-    atomic_store(&ix->pairs_fixed, 1);
-    return NS_OK;
+    return xs == XC_OK ? NS_OK : write_failed(ix, xs, err);
 }
 
 /* Add the sample's articles (taken from ix) through db into w, and free
  * them. */
-static ns_status sample_flush(docbuilder *db, xc_writable *w, ns_buf *sample, size_t n,
-                              ns_error *err)
+static ns_status sample_flush(const ns_index *ix, ns_docbuilder *db, xc_writable *w, ns_buf *sample,
+                              size_t n, ns_error *err)
 {
     ns_status st = NS_OK;
     for (size_t i = 0; i < n; i++) {
         ns_record rec;
         if (st == NS_OK && ns_record_decode(sample[i].data, sample[i].len, &rec) == NS_OK) {
-            st = build_add(db, w, &rec.art, err);
+            st = build_add(ix, db, w, &rec.art, err);
             ns_record_clear(&rec);
         }
         ns_buf_free(&sample[i]);
@@ -1585,7 +1234,7 @@ static ns_status sample_flush(docbuilder *db, xc_writable *w, ns_buf *sample, si
 
 /* If the common words are not known yet: learn them from the sample,
  * then add the sample through db into w. */
-static ns_status pairs_settle(ns_index *ix, docbuilder *db, xc_writable *w, ns_error *err)
+static ns_status pairs_settle(ns_index *ix, ns_docbuilder *db, xc_writable *w, ns_error *err)
 {
     ns_status st = NS_OK;
     ns_buf *sample = NULL;
@@ -1593,14 +1242,17 @@ static ns_status pairs_settle(ns_index *ix, docbuilder *db, xc_writable *w, ns_e
     if (atomic_load(&ix->pairs_fixed)) return NS_OK;
     pthread_mutex_lock(&ix->pair_mu);
     if (!atomic_load(&ix->pairs_fixed)) {
-        st = pairs_learn(ix, db, err);
+        st =
+            ns_pairs_learn(db, ix->sample, ix->nsample, PAIR_WORDS_MAX, PAIR_MIN_SHARE, &ix->pairs);
+        if (st != NS_OK) ns_error_set(err, st, "out of memory");
+        atomic_store(&ix->pairs_fixed, 1);
         sample = ix->sample;
         n = ix->nsample;
         ix->sample = NULL;
         ix->nsample = 0;
     }
     pthread_mutex_unlock(&ix->pair_mu);
-    ns_status fs = sample_flush(db, w, sample, n, st == NS_OK ? err : NULL);
+    ns_status fs = sample_flush(ix, db, w, sample, n, st == NS_OK ? err : NULL);
     return st != NS_OK ? st : fs;
 }
 
@@ -1612,45 +1264,28 @@ static ns_status pairs_load(ns_index *ix, ns_error *err)
     size_t len = 0;
     ns_status st = get_meta(ix, NS_META_PAIRS, &val, &len, err);
     if (st != NS_OK || !val) return st;
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += val[i] == '\n';
-    ix->pairw = calloc(n + 1, sizeof *ix->pairw);
-    if (!ix->pairw) st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
-    for (char *p = val, *end = val + len; st == NS_OK && p < end;) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (l && !(ix->pairw[ix->npairw++] = strndup(p, l)))
-            st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
-        p += l + 1;
-    }
+    st = ns_pairs_parse(val, len, &ix->pairs);
     xc_free(val);
-    if (st == NS_OK && ix->npairw) qsort(ix->pairw, ix->npairw, sizeof *ix->pairw, cmp_str);
-    return st;
+    return st == NS_OK ? NS_OK : ns_error_set(err, st, "out of memory");
 }
 
 /* Record the learned words (ns_index_close of a fresh build). */
 static ns_status pairs_record(ns_index *ix, ns_error *err)
 {
     ns_buf v = {0};
-    ns_status st = NS_OK;
-    for (size_t i = 0; st == NS_OK && i < ix->npairw; i++) {
-        st = ns_buf_add(&v, ix->pairw[i], strlen(ix->pairw[i]));
-        if (st == NS_OK) st = ns_buf_add(&v, "\n", 1);
-    }
+    ns_status st = ns_pairs_format(&ix->pairs, &v);
     if (st != NS_OK) {
         ns_buf_free(&v);
         return ns_error_set(err, st, "out of memory");
     }
-    xc_status xs = xc_writable_set_metadata(ix->w, NS_KEY(NS_META_PAIRS), v.len ? v.data : "\n",
-                                            v.len ? v.len : 1);
+    xc_status xs = xc_writable_set_metadata(ix->w, NS_KEY(NS_META_PAIRS), v.data, v.len);
     ns_buf_free(&v);
     return xs == XC_OK ? NS_OK : write_failed(ix, xs, err);
 }
 
 ns_status ns_index_add(ns_index *ix, const ns_article *a, ns_error *err)
 {
-    return build_add(&ix->db, ix->w, a, err);
+    return build_add(ix, &ix->db, ix->w, a, err);
 }
 
 int ns_index_building(const ns_index *ix)
@@ -1667,7 +1302,7 @@ ns_status ns_index_part_open(ns_index *ix, unsigned k, ns_index_part **out, ns_e
     ns_index_part *p = calloc(1, sizeof *p);
     if (!p) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     p->ix = ix;
-    ns_status st = docbuilder_init(&p->db, ix, ix->lang, err);
+    ns_status st = ns_doc_init(&p->db, ix->lang, &ix->pairs, err);
     if (st != NS_OK) {
         free(p);
         return st;
@@ -1679,7 +1314,7 @@ ns_status ns_index_part_open(ns_index *ix, unsigned k, ns_index_part **out, ns_e
                                           ix->part_flush, &p->w);
     if (xs != XC_OK) {
         st = write_failed(ix, xs, err);
-        docbuilder_clear(&p->db);
+        ns_doc_clear(&p->db);
         free(p);
         return st;
     }
@@ -1705,7 +1340,7 @@ ns_status ns_index_part_add(ns_index_part *p, const ns_article *a, ns_error *err
         if (full) return pairs_settle(ix, &p->db, p->w, err);
         if (kept) return st;
     }
-    return build_add(&p->db, p->w, a, err);
+    return build_add(p->ix, &p->db, p->w, a, err);
 }
 
 ns_status ns_index_part_close(ns_index_part *p, ns_error *err)
@@ -1715,7 +1350,7 @@ ns_status ns_index_part_close(ns_index_part *p, ns_error *err)
     ns_status st = NS_OK;
     xc_status xs = xc_writable_close_checked(p->w);
     if (xs != XC_OK) st = write_failed(p->ix, xs, err);
-    docbuilder_clear(&p->db);
+    ns_doc_clear(&p->db);
     free(p);
     return st;
 }

@@ -282,6 +282,10 @@ ns_status ns_index_verify(const char *path, void (*report)(void *ctx, const char
 
 /* ---- the file term, shared with the tests ---- */
 
+/* The unique id term of article `id` of file `path` (schema.h, NS_PREFIX_ID)
+ * into buf: its length (always 17; bufsize must be at least 18). */
+size_t ns_index_id_term(const char *path, const char *id, char *buf, size_t bufsize);
+
 /* The boolean term naming the file an article came from (NS_PREFIX_FILE and
  * the path, or a hash for paths longer than NS_FILEKEY_MAX bytes: schema.h)
  * into buf (bufsize >= 64 + NS_FILEKEY_MAX bytes), NUL-terminated; returns

@@ -100,21 +100,6 @@ static xc_query *combine(plan *b, xc_query_op op, xc_query **qs, size_t n)
     return xs == XC_OK ? q : fail(b, xs);
 }
 
-static int is_common(const plan *b, const char *t)
-{
-    size_t lo = 0, hi = b->npairw;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(b->pairw[mid], t);
-        if (c == 0) return 1;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
 /* q (the articles holding every word of m's sequence) narrowed to those
  * where each neighbouring pair of the index's common words of the sequence
  * stands together somewhere (schema.h, NS_PREFIX_PAIR): an article without
@@ -130,7 +115,9 @@ static xc_query *pair_filter(plan *b, const matcher *m, xc_query *q)
         if (m->nalts[i] != 1 || m->nalts[i + 1] != 1) continue;
         const char *x = m->alts[i][0], *y = m->alts[i + 1][0];
         size_t xl = strlen(x), yl = strlen(y);
-        if (xl + yl + 3 > sizeof term || !is_common(b, x) || !is_common(b, y)) continue;
+        if (xl + yl + 3 > sizeof term || !b->pairs || !ns_pairs_has(b->pairs, x) ||
+            !ns_pairs_has(b->pairs, y))
+            continue;
         term[0] = NS_PREFIX_PAIR[0];
         memcpy(term + 1, x, xl);
         term[1 + xl] = ' ';

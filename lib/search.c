@@ -49,82 +49,30 @@ struct ns_searcher {
     ns_searcher_opts opts;
     shard *shards; /* when PATH is a stub file we read */
     size_t nshards;
-    int counts;   /* every shard has NS_META_COUNTS: see count_fast */
-    char **pairw; /* the common words every shard pairs (schema.h, NS_META_PAIRS) */
-    size_t npairw;
+    int counts;     /* every shard has NS_META_COUNTS: see count_fast */
+    ns_pairs pairs; /* the common words every shard pairs (schema.h, NS_META_PAIRS) */
 };
 
-static void pairs_free(ns_searcher *s)
-{
-    for (size_t i = 0; i < s->npairw; i++)
-        free(s->pairw[i]);
-    free(s->pairw);
-    s->pairw = NULL;
-    s->npairw = 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The common words db pairs, into s->pairw (first = 1), or those of
- * s->pairw that db pairs too (first = 0). An index without NS_META_PAIRS
- * (or an unreadable one) pairs none. NS_ERR_NOMEM. */
+/* The common words db pairs (document.h): into s->pairs (first = 1), or
+ * met with s->pairs (first = 0). An index without NS_META_PAIRS (or one
+ * whose metadata can't be read) pairs none. NS_ERR_NOMEM. */
 static ns_status pairs_meet(ns_searcher *s, xc_database *db, int first)
 {
     char *val = NULL;
     size_t len = 0;
-    if (xc_database_get_metadata(db, NS_KEY(NS_META_PAIRS), &val, &len) != XC_OK || !val) {
-        xc_free(val);
-        pairs_free(s);
-        return NS_OK;
-    }
-    char **w = NULL;
-    size_t n = 0;
+    ns_pairs p = {0};
     ns_status st = NS_OK;
-    for (char *p = val, *end = val + len; st == NS_OK && p < end;) {
-        char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        char *t = l ? strndup(p, l) : NULL;
-        p += l + 1;
-        if (!l) continue;
-        char **v = t ? realloc(w, (n + 1) * sizeof *w) : NULL;
-        if (!v) {
-            free(t);
-            st = NS_ERR_NOMEM;
-            break;
-        }
-        w = v;
-        w[n++] = t;
-    }
+    if (xc_database_get_metadata(db, NS_KEY(NS_META_PAIRS), &val, &len) == XC_OK && val)
+        st = ns_pairs_parse(val, len, &p);
     xc_free(val);
-    if (n > 1) qsort(w, n, sizeof *w, cmp_str);
-    if (st == NS_OK && !first) {
-        /* Keep the words both have. */
-        size_t k = 0;
-        for (size_t i = 0; i < s->npairw; i++) {
-            if (bsearch(&s->pairw[i], w, n, sizeof *w, cmp_str))
-                s->pairw[k++] = s->pairw[i];
-            else
-                free(s->pairw[i]);
-        }
-        s->npairw = k;
-        for (size_t i = 0; i < n; i++)
-            free(w[i]);
-        free(w);
-        return NS_OK;
-    }
-    pairs_free(s);
-    if (st != NS_OK) {
-        for (size_t i = 0; i < n; i++)
-            free(w[i]);
-        free(w);
+    if (first) {
+        ns_pairs_free(&s->pairs);
+        s->pairs = p;
         return st;
     }
-    s->pairw = w;
-    s->npairw = n;
-    return NS_OK;
+    ns_pairs_meet(&s->pairs, &p);
+    ns_pairs_free(&p);
+    return st;
 }
 
 /* Whether db's documents all carry passage counts in their wdf (schema.h,
@@ -344,7 +292,7 @@ void ns_searcher_close(ns_searcher *s)
         free(s->shards[i].name);
     }
     free(s->shards);
-    pairs_free(s);
+    ns_pairs_free(&s->pairs);
     xc_database_close(s->db);
     ns_index_pin_close(s->pin);
     ns_analyzer_free(s->an);
@@ -382,12 +330,9 @@ ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err)
         ns_analyzer *an = s->an, *plain = s->plain;
         s->db = fresh->db;
         s->counts = fresh->counts;
-        char **pw = s->pairw;
-        size_t npw = s->npairw;
-        s->pairw = fresh->pairw;
-        s->npairw = fresh->npairw;
-        fresh->pairw = pw;
-        fresh->npairw = npw;
+        ns_pairs pw = s->pairs;
+        s->pairs = fresh->pairs;
+        fresh->pairs = pw;
         s->an = fresh->an;
         s->plain = fresh->plain;
         s->stub = fresh->stub;
@@ -759,8 +704,7 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     b.plain = s->plain;
     b.warn = o->warn;
     b.warn_ctx = o->warn_ctx;
-    b.pairw = s->pairw;
-    b.npairw = s->npairw;
+    b.pairs = &s->pairs;
     b.err = err;
     b.st = NS_OK;
     xc_status xs = xc_database_doccount(s->db, &b.ndocs);

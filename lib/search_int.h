@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "analyzer.h"
+#include "document.h"
 #include "qparse.h"
 #include "record.h"
 #include "search.h"
@@ -88,8 +89,7 @@ typedef struct plan {
     uint32_t ndocs;
     /* The index's common words (schema.h, NS_META_PAIRS), sorted: a
      * phrase's neighbouring pair of them narrows its candidates. */
-    char *const *pairw;
-    size_t npairw;
+    const ns_pairs *pairs; /* NULL in tests: none */
     ns_error *err;
     ns_status st;
     /* analyzer callback scratch (100 KB: allocated, as clearing it on the

@@ -1,0 +1,416 @@
+/* document.c: an article as a Xapian document of schema.h, and the common
+ * words whose neighbouring pairs it holds (document.h).
+ *
+ * Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
+ *
+ * A document is built from the analyzer's tokens: the title's each count
+ * NS_TITLE_WDF and go in again under NS_PREFIX_TITLE; a passage's go in
+ * once each however often they occur (a body term's wdf counts the
+ * passages that hold it); the source's under NS_PREFIX_SOURCE; the pairs of
+ * neighbouring common words as boolean terms; then the file and id terms,
+ * the date and sort-key values and the record (record.h) as data.
+ */
+#include "document.h"
+
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "index.h"
+#include "record.h"
+#include "schema.h"
+#include "xcerr.h"
+
+/* ------------------------------------------------------ the common words */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void ns_pairs_free(ns_pairs *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->w[i]);
+    free(p->w);
+    p->w = NULL;
+    p->n = 0;
+}
+
+int ns_pairs_has(const ns_pairs *p, const char *term)
+{
+    return p->n && bsearch(&term, p->w, p->n, sizeof *p->w, cmp_str) != NULL;
+}
+
+ns_status ns_pairs_parse(const char *val, size_t len, ns_pairs *p)
+{
+    ns_pairs_free(p);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += val[i] == '\n';
+    p->w = calloc(n + 1, sizeof *p->w);
+    if (!p->w) return NS_ERR_NOMEM;
+    for (const char *s = val, *end = val + len; s < end;) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        size_t l = nl ? (size_t)(nl - s) : (size_t)(end - s);
+        if (l && !(p->w[p->n++] = strndup(s, l))) {
+            p->n--;
+            ns_pairs_free(p);
+            return NS_ERR_NOMEM;
+        }
+        s += l + 1;
+    }
+    if (p->n > 1) qsort(p->w, p->n, sizeof *p->w, cmp_str);
+    return NS_OK;
+}
+
+ns_status ns_pairs_format(const ns_pairs *p, ns_buf *out)
+{
+    ns_status st = NS_OK;
+    for (size_t i = 0; st == NS_OK && i < p->n; i++) {
+        st = ns_buf_add(out, p->w[i], strlen(p->w[i]));
+        if (st == NS_OK) st = ns_buf_add(out, "\n", 1);
+    }
+    if (st == NS_OK && !p->n) st = ns_buf_add(out, "\n", 1);
+    return st;
+}
+
+void ns_pairs_meet(ns_pairs *p, const ns_pairs *q)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        if (ns_pairs_has(q, p->w[i]))
+            p->w[k++] = p->w[i];
+        else
+            free(p->w[i]);
+    }
+    p->n = k;
+}
+
+/* ------------------------------------------------------------- documents */
+
+ns_status ns_doc_init(ns_docbuilder *b, const char *lang, const ns_pairs *pairs, ns_error *err)
+{
+    memset(b, 0, sizeof *b);
+    b->pairs = pairs;
+    return ns_analyzer_new(lang, &b->an, err);
+}
+
+void ns_doc_clear(ns_docbuilder *b)
+{
+    xc_document_free(b->doc);
+    ns_analyzer_free(b->an);
+    ns_buf_free(&b->data);
+    ns_buf_free(&b->pterms);
+    free(b->poff);
+    free(b->ppos);
+    memset(b, 0, sizeof *b);
+}
+
+/* Add one analyzer token to ix->doc under ix->prefix (no position: see the
+ * schema above). */
+static int add_token(void *ctx, const ns_token *t)
+{
+    ns_docbuilder *ix = ctx;
+    char buf[NS_TERM_MAX + 8];
+    size_t plen = strlen(ix->prefix);
+    memcpy(buf, ix->prefix, plen);
+    memcpy(buf + plen, t->term, t->term_len);
+    xc_status s = xc_document_add_term(ix->doc, buf, plen + t->term_len, ix->wdf);
+    if (s != XC_OK) {
+        ix->doc_st = s;
+        return 1;
+    }
+    return 0;
+}
+
+/* A passage's token: collect its term and position (added below). */
+static int collect_token(void *ctx, const ns_token *t)
+{
+    ns_docbuilder *ix = ctx;
+    if (ix->npoff == ix->cappoff) {
+        size_t nc = ix->cappoff ? ix->cappoff * 2 : 256;
+        size_t *v = realloc(ix->poff, nc * sizeof *v);
+        if (v) ix->poff = v;
+        uint32_t *ps = v ? realloc(ix->ppos, nc * sizeof *ps) : NULL;
+        if (!ps) {
+            ix->doc_st = XC_ERR_NOMEM;
+            return 1;
+        }
+        ix->ppos = ps;
+        ix->cappoff = nc;
+    }
+    ix->ppos[ix->npoff] = t->pos;
+    ix->poff[ix->npoff++] = ix->pterms.len;
+    if (ns_buf_add(&ix->pterms, t->term, t->term_len) != NS_OK ||
+        ns_buf_add(&ix->pterms, "", 1) != NS_OK) {
+        ix->doc_st = XC_ERR_NOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+static int cmp_pterm(const void *a, const void *b, void *base)
+{
+    return strcmp((const char *)base + *(const size_t *)a, (const char *)base + *(const size_t *)b);
+}
+
+/* Collect text's tokens into ix->pterms/poff/ppos, in text order. */
+static ns_status collect(ns_docbuilder *ix, const char *text, size_t len)
+{
+    ix->pterms.len = 0;
+    ix->npoff = 0;
+    ns_status st = ns_analyze(ix->an, text, len, collect_token, ix, NULL);
+    if (st == NS_OK && ix->doc_st != XC_OK) st = ns_status_from_xc(ix->doc_st);
+    return st;
+}
+
+static int cmp_pos(const void *a, const void *b, void *pos)
+{
+    uint32_t x = ((const uint32_t *)pos)[*(const size_t *)a];
+    uint32_t y = ((const uint32_t *)pos)[*(const size_t *)b];
+    if (x != y) return x < y ? -1 : 1;
+    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* The pair terms of the collected tokens: NS_PREFIX_PAIR a " " b for
+ * every token b one position after a token a, both common words (tokens
+ * that share a position, such as a compound's parts and joined form, pair
+ * with each). The tokens are taken in position order, as the passage scan
+ * matches a phrase (match.c). */
+static ns_status add_pairs(ns_docbuilder *ix)
+{
+    if (!ix->pairs || !ix->pairs->n || ix->npoff < 2) return NS_OK;
+    size_t *ord = malloc(ix->npoff * sizeof *ord);
+    if (!ord) return NS_ERR_NOMEM;
+    for (size_t i = 0; i < ix->npoff; i++)
+        ord[i] = i;
+    qsort_r(ord, ix->npoff, sizeof *ord, cmp_pos, ix->ppos);
+    char term[2 * NS_TERM_MAX + 8];
+    ns_status st = NS_OK;
+    size_t gstart = 0, pstart = 0, pend = 0; /* this position's run; the one before */
+    int adjacent = 0;
+    for (size_t k = 0; k < ix->npoff && st == NS_OK; k++) {
+        uint32_t pos = ix->ppos[ord[k]];
+        if (k > 0 && pos != ix->ppos[ord[k - 1]]) {
+            adjacent = ix->ppos[ord[k - 1]] + 1 == pos;
+            pstart = gstart;
+            pend = k;
+            gstart = k;
+        }
+        const char *b = ix->pterms.data + ix->poff[ord[k]];
+        if (!adjacent || !ns_pairs_has(ix->pairs, b)) continue;
+        size_t bl = strlen(b);
+        for (size_t j = pstart; j < pend && st == NS_OK; j++) {
+            const char *a = ix->pterms.data + ix->poff[ord[j]];
+            size_t al = strlen(a);
+            if (al + bl + 3 > sizeof term || !ns_pairs_has(ix->pairs, a)) continue;
+            term[0] = NS_PREFIX_PAIR[0];
+            memcpy(term + 1, a, al);
+            term[1 + al] = ' ';
+            memcpy(term + 2 + al, b, bl);
+            xc_status xs = xc_document_add_boolean_term(ix->doc, term, 2 + al + bl);
+            if (xs != XC_OK) st = ns_status_from_xc(xs);
+        }
+    }
+    free(ord);
+    return st;
+}
+
+/* Add the title's terms: each occurrence NS_TITLE_WDF to the word, 1 to
+ * its title: (S) term; and its pairs. */
+static ns_status add_title(ns_docbuilder *ix, const char *title)
+{
+    ns_status st = collect(ix, title, strlen(title));
+    char buf[NS_TERM_MAX + 8];
+    for (size_t i = 0; st == NS_OK && i < ix->npoff; i++) {
+        const char *t = ix->pterms.data + ix->poff[i];
+        size_t tl = strlen(t);
+        xc_status xs = xc_document_add_term(ix->doc, t, tl, NS_TITLE_WDF);
+        buf[0] = NS_PREFIX_TITLE[0];
+        memcpy(buf + 1, t, tl);
+        if (xs == XC_OK) xs = xc_document_add_term(ix->doc, buf, 1 + tl, 1);
+        if (xs != XC_OK) st = ns_status_from_xc(xs);
+    }
+    if (st == NS_OK) st = add_pairs(ix);
+    return st;
+}
+
+/* Add passage p's terms to ix->doc, each with wdf 1 however often it
+ * occurs: over the article, a body term's wdf is the number of its
+ * passages that hold it (schema.h, NS_META_COUNTS). And its pairs. */
+static ns_status add_passage(ns_docbuilder *ix, const ns_passage *p)
+{
+    ns_status st = collect(ix, p->text, p->len);
+    if (st == NS_OK) st = add_pairs(ix);
+    if (st != NS_OK) return st;
+    if (ix->npoff > 1) qsort_r(ix->poff, ix->npoff, sizeof *ix->poff, cmp_pterm, ix->pterms.data);
+    const char *prev = NULL;
+    for (size_t i = 0; i < ix->npoff; i++) {
+        const char *t = ix->pterms.data + ix->poff[i];
+        if (prev && !strcmp(prev, t)) continue;
+        prev = t;
+        xc_status s = xc_document_add_term(ix->doc, t, strlen(t), 1);
+        if (s != XC_OK) return ns_status_from_xc(s);
+    }
+    return NS_OK;
+}
+
+static ns_status analyze_into(ns_docbuilder *ix, const char *prefix, const char *text, size_t len,
+                              ns_token_fn fn)
+{
+    ix->prefix = prefix;
+    ix->wdf = 1;
+    ns_status st = ns_analyze(ix->an, text, len, fn, ix, NULL);
+    if (st == NS_OK && ix->doc_st != XC_OK) {
+        st = ns_status_from_xc(ix->doc_st);
+    }
+    return st;
+}
+
+ns_status ns_doc_build(ns_docbuilder *ix, const ns_article *a, ns_error *err)
+{
+    xc_document_free(ix->doc);
+    ix->doc = NULL;
+    xc_status xs = xc_document_new(&ix->doc);
+    if (xs != XC_OK) {
+        return ns_error_from_xc(err, xs, a->path);
+    }
+    ix->doc_st = XC_OK;
+    ns_status st = add_title(ix, a->title);
+    for (size_t i = 0; st == NS_OK && i < a->npassages; i++)
+        st = add_passage(ix, &a->passages[i]);
+    if (st == NS_OK && a->source[0]) {
+        st = analyze_into(ix, NS_PREFIX_SOURCE, a->source, strlen(a->source), add_token);
+    }
+    if (st != NS_OK) {
+        return ns_error_set(err, st, "%s:%zu: cannot index article: %s", a->path, a->line,
+                            xc_errmsg());
+    }
+
+    char term[NS_FILEKEY_MAX + 64];
+    size_t tlen = ns_index_file_term(a->path, term, sizeof term);
+    xs = xc_document_add_boolean_term(ix->doc, term, tlen);
+    tlen = ns_index_id_term(a->path, a->id, term, sizeof term);
+    if (xs == XC_OK) xs = xc_document_add_boolean_term(ix->doc, term, tlen);
+    if (a->date != NS_NO_DATE) {
+        /* The form date filters compare with (plan.c formats their bounds
+         * the same way). */
+        char v[NS_DATE_BUF];
+        size_t n = ns_date_format(a->date, NS_DATE_SLOT, v);
+        if (xs == XC_OK) xs = xc_document_set_value(ix->doc, NS_SLOT_DATE, v, n);
+    }
+    if (xs == XC_OK && a->npassages == 0)
+        xs = xc_document_add_boolean_term(ix->doc, NS_KEY(NS_TERM_NO_PASSAGE));
+    if (xs == XC_OK) {
+        /* The article's sort key: id, NUL, path (schema.h). */
+        size_t il = strlen(a->id), pl = strlen(a->path);
+        ix->pterms.len = 0;
+        if (ns_buf_add(&ix->pterms, a->id, il + 1) != NS_OK ||
+            ns_buf_add(&ix->pterms, a->path, pl) != NS_OK)
+            return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+        xs = xc_document_set_value(ix->doc, NS_SLOT_ID, ix->pterms.data, il + 1 + pl);
+    }
+    ix->data.len = 0;
+    if (ns_record_encode(a, &ix->data) != NS_OK) {
+        return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    }
+    if (xs == XC_OK) xs = xc_document_set_data(ix->doc, ix->data.data, ix->data.len);
+    if (xs != XC_OK) return ns_error_from_xc(err, xs, a->path);
+    return NS_OK;
+}
+
+/* ------------------------------------------------- learning the words */
+
+/* Learning them from a sample of articles: the words most articles hold
+ * (index.c, "Word pairs", says which sample and why). */
+typedef struct termcount {
+    const char *t;
+    size_t n;
+} termcount;
+
+static int cmp_count(const void *a, const void *b)
+{
+    const termcount *x = a, *y = b;
+    if (x->n != y->n) return x->n > y->n ? -1 : 1;
+    return strcmp(x->t, y->t);
+}
+
+ns_status ns_pairs_learn(ns_docbuilder *db, const ns_buf *sample, size_t nsample, size_t max_words,
+                         unsigned min_share, ns_pairs *out)
+{
+    ns_buf words = {0}; /* every article's distinct terms, NUL-terminated */
+    size_t *off = NULL, noff = 0, capoff = 0;
+    ns_status st = NS_OK;
+    for (size_t i = 0; st == NS_OK && i < nsample; i++) {
+        ns_record rec;
+        if (ns_record_decode(sample[i].data, sample[i].len, &rec) != NS_OK) continue;
+        size_t first = noff;
+        for (size_t k = 0; st == NS_OK && k <= rec.art.npassages; k++) {
+            const char *text = k ? rec.art.passages[k - 1].text : rec.art.title;
+            size_t len = k ? rec.art.passages[k - 1].len : strlen(rec.art.title);
+            st = collect(db, text, len);
+            for (size_t j = 0; st == NS_OK && j < db->npoff; j++) {
+                if (noff == capoff) {
+                    size_t nc = capoff ? capoff * 2 : 4096;
+                    size_t *v = realloc(off, nc * sizeof *v);
+                    if (!v) {
+                        st = NS_ERR_NOMEM;
+                        break;
+                    }
+                    off = v;
+                    capoff = nc;
+                }
+                const char *t = db->pterms.data + db->poff[j];
+                off[noff++] = words.len;
+                st = ns_buf_add(&words, t, strlen(t) + 1);
+            }
+        }
+        ns_record_clear(&rec);
+        /* This article's terms once each. */
+        if (st == NS_OK && noff - first > 1) {
+            qsort_r(off + first, noff - first, sizeof *off, cmp_pterm, words.data);
+            size_t k = first;
+            for (size_t j = first; j < noff; j++)
+                if (k == first || strcmp(words.data + off[k - 1], words.data + off[j]))
+                    off[k++] = off[j];
+            noff = k;
+        }
+    }
+    termcount *tc = NULL;
+    size_t ntc = 0;
+    if (st == NS_OK && noff) {
+        qsort_r(off, noff, sizeof *off, cmp_pterm, words.data);
+        tc = malloc(noff * sizeof *tc);
+        if (!tc) st = NS_ERR_NOMEM;
+        for (size_t j = 0; st == NS_OK && j < noff; j++) {
+            const char *t = words.data + off[j];
+            if (ntc && !strcmp(tc[ntc - 1].t, t))
+                tc[ntc - 1].n++;
+            else
+                tc[ntc++] = (termcount){t, 1};
+        }
+        if (st == NS_OK) qsort(tc, ntc, sizeof *tc, cmp_count);
+    }
+    size_t keep = 0;
+    while (st == NS_OK && keep < ntc && keep < max_words &&
+           tc[keep].n * 100 >= (size_t)min_share * nsample)
+        keep++;
+    ns_pairs_free(out);
+    if (st == NS_OK && keep) {
+        out->w = calloc(keep, sizeof *out->w);
+        if (!out->w) st = NS_ERR_NOMEM;
+        for (size_t j = 0; st == NS_OK && j < keep; j++) {
+            if (!(out->w[j] = strdup(tc[j].t))) st = NS_ERR_NOMEM;
+            out->n = j + 1;
+        }
+        if (st == NS_OK) qsort(out->w, out->n, sizeof *out->w, cmp_str);
+    }
+    free(tc);
+    free(off);
+    ns_buf_free(&words);
+    return st;
+}
