@@ -100,38 +100,48 @@ static xc_query *combine(plan *b, xc_query_op op, xc_query **qs, size_t n)
     return xs == XC_OK ? q : fail(b, xs);
 }
 
-/* q (the articles holding every word of m's sequence) narrowed to those
- * where each neighbouring pair of the index's common words of the sequence
- * stands together somewhere (schema.h, NS_PREFIX_PAIR): an article without
- * such a pair can't hold the sequence in a passage or its title. A filter:
- * the weights stay q's. q is consumed. */
-static xc_query *pair_filter(plan *b, const matcher *m, xc_query *q)
+/* Append to flt the pair terms (schema.h, NS_PREFIX_PAIR) of each
+ * neighbouring pair of the index's common words in m's sequence: an
+ * article without one of them can't hold the sequence in a passage or its
+ * title. -1 when flt is full or a query can't be made. */
+static int pair_terms(plan *b, const matcher *m, xc_query **flt, size_t *nf, size_t cap)
 {
-    xc_query *flt[NS_QUERY_MAX_TERMS + 1];
-    size_t nf = 0;
-    flt[nf++] = q;
     char term[2 * NS_TERM_MAX + 8];
-    for (size_t i = 0; i + 1 < m->npos && b->st == NS_OK; i++) {
+    for (size_t i = 0; i + 1 < m->npos; i++) {
         if (m->nalts[i] != 1 || m->nalts[i + 1] != 1) continue;
         const char *x = m->alts[i][0], *y = m->alts[i + 1][0];
         size_t xl = strlen(x), yl = strlen(y);
-        if (xl + yl + 3 > sizeof term || !b->pairs || !ns_pairs_has(b->pairs, x) ||
-            !ns_pairs_has(b->pairs, y))
+        if (xl + yl + 3 > sizeof term || !ns_pairs_has(b->pairs, x) || !ns_pairs_has(b->pairs, y))
             continue;
+        if (*nf == cap) return 0;
         term[0] = NS_PREFIX_PAIR[0];
         memcpy(term + 1, x, xl);
         term[1 + xl] = ' ';
         memcpy(term + 2 + xl, y, yl);
-        xc_query *t = NULL;
-        xc_status xs = xc_query_term(term, 2 + xl + yl, 1, 0, &t);
-        if (xs != XC_OK) {
-            free_all(flt, nf);
-            return fail(b, xs);
-        }
-        flt[nf++] = t;
+        if (xc_query_term(term, 2 + xl + yl, 1, 0, &flt[*nf]) != XC_OK) return -1;
+        (*nf)++;
     }
-    if (nf == 1) return q;
-    return combine(b, XC_OP_FILTER, flt, nf);
+    return 0;
+}
+
+/* The pair terms of the sequences the whole query requires: those reached
+ * from the top through AND and NEAR only (not OR, not NOT), without joined
+ * forms, not in the source field. Filtering the query by them changes no
+ * weight and drops only articles that can't match, so the list is the
+ * same with or without them (and on shards that pair fewer words). */
+static int required_pairs(plan *b, const ns_qnode *n, xc_query **flt, size_t *nf, size_t cap)
+{
+    if (n->kind == NS_Q_AND || n->kind == NS_Q_NEAR) {
+        for (size_t k = 0; k < n->nkids; k++)
+            if (required_pairs(b, n->kids[k], flt, nf, cap) != 0) return -1;
+        return 0;
+    }
+    if (n->kind != NS_Q_PHRASE && n->kind != NS_Q_WORD) return 0;
+    size_t mi = plan_leaf(b, n);
+    if (mi == SIZE_MAX) return 0;
+    const matcher *m = &b->m[mi];
+    if (m->kind != M_SEQ || m->npos < 2 || m->njoined || m->field == NS_FIELD_SOURCE) return 0;
+    return pair_terms(b, m, flt, nf, cap);
 }
 
 /* The Xapian query of a matcher's sequence under `prefix`. */
@@ -168,8 +178,6 @@ static xc_query *seq_query(plan *b, const matcher *m, const char *prefix, int ph
         q = combine(b, XC_OP_AND, pos, np);
         if (!q) return NULL;
         b->nverify++;
-        if (prefix[0] != NS_PREFIX_SOURCE[0]) q = pair_filter(b, m, q);
-        if (!q) return NULL;
     }
     if (!phrase_only && m->njoined) {
         xc_query *alts[MAX_ALTS + 1];
@@ -592,5 +600,15 @@ const ns_qnode *plan_relax(const ns_qnode *tree, ns_qnode *or_, ns_qnode **orkid
 xc_query *plan_build(plan *b, const ns_qnode *top)
 {
     b->top = top;
-    return build(b, top, 0);
+    xc_query *q = build(b, top, 0);
+    if (!q || b->st != NS_OK || !b->pairs || !b->pairs->n) return q;
+    xc_query *flt[NS_QUERY_MAX_TERMS + 1];
+    size_t nf = 1;
+    flt[0] = q;
+    if (required_pairs(b, top, flt, &nf, NS_QUERY_MAX_TERMS + 1) != 0) {
+        free_all(flt, nf);
+        b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    return nf == 1 ? q : combine(b, XC_OP_FILTER, flt, nf);
 }
