@@ -81,6 +81,7 @@ struct ns_index {
     pthread_mutex_t pair_mu;
     atomic_int pairs_fixed;
     int pairs_learn; /* a fresh index: learn the words, record them at close */
+    int presampled;  /* the sample came from ns_index_sample (not to be added) */
     ns_pairs pairs;
     ns_buf *sample;
     size_t nsample;
@@ -1172,12 +1173,13 @@ ns_status ns_index_roots_set(ns_index *ix, const char *const *roots, size_t n, n
  * words in at least PAIR_MIN_SHARE percent of them, at most PAIR_WORDS_MAX.
  * They are recorded (NS_META_PAIRS) and every later run, incremental or
  * not, pairs the same words; a rebuild learns them again. Until the sample
- * is complete, a fresh build's parts keep their articles (as records) and
- * add them once the words are known (ns_index_part_add); a build of fewer
- * articles learns from all of them when the index closes. (With several
- * workers, the first PAIR_SAMPLE articles are those that arrive first, so
- * two builds of a large corpus may pair slightly different words: the
- * answers are the same, only which phrases are fast may differ.) */
+ * The sample: what the caller gives before adding anything (ns_index_sample:
+ * nsearch-index reads articles spread over the whole corpus, update.c, so
+ * a corpus in date order is sampled over all its years, and two builds of
+ * one corpus learn the same words); else the first PAIR_SAMPLE articles
+ * added: the parts keep them (as records) and add them once the words are
+ * known (ns_index_part_add), and a build of fewer articles learns from all
+ * of them when the index closes. */
 #define PAIR_SAMPLE    2000
 #define PAIR_WORDS_MAX 100
 #define PAIR_MIN_SHARE 10
@@ -1281,6 +1283,34 @@ static ns_status pairs_record(ns_index *ix, ns_error *err)
     xc_status xs = xc_writable_set_metadata(ix->w, NS_KEY(NS_META_PAIRS), v.data, v.len);
     ns_buf_free(&v);
     return xs == XC_OK ? NS_OK : write_failed(ix, xs, err);
+}
+
+int ns_index_wants_sample(const ns_index *ix)
+{
+    return !atomic_load(&ix->pairs_fixed) && (ix->presampled || ix->nsample == 0);
+}
+
+ns_status ns_index_sample(ns_index *ix, const ns_article *a, ns_error *err)
+{
+    if (!ns_index_wants_sample(ix))
+        return ns_error_set(err, NS_ERR_INVALID, "%s: a sample after articles were added",
+                            ix->path);
+    ix->presampled = 1;
+    return ix->nsample < PAIR_SAMPLE ? sample_add(ix, a, err) : NS_OK;
+}
+
+ns_status ns_index_sample_done(ns_index *ix, ns_error *err)
+{
+    if (!ns_index_wants_sample(ix)) return NS_OK;
+    ns_status st = ns_pairs_learn(&ix->db, ix->sample, ix->nsample, PAIR_WORDS_MAX, PAIR_MIN_SHARE,
+                                  &ix->pairs);
+    for (size_t i = 0; i < ix->nsample; i++)
+        ns_buf_free(&ix->sample[i]);
+    free(ix->sample);
+    ix->sample = NULL;
+    ix->nsample = 0;
+    atomic_store(&ix->pairs_fixed, 1);
+    return st == NS_OK ? NS_OK : ns_error_set(err, st, "out of memory");
 }
 
 ns_status ns_index_add(ns_index *ix, const ns_article *a, ns_error *err)

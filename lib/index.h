@@ -175,6 +175,20 @@ ns_status ns_index_add(ns_index *ix, const ns_article *a, ns_error *err);
  * worker threads may each fill a part, merged in part order at close. */
 int ns_index_building(const ns_index *ix);
 
+/* A fresh build learns its common words (schema.h, NS_META_PAIRS; index.c,
+ * "Word pairs") from a sample of its articles. Its caller may give that
+ * sample before adding any article: ns_index_sample each (copied, not
+ * added: the caller adds every article as usual), then
+ * ns_index_sample_done, which learns the words. Without a sample, the
+ * first PAIR_SAMPLE articles added are the sample. ns_index_wants_sample:
+ * whether a sample is still wanted (a fresh build that has added nothing).
+ * Not thread-safe: call them before the parts are opened.
+ * @retval NS_ERR_NOMEM
+ * @retval NS_ERR_INVALID  articles were added already (nothing sampled) */
+int ns_index_wants_sample(const ns_index *ix);
+ns_status ns_index_sample(ns_index *ix, const ns_article *a, ns_error *err);
+ns_status ns_index_sample_done(ns_index *ix, ns_error *err);
+
 /* A private sub-index for one worker thread of a fresh build, written to
  * INDEX/build-N/part-K. Parts are merged in the order of `k` after the
  * index's own additions, so giving worker k the k-th slice of a sorted file

@@ -44,8 +44,10 @@
  * 5. Commit (ns_index_close): readers see the whole run at once.
  *
  * A fresh build (the first, or --rebuild) has nothing to compare, so steps 2
- * to 4 become build(): step 1 collects the files, worker threads read
- * slices of that list into parts of the index (ingest() again) and the
+ * to 4 become build(): step 1 collects the files, sample() reads a few
+ * articles from files spread over the list for the index to learn its
+ * common words from, worker threads read slices of that list into parts of
+ * the index (ingest() again) and the
  * bookkeeping is recorded in file order at the end. When a folder could not
  * be walked, the build commits nothing: the new index would lack its files.
  *
@@ -420,6 +422,44 @@ static void *work(void *arg)
     return NULL;
 }
 
+/* A fresh build, before the workers: the sample the index learns its common words
+ * from (index.c, "Word pairs"): up to SAMPLE_ARTICLES articles of this
+ * shard from SAMPLE_FILES files spread evenly over the sorted list, the
+ * same few from each. Spread, so that a corpus in date order is sampled
+ * over all its years; from the list, so that every build of a corpus
+ * learns the same words. The workers read these articles again and add
+ * them; here nothing is reported (they report what is wrong). */
+#define SAMPLE_FILES    2000
+#define SAMPLE_ARTICLES 2000
+
+static ns_status sample(update *u, job_list *files)
+{
+    if (!files->n || !ns_index_wants_sample(u->ix)) return NS_OK;
+    ns_reader_opts quiet = u->ropts;
+    quiet.warn = NULL;
+    quiet.warn_ctx = NULL;
+    size_t pick = files->n < SAMPLE_FILES ? files->n : SAMPLE_FILES;
+    size_t per = (SAMPLE_ARTICLES + pick - 1) / pick;
+    ns_status st = NS_OK;
+    for (size_t i = 0; i < pick && st == NS_OK; i++) {
+        const job *f = &files->v[i * files->n / pick];
+        ns_reader *rd = NULL;
+        ns_error rerr = {0};
+        if (ns_reader_open(f->path, &quiet, &rd, &rerr) != NS_OK) continue;
+        const char *rel = f->path + (strlen(f->path) > f->rootlen ? f->rootlen : 0);
+        const ns_article *a;
+        size_t n = 0;
+        while (n < per && ns_reader_next(rd, &a, &rerr) == NS_OK) {
+            if (!ns_index_keeps(u->ix, rel, a->id)) continue;
+            if ((st = ns_index_sample(u->ix, a, u->err)) != NS_OK) break;
+            n++;
+        }
+        ns_reader_close(rd);
+    }
+    if (st == NS_OK) st = ns_index_sample_done(u->ix, u->err);
+    return st;
+}
+
 /* Steps 2 to 4 of a fresh build: worker k reads the k-th slice of the
  * sorted file list (slices balanced by bytes) into its own parts, merged in
  * order when the index closes, so articles are numbered as one thread would
@@ -433,6 +473,8 @@ static ns_status build(update *u, job_list *files)
     for (size_t i = 0; i < files->n; i++)
         total += files->v[i].size;
     u->total_bytes = total;
+    ns_status sst = sample(u, files);
+    if (sst != NS_OK) return sst;
     unsigned jobs = u->o->jobs ? u->o->jobs : 1;
     if (jobs > files->n) jobs = files->n ? (unsigned)files->n : 1;
     worker *w = calloc(jobs, sizeof *w);

@@ -121,3 +121,14 @@ for k in 1 2; do
 done
 compare "$T/stub" "two shards, one pairing a word fewer, after new articles"
 
+
+# The sample is spread over the corpus, not its first 2,000 articles: 2,500
+# files in name (date) order, the last 500 in words the first 2,000 never
+# use. One worker reads them in order, so only a spread sample sees them.
+mkdir -p "$T/dated"
+awk -v dir="$T/dated" 'BEGIN { for (i = 0; i < 2500; i++) { f = sprintf("%s/d%04d.txt", dir, i)
+    if (i < 2000) w = "harbour ferry route"; else w = "glacier summit trail"
+    printf "News %d\n\nThe %s today.\n", i, w > f; close(f) } }'
+"$NSEARCH_INDEX" --db "$T/dated.idx" --jobs 1 "$T/dated" 2>"$T/err" || { not_ok "index the dated corpus"; cat "$T/err"; }
+expect "a spread sample: the late words are common words too" "glacier harbour summit" \
+    "$(xapian-metadata get "$T/dated.idx/$(sed -n 's/^auto  *//p' "$T/dated.idx/XAPIANDB")" nsearch.pairs | grep -x -e glacier -e harbour -e summit | sort | tr '\n' ' ' | sed 's/ $//')"
