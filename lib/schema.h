@@ -82,7 +82,7 @@
  *                   Recorded at creation, kept by every later run and by
  *                   --rebuild: a shard keeps its assignment.
  *   NS_META_PAIRS   the common words, one per line (possibly none),
- *                   learned from the first articles of the build that
+ *                   learned from a sample of the articles of the build that
  *                   created the index (index.c, "Word pairs"); every
  *                   document of the index has the NS_PREFIX_PAIR terms of
  *                   these words. Absent on an older index: its phrases are
