@@ -479,6 +479,22 @@ static ns_status take_run(ns_searcher *s, plan *b, lister *l, priv *p, xc_mset *
     return st;
 }
 
+/* Whether Xapian orders equal weights itself, by the sort key (schema.h,
+ * NS_SLOT_ID), instead of run() reading each run of equal weights whole
+ * and sorting it. Only for a query that scores nothing (a date range, a
+ * source: filter): there every candidate weighs 0, one run as long as the
+ * match set. When words score, runs are short, and the sort would cost
+ * every query a value read per candidate (10% of a typical query,
+ * measured: bench/README.md). Needs an index whose documents all have the
+ * key (NS_META_COUNTS). */
+static int xapian_orders_ties(const ns_searcher *s, const plan *b, const ns_search_opts *o)
+{
+    if (!s->counts || o->sort_by_date) return 0;
+    for (size_t i = 0; i < b->nm; i++)
+        if (b->m[i].scored) return 0;
+    return 1;
+}
+
 /* Run the built query q: read, check and list the candidates into r. */
 static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q, const ns_search_opts *o,
                      ns_results *r, size_t *nmatched, ns_error *err)
@@ -517,7 +533,7 @@ static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q, const 
     ns_status st = NS_OK;
     uint32_t estimated = 0;
     size_t first = 0, win = WINDOW_FIRST;
-    int sorted = s->counts && !o->sort_by_date;
+    int sorted = xapian_orders_ties(s, b, o);
     int stop = 0, exhausted = 0;
     while (st == NS_OK && !stop) {
         xc_mset *ms = NULL;
@@ -750,7 +766,7 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     if (xs == XC_OK) xs = xc_enquire_set_bm25(e, BM25_K1, 0, 1, BM25_B, 0.5);
     if (xs == XC_OK && o->sort_by_date)
         xs = xc_enquire_set_sort(e, XC_SORT_VALUE_THEN_RELEVANCE, NS_SLOT_DATE, 1);
-    else if (xs == XC_OK && s->counts)
+    else if (xs == XC_OK && xapian_orders_ties(s, &b, o))
         xs = xc_enquire_set_sort(e, XC_SORT_RELEVANCE_THEN_VALUE, NS_SLOT_ID, 0);
     if (xs != XC_OK) st = ns_error_from_xc(err, xs, s->path);
     size_t matched = 0;
