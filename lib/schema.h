@@ -93,8 +93,9 @@
  *                   wdf(T) - NS_TITLE_WDF * wdf(NS_PREFIX_TITLE T) is the
  *                   number of the article's passages that hold T, and the
  *                   searcher counts a word's passages from the posting
- *                   lists alone (search.c, count_fast), and orders equal
- *                   weights by NS_SLOT_ID.
+ *                   lists alone (search.c, count_fast), and a query that
+ *                   scores nothing has Xapian order its equal weights by
+ *                   NS_SLOT_ID (search.c, xapian_orders_ties).
  *   the file term   one key per corpus file, the file's NS_PREFIX_FILE term
  *                   (files without articles too): "SIZE MTIME_NS CRC32
  *                   ARTICLES\n" (decimal) followed by the path. The
