@@ -110,23 +110,6 @@ void ns_doc_clear(ns_docbuilder *b)
     memset(b, 0, sizeof *b);
 }
 
-/* Add one analyzer token to ix->doc under ix->prefix (no position: see the
- * schema above). */
-static int add_token(void *ctx, const ns_token *t)
-{
-    ns_docbuilder *ix = ctx;
-    char buf[NS_TERM_MAX + 8];
-    size_t plen = strlen(ix->prefix);
-    memcpy(buf, ix->prefix, plen);
-    memcpy(buf + plen, t->term, t->term_len);
-    xc_status s = xc_document_add_term(ix->doc, buf, plen + t->term_len, ix->wdf);
-    if (s != XC_OK) {
-        ix->doc_st = s;
-        return 1;
-    }
-    return 0;
-}
-
 /* A passage's token: collect its term and position (added below). */
 static int collect_token(void *ctx, const ns_token *t)
 {
@@ -259,14 +242,19 @@ static ns_status add_passage(ns_docbuilder *ix, const ns_passage *p)
     return NS_OK;
 }
 
-static ns_status analyze_into(ns_docbuilder *ix, const char *prefix, const char *text, size_t len,
-                              ns_token_fn fn)
+/* Add the source's terms under NS_PREFIX_SOURCE (the source: field), 1
+ * for each occurrence. */
+static ns_status add_source(ns_docbuilder *ix, const char *source)
 {
-    ix->prefix = prefix;
-    ix->wdf = 1;
-    ns_status st = ns_analyze(ix->an, text, len, fn, ix, NULL);
-    if (st == NS_OK && ix->doc_st != XC_OK) {
-        st = ns_status_from_xc(ix->doc_st);
+    ns_status st = collect(ix, source, strlen(source));
+    char buf[NS_TERM_MAX + 8];
+    for (size_t i = 0; st == NS_OK && i < ix->npoff; i++) {
+        const char *t = ix->pterms.data + ix->poff[i];
+        size_t tl = strlen(t);
+        buf[0] = NS_PREFIX_SOURCE[0];
+        memcpy(buf + 1, t, tl);
+        xc_status xs = xc_document_add_term(ix->doc, buf, 1 + tl, 1);
+        if (xs != XC_OK) st = ns_status_from_xc(xs);
     }
     return st;
 }
@@ -283,9 +271,7 @@ ns_status ns_doc_build(ns_docbuilder *ix, const ns_article *a, ns_error *err)
     ns_status st = add_title(ix, a->title);
     for (size_t i = 0; st == NS_OK && i < a->npassages; i++)
         st = add_passage(ix, &a->passages[i]);
-    if (st == NS_OK && a->source[0]) {
-        st = analyze_into(ix, NS_PREFIX_SOURCE, a->source, strlen(a->source), add_token);
-    }
+    if (st == NS_OK && a->source[0]) st = add_source(ix, a->source);
     if (st != NS_OK) {
         return ns_error_set(err, st, "%s:%zu: cannot index article: %s", a->path, a->line,
                             xc_errmsg());

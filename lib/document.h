@@ -53,8 +53,6 @@ typedef struct ns_docbuilder {
     xc_document *doc;      /* the document built last (owned; valid until the next build) */
     ns_buf data;           /* its record */
     xc_status doc_st;      /* sticky error of the term callbacks */
-    unsigned wdf;          /* wdf increment of each occurrence (source terms) */
-    const char *prefix;
     /* The tokens of the text being analyzed, in text order: their terms'
      * bytes (NUL-terminated), where each starts, and each one's position. */
     ns_buf pterms;
