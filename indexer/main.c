@@ -337,6 +337,15 @@ static int open_index(const args *a, const char *dbpath, char ***roots, size_t *
     return rc;
 }
 
+/* NSEARCH_MERGE=always or never: whether an incremental run grows by a
+ * merge (update.c), instead of letting the size of what it reads decide. */
+static int merge_mode(void)
+{
+    const char *m = getenv("NSEARCH_MERGE");
+    if (!m) return 0;
+    return strcmp(m, "always") == 0 ? 1 : strcmp(m, "never") == 0 ? -1 : 0;
+}
+
 /* Bring the index at dbpath up to date with the corpus folders (given, else
  * recorded in it) and report. Returns the exit status. */
 static int run(const args *a, const char *dbpath)
@@ -375,6 +384,7 @@ static int run(const args *a, const char *dbpath)
                              .follow_links_out = a->follow,
                              .max_file_bytes = a->max_size,
                              .jobs = (unsigned)a->jobs,
+                             .merge = merge_mode(),
                              .batch = (size_t)a->batch,
                              .warn = report_warn,
                              .refused = report_refused,

@@ -117,10 +117,11 @@ void report_run(const char *db, const ns_update_stats *s, double secs, int rebui
                "\"files\":{\"seen\":%zu,\"new\":%zu,\"changed\":%zu,\"deleted\":%zu,"
                "\"unchanged\":%zu,\"skipped\":%zu},"
                "\"articles\":{\"new\":%zu,\"changed\":%zu,\"deleted\":%zu},"
-               "\"warnings\":%zu,\"rebuilt\":%s}\n",
+               "\"warnings\":%zu,\"rebuilt\":%s,\"merged\":%s}\n",
                secs, (unsigned long long)s->bytes, s->files_seen, s->files_new, s->files_changed,
                s->files_deleted, s->files_unchanged, s->files_skipped, s->articles_new,
-               s->articles_changed, s->articles_deleted, s->warnings, rebuilt ? "true" : "false");
+               s->articles_changed, s->articles_deleted, s->warnings, rebuilt ? "true" : "false",
+               s->merged ? "true" : "false");
     }
 }
 

@@ -13,7 +13,7 @@
  *                      generation open (ns_index_pin_open).
  *   INDEX/gen-M/       an older generation, only while a reader still holds
  *                      gen-M.readers.
- *   INDEX/build-N/     a fresh build's parts (only while it runs).
+ *   INDEX/build-N/     a fresh build's parts, or a merge's (only while it runs).
  *   INDEX/write.lock   flock()ed by the one writer; holds its pid.
  * A rebuild writes gen-(N+1) beside the live one, syncs it, then renames a
  * new stub over XAPIANDB: readers see the old index or the new one, never a
@@ -23,7 +23,11 @@
  * deletes what a killed run left (build-N, a partial gen-(N+1), the stub's
  * temporary file).
  *
- * Incremental runs write into the live generation inside one Xapian
+ * An incremental run that reads much grows by a merge (ns_index_grow): its
+ * files go into parts under build-(N+1), merged after gen-N into
+ * gen-(N+1), which gets the removals and the bookkeeping and then replaces
+ * gen-N as a rebuild's does; gen-N is only read. Other incremental runs
+ * write into the live generation inside one Xapian
  * transaction, committed when the run closes: libxapian's periodic flushes
  * (which bound memory) then write postings out without committing them, so a
  * kill or a failure at any moment leaves the index exactly as the previous
@@ -68,6 +72,11 @@ struct ns_index {
     unsigned live_gen;     /* generation the stub names (0: none yet) */
     int building;          /* fresh build: parts in INDEX/build-GEN, merged at close */
     int txn;               /* incremental: the run's transaction is open */
+    int growing;           /* incremental grown by a merge (ns_index_grow): parts
+                            * in INDEX/build-GEN, merged with the live generation */
+    int grown;             /* ... merged: w is the new generation, not yet live */
+    int upgrade;           /* the live generation's schema is older: mark it */
+    xc_database *live_db;  /* growing: the live generation, read-only */
     unsigned part_flush;   /* libxapian's flush threshold for parts (0: its default) */
     char *inherited_roots; /* a rebuild: the replaced generation's corpus folders */
     int no_sync;
@@ -415,8 +424,11 @@ static int cmp_part_names(const void *a, const void *b)
 }
 
 /* Merge build-GEN/meta and build-GEN/part-K (in that order, so docids come
- * out as a single-threaded build would number them) into gen-GEN. */
-static ns_status merge_parts(ns_index *ix, const char *builddir, const char *gendir, ns_error *err)
+ * out as a single-threaded build would number them) into gen-GEN; after
+ * `first` (a generation's folder) when not NULL: its documents keep their
+ * order and come before every part's. */
+static ns_status merge_parts(ns_index *ix, const char *first, const char *builddir,
+                             const char *gendir, ns_error *err)
 {
     DIR *d = opendir(builddir);
     if (!d)
@@ -425,6 +437,13 @@ static ns_status merge_parts(ns_index *ix, const char *builddir, const char *gen
     char **names = NULL;
     size_t n = 0, cap = 0;
     ns_status st = NS_OK;
+    if (first) {
+        cap = 16;
+        if (!(names = malloc(cap * sizeof *names)) || !(names[0] = strdup(first)))
+            st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+        else
+            n = 1;
+    }
     struct dirent *e;
     while (st == NS_OK && (e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, "meta") != 0 && strncmp(e->d_name, "part-", 5) != 0) continue;
@@ -446,7 +465,8 @@ static ns_status merge_parts(ns_index *ix, const char *builddir, const char *gen
     }
     closedir(d);
     if (st == NS_OK) {
-        qsort(names, n, sizeof *names, cmp_part_names);
+        size_t skip = first ? 1 : 0;
+        qsort(names + skip, n - skip, sizeof *names, cmp_part_names);
         /* Many parts: merge in several passes, as xapian-compact does. */
         unsigned flags = XC_COMPACT_FULLER | (n > 8 ? XC_COMPACT_MULTIPASS : 0);
         xc_status xs = xc_compact((const char *const *)names, n, gendir, flags);
@@ -631,6 +651,7 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     }
     int fresh = (val == NULL);
     int upgrade = !fresh && atoi(val) >= NS_SCHEMA_MIN && atoi(val) < NS_SCHEMA_VERSION;
+    ix->upgrade = upgrade;
     if (!fresh && !upgrade && atoi(val) != NS_SCHEMA_VERSION) {
         st = ns_error_set(err, NS_ERR_VERSION,
                           "%s: index schema %.*s, this nsearch writes schema %d: "
@@ -761,6 +782,7 @@ const char *ns_index_lang(const ns_index *ix)
 
 static void release(ns_index *ix)
 {
+    xc_database_close(ix->live_db);
     ns_doc_clear(&ix->db);
     ns_pairs_free(&ix->pairs);
     for (size_t i = 0; i < ix->nsample; i++)
@@ -805,6 +827,10 @@ ns_status ns_index_close(ns_index *ix, ns_error *err)
     }
     ns_status st = NS_OK;
     xc_status xs = XC_OK;
+    if (ix->growing && !ix->grown && (st = ns_index_grow_merge(ix, err)) != NS_OK) {
+        ns_index_abort(ix);
+        return st;
+    }
     if (ix->pairs_learn) {
         /* A build of fewer than PAIR_SAMPLE articles learns from all of
          * them, here, once every part is closed (so the words do not depend
@@ -838,7 +864,7 @@ ns_status ns_index_close(ns_index *ix, ns_error *err)
     if (xs != XC_OK) {
         st = write_failed(ix, xs, err);
     } else if (ix->building) {
-        if ((st = merge_parts(ix, builddir, gendir, err)) != NS_OK) {
+        if (!ix->grown && (st = merge_parts(ix, NULL, builddir, gendir, err)) != NS_OK) {
             /* reported */
         } else if (!ix->no_sync && fsync_tree(gendir) != 0) {
             st = ns_error_set(err, NS_ERR_IO, "%s: cannot sync %s: %s; the index is unchanged",
@@ -987,11 +1013,45 @@ ns_status ns_index_file_set(ns_index *ix, const char *path, const ns_file_state 
     return xs == XC_OK ? NS_OK : write_failed(ix, xs, err);
 }
 
+typedef struct first_docs {
+    xc_docid *v;
+    uint32_t n, want;
+} first_docs;
+
+static int take_docid(void *ctx, xc_docid docid, uint32_t wdf)
+{
+    (void)wdf;
+    first_docs *f = ctx;
+    f->v[f->n++] = docid;
+    return f->n == f->want;
+}
+
+/* A grown index (ns_index_grow): delete the articles of the file term `key`
+ * that came from the live generation, not those the run added. The merge
+ * put every live document first, in order, so they are the first of the
+ * term's posting list, as many as the live generation holds. */
+static xc_status remove_live_articles(ns_index *ix, const char *key, size_t klen)
+{
+    uint32_t c = 0;
+    xc_status xs = xc_database_termfreq(ix->live_db, key, klen, &c);
+    if (xs != XC_OK || c == 0) return xs;
+    xc_database *db = NULL;
+    if ((xs = xc_writable_database(ix->w, &db)) != XC_OK) return xs;
+    first_docs f = {malloc(c * sizeof *f.v), 0, c};
+    xs = f.v ? xc_database_postlist(db, key, klen, take_docid, &f) : XC_ERR_NOMEM;
+    xc_database_close(db);
+    for (uint32_t i = 0; xs == XC_OK && i < f.n; i++)
+        xs = xc_writable_delete_document(ix->w, f.v[i]);
+    free(f.v);
+    return xs;
+}
+
 ns_status ns_index_file_remove(ns_index *ix, const char *path, ns_error *err)
 {
     char key[NS_FILEKEY_MAX + 64];
     size_t klen = ns_index_file_term(path, key, sizeof key);
-    xc_status xs = xc_writable_delete_by_term(ix->w, key, klen);
+    xc_status xs = ix->grown ? remove_live_articles(ix, key, klen)
+                             : xc_writable_delete_by_term(ix->w, key, klen);
     if (xs == XC_OK) {
         xs = xc_writable_set_metadata(ix->w, key, klen, "", 0);
     }
@@ -1383,6 +1443,56 @@ ns_status ns_index_part_close(ns_index_part *p, ns_error *err)
     ns_doc_clear(&p->db);
     free(p);
     return st;
+}
+
+/* ------------------------------------------------ growing by a merge */
+
+ns_status ns_index_grow(ns_index *ix, ns_error *err)
+{
+    if (ix->building || !ix->txn)
+        return ns_error_set(err, NS_ERR_INVALID, "%s: only an incremental run grows by a merge",
+                            ix->path);
+    char dir[PATH_MAX];
+    /* Nothing was written in the run's transaction but a schema mark (set
+     * again on the new generation): the live generation stays as it is. */
+    xc_status xs = xc_writable_cancel_transaction(ix->w);
+    ix->txn = 0;
+    if (xs == XC_OK) xs = xc_writable_close_checked(ix->w);
+    ix->w = NULL;
+    if (xs != XC_OK) return write_failed(ix, xs, err);
+    snprintf(dir, sizeof dir, "%s/gen-%u", ix->path, ix->live_gen);
+    if ((xs = xc_database_open_glass(dir, &ix->live_db)) != XC_OK)
+        return ns_error_from_xc(err, xs, dir);
+    ix->gen = ix->live_gen + 1;
+    ix->building = 1;
+    ix->growing = 1;
+    snprintf(dir, sizeof dir, "%s/build-%u", ix->path, ix->gen);
+    if (make_dirs(dir) != 0)
+        return ns_error_set(err, NS_ERR_IO, "%s: cannot create %s: %s; the index is unchanged",
+                            ix->path, dir, strerror(errno));
+    return NS_OK;
+}
+
+ns_status ns_index_grow_merge(ns_index *ix, ns_error *err)
+{
+    if (!ix->growing || ix->grown)
+        return ns_error_set(err, NS_ERR_INVALID, "%s: not growing by a merge", ix->path);
+    char live[PATH_MAX], builddir[PATH_MAX], gendir[PATH_MAX];
+    snprintf(live, sizeof live, "%s/gen-%u", ix->path, ix->live_gen);
+    snprintf(builddir, sizeof builddir, "%s/build-%u", ix->path, ix->gen);
+    snprintf(gendir, sizeof gendir, "%s/gen-%u", ix->path, ix->gen);
+    ns_status st = merge_parts(ix, live, builddir, gendir, err);
+    if (st != NS_OK) return st;
+    remove_tree(builddir);
+    xc_status xs = xc_writable_open(gendir, XC_OPEN_OPEN, XC_WRITABLE_NO_SYNC, 0, &ix->w);
+    if (xs != XC_OK) return write_failed(ix, xs, err);
+    ix->grown = 1;
+    if (ix->upgrade) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", NS_SCHEMA_VERSION);
+        if ((st = set_meta(ix, NS_META_SCHEMA, v, err)) != NS_OK) return st;
+    }
+    return NS_OK;
 }
 
 /* ----------------------------------------------------- stats and check */

@@ -171,8 +171,9 @@ ns_status ns_index_files(ns_index *ix, int (*fn)(void *ctx, const char *path), v
  *         and every status of "a write failed" */
 ns_status ns_index_add(ns_index *ix, const ns_article *a, ns_error *err);
 
-/* Non-zero when this is a fresh build (first build or --rebuild): then
- * worker threads may each fill a part, merged in part order at close. */
+/* Non-zero when this is a fresh build (first build or --rebuild) or an
+ * incremental run grown by a merge (ns_index_grow): then worker threads may
+ * each fill a part, merged in part order. */
 int ns_index_building(const ns_index *ix);
 
 /* A fresh build learns its common words (schema.h, NS_META_PAIRS; index.c,
@@ -208,6 +209,25 @@ ns_status ns_index_part_add(ns_index_part *p, const ns_article *a, ns_error *err
  * whatever the status. Accepts NULL (NS_OK). Statuses: those of "a write
  * failed". */
 ns_status ns_index_part_close(ns_index_part *p, ns_error *err);
+
+/* Grow an incremental run's index by a merge instead of writing into the
+ * live generation: for a large addition, which then runs on every core like
+ * a fresh build. Call ns_index_grow before writing anything (the run's
+ * transaction is dropped); then worker threads fill parts (ns_index_part_*,
+ * the articles of the new and changed files); ns_index_grow_merge merges
+ * the live generation and the parts, in that order, into a new generation
+ * (INDEX/gen-(N+1)), which every later call writes to: the bookkeeping
+ * (ns_index_file_set), and the removal of files vanished or replaced
+ * (ns_index_file_remove, which then removes only the articles that came
+ * from the live generation: the new ones of a changed file stay). Readers
+ * see none of it until ns_index_close switches to the new generation, as
+ * after a rebuild; a failure or a kill before leaves the live one.
+ * @retval NS_ERR_INVALID   not an incremental run, or grown already
+ * @retval NS_ERR_IO        the build folder can't be created
+ *         and every status of "a write failed" (closing the live
+ *         generation's writer; merging) or of opening it read-only */
+ns_status ns_index_grow(ns_index *ix, ns_error *err);
+ns_status ns_index_grow_merge(ns_index *ix, ns_error *err);
 
 /* Commit what was added so far (readers see it) and go on in a new
  * transaction. The indexer doesn't: a run that fails after such a commit

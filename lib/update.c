@@ -20,20 +20,30 @@
  *    b. Same size and mtime: unchanged. It is not even opened.
  *    c. Same size, another mtime (a touch, a copy that kept the bytes): the
  *       CRC-32 of its bytes decides. Equal: unchanged, and the new mtime is
- *       recorded, so the next run doesn't read it again.
+ *       recorded in step 3, so the next run doesn't read it again.
  *    d. Anything else: changed, read in step 3.
- *    The path is remembered for step 4.
+ *    The path is remembered for step 4, and the bytes to read and of the
+ *    files that stay are counted for step 3.
  *
- * 3. Read each new or changed file into the index (ingest(), the one way a
- *    file's articles get in): first its old articles go, also those of a
- *    file without bookkeeping (left by an older nsearch killed mid-file),
- *    which would otherwise be there twice; then every article the reader
- *    gives that belongs in this index (ns_index_keeps: the shard) is added;
- *    then, if the reader got to the end of the file, the new bookkeeping is
- *    recorded, after the last article, so that a run killed in between
- *    redoes the file. A file the reader refuses, or that fails part-way (an
- *    I/O error), is skipped with a warning: nothing is recorded for it and
- *    the next run tries it again (removing what of it was added).
+ * 3. Read each new or changed file into the index, one of two ways:
+ *    - In place (write_in_place), one file after the other into the live
+ *      generation, inside the run's transaction: first its old articles go,
+ *      also those of a file without bookkeeping (left by an older nsearch
+ *      killed mid-file), which would otherwise be there twice; then every
+ *      article the reader gives that belongs in this index (ns_index_keeps:
+ *      the shard) is added (ingest(), the one way a file's articles get
+ *      in); then, if the reader got to the end of the file, the new
+ *      bookkeeping is recorded, after the last article, so that a run
+ *      killed in between redoes the file.
+ *    - Grown by a merge (grow(), when much is read: wants_merge), as a
+ *      fresh build reads: the worker threads ingest() the files into parts,
+ *      which Xapian's compaction merges after the live generation into a
+ *      new one (ns_index_grow_merge); there each file read loses the
+ *      articles it had in the live generation and gets its bookkeeping.
+ *      The live generation is never written to.
+ *    A file the reader refuses, or that fails part-way (an I/O error), is
+ *    skipped with a warning: nothing is recorded for it and the next run
+ *    tries it again (removing what of it was added).
  *
  * 4. Delete the files that vanished: every file the index knows and the walk
  *    did not yield, when it lies under a folder walked in step 1, or lies
@@ -41,7 +51,8 @@
  *    one) and is no longer on disk. Left out when a folder could not be
  *    walked: its files would all look vanished.
  *
- * 5. Commit (ns_index_close): readers see the whole run at once.
+ * 5. Commit (ns_index_close): readers see the whole run at once (the
+ *    transaction's commit, or the switch to the merged generation).
  *
  * A fresh build (the first, or --rebuild) has nothing to compare, so steps 2
  * to 4 become build(): step 1 collects the files, sample() reads a few
@@ -71,6 +82,31 @@
 #define PARTS_PER_WORKER 100000
 #define DEFAULT_BATCH    2000
 
+/* What ingest() made of one file. */
+typedef struct ingested {
+    size_t articles; /* added */
+    uint32_t crc;    /* of the bytes read */
+    int whole;       /* read to the end: record it. Else it was skipped */
+} ingested;
+
+/* A file to read (step 3), or one whose bookkeeping alone changes (2c). */
+typedef struct job {
+    char *path;
+    size_t rootlen;
+    uint64_t size;
+    int64_t mtime_ns;
+    int known;         /* an incremental run: the index knew the file ... */
+    ns_file_state old; /* ... like this (2c: what to record) */
+    ingested in;
+} job;
+
+typedef struct job_list {
+    job *v;
+    size_t n, cap;
+    size_t rootlen; /* of the folder being walked */
+    int nomem;
+} job_list;
+
 typedef struct update {
     ns_index *ix;
     const ns_update_opts *o;
@@ -83,6 +119,10 @@ typedef struct update {
     /* Step 2's paths, sorted for step 4. */
     char **seen;
     size_t nseen, capseen;
+    /* Step 2's verdicts: the files to read (in walk order), those only
+     * touched, and the bytes of both kinds (to choose how to write). */
+    job_list files, touched;
+    uint64_t read_bytes, kept_bytes;
     /* Progress, counted by every thread. */
     atomic_ullong done_bytes;
     atomic_ullong done_articles;
@@ -163,13 +203,6 @@ static ns_status sink_add(sink *s, const ns_article *a, ns_error *err)
     return st;
 }
 
-/* What ingest() made of one file. */
-typedef struct ingested {
-    size_t articles; /* added */
-    uint32_t crc;    /* of the bytes read */
-    int whole;       /* read to the end: record it. Else it was skipped */
-} ingested;
-
 /* Step 3 for one file, in both kinds of run: read the articles of `path`
  * (of `size` bytes; its first `rootlen` bytes name its corpus folder), keep
  * those of this shard, add them to `s`. A file the reader refuses or that
@@ -234,8 +267,36 @@ static int remember(update *u, const char *path)
     return 0;
 }
 
-/* Steps 2 and 3 for one file the walk yields (ns_walk_fn): non-zero stops
- * the walk, with u->fatal set. */
+/* Append a file to l (its root: l->rootlen). NULL when out of memory (and
+ * l->nomem set). */
+static job *job_add(job_list *l, const char *path, const struct stat *sb)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 1024;
+        job *v = realloc(l->v, cap * sizeof *v);
+        if (!v) return l->nomem = 1, NULL;
+        l->v = v;
+        l->cap = cap;
+    }
+    job *f = &l->v[l->n];
+    memset(f, 0, sizeof *f);
+    if (!(f->path = strdup(path))) return l->nomem = 1, NULL;
+    l->n++;
+    f->rootlen = l->rootlen;
+    f->size = (uint64_t)sb->st_size;
+    f->mtime_ns = mtime_ns(sb);
+    return f;
+}
+
+static void job_list_free(job_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].path);
+    free(l->v);
+}
+
+/* Step 2 for one file the walk yields (ns_walk_fn): non-zero stops the
+ * walk, with u->fatal set. */
 static int visit(void *ctx, const char *path, const struct stat *sb)
 {
     update *u = ctx;
@@ -248,47 +309,82 @@ static int visit(void *ctx, const char *path, const struct stat *sb)
     ns_file_state old;
     int known = 0;
     if ((u->fatal = ns_index_file_get(u->ix, path, &old, &known, u->err)) != NS_OK) return 1;
-    ns_file_state now = {(uint64_t)sb->st_size, mtime_ns(sb), 0, 0};
+    uint64_t size = (uint64_t)sb->st_size;
     /* 2b: unchanged. */
-    if (known && old.size == now.size && old.mtime_ns == now.mtime_ns) {
+    if (known && old.size == size && old.mtime_ns == mtime_ns(sb)) {
         s->files_unchanged++;
+        u->kept_bytes += size;
         return 0;
     }
     /* 2c: touched but maybe the same bytes. */
-    if (known && old.size == now.size) {
-        uint32_t crc;
-        if (ns_file_crc32(path, &crc, NULL) == NS_OK && crc == old.crc) {
-            now.crc = crc;
-            now.articles = old.articles;
-            s->files_unchanged++;
-            u->fatal = ns_index_file_set(u->ix, path, &now, u->err);
-            return u->fatal != NS_OK;
-        }
+    uint32_t crc;
+    if (known && old.size == size && ns_file_crc32(path, &crc, NULL) == NS_OK && crc == old.crc) {
+        s->files_unchanged++;
+        u->kept_bytes += size;
+        job *f = job_add(&u->touched, path, sb);
+        if (!f) u->fatal = nomem(u->err);
+        if (f) f->old = (ns_file_state){size, f->mtime_ns, crc, old.articles};
+        return f == NULL;
     }
-    /* 3: the old articles go, the new ones come, then the bookkeeping. */
-    if ((u->fatal = ns_index_file_remove(u->ix, path, u->err)) != NS_OK) return 1;
-    sink into_index = {.ix = u->ix};
-    ingested in;
-    if ((u->fatal = ingest(u, path, u->rootlen, now.size, &into_index, &in, u->err)) != NS_OK)
+    /* 2a, 2d: to read. */
+    job *f = job_add(&u->files, path, sb);
+    if (!f) {
+        u->fatal = nomem(u->err);
         return 1;
-    if (!in.whole) {
-        s->files_skipped++;
-        s->articles_deleted += known ? old.articles : 0;
-        return 0;
     }
-    s->bytes += now.size;
-    now.crc = in.crc;
-    now.articles = (uint32_t)in.articles;
-    if (known) {
+    f->known = known;
+    f->old = old;
+    u->read_bytes += size;
+    return 0;
+}
+
+/* The end of step 3 for one file read (both kinds of run): count it, and
+ * record its bookkeeping if it was read to the end. */
+static ns_status record(update *u, const job *f)
+{
+    ns_update_stats *s = u->stats;
+    if (!f->in.whole) {
+        s->files_skipped++;
+        s->articles_deleted += f->known ? f->old.articles : 0;
+        return NS_OK;
+    }
+    s->bytes += f->size;
+    if (f->known) {
         s->files_changed++;
-        s->articles_changed += in.articles;
-        s->articles_deleted += old.articles > in.articles ? old.articles - in.articles : 0;
+        s->articles_changed += f->in.articles;
+        s->articles_deleted +=
+            f->old.articles > f->in.articles ? f->old.articles - f->in.articles : 0;
     } else {
         s->files_new++;
-        s->articles_new += in.articles;
+        s->articles_new += f->in.articles;
     }
-    u->fatal = ns_index_file_set(u->ix, path, &now, u->err);
-    return u->fatal != NS_OK;
+    ns_file_state now = {f->size, f->mtime_ns, f->in.crc, (uint32_t)f->in.articles};
+    return ns_index_file_set(u->ix, f->path, &now, u->err);
+}
+
+/* Step 3 into the live generation, one file after the other: the old
+ * articles go, the new ones come, then the bookkeeping. And 2c's new
+ * mtimes. */
+static ns_status write_in_place(update *u)
+{
+    ns_status st = NS_OK;
+    struct timespec last, now;
+    clock_gettime(CLOCK_MONOTONIC, &last);
+    for (size_t i = 0; i < u->files.n && st == NS_OK; i++) {
+        job *f = &u->files.v[i];
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if ((now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000 >= 200) {
+            on_progress(u, 0);
+            last = now;
+        }
+        sink into_index = {.ix = u->ix};
+        if ((st = ns_index_file_remove(u->ix, f->path, u->err)) == NS_OK &&
+            (st = ingest(u, f->path, f->rootlen, f->size, &into_index, &f->in, u->err)) == NS_OK)
+            st = record(u, f);
+    }
+    for (size_t i = 0; i < u->touched.n && st == NS_OK; i++)
+        st = ns_index_file_set(u->ix, u->touched.v[i].path, &u->touched.v[i].old, u->err);
+    return st;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -360,40 +456,11 @@ static ns_status remove_gone(update *u)
 
 /* --------------------------------------------------------- fresh builds */
 
-typedef struct job {
-    char *path;
-    size_t rootlen;
-    uint64_t size;
-    int64_t mtime_ns;
-    ingested in;
-} job;
-
-typedef struct job_list {
-    job *v;
-    size_t n, cap;
-    size_t rootlen; /* of the folder being walked */
-    int nomem;
-} job_list;
-
 /* Step 1 of a build (ns_walk_fn): the list of files to read. */
 static int collect(void *ctx, const char *path, const struct stat *sb)
 {
     job_list *l = ctx;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 1024;
-        job *v = realloc(l->v, cap * sizeof *v);
-        if (!v) return l->nomem = 1;
-        l->v = v;
-        l->cap = cap;
-    }
-    job *f = &l->v[l->n];
-    memset(f, 0, sizeof *f);
-    if (!(f->path = strdup(path))) return l->nomem = 1;
-    l->n++;
-    f->rootlen = l->rootlen;
-    f->size = (uint64_t)sb->st_size;
-    f->mtime_ns = mtime_ns(sb);
-    return 0;
+    return job_add(l, path, sb) == NULL;
 }
 
 typedef struct worker {
@@ -460,21 +527,16 @@ static ns_status sample(update *u, job_list *files)
     return st;
 }
 
-/* Steps 2 to 4 of a fresh build: worker k reads the k-th slice of the
- * sorted file list (slices balanced by bytes) into its own parts, merged in
- * order when the index closes, so articles are numbered as one thread would
- * number them. Then the bookkeeping of every file read whole, in file
- * order. */
-static ns_status build(update *u, job_list *files)
+/* Read `files` into parts with the worker threads (u->o->jobs): worker k
+ * reads the k-th slice of the list (slices balanced by bytes) into its own
+ * parts, merged in order at the end (ns_index_close, ns_index_grow_merge),
+ * so articles are numbered as one thread reading the list would number
+ * them. Each file's outcome is left in its job's `in`. */
+static ns_status run_workers(update *u, job_list *files)
 {
-    ns_update_stats *s = u->stats;
-    s->files_seen = files->n;
     uint64_t total = 0;
     for (size_t i = 0; i < files->n; i++)
         total += files->v[i].size;
-    u->total_bytes = total;
-    ns_status sst = sample(u, files);
-    if (sst != NS_OK) return sst;
     unsigned jobs = u->o->jobs ? u->o->jobs : 1;
     if (jobs > files->n) jobs = files->n ? (unsigned)files->n : 1;
     worker *w = calloc(jobs, sizeof *w);
@@ -526,20 +588,61 @@ static ns_status build(update *u, job_list *files)
             if (u->err) *u->err = w[k].err;
         }
     }
-    for (size_t i = 0; st == NS_OK && i < files->n; i++) {
-        job *f = &files->v[i];
-        if (!f->in.whole) {
-            s->files_skipped++;
-            continue;
-        }
-        s->files_new++;
-        s->articles_new += f->in.articles;
-        s->bytes += f->size;
-        ns_file_state fs = {f->size, f->mtime_ns, f->in.crc, (uint32_t)f->in.articles};
-        st = ns_index_file_set(u->ix, f->path, &fs, u->err);
-    }
     free(w);
     free(th);
+    return st;
+}
+
+/* Steps 2 to 4 of a fresh build: the sample, the workers, then the
+ * bookkeeping of every file read whole, in file order. */
+static ns_status build(update *u, job_list *files)
+{
+    u->stats->files_seen = files->n;
+    for (size_t i = 0; i < files->n; i++)
+        u->total_bytes += files->v[i].size;
+    ns_status st = sample(u, files);
+    if (st == NS_OK) st = run_workers(u, files);
+    for (size_t i = 0; st == NS_OK && i < files->n; i++)
+        st = record(u, &files->v[i]);
+    return st;
+}
+
+/* ------------------------------------------------ growing by a merge */
+
+/* An incremental run that reads much (step 3) writes a new generation
+ * instead of writing into the live one (ns_index_grow): the files are read
+ * by the worker threads into parts, as in a fresh build; Xapian's
+ * compaction merges the live generation and the parts into the new one;
+ * there the files replaced or gone lose their old articles and every file
+ * read gets its bookkeeping; the run's end switches to it. Worth it when
+ * the reading outweighs copying the live generation: at least
+ * MERGE_MIN_BYTES to read, and at least 1 byte read for MERGE_KEPT_RATIO
+ * bytes kept. The opts may force either way. */
+#define MERGE_MIN_BYTES  (8u << 20)
+#define MERGE_KEPT_RATIO 3
+
+static int wants_merge(const update *u)
+{
+    if (u->o->merge < 0 || u->files.n == 0) return 0;
+    if (u->o->merge > 0) return 1;
+    return u->read_bytes >= MERGE_MIN_BYTES && u->read_bytes * MERGE_KEPT_RATIO >= u->kept_bytes;
+}
+
+static ns_status grow(update *u)
+{
+    u->stats->merged = 1;
+    ns_status st = ns_index_grow(u->ix, u->err);
+    if (st == NS_OK) st = run_workers(u, &u->files);
+    if (st == NS_OK) st = ns_index_grow_merge(u->ix, u->err);
+    for (size_t i = 0; i < u->files.n && st == NS_OK; i++) {
+        job *f = &u->files.v[i];
+        /* The articles it had in the live generation: those of the new
+         * ones of a file skipped part-way stay until the next run, as in
+         * write_in_place. */
+        if ((st = ns_index_file_remove(u->ix, f->path, u->err)) == NS_OK) st = record(u, f);
+    }
+    for (size_t i = 0; i < u->touched.n && st == NS_OK; i++)
+        st = ns_index_file_set(u->ix, u->touched.v[i].path, &u->touched.v[i].old, u->err);
     return st;
 }
 
@@ -564,30 +667,29 @@ ns_status ns_update_run(ns_index *ix, const ns_update_opts *o, ns_update_stats *
     pthread_mutex_init(&u.lock, NULL);
     ns_walk_opts wo = {o->exclude, o->nexclude, 0, on_warn, &u, o->follow_links_out};
     int building = ns_index_building(ix);
-    job_list files = {0};
 
-    /* Step 1, and for an incremental run steps 2 and 3 as the walk goes. */
+    /* Step 1, and for an incremental run step 2 as the walk goes. */
     for (size_t i = 0; i < o->nroots && u.fatal == NS_OK; i++) {
         ns_error werr = {0};
-        u.rootlen = files.rootlen = strlen(o->roots[i]) + 1;
-        ns_status st = building ? ns_walk(o->roots[i], &wo, collect, &files, &werr)
+        u.rootlen = u.files.rootlen = u.touched.rootlen = strlen(o->roots[i]) + 1;
+        ns_status st = building ? ns_walk(o->roots[i], &wo, collect, &u.files, &werr)
                                 : ns_walk(o->roots[i], &wo, visit, &u, &werr);
-        if (files.nomem || st == NS_ERR_NOMEM) u.fatal = nomem(u.err);
+        if (u.files.nomem || st == NS_ERR_NOMEM) u.fatal = nomem(u.err);
         if (u.fatal != NS_OK) break;
         if (st != NS_OK) on_root_failed(&u, o->roots[i], st, &werr);
     }
-    if (u.fatal == NS_OK && u.stats->roots_failed == 0) {
-        if (building) {
-            u.fatal = build(&u, &files);
-        } else {
-            on_progress(&u, 1);
-            u.fatal = remove_gone(&u); /* step 4 */
-        }
+    if (u.fatal == NS_OK && building) {
+        if (u.stats->roots_failed == 0) u.fatal = build(&u, &u.files);
+    } else if (u.fatal == NS_OK) {
+        /* Step 3, then step 4 unless a folder could not be walked. */
+        u.total_bytes = u.read_bytes;
+        u.fatal = wants_merge(&u) ? grow(&u) : write_in_place(&u);
+        if (!u.stats->merged) on_progress(&u, 1);
+        if (u.fatal == NS_OK && u.stats->roots_failed == 0) u.fatal = remove_gone(&u);
     }
 
-    for (size_t i = 0; i < files.n; i++)
-        free(files.v[i].path);
-    free(files.v);
+    job_list_free(&u.files);
+    job_list_free(&u.touched);
     for (size_t i = 0; i < u.nseen; i++)
         free(u.seen[i]);
     free(u.seen);

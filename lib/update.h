@@ -37,13 +37,14 @@ typedef struct ns_update_stats {
     uint64_t bytes;          /* of the files read to the end (new, changed) */
     size_t warnings;         /* calls of opts.warn and opts.refused */
     size_t roots_failed;     /* calls of opts.root_failed */
+    int merged;              /* an incremental run that grew by a merge into a
+                              * new generation (update.c) */
 } ns_update_stats;
 
 /* Progress of a run, for a progress line. The counts only grow. */
 typedef struct ns_update_progress {
     uint64_t bytes_done;  /* of the files read (or refused) so far */
-    uint64_t bytes_total; /* of every file to read; 0 when not known (an
-                           * incremental run reads as it walks) */
+    uint64_t bytes_total; /* of every file to read */
     uint64_t articles;    /* added so far */
     int final;            /* 1 on the last call: the reading is over */
 } ns_update_progress;
@@ -60,7 +61,11 @@ typedef struct ns_update_opts {
     size_t nexclude;
     int follow_links_out;    /* ns_walk_opts.follow_links_out */
     uint64_t max_file_bytes; /* ns_reader_opts.max_file_bytes */
-    unsigned jobs;           /* worker threads of a fresh build (0: 1) */
+    unsigned jobs;           /* worker threads of a fresh build, or of an
+                                incremental run grown by a merge (0: 1) */
+    int merge;               /* an incremental run: 0 lets update.c choose
+                                whether to grow by a merge, 1 always does,
+                                -1 never */
     size_t batch;            /* articles a worker buffers before writing them
                                 out as one part (0: 2000) */
     /* A problem in a corpus file or folder that does not stop the run:

@@ -1,5 +1,6 @@
 # crash.sh: kill -9 of the indexer at many points, in fresh builds,
-# incremental runs and rebuilds, over single-article (.txt) and
+# incremental runs (written into the live generation, and grown by a merge
+# into a new one: NSEARCH_MERGE=always) and rebuilds, over single-article (.txt) and
 # multi-article (.jsonl, .jsonl.gz) files. Two kinds of kill points, from a
 # fixed seed (printed): at the Nth file system call of the run (the faultfs
 # shim kills the process right there: part flushes, the merge, the
@@ -118,6 +119,29 @@ crash fresh "fresh build" "$C" "" "$T/ref.answers"
 crash incremental "incremental run" "$C" "$T/base" "$T/ref.answers"
 crash rebuild "rebuild" "$C" "$T/ref" "$T/ref.answers"
 
+# The incremental run grown by a merge (NSEARCH_MERGE=always, the reruns
+# too), from the same starting point, where now also a file known to it
+# changed, another vanished, a JSON Lines file lost its first article and
+# one was only touched: the merge keeps the old generation's articles of
+# none of them.
+f1=$(ls "$C"/a001*.txt | head -1) f2=$(ls "$C"/a001*.txt | sed -n 2p)
+printf '\nArticle changed: the market heard of a storm and a grain harvest at the bank.\n' >>"$f1"
+rm "$f2"
+sed -i 1d "$C/batch-2.jsonl"
+touch -d '2021-01-01 00:00' "$(ls "$C"/a000*.txt | head -1)"
+"$NSEARCH_INDEX" --db "$T/ref2" --batch "$BATCH" "$C"
+answers "$T/ref2" >"$T/ref2.answers"
+cmp -s "$T/ref.answers" "$T/ref2.answers" && not_ok "the changes change the answers" || ok "the changes change the answers"
+rm -rf "$T/db" && cp -rp "$T/base" "$T/db"
+NSEARCH_MERGE=always "$NSEARCH_INDEX" --json --db "$T/db" --batch "$BATCH" "$C" >"$T/merge.json"
+grep -q '"merged":true' "$T/merge.json" && ok "NSEARCH_MERGE=always grows the incremental run by a merge" ||
+    not_ok "the incremental run did not merge: $(cat "$T/merge.json")"
+answers "$T/db" | cmp -s - "$T/ref2.answers" && ok "the merged run answers as a clean build" ||
+    not_ok "the merged run answers otherwise than a clean build"
+export NSEARCH_MERGE=always
+crash incremental "incremental run grown by a merge" "$C" "$T/base" "$T/ref2.answers"
+unset NSEARCH_MERGE
+
 # The long run also takes the shared corpora (never copied into the tree).
 SHARED="$TOP/../shared/corpora"
 if [ "${CRASH_SHARED:-0}" = 1 ]; then
@@ -132,6 +156,9 @@ if [ "${CRASH_SHARED:-0}" = 1 ]; then
         mv "$T/rlater"/* "$R/"
         POINTS=${CRASH_SHARED_POINTS:-20}
         crash incremental "reuters21578 incremental run" "$R" "$T/rbase" "$T/rref.answers"
+        export NSEARCH_MERGE=always
+        crash incremental "reuters21578 incremental run grown by a merge" "$R" "$T/rbase" "$T/rref.answers"
+        unset NSEARCH_MERGE
         crash rebuild "reuters21578 rebuild" "$R" "$T/rref" "$T/rref.answers"
         rm -rf "$R" "$T/rref" "$T/rbase"
     else
@@ -146,6 +173,9 @@ if [ "${CRASH_SHARED:-0}" = 1 ]; then
         "$NSEARCH_INDEX" --db "$T/fref" "$F" && answers "$T/fref" >"$T/fref.answers"
         POINTS=${CRASH_SHARED_POINTS:-20}
         crash incremental "reuters-financial incremental run" "$F" "$T/fbase" "$T/fref.answers"
+        export NSEARCH_MERGE=always
+        crash incremental "reuters-financial incremental run grown by a merge" "$F" "$T/fbase" "$T/fref.answers"
+        unset NSEARCH_MERGE
     else
         skip "reuters-financial kills" "no ../shared/corpora/reuters-financial"
     fi

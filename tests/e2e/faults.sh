@@ -1,7 +1,8 @@
 # faults.sh: I/O errors below the indexer, as SQLite tests them. An
 # LD_PRELOAD shim ($O/tests/faultfs.so, tests/tools/faultfs.c) fails the Nth
 # write, pwrite, fsync/fdatasync, rename, mkdir or writing open under the
-# index folder, for every N of a small incremental run and of a small
+# index folder, for every N of a small incremental run (written into the
+# live generation, and grown by a merge: NSEARCH_MERGE=always) and of a small
 # rebuild, with ENOSPC (the disk stays full) and with EIO (one failure).
 # Each time: the run exits 4 with a message naming the index and saying it
 # is unchanged, and the index answers exactly as before and passes --check.
@@ -11,7 +12,7 @@
 # them on a larger run. FAULTS_ONLY=KIND runs one kind.
 . "$TOP/tests/e2e/lib.sh"
 STEP=${FAULTS_STEP:-1}
-RSTEP=${FAULTS_REBUILD_STEP:-4} # a rebuild makes more calls: every 4th in make check
+RSTEP=${FAULTS_REBUILD_STEP:-4} # a rebuild or a merge makes more calls: every 4th in make check
 NART=${FAULTS_ARTICLES:-240}
 # libxapian's periodic flush, low so that a small run also writes while it
 # adds (not only in its final commit).
@@ -39,7 +40,8 @@ fi
 # run_faults KIND ERRNO PERSIST: every N (by STEP) for one run kind.
 run_faults() {
     kind=$1 err=$2 persist=$3 step=$STEP
-    [ "$kind" = rebuild ] && step=$RSTEP
+    [ "$kind" = incremental ] || step=$RSTEP
+    if [ "$kind" = merge ]; then export NSEARCH_MERGE=always; else unset NSEARCH_MERGE; fi
     rm -rf "$T/db" && cp -rp "$T/base" "$T/db"
     set -- --db "$T/db" "$C"
     [ "$kind" = rebuild ] && set -- --db "$T/db" --rebuild "$C"
@@ -90,7 +92,7 @@ run_faults() {
         not_ok "$kind run, $err: only $failed of $tried runs failed"
 }
 
-for kind in incremental rebuild; do
+for kind in incremental merge rebuild; do
     case "${FAULTS_ONLY:-$kind}" in "$kind") ;; *) continue ;; esac
     run_faults "$kind" ENOSPC 1
     run_faults "$kind" EIO 0

@@ -82,3 +82,28 @@ query_answers() {
 # cfgrun CMD...: CMD with HOME=$H (the suite's test home) and no other
 # configuration: no NSEARCH_CONFIG, XDG_CONFIG_HOME, NSEARCH_DB or NO_COLOR.
 cfgrun() { env -u NSEARCH_CONFIG -u XDG_CONFIG_HOME -u NSEARCH_DB -u NO_COLOR HOME="$H" "$@"; }
+
+# serve_start DB OUT: nsearch --serve on DB in the background (pid in
+# $server), its answers into OUT; serve_ask REQUEST sends it a request line
+# and waits (10 s at most) for its answer; serve_stop closes its input and
+# waits for it to end.
+serve_start() {
+    ss_out=$2
+    rm -f "$T/serve.in" && mkfifo "$T/serve.in"
+    : >"$ss_out"
+    "$NSEARCH" --db "$1" --serve <"$T/serve.in" >"$ss_out" 2>&1 &
+    server=$!
+    exec 9>"$T/serve.in"
+}
+serve_ask() {
+    ss_want=$(($(wc -l <"$ss_out") + 1)) ss_i=0
+    echo "$1" >&9
+    while [ "$(wc -l <"$ss_out")" -lt "$ss_want" ] && [ $ss_i -lt 100 ] && kill -0 "$server" 2>/dev/null; do
+        sleep 0.1
+        ss_i=$((ss_i + 1))
+    done
+}
+serve_stop() {
+    exec 9>&-
+    wait "$server"
+}

@@ -49,19 +49,14 @@ wait "$reader" 2>/dev/null
 "$NSEARCH_INDEX" --db "$T/db" "$C"
 expect "the next run deletes it once the reader is gone" "gen-4" "$(gens "$T/db")"
 # A real reader: nsearch --serve pins the generation it has open.
-mkfifo "$T/fifo"
-"$NSEARCH" --db "$T/db" --serve <"$T/fifo" >"$T/serve.out" 2>&1 &
-server=$!
-exec 9>"$T/fifo"
-echo '{"id":1,"query":"market"}' >&9
-sleep 0.5
+serve_start "$T/db" "$T/serve.out"
+serve_ask '{"id":1,"query":"market"}'
 if flock -n -x "$T/db/gen-4.readers" true; then not_ok "nsearch --serve holds its generation"; else
     ok "nsearch --serve holds its generation"
 fi
 "$NSEARCH_INDEX" --db "$T/db" --rebuild "$C"
-echo '{"id":2,"query":"market"}' >&9
-exec 9>&-
-wait "$server"
+serve_ask '{"id":2,"query":"market"}'
+serve_stop
 expect "nsearch --serve answers across the rebuild" 2 "$(jq -s 'map(select(.matches)) | length' "$T/serve.out")"
 "$NSEARCH_INDEX" --db "$T/db" "$C"
 expect "once it has moved on, the old generation goes" "gen-5" "$(gens "$T/db")"

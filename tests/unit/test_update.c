@@ -157,6 +157,9 @@ static void on_progress(void *ctx, const ns_update_progress *p)
  * `jobs` workers; stderr is captured and must stay empty (the library never
  * prints). Returns the status; *st gets the counts, *s what the callbacks
  * saw. */
+/* ns_update_opts.merge of the runs of update(). */
+static int merge_mode;
+
 static ns_status update(const char *db, const char *const *roots, size_t nroots,
                         const ns_index_opts *io, unsigned jobs, ns_update_stats *st, seen *s)
 {
@@ -175,6 +178,7 @@ static ns_status update(const char *db, const char *const *roots, size_t nroots,
     o.nroots = nroots;
     o.jobs = jobs;
     o.batch = 10;
+    o.merge = merge_mode;
     o.warn = on_warn;
     o.refused = on_refused;
     o.root_failed = on_root_failed;
@@ -261,10 +265,11 @@ static void make_corpus(void)
 
 /* A fresh build, then incremental runs: nothing changed; a file added, one
  * grown, one rewritten with the same size, one only touched, one deleted;
- * then a known file that turns unreadable. */
-static void test_fresh_then_incremental(void **state)
+ * then a known file that turns unreadable. The incremental runs write in
+ * place (merge -1) or grow by a merge (1): the same outcome. */
+static void fresh_then_incremental(int merge)
 {
-    (void)state;
+    merge_mode = merge;
     char sub[700];
     snprintf(sub, sizeof sub, "%s/c/sub", tmpdir);
     assert_int_equal(mkdir(sub, 0777), 0);
@@ -278,6 +283,7 @@ static void test_fresh_then_incremental(void **state)
     /* Fresh build, three workers: the binary file is refused, counted as
      * skipped and not recorded; the rest is. */
     assert_int_equal(update("db", roots, 1, &io, 3, &st, &s), NS_OK);
+    assert_int_equal(st.merged, 0); /* a fresh build */
     expect_stats(&st, (const size_t[10]){5, 4, 0, 0, 1, 0, 6, 0, 0, 1});
     assert_int_equal(s.refused, 1);
     assert_string_equal(s.refused_path, at("c/junk.txt"));
@@ -292,6 +298,7 @@ static void test_fresh_then_incremental(void **state)
 
     /* Nothing changed: nothing read but the skipped file, tried again. */
     assert_int_equal(update("db", roots, 1, &io, 3, &st, &s), NS_OK);
+    assert_int_equal(st.merged, merge > 0);
     expect_stats(&st, (const size_t[10]){5, 0, 0, 4, 1, 0, 0, 0, 0, 1});
     assert_int_equal(st.bytes, 0);
     assert_int_equal(s.refused, 1);
@@ -304,6 +311,7 @@ static void test_fresh_then_incremental(void **state)
     age("c/sub/c.txt", 200); /* same bytes, another mtime */
     assert_int_equal(unlink(at("c/d.jsonl")), 0);
     assert_int_equal(update("db", roots, 1, &io, 3, &st, &s), NS_OK);
+    assert_int_equal(st.merged, merge > 0);
     /* seen 5: a b sub/c e junk; new e; changed a b; unchanged sub/c;
      * skipped junk; deleted d (3 articles). */
     expect_stats(&st, (const size_t[10]){5, 1, 2, 1, 1, 1, 1, 2, 3, 1});
@@ -316,6 +324,7 @@ static void test_fresh_then_incremental(void **state)
      * deleted and counted; the next run tries it again. */
     write_file("c/e.txt", "bin\0ary", 7);
     assert_int_equal(update("db", roots, 1, &io, 3, &st, &s), NS_OK);
+    assert_int_equal(st.merged, merge > 0);
     expect_stats(&st, (const size_t[10]){5, 0, 0, 3, 2, 0, 0, 0, 1, 2});
     assert_int_equal(s.refused, 2);
     assert_int_equal(recorded("db", "c/e.txt"), -1);
@@ -324,8 +333,22 @@ static void test_fresh_then_incremental(void **state)
     /* Mended: new again. */
     write_text("c/e.txt", "market");
     assert_int_equal(update("db", roots, 1, &io, 3, &st, &s), NS_OK);
+    assert_int_equal(st.merged, merge > 0);
     expect_stats(&st, (const size_t[10]){5, 1, 0, 3, 1, 0, 1, 0, 0, 1});
     assert_int_equal(info_of("db").articles, 4);
+}
+
+static void test_fresh_then_incremental(void **state)
+{
+    (void)state;
+    fresh_then_incremental(-1);
+}
+
+static void test_fresh_then_incremental_merged(void **state)
+{
+    (void)state;
+    fresh_then_incremental(1);
+    merge_mode = 0;
 }
 
 /* A recorded folder that can't be walked: reported and counted; an
@@ -450,6 +473,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_fresh_then_incremental, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_then_incremental_merged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_warning_is_no_skip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_root_failed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shards, setup, teardown),
