@@ -5,8 +5,9 @@
  * Each folder is read whole (names and a type guess from d_type, or fstatat
  * for links and unknown types), closed, sorted, and only then visited, so a
  * walk holds one directory stream open at a time however deep the tree is.
- * Entries are stat'ed again when visited: that both follows links and notices
- * what vanished since the listing. Folders walked are remembered by
+ * Entries are stat'ed again when visited (once: lstat, and stat only for a
+ * link): that both follows links and notices what vanished since the
+ * listing. Folders walked are remembered by
  * (device, inode) in a hash set, which ends link loops and keeps a folder
  * linked twice from being walked twice.
  */
@@ -257,7 +258,14 @@ static void visit(walker *w, const entry *e)
         return;
     }
     struct stat st, lk;
-    if (!w->follow && lstat(w->path, &lk) == 0 && S_ISLNK(lk.st_mode)) {
+    int have = 0; /* st holds the entry's stat already */
+    int looked = !w->follow && lstat(w->path, &lk) == 0;
+    if (looked && !S_ISLNK(lk.st_mode)) {
+        /* Not a link: lstat said what stat would (one call a file, not
+         * two: a nightly run stats every corpus file). */
+        st = lk;
+        have = 1;
+    } else if (looked) {
         /* A link must stay inside the corpus folder: a link to
          * /etc/passwd would put it in the index (--follow allows it). */
         char *real = realpath(w->path, NULL);
@@ -273,7 +281,7 @@ static void visit(walker *w, const entry *e)
         }
         free(real);
     }
-    if (stat(w->path, &st) != 0) {
+    if (!have && stat(w->path, &st) != 0) {
         int errnum = errno;
         struct stat lst;
         if (errnum == ENOENT && lstat(w->path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
