@@ -292,6 +292,11 @@ ns_status ns_doc_build(ns_docbuilder *ix, const ns_article *a, ns_error *err)
     if (xs == XC_OK && a->npassages == 0)
         xs = xc_document_add_boolean_term(ix->doc, NS_KEY(NS_TERM_NO_PASSAGE));
     if (xs == XC_OK) {
+        char np[24];
+        int n = snprintf(np, sizeof np, "%zu", a->npassages);
+        xs = xc_document_set_value(ix->doc, NS_SLOT_PASSAGES, np, (size_t)n);
+    }
+    if (xs == XC_OK) {
         /* The article's sort key: id, NUL, path (schema.h). */
         size_t il = strlen(a->id), pl = strlen(a->path);
         ix->pterms.len = 0;

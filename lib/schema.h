@@ -64,6 +64,10 @@
  *                 article's path (schema 3; the id alone before): byte-wise,
  *                 the order of equal weights (rank.c, rank_cmp_art), which
  *                 Xapian then sorts itself.
+ *   NS_SLOT_PASSAGES  the article's number of passages, decimal ("12"),
+ *                 written by this schema's indexers since NS_META_PASSAGES
+ *                 was added (an index made before has it on its newer
+ *                 documents only).
  *
  * Data: the article's record (record.h): its fields and passages, each
  * passage with its line and byte column.
@@ -96,6 +100,11 @@
  *                   lists alone (search.c, count_fast), and a query that
  *                   scores nothing has Xapian order its equal weights by
  *                   NS_SLOT_ID (search.c, xapian_orders_ties).
+ *   NS_META_PASSAGES  "2" (NS_SLOT_PASSAGES) when every document of the
+ *                   index has its passage count in that slot (set when an
+ *                   index is created): then the searcher counts the
+ *                   passages of a query that only filters by date from the
+ *                   slot's values alone (search.c, count_filtered).
  *   the file term   one key per corpus file, the file's NS_PREFIX_FILE term
  *                   (files without articles too): "SIZE MTIME_NS CRC32
  *                   ARTICLES\n" (decimal) followed by the path. The
@@ -120,20 +129,22 @@
 #define NS_PREFIX_PAIR   "P"
 
 enum {
-    NS_SLOT_DATE = 0, /* NS_DATE_SLOT form, absent when undated: sorts and ranges */
-    NS_SLOT_ID = 1    /* the article id, NUL, its path: ties in rank order */
+    NS_SLOT_DATE = 0,    /* NS_DATE_SLOT form, absent when undated: sorts and ranges */
+    NS_SLOT_ID = 1,      /* the article id, NUL, its path: ties in rank order */
+    NS_SLOT_PASSAGES = 2 /* the number of passages, decimal */
 };
 
 /* How many times a title word counts (its wdf increment). Tuned with make
  * eval (doc/eval.md). */
 #define NS_TITLE_WDF 3
 
-#define NS_META_SCHEMA "nsearch.schema"
-#define NS_META_LANG   "nsearch.lang"
-#define NS_META_ROOTS  "nsearch.roots"
-#define NS_META_SHARD  "nsearch.shard"
-#define NS_META_COUNTS "nsearch.counts"
-#define NS_META_PAIRS  "nsearch.pairs"
+#define NS_META_SCHEMA   "nsearch.schema"
+#define NS_META_LANG     "nsearch.lang"
+#define NS_META_ROOTS    "nsearch.roots"
+#define NS_META_SHARD    "nsearch.shard"
+#define NS_META_COUNTS   "nsearch.counts"
+#define NS_META_PAIRS    "nsearch.pairs"
+#define NS_META_PASSAGES "nsearch.passages"
 
 #define NS_TERM_NO_PASSAGE "XNOPASSAGE"
 

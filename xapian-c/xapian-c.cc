@@ -1450,6 +1450,36 @@ xc_status xc_enquire_mset(xc_enquire *e, uint32_t first, uint32_t maxitems, uint
     });
 }
 
+xc_status xc_enquire_value_counts(xc_enquire *e, xc_valueno slot,
+                                  void (*fn_cb)(void *ctx, const char *val, size_t len,
+                                                uint32_t count),
+                                  void *ctx, uint32_t *matches)
+{
+    static const char fn[] = "xc_enquire_value_counts";
+    XC_REQUIRE(e && fn_cb, fn);
+    return guard(fn, nullptr, [&] {
+        Xapian::ValueCountMatchSpy spy(slot);
+        e->enq.add_matchspy(&spy);
+        /* The spy is ours (on the stack): the enquire must forget it
+         * whatever happens. */
+        struct forget {
+            Xapian::Enquire &q;
+            ~forget()
+            {
+                q.clear_matchspies();
+            }
+        } guard_spy{e->enq};
+        /* An empty window that checks every match: the spy sees them all. */
+        Xapian::MSet m = e->enq.get_mset(0, 0, Xapian::doccount(-1));
+        if (matches) *matches = m.get_matches_estimated();
+        for (Xapian::TermIterator v = spy.values_begin(); v != spy.values_end(); ++v) {
+            const std::string val = *v;
+            fn_cb(ctx, val.data(), val.size(), v.get_termfreq());
+        }
+        return XC_OK;
+    });
+}
+
 xc_status xc_enquire_matching_terms(xc_enquire *e, xc_docid docid,
                                     int (*fn_cb)(void *ctx, const char *term, size_t len),
                                     void *ctx)

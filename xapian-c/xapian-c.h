@@ -449,6 +449,17 @@ xc_status xc_enquire_set_docid_order(xc_enquire *e, int descending);
  * XC_ERR_INVALID (wildcard over its limit), XC_ERR_NOMEM. */
 xc_status xc_enquire_mset(xc_enquire *e, uint32_t first, uint32_t maxitems, uint32_t check_at_least,
                           xc_mset **out);
+/* Check every document e's query matches (nothing is ranked or returned)
+ * and count them by their value in `slot` (Xapian's ValueCountMatchSpy):
+ * `fn` gets each distinct value (`len` bytes, valid during the call) with
+ * the number of matching documents that hold it, in byte order of the
+ * values; documents without a value in the slot are in no count. *matches
+ * (may be NULL) gets the number of matching documents. Works through
+ * remote shards. Statuses as xc_enquire_mset; XC_ERR_NOMEM. */
+xc_status xc_enquire_value_counts(xc_enquire *e, xc_valueno slot,
+                                  void (*fn)(void *ctx, const char *val, size_t len,
+                                             uint32_t count),
+                                  void *ctx, uint32_t *matches);
 /* Call `fn` for each term of the current query that indexes `docid`
  * (whether or not the query matched it), ordered by query position (the
  * `pos` given to xc_query_term), terms with equal positions in byte order.

@@ -5,7 +5,9 @@
 # first passage when only the title holds it, nothing for an article with
 # no passage. Checked against hand-counted numbers on a corpus made for it,
 # against the unlimited listing (which reads the passages), over two shards,
-# and after an incremental run.
+# and after an incremental run. So is --count of a query that only filters
+# by date, from the passage counts in a value slot (search.c,
+# count_filtered).
 . "$TOP/tests/e2e/lib.sh"
 
 c=$T/corpus
@@ -42,6 +44,20 @@ expect "--count of a word in no article" 0 "$(count "$T/idx" --count zebra)"
 expect "the listing's summary: 5 passages of 3 articles, exact" "5 3 true" \
     "$(search "$T/idx" --json -n 1 --per-article 5 kiwi | jq -r 'select(.type == "summary") | "\(.total) \(.articles) \(.total_exact)"')"
 
+# A query that only filters by date: every passage of the articles in range
+# (a 4, b 2, c 2; d has none), from the passage counts in the index's
+# values (search.c, count_filtered).
+range=date:2024-05-01..2024-05-04
+expect "--count $range, --per-article 1: a, b, c" 3 "$(count "$T/idx" --per-article 1 --count "$range")"
+expect "--count $range: a 2, b 2, c 2" 6 "$(count "$T/idx" --count "$range")"
+expect "--count $range, --per-article 5: a 4, b 2, c 2" 8 "$(count "$T/idx" --per-article 5 --count "$range")"
+expect "the unlimited listing agrees (--per-article 5)" 8 "$(listed "$T/idx" --per-article 5 "$range")"
+expect "the unlimited listing agrees (2 per article)" 6 "$(listed "$T/idx" "$range")"
+expect "two date ranges: b, c (--per-article 5)" 4 \
+    "$(count "$T/idx" --per-article 5 --count "date:2024-05-02..2024-05-10 date:2024-04-01..2024-05-03")"
+expect "the summary of a date range: 8 passages of 3 articles, exact" "8 3 true" \
+    "$(search "$T/idx" --json -n 1 --per-article 5 "$range" | jq -r 'select(.type == "summary") | "\(.total) \(.articles) \(.total_exact)"')"
+
 # Two shards behind a stub: the posting lists of both.
 for k in 1 2; do
     "$NSEARCH_INDEX" --db "$T/s$k" --shard-of "$k/2" "$c" 2>"$T/err" || { not_ok "index shard $k"; cat "$T/err"; }
@@ -49,6 +65,7 @@ done
 printf 'auto %s\nauto %s\n' "$T/s1" "$T/s2" >"$T/stub"
 expect "two shards: --count kiwi, --per-article 5" 5 "$(count "$T/stub" --per-article 5 --count kiwi)"
 expect "two shards: --count kiwi" 4 "$(count "$T/stub" --count kiwi)"
+expect "two shards: --count $range, --per-article 5" 8 "$(count "$T/stub" --per-article 5 --count "$range")"
 
 # An incremental run: a new file, a changed one, a deleted one.
 printf 'Later\nDate: 2024-06-01\n\nKiwi kiwi kiwi.\n\nMore kiwi.\n\nAnd kiwi again.\n' >"$c/f.txt"
@@ -60,6 +77,9 @@ rm "$c/b.txt"
 expect "after an update: --count kiwi, --per-article 5" 7 "$(count "$T/idx" --per-article 5 --count kiwi)"
 expect "after an update: the listing agrees" 7 "$(listed "$T/idx" --per-article 5 kiwi)"
 expect "after an update: --count kiwi" 5 "$(count "$T/idx" --count kiwi)"
+# a 4 and c 2 in range (b gone, f later).
+expect "after an update: --count $range, --per-article 5" 6 "$(count "$T/idx" --per-article 5 --count "$range")"
+expect "after an update: the listing agrees" 6 "$(listed "$T/idx" --per-article 5 "$range")"
 
 # On the sample corpus: every word of a few titles, count against listing.
 "$NSEARCH_INDEX" --db "$T/sample" "$TOP/corpus" 2>"$T/err" || { not_ok "index the sample corpus"; cat "$T/err"; }

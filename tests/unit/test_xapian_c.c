@@ -807,6 +807,52 @@ static hits run_sorted(xc_sort sort, xc_valueno slot, int descending, const xc_q
     return h;
 }
 
+/* xc_enquire_value_counts: every match counted by its value. The counts
+ * are written out as "VALUE:COUNT " in the order they come. */
+static void on_value_count(void *ctx, const char *val, size_t len, uint32_t count)
+{
+    char *out = ctx;
+    size_t at = strlen(out);
+    assert_true(at + len + 16 < 256);
+    snprintf(out + at, 256 - at, "%.*s:%u ", (int)len, val, (unsigned)count);
+}
+
+static void test_value_counts(void **state)
+{
+    (void)state;
+    xc_enquire *e = NULL;
+    xc_query *q = NULL;
+    OK(xc_enquire_new(cdb, &e));
+    /* Dates: d1 2020, d2 2018, d3 2022, d4 2019, d5 2021; the range holds
+     * three, one each, listed in value order. */
+    OK(xc_query_value_range(SLOT_DATE, "2019", 4, "2021", 4, &q));
+    OK(xc_enquire_set_query(e, keep(q)));
+    char got[256] = "";
+    uint32_t matches = 0;
+    OK(xc_enquire_value_counts(e, SLOT_DATE, on_value_count, got, &matches));
+    assert_int_equal(matches, 3);
+    assert_string_equal(got, "2019:1 2020:1 2021:1 ");
+    /* Every document, counted by a slot some share (the categories); the
+     * spy is gone after the call: a plain search still works. */
+    OK(xc_query_value_range(SLOT_DATE, NULL, 0, NULL, 0, &q));
+    OK(xc_enquire_set_query(e, keep(q)));
+    got[0] = '\0';
+    OK(xc_enquire_value_counts(e, SLOT_CAT, on_value_count, got, &matches));
+    assert_int_equal(matches, 5);
+    unsigned total = 0, c;
+    for (const char *p = strchr(got, ':'); p; p = strchr(p + 1, ':'))
+        if (sscanf(p + 1, "%u", &c) == 1) total += c;
+    assert_int_equal(total, 5);
+    hits h = run_enquire(e, q);
+    assert_int_equal(h.n, 5);
+    /* A slot no document has: matches, no values. */
+    got[0] = '\0';
+    OK(xc_enquire_value_counts(e, 9, on_value_count, got, NULL));
+    assert_string_equal(got, "");
+    EXPECT(XC_ERR_INVALID, xc_enquire_value_counts(e, 9, NULL, NULL, NULL));
+    xc_enquire_free(e);
+}
+
 static void test_enquire_options(void **state)
 {
     (void)state;
@@ -2003,6 +2049,7 @@ int main(void)
         cmocka_unit_test_teardown(test_query_operators, free_pool),
         cmocka_unit_test_teardown(test_query_positional, free_pool),
         cmocka_unit_test_teardown(test_query_scale_range_wildcard, free_pool),
+        cmocka_unit_test_teardown(test_value_counts, free_pool),
         cmocka_unit_test_teardown(test_enquire_options, free_pool),
         cmocka_unit_test_teardown(test_mset, free_pool),
         cmocka_unit_test_teardown(test_writable_updates, free_pool),
