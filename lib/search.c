@@ -508,7 +508,7 @@ static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q, const 
     l.to = o->count_all ? 0 : o->limit > SIZE_MAX - o->offset ? SIZE_MAX : o->offset + o->limit;
     xc_status xs = xc_enquire_set_query(e, q);
     if (xs != XC_OK) return ns_error_from_xc(err, xs, s->path);
-    if (plan_map_near(b) != 0) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    if (plan_prepare(b) != 0) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     /* Passages are scanned for the query's terms only: the analyzer may
      * skip stemming, and passing on, words that can't be one of them. */
     unsigned char letters[256];
