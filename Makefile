@@ -64,6 +64,25 @@ CXXFLAGS += -std=c++14 $(OPT) $(WARN_CXX) $(XAPIAN_CXXFLAGS) -MMD -MP
 LDFLAGS += $(filter -fsanitize=%,$(OPT))
 LDLIBS = $(PKG_LIBS) $(XAPIAN_LIBS) -lpthread -lm
 
+# nsearch starts as fast as Xapian's quest when linked -no-pie with its small
+# libraries static (FAST_START=1, release builds): libstemmer holds the
+# Snowball tables of every language, about 90 pages of pointers that the
+# dynamic loader relocates, so copies, at every start of a PIE or a shared
+# library; a fixed address leaves them in the file. Measured: 0.4 ms of a
+# 4.4 ms typical query (100 page faults fewer). The cost is ASLR for the
+# program's own code (the libraries, heap and stack stay randomized).
+# FAST_START=0 links it as the indexer is, PIE against shared libraries:
+# debian/rules does, as Debian's hardening and policy ask.
+FAST_START ?= 1
+ifeq ($(BUILD)$(FAST_START),release1)
+QUERY_LDFLAGS := -no-pie
+QUERY_LDLIBS = -Wl,-Bstatic -lutf8proc -ljansson -lstemmer -Wl,-Bdynamic \
+  $(filter-out -lutf8proc -ljansson -lstemmer,$(PKG_LIBS)) $(XAPIAN_LIBS) -lpthread -lm
+else
+QUERY_LDFLAGS :=
+QUERY_LDLIBS = $(LDLIBS)
+endif
+
 XC_OBJ := $(O)/xapian-c/xapian-c.o
 LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
@@ -120,7 +139,7 @@ $(O)/nsearch-index: $(INDEXER_OBJ) $(O)/libnscli.a $(O)/libnsearch.a $(O)/libxap
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/nsearch: $(QUERY_OBJ) $(O)/libnscli.a $(O)/libnsearch.a $(O)/libxapian-c.a
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CXX) $(LDFLAGS) $(QUERY_LDFLAGS) -o $@ $^ $(QUERY_LDLIBS)
 
 $(O)/tests/%: $(O)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(O)/libnscli.a $(O)/libnsearch.a $(O)/libxapian-c.a
 	@mkdir -p $(@D)

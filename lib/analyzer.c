@@ -1196,6 +1196,41 @@ static size_t scan_compound(ns_analyzer *an, const unsigned char *s, size_t i, s
     }
 }
 
+/* A word the caller can't want, counted without being made
+ * (ns_analyzer_set_interest): the ASCII word at s[i], whose first letter is
+ * of no interest, when it is a plain word that scan_compound would take
+ * alone: not followed by anything that could join it to more (a hyphen, an
+ * apostrophe, a non-ASCII byte; a dot after a single letter, an
+ * abbreviation; a dot, comma or colon after digits, a number). Then its one
+ * token, and the dotted alternative of an all-capitals word, begin with that
+ * letter, term and exact form alike (set_interest's stemmers keep a word's
+ * first letter), and emit would drop them: only the position and the
+ * statistics move, as emit_compound would move them. Returns the word's
+ * end, or 0 when the word needs the whole analysis. */
+static size_t skip_plain(emitter *e, const unsigned char *s, size_t i, size_t len)
+{
+    unsigned and_f = ~0u, f;
+    size_t j = i;
+    while (j < len && ((f = acls[s[j]]) & A_WORD)) {
+        and_f &= f;
+        j++;
+    }
+    if (j < len) {
+        unsigned c = s[j];
+        if (c >= 0x80 || c == '-' || c == '\'') return 0;
+        if ((and_f & A_DIGIT) && (c == '.' || c == ',' || c == ':')) return 0;
+        if (j - i == 1 && c == '.' && (and_f & (A_UPPER | A_LOWER))) return 0;
+    }
+    ns_analyzer *an = e->an;
+    size_t n = j - i;
+    an->st.tokens++;
+    if (n > NS_TERM_MAX) an->st.truncated++;
+    /* All capitals, 2 to 5 of them: the dotted alternative (emit_dotted). */
+    if ((and_f & A_UPPER) && n >= 2 && n <= 5) an->st.tokens++;
+    e->npos = ++e->pos;
+    return j;
+}
+
 /* ---------------------------------------------------------------- API */
 
 ns_status ns_analyze(ns_analyzer *an, const char *text, size_t len, ns_token_fn fn, void *ctx,
@@ -1215,6 +1250,13 @@ ns_status ns_analyze(ns_analyzer *an, const char *text, size_t len, ns_token_fn 
             if (!(acls[c] & A_WORD)) {
                 i++;
                 continue;
+            }
+            if (an->interest_set && !an->interest[lower[c]]) {
+                size_t end = skip_plain(&e, s, i, len);
+                if (end) {
+                    i = end;
+                    continue;
+                }
             }
         } else {
             ch k = peek(s, i, len);

@@ -116,8 +116,10 @@ ns_status ns_analyze(ns_analyzer *an, const char *text, size_t len, ns_token_fn 
 /* A hint for callers that only look for a few terms (the searcher scanning
  * passages for the query's terms and exact forms): a token whose term and
  * exact form both begin with none of the n bytes first[] is not passed to
- * the callback at all (positions and npos are as usual), and words that
- * can't give such a term skip the stemmer. Honoured only for stemmers that
+ * the callback at all (positions, npos and the statistics are as usual),
+ * words that can't give such a term skip the stemmer, and plain ASCII words
+ * that can't are only counted, not made (most of a passage's words, at a
+ * few instructions each). Honoured only for stemmers that
  * never change a word's first letter (english, french, german, ... not e.g.
  * indonesian); returns 1 when honoured, 0 when ignored (every token comes
  * out). first == NULL clears the hint. Tokens that come out are exactly as

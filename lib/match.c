@@ -22,9 +22,24 @@
  * for "security"): it counts, but less than the word as typed. */
 #define STEM_ONLY_WEIGHT 0.6
 
+/* Does token t have a form some matcher looks for (ps->want)? */
+static int wanted(const passage_scan *ps, const ns_token *t)
+{
+    if (!ps->want) return 1;
+    for (size_t i = 0; i < ps->nwant; i++) {
+        const want *w = &ps->want[i];
+        const char *s = w->kind == WANT_TERM ? t->term : t->exact;
+        size_t n = w->kind == WANT_TERM ? t->term_len : t->exact_len;
+        if ((w->kind == WANT_PREFIX ? n >= w->len : n == w->len) && memcmp(s, w->s, w->len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int scan_token(void *ctx, const ns_token *t)
 {
     passage_scan *ps = ctx;
+    if (!wanted(ps, t)) return 0;
     if (ps->n == ps->cap) {
         size_t cap = ps->cap ? ps->cap * 2 : 256;
         ptok *p = realloc(ps->toks, cap * sizeof *p);
@@ -105,15 +120,15 @@ int match_find(const passage_scan *ps, const matcher *m, size_t mi, occs *o, siz
             hit = 1;
             size_t j = i;
             for (size_t k = 1; k < m->npos && hit; k++) {
-                uint32_t want = t->pos + (uint32_t)k;
+                uint32_t at = t->pos + (uint32_t)k;
                 int found = 0;
-                for (size_t x = j + 1; x < ps->n && ps->toks[x].pos <= want; x++) {
-                    if (ps->toks[x].pos == want &&
+                for (size_t x = j + 1; x < ps->n && ps->toks[x].pos <= at; x++) {
+                    if (ps->toks[x].pos == at &&
                         tok_in(ps, &ps->toks[x], m->alts[k], m->nalts[k])) {
                         found = 1;
                         j = x;
                         end = ps->toks[x].end;
-                        epos = want;
+                        epos = at;
                         break;
                     }
                 }

@@ -511,10 +511,47 @@ static int in_subtree(const plan *b, const ns_qnode *n, size_t mi)
     return 0;
 }
 
-/* Fill b->near_side and b->near_need from the query tree, once a query's
- * matchers are all made. -1: out of memory. */
-int plan_map_near(plan *b)
+/* The forms b's matchers look for (match.c, match_find): the terms of a
+ * sequence's positions and its joined forms, an exact form, the start of
+ * one. */
+static int list_wanted(plan *b)
 {
+    size_t n = 0;
+    for (size_t mi = 0; mi < b->nm; mi++) {
+        const matcher *m = &b->m[mi];
+        n += m->kind == M_SEQ ? m->njoined : 1;
+        for (size_t k = 0; m->kind == M_SEQ && k < m->npos; k++)
+            n += m->nalts[k];
+    }
+    free(b->want);
+    b->nwant = 0;
+    b->want = malloc((n ? n : 1) * sizeof *b->want);
+    if (!b->want) return -1;
+    for (size_t mi = 0; mi < b->nm; mi++) {
+        const matcher *m = &b->m[mi];
+        if (m->kind != M_SEQ) {
+            if (m->word)
+                b->want[b->nwant++] =
+                    (want){m->word, strlen(m->word), m->kind == M_EXACT ? WANT_EXACT : WANT_PREFIX};
+            continue;
+        }
+        for (size_t k = 0; k < m->npos; k++)
+            for (size_t j = 0; j < m->nalts[k]; j++)
+                if (m->alts[k][j])
+                    b->want[b->nwant++] = (want){m->alts[k][j], strlen(m->alts[k][j]), WANT_TERM};
+        for (size_t j = 0; j < m->njoined; j++)
+            if (m->joined[j])
+                b->want[b->nwant++] = (want){m->joined[j], strlen(m->joined[j]), WANT_TERM};
+    }
+    return 0;
+}
+
+/* Ready b for matching once its matchers are all made: b->near_side and
+ * b->near_need from the query tree, b->want from the matchers. -1: out of
+ * memory. */
+int plan_prepare(plan *b)
+{
+    if (list_wanted(b) != 0) return -1;
     free(b->near_side);
     b->near_side = NULL;
     if (!b->nnear) return 0;
@@ -552,6 +589,9 @@ void plan_clear(plan *b)
     b->has_not = 0;
     free(b->near_side);
     b->near_side = NULL;
+    free(b->want);
+    b->want = NULL;
+    b->nwant = 0;
 }
 
 /* Word-like children of the top AND: what the partial fallback joins by

@@ -29,6 +29,10 @@ int ns_quote_needed(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
+        if (p[i] >= 0x20 && p[i] < 0x7f) {
+            i++;
+            continue;
+        }
         size_t len;
         unsigned cp;
         if (ns_quote_class(p + i, n - i, &len, &cp)) return 1;
@@ -75,6 +79,10 @@ ns_status ns_quote_flat(const char *s, size_t n, ns_buf *out)
     const unsigned char *p = (const unsigned char *)s;
     size_t from = 0;
     for (size_t i = 0; i < n;) {
+        if (p[i] >= 0x20 && p[i] < 0x7f) {
+            i++; /* printable ASCII, most of a passage: as it is */
+            continue;
+        }
         size_t len;
         unsigned cp;
         int k = ns_quote_class(p + i, n - i, &len, &cp);
@@ -94,6 +102,10 @@ ns_status ns_quote_json(const char *s, size_t n, ns_buf *out)
     ns_buf_byte(out, '"');
     size_t from = 0; /* start of the bytes copied as they are */
     for (size_t i = 0; i < n;) {
+        if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' && p[i] != '\\') {
+            i++; /* printable ASCII but the two escaped: as it is */
+            continue;
+        }
         size_t len;
         unsigned cp = 0;
         int k = ns_quote_class(p + i, n - i, &len, &cp);

@@ -136,6 +136,8 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai, size_t
     if (total_idf <= 0) total_idf = 1;
     size_t nm1 = b->nm ? b->nm : 1, nn1 = b->nnear ? b->nnear : 1;
     passage_scan ps = {0};
+    ps.want = b->want;
+    ps.nwant = b->nwant;
     occs o = {0};
     candv tc = {0};             /* passages that may match */
     unsigned char *bits = NULL; /* per entry of tc: its found[] and near[] when the query has NOT */

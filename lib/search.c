@@ -34,6 +34,63 @@
 #include "schema.h"
 #include "stub.h"
 
+/* The stored data of articles read, by docid, for a searcher that answers
+ * many queries (ns_searcher_opts.doc_cache_bytes): direct-mapped, an entry
+ * replacing whatever shared its slot, everything dropped when the bytes
+ * would exceed the budget and whenever the database changes (docids then
+ * name other articles, or the same with other data). Decoding an article
+ * (Xapian reads its block and inflates it) is a third of a serve-mode
+ * request. */
+#define DOC_CACHE_SLOTS 4096 /* a power of two */
+typedef struct doc_cache {
+    struct doc_entry {
+        xc_docid id; /* 0: empty */
+        char *data;
+        size_t len;
+    } * slot;
+    size_t bytes, max;
+} doc_cache;
+
+static void doc_cache_clear(doc_cache *c)
+{
+    if (!c->slot) return;
+    for (size_t i = 0; i < DOC_CACHE_SLOTS; i++) {
+        free(c->slot[i].data);
+        c->slot[i] = (struct doc_entry){0, NULL, 0};
+    }
+    c->bytes = 0;
+}
+
+static struct doc_entry *doc_cache_slot(doc_cache *c, xc_docid id)
+{
+    return &c->slot[(id * 2654435761u) & (DOC_CACHE_SLOTS - 1)];
+}
+
+/* Keep a copy of data[0..len) as docid id's, when it fits. A cache that
+ * can't grow just keeps less. */
+static void doc_cache_put(doc_cache *c, xc_docid id, const char *data, size_t len)
+{
+    if (!c->max || len > c->max / 16) return;
+    if (!c->slot && !(c->slot = calloc(DOC_CACHE_SLOTS, sizeof *c->slot))) return;
+    struct doc_entry *e = doc_cache_slot(c, id);
+    c->bytes -= e->len;
+    free(e->data);
+    *e = (struct doc_entry){0, NULL, 0};
+    if (c->bytes + len > c->max) doc_cache_clear(c);
+    char *p = malloc(len ? len : 1);
+    if (!p) return;
+    memcpy(p, data, len);
+    *e = (struct doc_entry){id, p, len};
+    c->bytes += len;
+}
+
+static const struct doc_entry *doc_cache_get(doc_cache *c, xc_docid id)
+{
+    if (!c->slot || !id) return NULL;
+    const struct doc_entry *e = doc_cache_slot(c, id);
+    return e->id == id ? e : NULL;
+}
+
 typedef struct shard {
     char *name;      /* as the stub names it: "remote 127.0.0.1:7001", "auto a" */
     xc_database *db; /* NULL when it is down (allow_partial) */
@@ -52,6 +109,7 @@ struct ns_searcher {
     int counts;     /* every shard has NS_META_COUNTS: see count_fast */
     int npvalues;   /* every shard has NS_META_PASSAGES: see count_filtered */
     ns_pairs pairs; /* the common words every shard pairs (schema.h, NS_META_PAIRS) */
+    doc_cache docs; /* of s->db as it is now */
 };
 
 /* The common words db pairs (document.h): into s->pairs (first = 1), or
@@ -164,6 +222,7 @@ static ns_status combine_shards(ns_searcher *s, ns_error *err)
     }
     xc_database_close(s->db);
     s->db = db;
+    doc_cache_clear(&s->docs);
     s->counts = 1;
     s->npvalues = 1;
     int first = 1;
@@ -220,6 +279,7 @@ static ns_status open_stub(ns_searcher *s, ns_error *err)
 static ns_status triage_shards(ns_searcher *s, ns_error *err)
 {
     size_t dropped = 0;
+    doc_cache_clear(&s->docs); /* the shards reopen below */
     for (size_t i = 0; i < s->nshards; i++) {
         shard *sh = &s->shards[i];
         if (!sh->db) continue;
@@ -254,6 +314,7 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
         return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     }
     if (opts) s->opts = *opts;
+    s->docs.max = s->opts.doc_cache_bytes;
     ns_status st = NS_OK;
     xc_status xs = XC_OK;
     char lang[64];
@@ -309,6 +370,8 @@ void ns_searcher_close(ns_searcher *s)
     }
     free(s->shards);
     ns_pairs_free(&s->pairs);
+    doc_cache_clear(&s->docs);
+    free(s->docs.slot);
     xc_database_close(s->db);
     ns_index_pin_close(s->pin);
     ns_analyzer_free(s->an);
@@ -345,6 +408,7 @@ ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err)
         xc_database *db = s->db;
         ns_analyzer *an = s->an, *plain = s->plain;
         s->db = fresh->db;
+        doc_cache_clear(&s->docs);
         s->counts = fresh->counts;
         s->npvalues = fresh->npvalues;
         ns_pairs pw = s->pairs;
@@ -363,7 +427,10 @@ ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err)
         if (changed) *changed = 1;
         return NS_OK;
     }
-    xc_status xs = xc_database_reopen(s->db, changed);
+    int moved = 0;
+    xc_status xs = xc_database_reopen(s->db, &moved);
+    if (changed) *changed = moved;
+    if (moved || xs != XC_OK) doc_cache_clear(&s->docs);
     if (xs == XC_OK) return NS_OK;
     ns_error_from_xc(err, xs, s->path);
     ns_error_advise_index(err, s->path);
@@ -402,11 +469,17 @@ static ns_status read_article(ns_searcher *s, xc_mset *ms, size_t i, art *a, ns_
     size_t len;
     memset(a, 0, sizeof *a);
     xc_status xs = xc_mset_item(ms, i, &id, &w, &rank);
-    if (xs == XC_OK) xs = xc_mset_document(ms, i, &doc);
-    if (xs == XC_OK) xs = xc_document_get_data(doc, &data, &len);
-    if (xs != XC_OK) {
-        xc_document_free(doc);
-        return ns_error_from_xc(err, xs, s->path);
+    const struct doc_entry *hit = xs == XC_OK ? doc_cache_get(&s->docs, id) : NULL;
+    if (hit) {
+        data = hit->data;
+        len = hit->len;
+    } else {
+        if (xs == XC_OK) xs = xc_mset_document(ms, i, &doc);
+        if (xs == XC_OK) xs = xc_document_get_data(doc, &data, &len);
+        if (xs != XC_OK) {
+            xc_document_free(doc);
+            return ns_error_from_xc(err, xs, s->path);
+        }
     }
     a->blob = malloc(len + 1);
     if (!a->blob) {
@@ -415,6 +488,7 @@ static ns_status read_article(ns_searcher *s, xc_mset *ms, size_t i, art *a, ns_
     }
     memcpy(a->blob, data, len);
     a->blob[len] = '\0';
+    if (!hit) doc_cache_put(&s->docs, id, data, len);
     xc_document_free(doc);
     a->weight = w;
     if (ns_record_decode(a->blob, len, &a->rec) != NS_OK) {
@@ -525,7 +599,7 @@ static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q, const 
     l.to = o->count_all ? 0 : o->limit > SIZE_MAX - o->offset ? SIZE_MAX : o->offset + o->limit;
     xc_status xs = xc_enquire_set_query(e, q);
     if (xs != XC_OK) return ns_error_from_xc(err, xs, s->path);
-    if (plan_map_near(b) != 0) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    if (plan_prepare(b) != 0) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     /* Passages are scanned for the query's terms only: the analyzer may
      * skip stemming, and passing on, words that can't be one of them. */
     unsigned char letters[256];

@@ -46,6 +46,12 @@ typedef struct ns_searcher_opts {
      * line and the shard); may be NULL. */
     void (*warn)(void *ctx, const char *msg);
     void *warn_ctx;
+    /* Keep the stored data of the articles read, up to this many bytes,
+     * for later searches (0: none). For a searcher that answers many
+     * queries (nsearch --serve): queries typed one keystroke after another
+     * read the same articles again. Emptied whenever the index changes
+     * (ns_searcher_reopen), so answers are always the index's. */
+    size_t doc_cache_bytes;
 } ns_searcher_opts;
 
 /* Open the index at `path` for searching: an index folder (its stub

@@ -60,6 +60,14 @@ typedef struct matcher {
     int scored;        /* scores and highlights passages (not negated, no field) */
 } matcher;
 
+/* A form a token must have to be of use to a matcher (plan_prepare): a term
+ * one looks for, an exact form, or the start of an exact form. */
+typedef struct want {
+    const char *s; /* owned by the matcher it comes from */
+    size_t len;
+    enum { WANT_TERM, WANT_EXACT, WANT_PREFIX } kind;
+} want;
+
 /* A query compiled for one index: the Xapian query and the matchers that
  * find its leaves in analyzed text. */
 typedef struct plan {
@@ -83,9 +91,13 @@ typedef struct plan {
     const ns_qnode *near[NS_QUERY_MAX_TERMS];
     size_t nnear;
     /* Per NEAR j, the side each matcher mi stands on: near_side[j * nm + mi]
-     * (SIZE_MAX: none), and how many sides have a matcher (plan_map_near). */
+     * (SIZE_MAX: none), and how many sides have a matcher (plan_prepare). */
     size_t *near_side;
     size_t near_need[NS_QUERY_MAX_TERMS];
+    /* Every form some matcher looks for (plan_prepare): a scanned token with
+     * none of them can't be part of a match, and match_scan drops it. */
+    want *want;
+    size_t nwant;
     uint32_t ndocs;
     /* The index's common words (schema.h, NS_META_PAIRS), sorted: a
      * phrase's neighbouring pair of them narrows its candidates. */
@@ -109,15 +121,16 @@ typedef struct plan {
 /* Compile `top` (borrowed; it must outlive the plan) into b's matchers and a
  * Xapian query (owned by the caller). b->db, an, plain, err must be set; b
  * otherwise zeroed. NULL with b->st == NS_OK when nothing in the query is
- * searchable; b->st set on error. Call plan_map_near before matching. */
+ * searchable; b->st set on error. Call plan_prepare before matching. */
 xc_query *plan_build(plan *b, const ns_qnode *top);
 /* Free the matchers and empty b for another plan_build. */
 void plan_clear(plan *b);
 /* The matcher of leaf n, or SIZE_MAX when it has none. */
 size_t plan_leaf(const plan *b, const ns_qnode *n);
-/* Map each matcher to its NEAR sides (b->near_side, near_need); -1: out of
- * memory. */
-int plan_map_near(plan *b);
+/* Ready b for matching, once its matchers are all made: map each matcher to
+ * its NEAR sides (b->near_side, near_need) and list the forms they look for
+ * (b->want). -1: out of memory. */
+int plan_prepare(plan *b);
 /* Plain words joined by AND: the query that may fall back to OR. */
 int plan_relaxable(const ns_qnode *n);
 /* The relaxed form of a relaxable tree (word-like children joined by OR,
@@ -136,11 +149,16 @@ typedef struct ptok {
 } ptok;
 
 typedef struct passage_scan {
-    ptok *toks; /* the tokens the analyzer passed on (see ns_analyzer_set_interest) */
+    /* The tokens the analyzer passed on (see ns_analyzer_set_interest) that
+     * have one of the forms of want[0..nwant) (all of them when want is
+     * NULL): the others can't be part of a match. */
+    ptok *toks;
     size_t n, cap;
     uint32_t npos; /* words in the text */
     ns_buf text;
     int nomem;
+    const want *want;
+    size_t nwant;
 } passage_scan;
 
 /* An occurrence of a matcher: span in bytes, first and last token

@@ -312,7 +312,10 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     ns_error err = {0};
     ns_searcher *s = NULL;
-    ns_searcher_opts sopts = {fl.timeout_ms, fl.allow_partial, warn_shard, NULL};
+    ns_searcher_opts sopts = {fl.timeout_ms, fl.allow_partial, warn_shard, NULL, 0};
+    /* Serve mode keeps the articles it read (search.h): 16 MiB, some
+     * thousands of articles. */
+    if (fl.serve) sopts.doc_cache_bytes = (size_t)16 << 20;
     ns_status st = ns_searcher_open_opts(dbpath, &sopts, &s, &err);
     if (st != NS_OK) {
         fprintf(stderr, "nsearch: %s\n", err.msg);

@@ -143,3 +143,42 @@ exec 3>&-
 wait "$pid"
 expect "live: exit 0 when the client closes stdin" "0 4" "$? $(jq -s 'map(select(.version == 1 and .summary.type == "summary")) | length' "$T/live")"
 expect_none "live: nothing on stderr" "$(cat "$T/live.err")" jq -e -s 'length == 4 and all(.[]; .summary.type == "summary")' "$T/live"
+
+# Serve mode keeps the articles it has read (search.h, doc_cache_bytes):
+# when the index changes, an answer never shows what an article held
+# before. One article, edited twice: rebuilt first (the new generation
+# numbers its article 1 again, as the old one did), then updated.
+C2="$T/corpus2"
+DB2="$T/idx2"
+mkdir -p "$C2"
+printf 'Weather\n\nA blizzard closed the pass.\n' >"$C2/w.txt"
+"$NSEARCH_INDEX" --db "$DB2" "$C2"
+mkfifo "$T/in2"
+: >"$T/live2"
+"$NSEARCH" --db "$DB2" --serve >"$T/live2" 2>"$T/live2.err" <"$T/in2" &
+pid=$!
+exec 4<>"$T/in2"
+wait_lines2() { # N: as wait_lines, on $T/live2
+    i=0
+    while [ "$(wc -l <"$T/live2" 2>/dev/null || echo 0)" -lt "$1" ] && [ $i -lt 100 ] && kill -0 "$pid" 2>/dev/null; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+echo '{"id":1,"query":"blizzard"}' >&4
+wait_lines2 1
+printf 'Weather\n\nA blizzard closed the bay.\n' >"$C2/w.txt"
+touch -d '2025-01-01 00:00:01' "$C2/w.txt" # a new mtime, whatever the clock's resolution
+"$NSEARCH_INDEX" --db "$DB2" --rebuild "$C2"
+echo '{"id":2,"query":"blizzard"}' >&4
+wait_lines2 2
+printf 'Weather\n\nA blizzard closed the harbour.\n' >"$C2/w.txt"
+touch -d '2025-01-01 00:00:02' "$C2/w.txt"
+"$NSEARCH_INDEX" --db "$DB2" "$C2"
+echo '{"id":3,"query":"blizzard"}' >&4
+wait_lines2 3
+exec 4>&-
+wait "$pid"
+expect "live: an edited article shows its new text, after a rebuild and after an update" \
+    "A blizzard closed the pass.|A blizzard closed the bay.|A blizzard closed the harbour." \
+    "$(jq -r '.matches[0].text' "$T/live2" | paste -sd '|' -)"

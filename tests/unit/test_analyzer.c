@@ -842,6 +842,154 @@ static void test_interest(void **state)
     free(b.p);
 }
 
+/* Every token as "term|exact@pos:start-end/flags ", those of interest only
+ * when `only` is set: the marked bytes of the interest table. */
+typedef struct filtered {
+    sbuf b;
+    const unsigned char *only;
+} filtered;
+
+static int some_terms(void *ctx, const ns_token *t)
+{
+    filtered *f = ctx;
+    if (f->only && !f->only[(unsigned char)t->term[0]] && !f->only[(unsigned char)t->exact[0]])
+        return 0;
+    char tail[64];
+    sb_put(&f->b, t->term, t->term_len);
+    sb_put(&f->b, "|", 1);
+    sb_put(&f->b, t->exact, t->exact_len);
+    snprintf(tail, sizeof tail, "@%u:%zu-%zu/%u ", (unsigned)t->pos, t->start, t->end, t->flags);
+    sb_str(&f->b, tail);
+    return 0;
+}
+
+/* The interest hint changes nothing but which tokens come out: over texts
+ * made at random (fixed seed, printed on failure) of the pieces that join
+ * words (hyphens, dots, commas, colons, apostrophes, non-ASCII letters,
+ * capitals, long words), the hinted pass gives exactly the unhinted pass's
+ * tokens of interest, the same npos and the same statistics, whatever
+ * letter is marked. */
+static void test_interest_same(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "U.S.",
+        "U.S",
+        "u.s",
+        "e.g.",
+        "J.R.R.",
+        "A.",
+        "a.",
+        "I",
+        "x",
+        "NATO",
+        "Fed",
+        "FED",
+        "ABCDEF",
+        "AB",
+        "1,200",
+        "1,20",
+        "3.5",
+        "3.",
+        "2.0.1",
+        "06:50:44",
+        "6:5",
+        "2025-12-06",
+        "2025-1-06",
+        "1990-2000",
+        "15-year",
+        "de-escalation",
+        "28",
+        "won't",
+        "o'brien",
+        "Zelenskyy's",
+        "investors'",
+        "it's",
+        "rates",
+        "Rates",
+        "RATE",
+        "interest",
+        "bank",
+        "banks'",
+        "re-elected",
+        "São",
+        "Paulo",
+        "élections",
+        "naïve",
+        "Straße",
+        "ﬁnance",
+        "won\xe2\x80\x99t",
+        "co\xe2\x80\x90op",
+        "soft\xc2\xadhyphen",
+        "zero\xe2\x80\x8bwidth",
+        "\xff",
+        "\xc3",
+        "x\xcc\x81",
+        "ＡＢＣ",
+        "US's",
+        "USA-based",
+        "Q3",
+        "3Q",
+        "a1b2",
+        "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+        "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+        "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyy",
+    };
+    static const char *const seps[] = {
+        " ", " ", " ", ", ",           ". ",           "-", "'",  ":",
+        ".", ",", "",  "\xe2\x80\x93", "\xe2\x80\x99", "(", "\"", "\n"};
+    static const char marks[] = "abcdefgijlmnoprsuwxyz0123\xc3\xef";
+    unsigned seed = 20261205;
+    ns_analyzer *an = new_an("english");
+    sbuf text = {0};
+    filtered all = {{0}, NULL}, hinted = {{0}, NULL};
+    for (int round = 0; round < 400; round++) {
+        text.len = 0;
+        sb_put(&text, "", 0);
+        unsigned start = seed;
+        int n = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 12;
+        for (int k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            sb_str(&text, pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])]);
+            seed = seed * 1103515245u + 12345u;
+            sb_str(&text, seps[(seed >> 16) % (sizeof seps / sizeof seps[0])]);
+        }
+        for (const char *m = marks; *m; m++) {
+            unsigned char only[256] = {0};
+            only[(unsigned char)*m] = 1;
+            uint32_t npos_all = 0, npos_hinted = 0;
+            assert_int_equal(ns_analyzer_set_interest(an, NULL, 0), 1);
+            ns_analyzer_stats s0 = ns_analyzer_get_stats(an);
+            all.b.len = 0;
+            sb_put(&all.b, "", 0);
+            all.only = only;
+            assert_int_equal(ns_analyze(an, text.p, text.len, some_terms, &all, &npos_all), NS_OK);
+            ns_analyzer_stats s1 = ns_analyzer_get_stats(an);
+            assert_int_equal(ns_analyzer_set_interest(an, (const unsigned char *)m, 1), 1);
+            hinted.b.len = 0;
+            sb_put(&hinted.b, "", 0);
+            assert_int_equal(ns_analyze(an, text.p, text.len, some_terms, &hinted, &npos_hinted),
+                             NS_OK);
+            ns_analyzer_stats s2 = ns_analyzer_get_stats(an);
+            if (strcmp(all.b.p, hinted.b.p) != 0 || npos_all != npos_hinted ||
+                s1.tokens - s0.tokens != s2.tokens - s1.tokens ||
+                s1.truncated - s0.truncated != s2.truncated - s1.truncated ||
+                s1.invalid_bytes - s0.invalid_bytes != s2.invalid_bytes - s1.invalid_bytes) {
+                fail_msg("seed %u, mark 0x%02x, text \"%s\":\n  all    %s (npos %u, %zu tokens)\n"
+                         "  hinted %s (npos %u, %zu tokens)",
+                         start, (unsigned char)*m, text.p, all.b.p, (unsigned)npos_all,
+                         (size_t)(s1.tokens - s0.tokens), hinted.b.p, (unsigned)npos_hinted,
+                         (size_t)(s2.tokens - s1.tokens));
+            }
+        }
+    }
+    ns_analyzer_set_interest(an, NULL, 0);
+    ns_analyzer_free(an);
+    sb_free(&text);
+    sb_free(&all.b);
+    sb_free(&hinted.b);
+}
+
 static void test_cache(void **state)
 {
     (void)state;
@@ -1023,6 +1171,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_cache),
         cmocka_unit_test(test_cache_growth),
         cmocka_unit_test(test_interest),
+        cmocka_unit_test(test_interest_same),
         cmocka_unit_test(test_query_equals_document),
     };
     size_t nfixed = sizeof fixed / sizeof fixed[0];

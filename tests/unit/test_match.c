@@ -212,7 +212,7 @@ static char *listed(const tcase *c, ns_error *err, ns_status *st)
     if (*st == NS_OK && q) {
         candv cv = {0};
         size_t nmatch = 0;
-        if (plan_map_near(&b) != 0) abort();
+        if (plan_prepare(&b) != 0) abort();
         *st = rank_article(an, &b, &a, 0, 1000, 0, &cv, &nmatch);
         assert_int_equal(nmatch, cv.n);
         if (cv.n > 1) qsort(cv.v, cv.n, sizeof *cv.v, cmp_by_passage);

@@ -225,6 +225,7 @@ static void test_path_and_flat(void **state)
         {"\xff.txt", "\"\\xff.txt\"", "\xef\xbf\xbd.txt"},
         {"q\"\xff", "\"q\\\"\\xff\"", "q\"\xef\xbf\xbd"},
         {"q\"ok", "q\"ok", "q\"ok"},
+        {"del\x7f \x1f~.txt", "\"del\\x7f \\x1f~.txt\"", "del   ~.txt"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ns_buf b = {0};
