@@ -105,8 +105,7 @@ void ns_doc_clear(ns_docbuilder *b)
     ns_analyzer_free(b->an);
     ns_buf_free(&b->data);
     ns_buf_free(&b->pterms);
-    free(b->poff);
-    free(b->ppos);
+    free(b->tok);
     memset(b, 0, sizeof *b);
 }
 
@@ -114,20 +113,17 @@ void ns_doc_clear(ns_docbuilder *b)
 static int collect_token(void *ctx, const ns_token *t)
 {
     ns_docbuilder *ix = ctx;
-    if (ix->npoff == ix->cappoff) {
-        size_t nc = ix->cappoff ? ix->cappoff * 2 : 256;
-        size_t *v = realloc(ix->poff, nc * sizeof *v);
-        if (v) ix->poff = v;
-        uint32_t *ps = v ? realloc(ix->ppos, nc * sizeof *ps) : NULL;
-        if (!ps) {
+    if (ix->ntok == ix->captok) {
+        size_t nc = ix->captok ? ix->captok * 2 : 256;
+        struct ns_doctok *v = realloc(ix->tok, nc * sizeof *v);
+        if (!v) {
             ix->doc_st = XC_ERR_NOMEM;
             return 1;
         }
-        ix->ppos = ps;
-        ix->cappoff = nc;
+        ix->tok = v;
+        ix->captok = nc;
     }
-    ix->ppos[ix->npoff] = t->pos;
-    ix->poff[ix->npoff++] = ix->pterms.len;
+    ix->tok[ix->ntok++] = (struct ns_doctok){ix->pterms.len, t->pos};
     if (ns_buf_add(&ix->pterms, t->term, t->term_len) != NS_OK ||
         ns_buf_add(&ix->pterms, "", 1) != NS_OK) {
         ix->doc_st = XC_ERR_NOMEM;
@@ -136,27 +132,35 @@ static int collect_token(void *ctx, const ns_token *t)
     return 0;
 }
 
+/* Offsets into a buffer of NUL-terminated terms (base), by their terms. */
 static int cmp_pterm(const void *a, const void *b, void *base)
 {
     return strcmp((const char *)base + *(const size_t *)a, (const char *)base + *(const size_t *)b);
 }
 
-/* Collect text's tokens into ix->pterms/poff/ppos, in text order. */
+/* Tokens by their terms (base: their buffer). */
+static int cmp_tok_term(const void *a, const void *b, void *base)
+{
+    return cmp_pterm(&((const struct ns_doctok *)a)->off, &((const struct ns_doctok *)b)->off,
+                     base);
+}
+
+/* Collect text's tokens into ix->pterms and ix->tok, in text order. */
 static ns_status collect(ns_docbuilder *ix, const char *text, size_t len)
 {
     ix->pterms.len = 0;
-    ix->npoff = 0;
+    ix->ntok = 0;
     ns_status st = ns_analyze(ix->an, text, len, collect_token, ix, NULL);
     if (st == NS_OK && ix->doc_st != XC_OK) st = ns_status_from_xc(ix->doc_st);
     return st;
 }
 
-static int cmp_pos(const void *a, const void *b, void *pos)
+/* Tokens by position, then in text order (their terms' offsets grow). */
+static int cmp_tok_pos(const void *a, const void *b)
 {
-    uint32_t x = ((const uint32_t *)pos)[*(const size_t *)a];
-    uint32_t y = ((const uint32_t *)pos)[*(const size_t *)b];
-    if (x != y) return x < y ? -1 : 1;
-    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+    const struct ns_doctok *x = a, *y = b;
+    if (x->pos != y->pos) return x->pos < y->pos ? -1 : 1;
+    return x->off < y->off ? -1 : x->off > y->off;
 }
 
 /* The pair terms of the collected tokens: NS_PREFIX_PAIR a " " b for
@@ -166,29 +170,28 @@ static int cmp_pos(const void *a, const void *b, void *pos)
  * matches a phrase (match.c). */
 static ns_status add_pairs(ns_docbuilder *ix)
 {
-    if (!ix->pairs || !ix->pairs->n || ix->npoff < 2) return NS_OK;
-    size_t *ord = malloc(ix->npoff * sizeof *ord);
+    if (!ix->pairs || !ix->pairs->n || ix->ntok < 2) return NS_OK;
+    struct ns_doctok *ord = malloc(ix->ntok * sizeof *ord);
     if (!ord) return NS_ERR_NOMEM;
-    for (size_t i = 0; i < ix->npoff; i++)
-        ord[i] = i;
-    qsort_r(ord, ix->npoff, sizeof *ord, cmp_pos, ix->ppos);
+    memcpy(ord, ix->tok, ix->ntok * sizeof *ord);
+    qsort(ord, ix->ntok, sizeof *ord, cmp_tok_pos);
     char term[2 * NS_TERM_MAX + 8];
     ns_status st = NS_OK;
     size_t gstart = 0, pstart = 0, pend = 0; /* this position's run; the one before */
     int adjacent = 0;
-    for (size_t k = 0; k < ix->npoff && st == NS_OK; k++) {
-        uint32_t pos = ix->ppos[ord[k]];
-        if (k > 0 && pos != ix->ppos[ord[k - 1]]) {
-            adjacent = ix->ppos[ord[k - 1]] + 1 == pos;
+    for (size_t k = 0; k < ix->ntok && st == NS_OK; k++) {
+        uint32_t pos = ord[k].pos;
+        if (k > 0 && pos != ord[k - 1].pos) {
+            adjacent = ord[k - 1].pos + 1 == pos;
             pstart = gstart;
             pend = k;
             gstart = k;
         }
-        const char *b = ix->pterms.data + ix->poff[ord[k]];
+        const char *b = ix->pterms.data + ord[k].off;
         if (!adjacent || !ns_pairs_has(ix->pairs, b)) continue;
         size_t bl = strlen(b);
         for (size_t j = pstart; j < pend && st == NS_OK; j++) {
-            const char *a = ix->pterms.data + ix->poff[ord[j]];
+            const char *a = ix->pterms.data + ord[j].off;
             size_t al = strlen(a);
             if (al + bl + 3 > sizeof term || !ns_pairs_has(ix->pairs, a)) continue;
             term[0] = NS_PREFIX_PAIR[0];
@@ -203,21 +206,30 @@ static ns_status add_pairs(ns_docbuilder *ix)
     return st;
 }
 
+/* Add each collected term under `prefix` (one letter), `wdf` for each
+ * occurrence; "" adds the terms themselves. */
+static ns_status add_collected(ns_docbuilder *ix, const char *prefix, uint32_t wdf)
+{
+    char buf[NS_TERM_MAX + 8];
+    size_t pl = strlen(prefix);
+    for (size_t i = 0; i < ix->ntok; i++) {
+        const char *t = ix->pterms.data + ix->tok[i].off;
+        size_t tl = strlen(t);
+        memcpy(buf, prefix, pl);
+        memcpy(buf + pl, t, tl);
+        xc_status xs = xc_document_add_term(ix->doc, buf, pl + tl, wdf);
+        if (xs != XC_OK) return ns_status_from_xc(xs);
+    }
+    return NS_OK;
+}
+
 /* Add the title's terms: each occurrence NS_TITLE_WDF to the word, 1 to
  * its title: (S) term; and its pairs. */
 static ns_status add_title(ns_docbuilder *ix, const char *title)
 {
     ns_status st = collect(ix, title, strlen(title));
-    char buf[NS_TERM_MAX + 8];
-    for (size_t i = 0; st == NS_OK && i < ix->npoff; i++) {
-        const char *t = ix->pterms.data + ix->poff[i];
-        size_t tl = strlen(t);
-        xc_status xs = xc_document_add_term(ix->doc, t, tl, NS_TITLE_WDF);
-        buf[0] = NS_PREFIX_TITLE[0];
-        memcpy(buf + 1, t, tl);
-        if (xs == XC_OK) xs = xc_document_add_term(ix->doc, buf, 1 + tl, 1);
-        if (xs != XC_OK) st = ns_status_from_xc(xs);
-    }
+    if (st == NS_OK) st = add_collected(ix, "", NS_TITLE_WDF);
+    if (st == NS_OK) st = add_collected(ix, NS_PREFIX_TITLE, 1);
     if (st == NS_OK) st = add_pairs(ix);
     return st;
 }
@@ -230,10 +242,10 @@ static ns_status add_passage(ns_docbuilder *ix, const ns_passage *p)
     ns_status st = collect(ix, p->text, p->len);
     if (st == NS_OK) st = add_pairs(ix);
     if (st != NS_OK) return st;
-    if (ix->npoff > 1) qsort_r(ix->poff, ix->npoff, sizeof *ix->poff, cmp_pterm, ix->pterms.data);
+    if (ix->ntok > 1) qsort_r(ix->tok, ix->ntok, sizeof *ix->tok, cmp_tok_term, ix->pterms.data);
     const char *prev = NULL;
-    for (size_t i = 0; i < ix->npoff; i++) {
-        const char *t = ix->pterms.data + ix->poff[i];
+    for (size_t i = 0; i < ix->ntok; i++) {
+        const char *t = ix->pterms.data + ix->tok[i].off;
         if (prev && !strcmp(prev, t)) continue;
         prev = t;
         xc_status s = xc_document_add_term(ix->doc, t, strlen(t), 1);
@@ -247,16 +259,7 @@ static ns_status add_passage(ns_docbuilder *ix, const ns_passage *p)
 static ns_status add_source(ns_docbuilder *ix, const char *source)
 {
     ns_status st = collect(ix, source, strlen(source));
-    char buf[NS_TERM_MAX + 8];
-    for (size_t i = 0; st == NS_OK && i < ix->npoff; i++) {
-        const char *t = ix->pterms.data + ix->poff[i];
-        size_t tl = strlen(t);
-        buf[0] = NS_PREFIX_SOURCE[0];
-        memcpy(buf + 1, t, tl);
-        xc_status xs = xc_document_add_term(ix->doc, buf, 1 + tl, 1);
-        if (xs != XC_OK) st = ns_status_from_xc(xs);
-    }
-    return st;
+    return st == NS_OK ? add_collected(ix, NS_PREFIX_SOURCE, 1) : st;
 }
 
 ns_status ns_doc_build(ns_docbuilder *ix, const ns_article *a, ns_error *err)
@@ -344,7 +347,7 @@ ns_status ns_pairs_learn(ns_docbuilder *db, const ns_buf *sample, size_t nsample
             const char *text = k ? rec.art.passages[k - 1].text : rec.art.title;
             size_t len = k ? rec.art.passages[k - 1].len : strlen(rec.art.title);
             st = collect(db, text, len);
-            for (size_t j = 0; st == NS_OK && j < db->npoff; j++) {
+            for (size_t j = 0; st == NS_OK && j < db->ntok; j++) {
                 if (noff == capoff) {
                     size_t nc = capoff ? capoff * 2 : 4096;
                     size_t *v = realloc(off, nc * sizeof *v);
@@ -355,7 +358,7 @@ ns_status ns_pairs_learn(ns_docbuilder *db, const ns_buf *sample, size_t nsample
                     off = v;
                     capoff = nc;
                 }
-                const char *t = db->pterms.data + db->poff[j];
+                const char *t = db->pterms.data + db->tok[j].off;
                 off[noff++] = words.len;
                 st = ns_buf_add(&words, t, strlen(t) + 1);
             }

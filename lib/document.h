@@ -54,11 +54,14 @@ typedef struct ns_docbuilder {
     ns_buf data;           /* its record */
     xc_status doc_st;      /* sticky error of the term callbacks */
     /* The tokens of the text being analyzed, in text order: their terms'
-     * bytes (NUL-terminated), where each starts, and each one's position. */
+     * bytes (NUL-terminated), and for each where its term starts and its
+     * position. */
     ns_buf pterms;
-    size_t *poff;
-    uint32_t *ppos;
-    size_t npoff, cappoff;
+    struct ns_doctok {
+        size_t off;
+        uint32_t pos;
+    } * tok;
+    size_t ntok, captok;
 } ns_docbuilder;
 
 /* Start a builder for language `lang` (analyzer.h) pairing the words of

@@ -718,8 +718,10 @@ static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q, const 
  * order, instead of reading and analyzing every article (bench/README.md,
  * "Hard queries"); the oracle (tests/oracle/) checks it is the same. */
 typedef struct postings {
-    xc_docid *id;
-    uint32_t *wdf;
+    struct posting {
+        xc_docid id;
+        uint32_t wdf;
+    } * v;
     size_t n, cap;
     int nomem;
 } postings;
@@ -729,18 +731,15 @@ static int posting_add(void *ctx, xc_docid id, uint32_t wdf)
     postings *p = ctx;
     if (p->n == p->cap) {
         size_t nc = p->cap ? p->cap * 2 : 1024;
-        xc_docid *i = realloc(p->id, nc * sizeof *i);
-        if (i) p->id = i;
-        uint32_t *w = i ? realloc(p->wdf, nc * sizeof *w) : NULL;
-        if (!w) {
+        struct posting *v = realloc(p->v, nc * sizeof *v);
+        if (!v) {
             p->nomem = 1;
             return 1;
         }
-        p->wdf = w;
+        p->v = v;
         p->cap = nc;
     }
-    p->id[p->n] = id;
-    p->wdf[p->n++] = wdf;
+    p->v[p->n++] = (struct posting){id, wdf};
     return 0;
 }
 
@@ -778,15 +777,15 @@ static ns_status count_fast(ns_searcher *s, const char *term, const ns_search_op
     } else {
         size_t passages = 0, articles = 0, ti = 0, ei = 0;
         for (size_t i = 0; i < all.n; i++) {
-            xc_docid id = all.id[i];
-            while (ti < title.n && title.id[ti] < id)
+            xc_docid id = all.v[i].id;
+            while (ti < title.n && title.v[ti].id < id)
                 ti++;
-            while (ei < empty.n && empty.id[ei] < id)
+            while (ei < empty.n && empty.v[ei].id < id)
                 ei++;
-            uint32_t tw = ti < title.n && title.id[ti] == id ? title.wdf[ti] : 0;
-            int none = ei < empty.n && empty.id[ei] == id;
+            uint32_t tw = ti < title.n && title.v[ti].id == id ? title.v[ti].wdf : 0;
+            int none = ei < empty.n && empty.v[ei].id == id;
             uint64_t t3 = (uint64_t)tw * NS_TITLE_WDF;
-            uint64_t body = all.wdf[i] > t3 ? all.wdf[i] - t3 : 0;
+            uint64_t body = all.v[i].wdf > t3 ? all.v[i].wdf - t3 : 0;
             size_t c = body ? (body < o->per_article ? (size_t)body : o->per_article)
                             : (tw && !none ? 1 : 0);
             passages += c;
@@ -797,7 +796,7 @@ static ns_status count_fast(ns_searcher *s, const char *term, const ns_search_op
         r->articles_estimated = articles > UINT32_MAX ? UINT32_MAX : (uint32_t)articles;
         r->total_exact = 1;
     }
-    free(all.id), free(all.wdf), free(title.id), free(title.wdf), free(empty.id), free(empty.wdf);
+    free(all.v), free(title.v), free(empty.v);
     return st;
 }
 
