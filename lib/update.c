@@ -362,12 +362,22 @@ static ns_status record(update *u, const job *f)
     return ns_index_file_set(u->ix, f->path, &now, u->err);
 }
 
+/* 2c's new mtimes: the bookkeeping of the files only touched. */
+static ns_status record_touched(update *u)
+{
+    ns_status st = NS_OK;
+    for (size_t i = 0; i < u->touched.n && st == NS_OK; i++)
+        st = ns_index_file_set(u->ix, u->touched.v[i].path, &u->touched.v[i].old, u->err);
+    return st;
+}
+
 /* Step 3 into the live generation, one file after the other: the old
  * articles go, the new ones come, then the bookkeeping. And 2c's new
  * mtimes. */
 static ns_status write_in_place(update *u)
 {
     ns_status st = NS_OK;
+    u->total_bytes = u->read_bytes; /* for the progress */
     struct timespec last, now;
     clock_gettime(CLOCK_MONOTONIC, &last);
     for (size_t i = 0; i < u->files.n && st == NS_OK; i++) {
@@ -382,9 +392,7 @@ static ns_status write_in_place(update *u)
             (st = ingest(u, f->path, f->rootlen, f->size, &into_index, &f->in, u->err)) == NS_OK)
             st = record(u, f);
     }
-    for (size_t i = 0; i < u->touched.n && st == NS_OK; i++)
-        st = ns_index_file_set(u->ix, u->touched.v[i].path, &u->touched.v[i].old, u->err);
-    return st;
+    return st == NS_OK ? record_touched(u) : st;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -537,6 +545,7 @@ static ns_status run_workers(update *u, job_list *files)
     uint64_t total = 0;
     for (size_t i = 0; i < files->n; i++)
         total += files->v[i].size;
+    u->total_bytes = total; /* for the progress */
     unsigned jobs = u->o->jobs ? u->o->jobs : 1;
     if (jobs > files->n) jobs = files->n ? (unsigned)files->n : 1;
     worker *w = calloc(jobs, sizeof *w);
@@ -598,8 +607,6 @@ static ns_status run_workers(update *u, job_list *files)
 static ns_status build(update *u, job_list *files)
 {
     u->stats->files_seen = files->n;
-    for (size_t i = 0; i < files->n; i++)
-        u->total_bytes += files->v[i].size;
     ns_status st = sample(u, files);
     if (st == NS_OK) st = run_workers(u, files);
     for (size_t i = 0; st == NS_OK && i < files->n; i++)
@@ -641,9 +648,7 @@ static ns_status grow(update *u)
          * write_in_place. */
         if ((st = ns_index_file_remove(u->ix, f->path, u->err)) == NS_OK) st = record(u, f);
     }
-    for (size_t i = 0; i < u->touched.n && st == NS_OK; i++)
-        st = ns_index_file_set(u->ix, u->touched.v[i].path, &u->touched.v[i].old, u->err);
-    return st;
+    return st == NS_OK ? record_touched(u) : st;
 }
 
 /* ------------------------------------------------------------- the run */
@@ -682,7 +687,6 @@ ns_status ns_update_run(ns_index *ix, const ns_update_opts *o, ns_update_stats *
         if (u.stats->roots_failed == 0) u.fatal = build(&u, &u.files);
     } else if (u.fatal == NS_OK) {
         /* Step 3, then step 4 unless a folder could not be walked. */
-        u.total_bytes = u.read_bytes;
         u.fatal = wants_merge(&u) ? grow(&u) : write_in_place(&u);
         if (!u.stats->merged) on_progress(&u, 1);
         if (u.fatal == NS_OK && u.stats->roots_failed == 0) u.fatal = remove_gone(&u);
