@@ -30,12 +30,6 @@ answers() { query_answers "$1" 80 market "storm OR flood" '"grain harvest"' "ban
 # rand I: the I-th number in [0, 1) of the seeded sequence.
 rand() { awk -v s="$SEED" -v i="$1" 'BEGIN { srand(s + i * 7919); print rand() }'; }
 
-stray() { # DB: what should not be there after a clean run
-    ls "$1" | grep -v -x -e XAPIANDB -e write.lock -e 'gen-[0-9]*' -e 'gen-[0-9]*.readers'
-    n=$(ls -d "$1"/gen-*[0-9] 2>/dev/null | wc -l)
-    [ "$n" = 1 ] || echo "$n generations"
-}
-
 kills=0 landed=0 bad=0 qfail=0 k=0
 # crash KIND LABEL CORPUS TEMPLATE REF: POINTS kills by call and POINTS by
 # time of one run kind (fresh: no index before; incremental: TEMPLATE, then

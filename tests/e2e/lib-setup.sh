@@ -83,17 +83,27 @@ query_answers() {
 # configuration: no NSEARCH_CONFIG, XDG_CONFIG_HOME, NSEARCH_DB or NO_COLOR.
 cfgrun() { env -u NSEARCH_CONFIG -u XDG_CONFIG_HOME -u NSEARCH_DB -u NO_COLOR HOME="$H" "$@"; }
 
-# serve_start DB OUT: nsearch --serve on DB in the background (pid in
-# $server), its answers into OUT; serve_ask REQUEST sends it a request line
-# and waits (10 s at most) for its answer; serve_stop closes its input and
-# waits for it to end.
+# stray DB: what should not be in index folder DB after a run that ended
+# (anything but the stub, the lock, one generation and its readers' lock).
+stray() {
+    ls "$1" | grep -v -x -e XAPIANDB -e write.lock -e 'gen-[0-9]*' -e 'gen-[0-9]*.readers'
+    n=$(ls -d "$1"/gen-*[0-9] 2>/dev/null | wc -l)
+    [ "$n" = 1 ] || echo "$n generations"
+}
+
+# serve_start DB OUT [ERR]: nsearch --serve on DB in the background (pid in
+# $server), its answers into OUT, its stderr into ERR (else into OUT too);
+# serve_ask REQUEST sends it a request line and waits (10 s at most) for
+# its answer; serve_stop closes its input and waits for it to end (its exit
+# status is serve_stop's). The requests go through a fifo opened read-write,
+# so a write never blocks nor kills the suite when the server is gone.
 serve_start() {
     ss_out=$2
     rm -f "$T/serve.in" && mkfifo "$T/serve.in"
     : >"$ss_out"
-    "$NSEARCH" --db "$1" --serve <"$T/serve.in" >"$ss_out" 2>&1 &
+    "$NSEARCH" --db "$1" --serve <"$T/serve.in" >"$ss_out" 2>"${3:-$ss_out}" &
     server=$!
-    exec 9>"$T/serve.in"
+    exec 9<>"$T/serve.in"
 }
 serve_ask() {
     ss_want=$(($(wc -l <"$ss_out") + 1)) ss_i=0

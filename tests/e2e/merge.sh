@@ -22,7 +22,7 @@ same_answers() {
 }
 # checked DESC DB N: --check passes on DB, which holds N articles.
 checked() { expect "$1" "0 $3" "$(status "$NSEARCH_INDEX" --db "$2" --check) $("$NSEARCH_INDEX" --db "$2" --stats --json | jq .articles)"; }
-one_generation() { [ "$(ls -d "$1"/gen-*[0-9] | wc -l)" = 1 ] && [ -z "$(ls "$1" | grep -v -x -e XAPIANDB -e write.lock -e 'gen-[0-9]*' -e 'gen-[0-9]*.readers')" ]; }
+one_generation() { [ -z "$(stray "$1" 2>&1)" ]; }
 
 # A small index (250 articles), then 9,000 more (about 10 MB): large
 # against what stays, and over 8 MiB.

@@ -111,36 +111,21 @@ expect "closed output: exit 0, quietly" "0:|5" "$rc:$(cat "$T/err")|$(jq '.match
 
 # The indexer changes the index while the server runs: the next request
 # sees the commit, then the rebuild.
-mkfifo "$T/in"
-: >"$T/live"
-serve >"$T/live" 2>"$T/live.err" <"$T/in" &
-pid=$!
-exec 3<>"$T/in" # read-write: never blocks, even when the server is gone
-wait_lines() { # N: wait (10 s at most) until $T/live has N lines
-    i=0
-    while [ "$(wc -l <"$T/live" 2>/dev/null || echo 0)" -lt "$1" ] && [ $i -lt 100 ] && kill -0 "$pid" 2>/dev/null; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-}
-echo '{"id":1,"query":"blizzard"}' >&3
-wait_lines 1
+serve_start "$DB" "$T/live" "$T/live.err"
+serve_ask '{"id":1,"query":"blizzard"}'
 expect "live: not there yet" "0 1 1" "$(sed -n 1p "$T/live" | jq -r '"\(.matches | length) \(.id) \(.version)"')"
 printf 'Snow closes the pass\nDate: 2025-12-20\n\nA blizzard closed the mountain pass.\n' >"$C/snow.txt"
 "$NSEARCH_INDEX" --db "$DB" "$C"
-echo '{"id":2,"query":"blizzard"}' >&3
-wait_lines 2
+serve_ask '{"id":2,"query":"blizzard"}'
 expect "live: a commit by the indexer is seen by the next request" 1 "$(sed -n 2p "$T/live" | jq '.matches | length')"
 printf 'Avalanche warning\n\nAn avalanche warning followed the blizzard.\n' >"$C/avalanche.txt"
 rm "$C/rates.txt"
 "$NSEARCH_INDEX" --db "$DB" --rebuild "$C"
-echo '{"id":3,"query":"blizzard"}' >&3
-echo '{"id":4,"query":"inflation"}' >&3
-wait_lines 4
+serve_ask '{"id":3,"query":"blizzard"}'
+serve_ask '{"id":4,"query":"inflation"}'
 expect "live: a rebuild is seen by the next request" 2 "$(sed -n 3p "$T/live" | jq '.matches | length')"
 expect "live: a deleted file is gone" "0 4 1" "$(sed -n 4p "$T/live" | jq -r '"\(.matches | length) \(.id) \(.version)"')"
-exec 3>&-
-wait "$pid"
+serve_stop
 expect "live: exit 0 when the client closes stdin" "0 4" "$? $(jq -s 'map(select(.version == 1 and .summary.type == "summary")) | length' "$T/live")"
 expect_none "live: nothing on stderr" "$(cat "$T/live.err")" jq -e -s 'length == 4 and all(.[]; .summary.type == "summary")' "$T/live"
 
@@ -153,32 +138,17 @@ DB2="$T/idx2"
 mkdir -p "$C2"
 printf 'Weather\n\nA blizzard closed the pass.\n' >"$C2/w.txt"
 "$NSEARCH_INDEX" --db "$DB2" "$C2"
-mkfifo "$T/in2"
-: >"$T/live2"
-"$NSEARCH" --db "$DB2" --serve >"$T/live2" 2>"$T/live2.err" <"$T/in2" &
-pid=$!
-exec 4<>"$T/in2"
-wait_lines2() { # N: as wait_lines, on $T/live2
-    i=0
-    while [ "$(wc -l <"$T/live2" 2>/dev/null || echo 0)" -lt "$1" ] && [ $i -lt 100 ] && kill -0 "$pid" 2>/dev/null; do
-        sleep 0.1
-        i=$((i + 1))
-    done
-}
-echo '{"id":1,"query":"blizzard"}' >&4
-wait_lines2 1
+serve_start "$DB2" "$T/live2" "$T/live2.err"
+serve_ask '{"id":1,"query":"blizzard"}'
 printf 'Weather\n\nA blizzard closed the bay.\n' >"$C2/w.txt"
 touch -d '2025-01-01 00:00:01' "$C2/w.txt" # a new mtime, whatever the clock's resolution
 "$NSEARCH_INDEX" --db "$DB2" --rebuild "$C2"
-echo '{"id":2,"query":"blizzard"}' >&4
-wait_lines2 2
+serve_ask '{"id":2,"query":"blizzard"}'
 printf 'Weather\n\nA blizzard closed the harbour.\n' >"$C2/w.txt"
 touch -d '2025-01-01 00:00:02' "$C2/w.txt"
 "$NSEARCH_INDEX" --db "$DB2" "$C2"
-echo '{"id":3,"query":"blizzard"}' >&4
-wait_lines2 3
-exec 4>&-
-wait "$pid"
+serve_ask '{"id":3,"query":"blizzard"}'
+serve_stop
 expect "live: an edited article shows its new text, after a rebuild and after an update" \
     "A blizzard closed the pass.|A blizzard closed the bay.|A blizzard closed the harbour." \
     "$(jq -r '.matches[0].text' "$T/live2" | paste -sd '|' -)"

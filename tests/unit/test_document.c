@@ -70,6 +70,23 @@ static long wdf_of(const terms *tl, const char *t)
     return -1;
 }
 
+/* An undated article of `n` passages at `path` with id `id`, title
+ * `title`, no source and no URL. */
+static ns_article article(const char *path, const char *id, const char *title, ns_passage *ps,
+                          size_t n)
+{
+    ns_article a = {0};
+    a.path = path;
+    a.id = id;
+    a.title = title;
+    a.source = "";
+    a.url = "";
+    a.date = NS_NO_DATE;
+    a.passages = ps;
+    a.npassages = n;
+    return a;
+}
+
 static void test_document_terms(void **state)
 {
     (void)state;
@@ -79,15 +96,8 @@ static void test_document_terms(void **state)
     ns_error err = {0};
     assert_int_equal(ns_doc_init(&b, "english", &p, &err), NS_OK);
     ns_passage ps[2] = {{"The cat sat. The cat.", 21, 3, 1}, {"The dog sat.", 12, 5, 1}};
-    ns_article a = {0};
-    a.path = "/c/a.txt";
-    a.id = "a1";
-    a.title = "Cat news";
-    a.source = "";
-    a.url = "";
-    a.date = NS_NO_DATE;
-    a.passages = ps;
-    a.npassages = 2;
+    ns_article a = article("/c/a.txt", "a1", "Cat news", ps, 2);
+    a.source = "Cat Wire";
     assert_int_equal(ns_doc_build(&b, &a, &err), NS_OK);
     terms tl = {0};
     assert_int_equal(xc_document_terms(b.doc, on_term, &tl), XC_OK);
@@ -97,6 +107,12 @@ static void test_document_terms(void **state)
     assert_int_equal(wdf_of(&tl, "sat"), 2);
     assert_int_equal(wdf_of(&tl, "dog"), 1);
     assert_int_equal(wdf_of(&tl, "the"), 2);
+    /* The title's and the source's own terms, 1 an occurrence. */
+    assert_int_equal(wdf_of(&tl, NS_PREFIX_TITLE "cat"), 1);
+    assert_int_equal(wdf_of(&tl, NS_PREFIX_TITLE "news"), 1);
+    assert_int_equal(wdf_of(&tl, NS_PREFIX_SOURCE "cat"), 1);
+    assert_int_equal(wdf_of(&tl, NS_PREFIX_SOURCE "wire"), 1);
+    assert_int_equal(wdf_of(&tl, "wire"), -1);
     /* Pairs of common neighbours only: "the cat", "cat sat"; not "dog sat". */
     assert_int_equal(wdf_of(&tl, NS_PREFIX_PAIR "the cat"), 0);
     assert_int_equal(wdf_of(&tl, NS_PREFIX_PAIR "cat sat"), 0);
@@ -111,6 +127,9 @@ static void test_document_terms(void **state)
     assert_int_equal(xc_document_get_value(b.doc, NS_SLOT_ID, &v, &vlen), XC_OK);
     assert_int_equal(vlen, 11);
     assert_memory_equal(v, "a1\0/c/a.txt", 11);
+    assert_int_equal(xc_document_get_value(b.doc, NS_SLOT_PASSAGES, &v, &vlen), XC_OK);
+    assert_int_equal(vlen, 1);
+    assert_memory_equal(v, "2", 1);
     /* A title alone: the no-passage term. */
     a.npassages = 0;
     a.passages = NULL;
@@ -133,15 +152,7 @@ static void test_learn(void **state)
         snprintf(text, sizeof text, "alpha %s %s.", i < 5 ? "beta" : "delta",
                  i == 0 ? "gamma" : "");
         ns_passage ps = {text, strlen(text), 3, 1};
-        ns_article a = {0};
-        a.path = "/c/x.txt";
-        a.id = "x";
-        a.title = "";
-        a.source = "";
-        a.url = "";
-        a.date = NS_NO_DATE;
-        a.passages = &ps;
-        a.npassages = 1;
+        ns_article a = article("/c/x.txt", "x", "", &ps, 1);
         assert_int_equal(ns_record_encode(&a, &sample[i]), NS_OK);
     }
     ns_docbuilder b;
