@@ -28,7 +28,7 @@ DEPS_SET := $(if $(filter check check-asan check-oracle check-crash,$(MAKECMDGOA
 
 CC ?= cc
 CXX ?= c++
-PKGS := libutf8proc jansson zlib
+PKGS := libutf8proc jansson zlib libzstd
 
 # -Wformat-truncation guesses at path lengths; real truncation is checked.
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-format-truncation
@@ -76,8 +76,8 @@ LDLIBS = $(PKG_LIBS) $(XAPIAN_LIBS) -lpthread -lm
 FAST_START ?= 1
 ifeq ($(BUILD)$(FAST_START),release1)
 QUERY_LDFLAGS := -no-pie
-QUERY_LDLIBS = -Wl,-Bstatic -lutf8proc -ljansson -lstemmer -Wl,-Bdynamic \
-  $(filter-out -lutf8proc -ljansson -lstemmer,$(PKG_LIBS)) $(XAPIAN_LIBS) -lpthread -lm
+QUERY_LDLIBS = -Wl,-Bstatic -lutf8proc -ljansson -lstemmer -lzstd -Wl,-Bdynamic \
+  $(filter-out -lutf8proc -ljansson -lstemmer -lzstd,$(PKG_LIBS)) $(XAPIAN_LIBS) -lpthread -lm
 else
 QUERY_LDFLAGS :=
 QUERY_LDLIBS = $(LDLIBS)

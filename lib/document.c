@@ -8,7 +8,8 @@
  * once each however often they occur (a body term's wdf counts the
  * passages that hold it); the source's under NS_PREFIX_SOURCE; the pairs of
  * neighbouring common words as boolean terms; then the file and id terms,
- * the date and sort-key values and the record (record.h) as data.
+ * the date and sort-key values and the record (record.h) as data, packed
+ * with the index's dictionary when it has one (pack.h).
  */
 #include "document.h"
 
@@ -104,6 +105,8 @@ void ns_doc_clear(ns_docbuilder *b)
     xc_document_free(b->doc);
     ns_analyzer_free(b->an);
     ns_buf_free(&b->data);
+    ns_buf_free(&b->packed);
+    ns_pack_ctx_free(b->zctx);
     ns_buf_free(&b->pterms);
     free(b->tok);
     memset(b, 0, sizeof *b);
@@ -312,7 +315,13 @@ ns_status ns_doc_build(ns_docbuilder *ix, const ns_article *a, ns_error *err)
     if (ns_record_encode(a, &ix->data) != NS_OK) {
         return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     }
-    if (xs == XC_OK) xs = xc_document_set_data(ix->doc, ix->data.data, ix->data.len);
+    const ns_buf *data = &ix->data;
+    if (ix->pack && ix->pack->cdict && ix->data.len <= NS_RECORD_PACKED_MAX) {
+        if (ns_pack(ix->pack, &ix->zctx, ix->data.data, ix->data.len, &ix->packed) != NS_OK)
+            return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+        data = &ix->packed;
+    }
+    if (xs == XC_OK) xs = xc_document_set_data(ix->doc, data->data, data->len);
     if (xs != XC_OK) return ns_error_from_xc(err, xs, a->path);
     return NS_OK;
 }

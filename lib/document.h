@@ -16,6 +16,7 @@
 
 #include "analyzer.h"
 #include "buf.h"
+#include "pack.h"
 #include "reader.h"
 #include "status.h"
 #include "xapian-c.h"
@@ -50,6 +51,9 @@ void ns_pairs_free(ns_pairs *p);
 typedef struct ns_docbuilder {
     ns_analyzer *an;
     const ns_pairs *pairs; /* borrowed: the words to pair (NULL or empty: none) */
+    const ns_packer *pack; /* borrowed: the records' dictionary (NULL or none: plain) */
+    void *zctx;            /* its compression context (pack.h) */
+    ns_buf packed;         /* the record packed */
     xc_document *doc;      /* the document built last (owned; valid until the next build) */
     ns_buf data;           /* its record */
     xc_status doc_st;      /* sticky error of the term callbacks */

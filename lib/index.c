@@ -60,6 +60,7 @@
 #include "analyzer.h"
 #include "dates.h"
 #include "document.h"
+#include "pack.h"
 #include "record.h"
 #include "stub.h"
 #include "xapian-c.h"
@@ -92,6 +93,7 @@ struct ns_index {
     int pairs_learn; /* a fresh index: learn the words, record them at close */
     int presampled;  /* the sample came from ns_index_sample (not to be added) */
     ns_pairs pairs;
+    ns_packer pack; /* the records' dictionary: learned with the words, read-only after */
     ns_buf *sample;
     size_t nsample;
 };
@@ -328,10 +330,7 @@ static ns_status get_meta(ns_index *ix, const char *key, char **val, size_t *len
 static ns_status set_meta(ns_index *ix, const char *key, const char *val, ns_error *err)
 {
     xc_status s = xc_writable_set_metadata(ix->w, key, strlen(key), val, strlen(val));
-    if (s != XC_OK) {
-        return ns_error_from_xc(err, s, ix->path);
-    }
-    return NS_OK;
+    return s == XC_OK ? NS_OK : write_failed(ix, s, err);
 }
 
 /* The readers' lock file of generation `gen`. */
@@ -678,6 +677,7 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     if ((st = ns_doc_init(&ix->db, ix->lang, &ix->pairs, err)) != NS_OK) {
         goto fail;
     }
+    ix->db.pack = &ix->pack;
     snprintf(ix->lang, sizeof ix->lang, "%s", ns_analyzer_lang(ix->db.an));
     if (!fresh && want) {
         ns_analyzer *probe = NULL;
@@ -786,6 +786,7 @@ static void release(ns_index *ix)
     xc_database_close(ix->live_db);
     ns_doc_clear(&ix->db);
     ns_pairs_free(&ix->pairs);
+    ns_packer_free(&ix->pack);
     for (size_t i = 0; i < ix->nsample; i++)
         ns_buf_free(&ix->sample[i]);
     free(ix->sample);
@@ -1208,7 +1209,7 @@ ns_status ns_index_roots_set(ns_index *ix, const char *const *roots, size_t n, n
     }
     if (st == NS_OK) {
         xc_status xs = xc_writable_set_metadata(ix->w, NS_KEY(NS_META_ROOTS), b.data, b.len);
-        if (xs != XC_OK) st = ns_error_from_xc(err, xs, ix->path);
+        if (xs != XC_OK) st = write_failed(ix, xs, err);
     }
     for (size_t i = 0; i < nold; i++)
         free(old[i]);
@@ -1307,6 +1308,7 @@ static ns_status pairs_settle(ns_index *ix, ns_docbuilder *db, xc_writable *w, n
     if (!atomic_load(&ix->pairs_fixed)) {
         st =
             ns_pairs_learn(db, ix->sample, ix->nsample, PAIR_WORDS_MAX, PAIR_MIN_SHARE, &ix->pairs);
+        if (st == NS_OK) st = ns_packer_learn(&ix->pack, ix->sample, ix->nsample);
         if (st != NS_OK) ns_error_set(err, st, "out of memory");
         atomic_store(&ix->pairs_fixed, 1);
         sample = ix->sample;
@@ -1325,7 +1327,20 @@ static ns_status pairs_load(ns_index *ix, ns_error *err)
 {
     char *val = NULL;
     size_t len = 0;
-    ns_status st = get_meta(ix, NS_META_PAIRS, &val, &len, err);
+    ns_status st = get_meta(ix, NS_META_ZDICT, &val, &len, err);
+    if (st != NS_OK) return st;
+    if (val) {
+        st = ns_packer_load(&ix->pack, val, len);
+        xc_free(val);
+        val = NULL;
+        if (st == NS_ERR_CORRUPT)
+            return ns_error_set(err, st,
+                                "%s: the records' dictionary (%s) is damaged: run "
+                                "nsearch-index --rebuild",
+                                ix->path, NS_META_ZDICT);
+        if (st != NS_OK) return ns_error_set(err, st, "out of memory");
+    }
+    st = get_meta(ix, NS_META_PAIRS, &val, &len, err);
     if (st != NS_OK || !val) return st;
     st = ns_pairs_parse(val, len, &ix->pairs);
     xc_free(val);
@@ -1343,6 +1358,9 @@ static ns_status pairs_record(ns_index *ix, ns_error *err)
     }
     xc_status xs = xc_writable_set_metadata(ix->w, NS_KEY(NS_META_PAIRS), v.data, v.len);
     ns_buf_free(&v);
+    if (xs == XC_OK && ix->pack.cdict)
+        xs = xc_writable_set_metadata(ix->w, NS_KEY(NS_META_ZDICT), ix->pack.dict.data,
+                                      ix->pack.dict.len);
     return xs == XC_OK ? NS_OK : write_failed(ix, xs, err);
 }
 
@@ -1365,6 +1383,7 @@ ns_status ns_index_sample_done(ns_index *ix, ns_error *err)
     if (!ns_index_wants_sample(ix)) return NS_OK;
     ns_status st = ns_pairs_learn(&ix->db, ix->sample, ix->nsample, PAIR_WORDS_MAX, PAIR_MIN_SHARE,
                                   &ix->pairs);
+    if (st == NS_OK) st = ns_packer_learn(&ix->pack, ix->sample, ix->nsample);
     for (size_t i = 0; i < ix->nsample; i++)
         ns_buf_free(&ix->sample[i]);
     free(ix->sample);
@@ -1398,6 +1417,7 @@ ns_status ns_index_part_open(ns_index *ix, unsigned k, ns_index_part **out, ns_e
         free(p);
         return st;
     }
+    p->db.pack = &ix->pack;
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s/build-%u/part-%u", ix->path, ix->gen, k);
     /* A part of `flush` articles is written out in one go at its close. */
@@ -1644,8 +1664,20 @@ ns_status ns_index_verify(const char *path, void (*report)(void *ctx, const char
     char lang[64];
     ns_status ost = ns_schema_open(path, NULL, &v.db, lang, sizeof lang, err);
     if (ost != NS_OK) return ost;
+    /* Packed records are read with the index's dictionary (pack.h). */
+    ns_unpacker un = {0};
+    char *dict = NULL;
+    size_t dlen = 0;
+    xs = xc_database_get_metadata(v.db, NS_KEY(NS_META_ZDICT), &dict, &dlen);
+    if (xs == XC_OK && dict) {
+        /* dict is malloc'd (xc_free is free): the unpacker takes it. */
+        ns_status ds = ns_unpacker_add(&un, dict, dlen);
+        if (ds == NS_ERR_NOMEM) xs = XC_ERR_NOMEM;
+        if (ds == NS_ERR_CORRUPT)
+            problem(&v, "%s: the records' dictionary (%s) is damaged", path, NS_META_ZDICT);
+    }
     xc_docid last = 0;
-    xs = xc_database_lastdocid(v.db, &last);
+    if (xs == XC_OK) xs = xc_database_lastdocid(v.db, &last);
     for (xc_docid id = 1; xs == XC_OK && id <= last; id++) {
         xc_document *doc = NULL;
         const char *data;
@@ -1658,13 +1690,24 @@ ns_status ns_index_verify(const char *path, void (*report)(void *ctx, const char
         if (xs == XC_OK) xs = xc_document_get_data(doc, &data, &len);
         if (xs == XC_OK) {
             ns_record rec;
-            if (ns_record_decode(data, len, &rec) != NS_OK) {
-                problem(&v, "document %u: unreadable record", (unsigned)id);
+            char *plain = NULL;
+            ns_status rs = NS_OK;
+            if (ns_packed(data, len)) {
+                rs = ns_unpack(&un, data, len, &plain, &len);
+                data = plain;
             }
-            ns_record_clear(&rec);
+            if (rs == NS_ERR_NOMEM) {
+                xs = XC_ERR_NOMEM;
+            } else if (rs != NS_OK || ns_record_decode(data, len, &rec) != NS_OK) {
+                problem(&v, "document %u: unreadable record", (unsigned)id);
+            } else {
+                ns_record_clear(&rec);
+            }
+            free(plain);
         }
         xc_document_free(doc);
     }
+    ns_unpacker_clear(&un);
     if (xs == XC_OK) {
         xs = xc_database_allterms(v.db, NS_KEY(NS_PREFIX_FILE), verify_file, &v);
         if (xs == XC_OK) xs = v.xs;

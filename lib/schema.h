@@ -70,7 +70,8 @@
  *                 documents only).
  *
  * Data: the article's record (record.h): its fields and passages, each
- * passage with its line and byte column.
+ * passage with its line and byte column; packed (a zstd frame, pack.h) with
+ * the dictionary of NS_META_ZDICT when the index has one.
  *
  * Metadata:
  *   NS_META_SCHEMA  the schema version, decimal ("3"). A schema-1 or 2 index
@@ -105,6 +106,13 @@
  *                   index is created): then the searcher counts the
  *                   passages of a query that only filters by date from the
  *                   slot's values alone (search.c, count_filtered).
+ *   NS_META_ZDICT   the zstd dictionary the records are packed with
+ *                   (pack.h), learned from the sample the common words are
+ *                   learned from, at creation (a rebuild learns it again),
+ *                   and used by every later run; absent on an index made
+ *                   before it or from a sample too small to learn from,
+ *                   whose records are plain. A shard has its own: a packed
+ *                   record names its dictionary by id.
  *   the file term   one key per corpus file, the file's NS_PREFIX_FILE term
  *                   (files without articles too): "SIZE MTIME_NS CRC32
  *                   ARTICLES\n" (decimal) followed by the path. The
@@ -145,6 +153,7 @@ enum {
 #define NS_META_COUNTS   "nsearch.counts"
 #define NS_META_PAIRS    "nsearch.pairs"
 #define NS_META_PASSAGES "nsearch.passages"
+#define NS_META_ZDICT    "nsearch.zdict"
 
 #define NS_TERM_NO_PASSAGE "XNOPASSAGE"
 

@@ -25,6 +25,7 @@
 
 #include "analyzer.h"
 #include "index.h"
+#include "pack.h"
 #include "qparse.h"
 #include "reader.h"
 #include "record.h"
@@ -110,6 +111,7 @@ struct ns_searcher {
     int npvalues;   /* every shard has NS_META_PASSAGES: see count_filtered */
     ns_pairs pairs; /* the common words every shard pairs (schema.h, NS_META_PAIRS) */
     doc_cache docs; /* of s->db as it is now */
+    ns_unpacker un; /* the shards' record dictionaries, read at the first packed record */
 };
 
 /* The common words db pairs (document.h): into s->pairs (first = 1), or
@@ -223,6 +225,7 @@ static ns_status combine_shards(ns_searcher *s, ns_error *err)
     xc_database_close(s->db);
     s->db = db;
     doc_cache_clear(&s->docs);
+    ns_unpacker_clear(&s->un);
     s->counts = 1;
     s->npvalues = 1;
     int first = 1;
@@ -370,6 +373,7 @@ void ns_searcher_close(ns_searcher *s)
     }
     free(s->shards);
     ns_pairs_free(&s->pairs);
+    ns_unpacker_clear(&s->un);
     doc_cache_clear(&s->docs);
     free(s->docs.slot);
     xc_database_close(s->db);
@@ -409,6 +413,7 @@ ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err)
         ns_analyzer *an = s->an, *plain = s->plain;
         s->db = fresh->db;
         doc_cache_clear(&s->docs);
+        ns_unpacker_clear(&s->un);
         s->counts = fresh->counts;
         s->npvalues = fresh->npvalues;
         ns_pairs pw = s->pairs;
@@ -458,6 +463,47 @@ static ns_status arts_reserve(priv *p, size_t n)
     return NS_OK;
 }
 
+/* Add the record dictionary of db, if it has one (schema.h, NS_META_ZDICT). */
+static ns_status unpacker_add_db(ns_searcher *s, xc_database *db, const char *name, ns_error *err)
+{
+    char *val = NULL;
+    size_t len = 0;
+    xc_status xs = xc_database_get_metadata(db, NS_KEY(NS_META_ZDICT), &val, &len);
+    if (xs != XC_OK) return ns_error_from_xc(err, xs, name);
+    /* val is malloc'd (xc_free is free): the unpacker takes it. */
+    ns_status st = val ? ns_unpacker_add(&s->un, val, len) : NS_OK;
+    if (st == NS_ERR_CORRUPT)
+        return ns_error_set(err, st, "%s: the records' dictionary (%s) is damaged", name,
+                            NS_META_ZDICT);
+    return st == NS_OK ? NS_OK : ns_error_set(err, st, "out of memory");
+}
+
+/* Unpack the packed record data[0..len) into *out (malloc'd). The
+ * dictionaries are read at the first packed record (a --count read from
+ * the posting lists reads none): each shard's, as a record names its own. */
+static ns_status unpack_record(ns_searcher *s, xc_docid id, const char *data, size_t len,
+                               char **out, size_t *outlen, ns_error *err)
+{
+    ns_status st = NS_OK;
+    if (!s->un.loaded) {
+        if (s->nshards) {
+            for (size_t i = 0; st == NS_OK && i < s->nshards; i++)
+                if (s->shards[i].db)
+                    st = unpacker_add_db(s, s->shards[i].db, s->shards[i].name, err);
+        } else {
+            st = unpacker_add_db(s, s->db, s->path, err);
+        }
+        if (st != NS_OK) return st;
+        s->un.loaded = 1;
+    }
+    st = ns_unpack(&s->un, data, len, out, outlen);
+    if (st == NS_ERR_NOMEM) return ns_error_set(err, st, "out of memory");
+    if (st != NS_OK)
+        return ns_error_set(err, NS_ERR_CORRUPT, "%s: document %u: unreadable record", s->path,
+                            (unsigned)id);
+    return NS_OK;
+}
+
 /* Decode item i of ms into a. */
 static ns_status read_article(ns_searcher *s, xc_mset *ms, size_t i, art *a, ns_error *err)
 {
@@ -481,23 +527,27 @@ static ns_status read_article(ns_searcher *s, xc_mset *ms, size_t i, art *a, ns_
             return ns_error_from_xc(err, xs, s->path);
         }
     }
-    a->blob = malloc(len + 1);
-    if (!a->blob) {
-        xc_document_free(doc);
-        return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
-    }
-    memcpy(a->blob, data, len);
-    a->blob[len] = '\0';
     if (!hit) doc_cache_put(&s->docs, id, data, len);
-    xc_document_free(doc);
+    if (ns_packed(data, len)) {
+        ns_status st = unpack_record(s, id, data, len, &a->blob, &len, err);
+        xc_document_free(doc);
+        if (st != NS_OK) return st;
+    } else {
+        a->blob = malloc(len + 1);
+        if (!a->blob) {
+            xc_document_free(doc);
+            return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+        }
+        memcpy(a->blob, data, len);
+        a->blob[len] = '\0';
+        xc_document_free(doc);
+    }
     a->weight = w;
     if (ns_record_decode(a->blob, len, &a->rec) != NS_OK) {
         free(a->blob);
         a->blob = NULL;
-        return ns_error_set(err, NS_ERR_CORRUPT,
-                            "%s: document %u: unreadable record (check the index with "
-                            "nsearch-index --check)",
-                            s->path, (unsigned)id);
+        return ns_error_set(err, NS_ERR_CORRUPT, "%s: document %u: unreadable record", s->path,
+                            (unsigned)id);
     }
     return NS_OK;
 }

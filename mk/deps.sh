@@ -6,7 +6,7 @@
 # stops with the exact apt-get command to run. Silent when all is present.
 set -eu
 
-build="g++ make pkg-config libxapian-dev libstemmer-dev zlib1g-dev libutf8proc-dev libjansson-dev"
+build="g++ make pkg-config libxapian-dev libstemmer-dev zlib1g-dev libutf8proc-dev libjansson-dev libzstd-dev"
 case "${1:-build}" in
 build) want="$build" ;;
 check) want="$build libcmocka-dev xapian-tools jq vim emacs-nox zsh fzf neovim elpa-consult time python3 dpkg-dev debhelper fakeroot lintian git" ;;

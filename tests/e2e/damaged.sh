@@ -39,8 +39,16 @@ for t in postlist docdata termlist; do
     yes 'not a glass block' | head -c 16384 | dd of="$f" bs=1 seek=8192 conv=notrunc 2>/dev/null
 done
 variant schema
+# The records' dictionary (lib/pack.h): garbled, or gone (its records then
+# name a dictionary the index lacks).
+variant garble-zdict
+variant no-zdict
 if command -v xapian-metadata >/dev/null 2>&1; then
     xapian-metadata set "schema/$gen" nsearch.schema 9
+    expect "the sample corpus's records are packed: the index has a dictionary" 1 \
+        "$([ "$(xapian-metadata get "garble-zdict/$gen" nsearch.zdict | wc -c)" -gt 1000 ] && echo 1)"
+    xapian-metadata set "garble-zdict/$gen" nsearch.zdict "$(head -c 3000 "$TOP/COPYING")"
+    xapian-metadata set "no-zdict/$gen" nsearch.zdict ''
     has_schema=1
 else
     has_schema=0
@@ -73,8 +81,8 @@ expect "a path with a space is quoted in the advice" \
 whole='length > 0 and last.type == "summary" and last.query == "said OR the OR year"
     and last.matches == (map(select(.type == "match")) | length) and last.matches > 0'
 broken=0 late=0 n=0
-for v in empty-folder empty-stub comment-stub garbage-stub missing-gen empty-iamglass trunc-* garble-* schema; do
-    [ "$v" = schema ] && [ "$has_schema" = 0 ] && continue
+for v in empty-folder empty-stub comment-stub garbage-stub missing-gen empty-iamglass trunc-* garble-* schema no-zdict; do
+    case "$v" in schema | *-zdict) [ "$has_schema" = 0 ] && continue ;; esac
     n=$((n + 1))
     search "$v" --json -n 100 --any 'said OR the OR year' >"$T/out" 2>"$T/err"
     rc=$?
@@ -124,3 +132,19 @@ for v in empty-folder empty-stub comment-stub garbage-stub missing-gen empty-iam
 done
 expect "most damaged indexes were refused ($broken of $n)" 1 "$([ "$broken" -ge $((n * 2 / 3)) ] && echo 1)"
 expect "some damage was met only by a request, after opening ($late)" 1 "$([ "$late" -ge 1 ] && echo 1)"
+if [ "$has_schema" = 1 ]; then
+    for v in garble-zdict no-zdict; do
+        search "$v" said >"$T/out" 2>"$T/err"
+        expect "$v: nsearch refuses with the advice (exit 2, nothing printed)" "2 0 1" \
+            "$? $(wc -c <"$T/out" | tr -d ' ') $(grep -c "^nsearch: index $v is damaged (" "$T/err")"
+        "$NSEARCH_INDEX" --db "$v" --check >"$T/out" 2>&1
+        expect "$v: --check finds it (exit 4)" 4 "$?"
+    done
+    "$NSEARCH_INDEX" --db garble-zdict --check >"$T/out" 2>&1
+    expect "garble-zdict: --check names the dictionary" 1 \
+        "$(grep -c "the records' dictionary (nsearch.zdict) is damaged" "$T/out")"
+    "$NSEARCH_INDEX" --db no-zdict --check >"$T/out" 2>&1
+    docs=$(xapian-delve "no-zdict/$gen" | sed -n 's/^number of documents = //p')
+    expect "no-zdict: --check names every record, as it can read none ($docs documents)" "$docs" \
+        "$(grep -c 'unreadable record$' "$T/out")"
+fi

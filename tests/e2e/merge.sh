@@ -23,6 +23,16 @@ same_answers() {
 # checked DESC DB N: --check passes on DB, which holds N articles.
 checked() { expect "$1" "0 $3" "$(status "$NSEARCH_INDEX" --db "$2" --check) $("$NSEARCH_INDEX" --db "$2" --stats --json | jq .articles)"; }
 one_generation() { [ -z "$(stray "$1" 2>&1)" ]; }
+# packed DB: "P N": of DB's N documents, P hold a packed record (lib/pack.h:
+# a zstd frame, with the dictionary the index learned at creation).
+packed() {
+    g=$(sed -n 's/^auto //p' "$1/XAPIANDB")
+    # The empty term's posting list: every document.
+    p=$(xapian-delve -t '' "$1/$g" | sed 's/^[^:]*: //' | tr ' ' '\n' | sed -n 's/^[0-9][0-9]*$/-r&/p' |
+        xargs xapian-delve -d "$1/$g" |
+        LC_ALL=C awk 'f { if (substr($0, 1, 4) == "\050\265\057\375") c++; f = 0 } /^Data for record #/ { f = 1 } END { print c + 0 }')
+    echo "$p $(xapian-delve "$1/$g" | sed -n 's/^number of documents = //p')"
+}
 
 # A small index (250 articles), then 9,000 more (about 10 MB): large
 # against what stays, and over 8 MiB.
@@ -48,6 +58,7 @@ expect "... and says what it read" "9000 0" "$(jq -r '"\(.articles.new) \(.artic
 same_answers "... and answers as a clean build" "$T/db" "$T/ref.answers"
 checked "... and passes --check, with every article" "$T/db" 9250
 one_generation "$T/db" && ok "... and leaves one generation" || not_ok "... leaves $(ls "$T/db" | tr '\n' ' ')"
+expect "... and every record is packed, the merged ones too" "9250 9250" "$(packed "$T/db")"
 diff -r "$T/base" "$T/base.copy" >/dev/null && ok "the starting index was copied, not touched" || not_ok "the starting index changed"
 
 # A rerun with nothing changed: nothing read, nothing merged.
@@ -60,6 +71,7 @@ f=$(ls "$C"/a/*.txt | head -1)
 printf '\nArticle changed: a market storm.\n' >>"$f"
 "$NSEARCH_INDEX" --db "$T/db" --json "$C" >"$T/small.json"
 expect "a small change is written in place" "false 1" "$(jq -r '"\(.merged) \(.files.changed)"' "$T/small.json")"
+expect "... with its record packed" "9250 9250" "$(packed "$T/db")"
 "$NSEARCH_INDEX" --db "$T/ref" "$C"
 answers "$T/ref" >"$T/ref.answers"
 same_answers "... and answers as a clean build" "$T/db" "$T/ref.answers"
@@ -70,6 +82,7 @@ NSEARCH_MERGE=never "$NSEARCH_INDEX" --db "$T/db" --json "$C" >"$T/never.json"
 expect "NSEARCH_MERGE=never writes a large addition in place" "false $(($(ls "$C/b" | wc -l) + 1))" \
     "$(jq -r '"\(.merged) \(.files.new + .files.changed)"' "$T/never.json")"
 same_answers "... with a clean build's answers" "$T/db" "$T/ref.answers"
+expect "... and every record packed" "9250 9250" "$(packed "$T/db")"
 
 # always, on a small run: changed, vanished, touched and new files, a
 # refused one, with one worker and with two.
