@@ -171,6 +171,7 @@ static void test_learning(void **state)
     assert_int_equal(ns_pack(&c, &ctx, v[7].data, v[7].len, &y), NS_OK);
     assert_int_equal(x.len, y.len);
     assert_memory_equal(x.data, y.data, x.len);
+    ns_packer_free(&c);
     /* Bytes that are not a dictionary do not load. */
     assert_int_equal(ns_packer_load(&c, "not a dictionary", 16), NS_ERR_CORRUPT);
     assert_null(c.cdict);
