@@ -15,9 +15,10 @@
 #include <zstd_errors.h>
 
 /* The dictionary's size, at most, and the compression level. Measured on
- * the benchmark corpus (bench/README.md, "Stored text"): 256 KiB learned
- * from the 2,000 sample articles, level 4: 125 MB; 110 KiB: 130 MB; level 7
- * compressed 3x slower for 7% less. */
+ * the benchmark corpus (bench/README.md, "Stored text"): 128 KiB learned
+ * from the 2,000 sample articles, level 4: 124 MB; level 3: 133 MB; 256 KiB
+ * packs no smaller and cost queries 8% (reading and setting it up); level
+ * 7 compressed 3x slower for 7% less. */
 #define DICT_MAX   (128 * 1024)
 #define PACK_LEVEL 4
 /* Below this many sample records or bytes, no dictionary: too little to
