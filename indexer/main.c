@@ -64,7 +64,7 @@ static void usage(FILE *f)
                "                       (by default they are skipped with a warning)\n"
                "  --max-file-size N    skip files larger than N bytes (default 1 GiB)\n"
                "  --wait SECONDS       wait this long for another indexer (default 5)\n"
-               "  -j, --jobs N         worker threads for a fresh build (default: all cores)\n"
+               "  -j, --jobs N         threads that read and write (default: all cores)\n"
                "  --batch N            articles each worker buffers in memory before writing\n"
                "                       them out as one part (default 2000): peak memory grows\n"
                "                       with jobs x N\n"

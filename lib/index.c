@@ -1398,6 +1398,80 @@ ns_status ns_index_add(ns_index *ix, const ns_article *a, ns_error *err)
     return build_add(ix, &ix->db, ix->w, a, err);
 }
 
+struct ns_index_builder {
+    ns_docbuilder db;
+};
+
+struct ns_index_built {
+    xc_document *doc;
+    char where[]; /* "PATH:LINE", for Xapian's refusal (build_add) */
+};
+
+ns_status ns_index_builder_open(ns_index *ix, ns_index_builder **out, ns_error *err)
+{
+    *out = NULL;
+    if (ix->building)
+        return ns_error_set(err, NS_ERR_INVALID, "%s: builders are for incremental runs only",
+                            ix->path);
+    ns_index_builder *b = calloc(1, sizeof *b);
+    if (!b) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    ns_status st = ns_doc_init(&b->db, ix->lang, &ix->pairs, err);
+    if (st != NS_OK) {
+        free(b);
+        return st;
+    }
+    b->db.pack = &ix->pack;
+    *out = b;
+    return NS_OK;
+}
+
+void ns_index_builder_close(ns_index_builder *b)
+{
+    if (!b) return;
+    ns_doc_clear(&b->db);
+    free(b);
+}
+
+ns_status ns_index_build(ns_index_builder *b, const ns_article *a, ns_index_built **out,
+                         ns_error *err)
+{
+    *out = NULL;
+    ns_status st = ns_doc_build(&b->db, a, err);
+    if (st != NS_OK) return st;
+    char where[PATH_MAX + 32];
+    int n = snprintf(where, sizeof where, "%s:%zu", a->path, a->line);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof where ? (size_t)n : sizeof where - 1;
+    ns_index_built *d = malloc(sizeof *d + len + 1);
+    if (!d) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    memcpy(d->where, where, len);
+    d->where[len] = '\0';
+    /* The builder's last document becomes d's: the next build makes a
+     * new one. */
+    d->doc = b->db.doc;
+    b->db.doc = NULL;
+    *out = d;
+    return NS_OK;
+}
+
+ns_status ns_index_add_built(ns_index *ix, ns_index_built *d, ns_error *err)
+{
+    xc_status xs = xc_writable_add_document(ix->w, d->doc, NULL);
+    ns_status st = NS_OK;
+    if (xs == XC_ERR_INVALID)
+        st = ns_error_from_xc(err, xs, d->where);
+    else if (xs != XC_OK)
+        st = write_failed(ix, xs, err);
+    ns_index_built_free(d);
+    return st;
+}
+
+void ns_index_built_free(ns_index_built *d)
+{
+    if (!d) return;
+    xc_document_free(d->doc);
+    free(d);
+}
+
 int ns_index_building(const ns_index *ix)
 {
     return ix->building;

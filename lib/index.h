@@ -171,6 +171,32 @@ ns_status ns_index_files(ns_index *ix, int (*fn)(void *ctx, const char *path), v
  *         and every status of "a write failed" */
 ns_status ns_index_add(ns_index *ix, const ns_article *a, ns_error *err);
 
+/* ns_index_add in two halves, for an incremental run that analyzes on one
+ * thread while it writes on another: ns_index_build turns an article into
+ * a document (the analysis, most of an addition's work) with a builder of
+ * the calling thread's own, and ns_index_add_built adds it to the index,
+ * from the one thread that writes. The same document ns_index_add makes,
+ * added the same way: its rules hold (remove a changed file's old articles
+ * first, set its bookkeeping after the last one).
+ * A builder is for an incremental run only (NS_ERR_INVALID while the
+ * index is building: its common words may not be known yet); it borrows
+ * the index's words and dictionary, which do not change in such a run.
+ * @retval NS_ERR_NOMEM     out of memory (*out NULL)
+ * @retval NS_ERR_INVALID, NS_ERR_OTHER
+ *                          libxapian refused a term or value (the message
+ *                          names the article's file and line) */
+typedef struct ns_index_builder ns_index_builder;
+typedef struct ns_index_built ns_index_built;
+ns_status ns_index_builder_open(ns_index *ix, ns_index_builder **out, ns_error *err);
+/* Accepts NULL. */
+void ns_index_builder_close(ns_index_builder *b);
+ns_status ns_index_build(ns_index_builder *b, const ns_article *a, ns_index_built **out,
+                         ns_error *err);
+/* Add d and free it (whatever the status); statuses as ns_index_add. */
+ns_status ns_index_add_built(ns_index *ix, ns_index_built *d, ns_error *err);
+/* Free a document built and not added. Accepts NULL. */
+void ns_index_built_free(ns_index_built *d);
+
 /* Non-zero when this is a fresh build (first build or --rebuild) or an
  * incremental run grown by a merge (ns_index_grow): then worker threads may
  * each fill a part, merged in part order. */

@@ -176,16 +176,21 @@ static ns_status nomem(ns_error *err)
 
 /* Where ingest() puts a file's articles: straight into the index (an
  * incremental run), or into a worker's parts (a fresh build). */
+typedef struct belt belt;
 typedef struct sink {
     ns_index *ix;
     int parts;           /* 1: into parts */
     ns_index_part *part; /* the open part */
     unsigned k, seq;     /* it is number k * PARTS_PER_WORKER + seq */
     size_t in_part, batch;
+    belt *to; /* else, when set: built here, added by the writer (write_in_place) */
 } sink;
+
+static ns_status belt_doc(belt *p, const ns_article *a, ns_error *err);
 
 static ns_status sink_add(sink *s, const ns_article *a, ns_error *err)
 {
+    if (s->to) return belt_doc(s->to, a, err);
     if (!s->parts) return ns_index_add(s->ix, a, err);
     /* Parts are bounded: every `batch` articles the worker closes its part
      * (written out in one go) and starts the next. Small fresh B-trees are
@@ -371,26 +376,172 @@ static ns_status record_touched(update *u)
     return st;
 }
 
+/* Step 3 in place, on two threads: a reader thread reads the files and
+ * turns their articles into documents (ns_index_build), and the calling
+ * thread, the writer, does what one thread would do in the same order
+ * (the old articles go, the documents are added, the bookkeeping is
+ * recorded). They meet on a belt of BELT_CAP items: a file's start, a
+ * document, a file's end (its `in` is complete then), or the reader's
+ * failure. A writer that fails says so (`stop`): the reader ends at its
+ * next document, and the writer frees what is left on the belt. */
+#define BELT_CAP 64
+
+enum { ITEM_START, ITEM_DOC, ITEM_END, ITEM_FAILED };
+
+typedef struct item {
+    int kind;
+    size_t file;         /* START, END: u->files.v[file] */
+    ns_index_built *doc; /* DOC */
+    ns_status st;        /* FAILED */
+} item;
+
+struct belt {
+    update *u;
+    ns_index_builder *b; /* the reader's */
+    pthread_mutex_t mu;
+    pthread_cond_t not_full, not_empty;
+    item v[BELT_CAP];
+    size_t head, n;
+    int stop;      /* the writer failed */
+    int stopped;   /* the reader saw it (the reader's own) */
+    ns_error rerr; /* the reader's failure */
+};
+
+/* Put an item in (the reader). NS_ERR_OTHER when the writer stopped. */
+static ns_status belt_put(belt *p, item it)
+{
+    pthread_mutex_lock(&p->mu);
+    while (p->n == BELT_CAP && !p->stop)
+        pthread_cond_wait(&p->not_full, &p->mu);
+    int stop = p->stop;
+    if (stop) p->stopped = 1;
+    if (!stop) {
+        p->v[(p->head + p->n++) % BELT_CAP] = it;
+        pthread_cond_signal(&p->not_empty);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return stop ? NS_ERR_OTHER : NS_OK;
+}
+
+static item belt_get(belt *p)
+{
+    pthread_mutex_lock(&p->mu);
+    while (p->n == 0)
+        pthread_cond_wait(&p->not_empty, &p->mu);
+    item it = p->v[p->head];
+    p->head = (p->head + 1) % BELT_CAP;
+    p->n--;
+    pthread_cond_signal(&p->not_full);
+    pthread_mutex_unlock(&p->mu);
+    return it;
+}
+
+static ns_status belt_doc(belt *p, const ns_article *a, ns_error *err)
+{
+    ns_index_built *d;
+    ns_status st = ns_index_build(p->b, a, &d, err);
+    if (st != NS_OK) return st;
+    if ((st = belt_put(p, (item){ITEM_DOC, 0, d, NS_OK})) != NS_OK) ns_index_built_free(d);
+    return st;
+}
+
+static void *read_files(void *arg)
+{
+    belt *p = arg;
+    update *u = p->u;
+    sink to_belt = {.ix = u->ix, .to = p};
+    ns_status st = NS_OK;
+    for (size_t i = 0; i < u->files.n && st == NS_OK; i++) {
+        job *f = &u->files.v[i];
+        if ((st = belt_put(p, (item){ITEM_START, i, NULL, NS_OK})) == NS_OK &&
+            (st = ingest(u, f->path, f->rootlen, f->size, &to_belt, &f->in, &p->rerr)) == NS_OK)
+            st = belt_put(p, (item){ITEM_END, i, NULL, NS_OK});
+    }
+    /* After the writer stopped nothing more is read: it has its error. */
+    if (st != NS_OK && !p->stopped) belt_put(p, (item){ITEM_FAILED, 0, NULL, st});
+    return NULL;
+}
+
 /* Step 3 into the live generation, one file after the other: the old
  * articles go, the new ones come, then the bookkeeping. And 2c's new
- * mtimes. */
+ * mtimes. With jobs > 1 the reading runs on a thread of its own (belt). */
 static ns_status write_in_place(update *u)
 {
     ns_status st = NS_OK;
     u->total_bytes = u->read_bytes; /* for the progress */
     struct timespec last, now;
     clock_gettime(CLOCK_MONOTONIC, &last);
-    for (size_t i = 0; i < u->files.n && st == NS_OK; i++) {
-        job *f = &u->files.v[i];
+    belt *p = NULL;
+    pthread_t th;
+    if (u->o->jobs > 1 && u->files.n > 0) {
+        if (!(p = calloc(1, sizeof *p))) return nomem(u->err);
+        p->u = u;
+        if ((st = ns_index_builder_open(u->ix, &p->b, u->err)) != NS_OK) {
+            free(p);
+            return st;
+        }
+        pthread_mutex_init(&p->mu, NULL);
+        pthread_cond_init(&p->not_full, NULL);
+        pthread_cond_init(&p->not_empty, NULL);
+        if (pthread_create(&th, NULL, read_files, p) != 0) {
+            /* One thread does it all, then. */
+            pthread_mutex_destroy(&p->mu);
+            pthread_cond_destroy(&p->not_full);
+            pthread_cond_destroy(&p->not_empty);
+            ns_index_builder_close(p->b);
+            free(p);
+            p = NULL;
+        }
+    }
+    for (size_t i = 0; i < u->files.n && st == NS_OK;) {
         clock_gettime(CLOCK_MONOTONIC, &now);
         if ((now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000 >= 200) {
             on_progress(u, 0);
             last = now;
         }
-        sink into_index = {.ix = u->ix};
-        if ((st = ns_index_file_remove(u->ix, f->path, u->err)) == NS_OK &&
-            (st = ingest(u, f->path, f->rootlen, f->size, &into_index, &f->in, u->err)) == NS_OK)
-            st = record(u, f);
+        if (!p) {
+            job *f = &u->files.v[i++];
+            sink into_index = {.ix = u->ix};
+            if ((st = ns_index_file_remove(u->ix, f->path, u->err)) == NS_OK &&
+                (st = ingest(u, f->path, f->rootlen, f->size, &into_index, &f->in, u->err)) ==
+                    NS_OK)
+                st = record(u, f);
+            continue;
+        }
+        item it = belt_get(p);
+        if (it.kind == ITEM_START) {
+            st = ns_index_file_remove(u->ix, u->files.v[it.file].path, u->err);
+        } else if (it.kind == ITEM_DOC) {
+            st = ns_index_add_built(u->ix, it.doc, u->err);
+        } else if (it.kind == ITEM_END) {
+            st = record(u, &u->files.v[it.file]);
+            i = it.file + 1;
+        } else {
+            st = it.st;
+            *u->err = p->rerr;
+        }
+    }
+    if (p) {
+        pthread_mutex_lock(&p->mu);
+        p->stop = st != NS_OK;
+        pthread_cond_signal(&p->not_full);
+        pthread_mutex_unlock(&p->mu);
+        /* After a failure: what the reader put in, and what it puts in
+         * until it sees `stop`. */
+        if (st != NS_OK) {
+            pthread_mutex_lock(&p->mu);
+            for (; p->n; p->n--, p->head = (p->head + 1) % BELT_CAP)
+                ns_index_built_free(p->v[p->head].doc);
+            pthread_mutex_unlock(&p->mu);
+        }
+        pthread_join(th, NULL);
+        for (; p->n; p->n--, p->head = (p->head + 1) % BELT_CAP)
+            ns_index_built_free(p->v[p->head].doc);
+        pthread_mutex_destroy(&p->mu);
+        pthread_cond_destroy(&p->not_full);
+        pthread_cond_destroy(&p->not_empty);
+        ns_index_builder_close(p->b);
+        free(p);
     }
     return st == NS_OK ? record_touched(u) : st;
 }

@@ -17,7 +17,8 @@ esac
 
 # The pairs: every nsearch stand-in with every suite that tests nsearch (all
 # but cron.sh, which runs only nsearch-index, and indexer.sh, crash.sh,
-# faults.sh and safety.sh, which query only to compare indexes, and take long
+# faults.sh, safety.sh, merge.sh and inplace.sh, which query only to compare
+# indexes, and take long
 # a run); the nsearch-index stand-in
 # with every suite. NSEARCH_STANDINS / NSEARCH_STANDIN_SUITES narrow the run
 # (by hand, when working on one suite).
@@ -26,7 +27,7 @@ suites=${NSEARCH_STANDIN_SUITES:-$(cd "$TOP/tests/e2e" && ls *.sh | grep -v -x -
 : >"$T/pairs"
 for s in $suites; do
     for st in $standins; do
-        case "$st:$s" in noop:*) ;; *:cron.sh | *:indexer.sh | *:merge.sh | *:crash.sh | *:faults.sh | *:safety.sh) continue ;; esac
+        case "$st:$s" in noop:*) ;; *:cron.sh | *:indexer.sh | *:merge.sh | *:inplace.sh | *:crash.sh | *:faults.sh | *:safety.sh) continue ;; esac
         # all/ and trunc/ change search answers only; completions.sh checks
         # the completion files against --help, which they pass through.
         case "$st:$s" in all:completions.sh | trunc:completions.sh) continue ;; esac

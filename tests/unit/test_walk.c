@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,11 +37,25 @@ typedef struct seen {
     size_t nwarn;
     size_t stop_after;  /* 0: never stop */
     const char *victim; /* deleted when the first file is seen */
+    int fds_in_walk;    /* descriptors open when the last file was seen */
 } seen;
+
+/* The descriptors this process has open. */
+static int open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    assert_non_null(d);
+    int n = 0;
+    while (readdir(d))
+        n++;
+    closedir(d);
+    return n - 3; /* ".", ".." and d's own */
+}
 
 static int on_file(void *ctx, const char *path, const struct stat *st)
 {
     seen *s = ctx;
+    s->fds_in_walk = open_fds();
     assert_true(S_ISREG(st->st_mode));
     if (s->n < 1024) {
         s->path[s->n++] = strdup(path);
@@ -460,7 +475,9 @@ static void test_non_utf8_names(void **state)
     seen_free(&s);
 }
 
-/* Deep trees: one directory stream open at a time, no fixed path limit. */
+/* Deep trees: one directory stream open at a time, no fixed path limit;
+ * a descriptor a level for the first 32 levels (walk.c, FD_DEPTH), then
+ * none more; all closed at the end. */
 static void test_deep(void **state)
 {
     (void)state;
@@ -474,9 +491,12 @@ static void test_deep(void **state)
     touch(rel);
     seen s = {0};
     ns_error err;
+    int before = open_fds();
     assert_int_equal(walk(root, &s, NULL, &err), NS_OK);
     assert_int_equal(s.n, 1);
     assert_string_equal(s.path[0], at(rel));
+    assert_int_equal(open_fds(), before);
+    assert_in_range(s.fds_in_walk, before + 1, before + 34);
     seen_free(&s);
 }
 
