@@ -294,6 +294,10 @@ ns_status ns_doc_build(ns_docbuilder *ix, const ns_article *a, ns_error *err)
         char v[NS_DATE_BUF];
         size_t n = ns_date_format(a->date, NS_DATE_SLOT, v);
         if (xs == XC_OK) xs = xc_document_set_value(ix->doc, NS_SLOT_DATE, v, n);
+        /* Its month (schema.h, NS_PREFIX_MONTH): "M" and "yyyymm". */
+        char mt[8] = NS_PREFIX_MONTH;
+        memcpy(mt + 1, v, 6);
+        if (xs == XC_OK && n >= 6) xs = xc_document_add_boolean_term(ix->doc, mt, 7);
     }
     if (xs == XC_OK && a->npassages == 0)
         xs = xc_document_add_boolean_term(ix->doc, NS_KEY(NS_TERM_NO_PASSAGE));

@@ -745,7 +745,8 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
         if ((st = set_meta(ix, NS_META_SCHEMA, v, err)) != NS_OK ||
             (fresh && (st = set_meta(ix, NS_META_LANG, ix->lang, err)) != NS_OK) ||
             (fresh && (st = set_meta(ix, NS_META_COUNTS, "passages", err)) != NS_OK) ||
-            (fresh && (st = set_meta(ix, NS_META_PASSAGES, "2", err)) != NS_OK)) {
+            (fresh && (st = set_meta(ix, NS_META_PASSAGES, "2", err)) != NS_OK) ||
+            (fresh && (st = set_meta(ix, NS_META_MONTHS, "1", err)) != NS_OK)) {
             goto fail;
         }
     }

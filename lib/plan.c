@@ -338,6 +338,64 @@ static void format_date(int64_t t, char out[NS_DATE_BUF])
         ns_date_format(t, NS_DATE_SLOT, out);
 }
 
+/* The articles dated lo..hi (epoch seconds, inclusive; open ends are
+ * INT64_MIN, INT64_MAX) as a value range on NS_SLOT_DATE. */
+static xc_query *date_range(plan *b, int64_t lo, int64_t hi)
+{
+    char l[NS_DATE_BUF], h[NS_DATE_BUF];
+    format_date(lo, l);
+    format_date(hi, h);
+    xc_query *q = NULL;
+    xc_status xs = xc_query_value_range(NS_SLOT_DATE, l, strlen(l), h, strlen(h), &q);
+    return xs == XC_OK ? q : fail(b, xs);
+}
+
+/* At most this many months make a date filter of month terms; a longer
+ * range holds most of a news corpus, and the value range is as fast. */
+#define DATE_MONTHS_MAX 240
+
+/* The articles dated lo..hi. The value range reads the date of every
+ * article of the index (9 ms on the benchmark corpus, whatever the range).
+ * A range of whole months, when the index has month terms (schema.h,
+ * NS_PREFIX_MONTH), is the OR of their terms instead, which Xapian reads
+ * as posting lists: the same articles, as a month term is the first six
+ * bytes of the date value. A range that holds a month in part stays a
+ * value range: measured, that month's term AND the value range was no
+ * faster (Xapian still reads the dates, one seek each). So do open ranges
+ * and dates outside the years 1000 to 9999 (the dates an article can
+ * have: dates.h). */
+static xc_query *date_query(plan *b, int64_t lo, int64_t hi)
+{
+    const int64_t first = ns_days_from_civil(1000, 1, 1) * 86400,
+                  last = ns_days_from_civil(10000, 1, 1) * 86400 - 1;
+    if (!b->months || lo < first || hi > last || lo > hi) return date_range(b, lo, hi);
+    char v[NS_DATE_BUF];
+    ns_date_format(lo, NS_DATE_SLOT, v);
+    unsigned y =
+        (unsigned)((v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 + v[3] - '0');
+    unsigned m = (unsigned)((v[4] - '0') * 10 + v[5] - '0');
+    if (lo != ns_days_from_civil(y, m, 1) * 86400) return date_range(b, lo, hi);
+    xc_query *parts[DATE_MONTHS_MAX];
+    size_t np = 0;
+    for (int64_t start = lo; start <= hi; np++) {
+        unsigned ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
+        int64_t next = ns_days_from_civil(ny, nm, 1) * 86400;
+        if (np == DATE_MONTHS_MAX || hi < next - 1) {
+            /* Too long, or it ends inside this month. */
+            free_all(parts, np);
+            return date_range(b, lo, hi);
+        }
+        char term[16];
+        snprintf(term, sizeof term, "%04u%02u", y, m);
+        if (!(parts[np] = term_q(b, NS_PREFIX_MONTH, term))) {
+            free_all(parts, np);
+            return NULL;
+        }
+        start = next, y = ny, m = nm;
+    }
+    return combine(b, XC_OP_OR, parts, np);
+}
+
 static xc_query *build(plan *b, const ns_qnode *n, int in_not)
 {
     if (b->st != NS_OK) return NULL;
@@ -412,14 +470,7 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
         b->nverify++;
         return q;
     }
-    case NS_Q_DATE: {
-        char lo[32], hi[32];
-        format_date(n->date_lo, lo);
-        format_date(n->date_hi, hi);
-        xc_query *q = NULL;
-        xc_status xs = xc_query_value_range(NS_SLOT_DATE, lo, strlen(lo), hi, strlen(hi), &q);
-        return xs == XC_OK ? q : fail(b, xs);
-    }
+    case NS_Q_DATE: return date_query(b, n->date_lo, n->date_hi);
     case NS_Q_NOT: b->has_not = 1; return n->nkids ? build(b, n->kids[0], 1) : NULL;
     case NS_Q_AND:
     case NS_Q_OR:

@@ -50,10 +50,15 @@
  *                        of NS_META_PAIRS (index.c, "Word pairs").
  *   NS_TERM_NO_PASSAGE   (boolean, schema 3) the article has no passage,
  *                        only a title.
+ *   NS_PREFIX_MONTH yyyymm  (boolean, schema 3) the month of the article's
+ *                        date, UTC: the first six bytes of its NS_SLOT_DATE
+ *                        value. Absent when undated. A date filter is the
+ *                        OR of its whole months' terms, and of a month term
+ *                        AND the value range for a month it holds in part
+ *                        (plan.c), when the index has NS_META_MONTHS.
  * An index made by an older nsearch may also hold the boolean date terms
- * Y<yyyy>, M<yyyymm> and D<yyyymmdd>, which schema 2 wrote at first and
- * nothing ever read (dates are filtered on NS_SLOT_DATE): they are harmless,
- * no longer written, and gone after nsearch-index --rebuild.
+ * Y<yyyy> and D<yyyymmdd> (and M<yyyymm> on some documents), which schema 2
+ * wrote at first: harmless, and gone after nsearch-index --rebuild.
  *
  * Values:
  *   NS_SLOT_DATE  the date, UTC, in ns_date_format's NS_DATE_SLOT form
@@ -106,6 +111,9 @@
  *                   index is created): then the searcher counts the
  *                   passages of a query that only filters by date from the
  *                   slot's values alone (search.c, count_filtered).
+ *   NS_META_MONTHS  "1" when every dated document of the index has its
+ *                   NS_PREFIX_MONTH term (set when an index is created):
+ *                   then date filters use them (plan.c, date_query).
  *   NS_META_ZDICT   the zstd dictionary the records are packed with
  *                   (pack.h), learned from the sample the common words are
  *                   learned from, at creation (a rebuild learns it again),
@@ -135,6 +143,7 @@
 #define NS_PREFIX_FILE   "F"
 #define NS_PREFIX_ID     "Q"
 #define NS_PREFIX_PAIR   "P"
+#define NS_PREFIX_MONTH  "M"
 
 enum {
     NS_SLOT_DATE = 0,    /* NS_DATE_SLOT form, absent when undated: sorts and ranges */
@@ -154,6 +163,7 @@ enum {
 #define NS_META_PAIRS    "nsearch.pairs"
 #define NS_META_PASSAGES "nsearch.passages"
 #define NS_META_ZDICT    "nsearch.zdict"
+#define NS_META_MONTHS   "nsearch.months"
 
 #define NS_TERM_NO_PASSAGE "XNOPASSAGE"
 

@@ -109,6 +109,7 @@ struct ns_searcher {
     size_t nshards;
     int counts;     /* every shard has NS_META_COUNTS: see count_fast */
     int npvalues;   /* every shard has NS_META_PASSAGES: see count_filtered */
+    int months;     /* every shard has NS_META_MONTHS: date filters by month terms */
     ns_pairs pairs; /* the common words every shard pairs (schema.h, NS_META_PAIRS) */
     doc_cache docs; /* of s->db as it is now */
     ns_unpacker un; /* the shards' record dictionaries, read at the first packed record */
@@ -156,6 +157,18 @@ static int has_passage_values(xc_database *db)
     size_t len = 0;
     int yes = xc_database_get_metadata(db, NS_KEY(NS_META_PASSAGES), &val, &len) == XC_OK && val &&
               len == 1 && val[0] == '0' + NS_SLOT_PASSAGES;
+    xc_free(val);
+    return yes;
+}
+
+/* Whether db's dated documents all have their month term (schema.h,
+ * NS_META_MONTHS). A failed read is a no. */
+static int has_months(xc_database *db)
+{
+    char *val = NULL;
+    size_t len = 0;
+    int yes = xc_database_get_metadata(db, NS_KEY(NS_META_MONTHS), &val, &len) == XC_OK && val &&
+              len == 1 && val[0] == '1';
     xc_free(val);
     return yes;
 }
@@ -228,11 +241,13 @@ static ns_status combine_shards(ns_searcher *s, ns_error *err)
     ns_unpacker_clear(&s->un);
     s->counts = 1;
     s->npvalues = 1;
+    s->months = 1;
     int first = 1;
     for (size_t i = 0; i < s->nshards; i++) {
         if (!s->shards[i].db) continue;
         if (!has_counts(s->shards[i].db)) s->counts = 0;
         if (!has_passage_values(s->shards[i].db)) s->npvalues = 0;
+        if (!has_months(s->shards[i].db)) s->months = 0;
         if (pairs_meet(s, s->shards[i].db, first) != NS_OK)
             return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
         first = 0;
@@ -348,6 +363,7 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
     if (!s->nshards) {
         s->counts = has_counts(s->db);
         s->npvalues = has_passage_values(s->db);
+        s->months = has_months(s->db);
         if ((st = pairs_meet(s, s->db, 1)) != NS_OK) {
             ns_error_set(err, st, "out of memory");
             goto fail;
@@ -416,6 +432,7 @@ ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err)
         ns_unpacker_clear(&s->un);
         s->counts = fresh->counts;
         s->npvalues = fresh->npvalues;
+        s->months = fresh->months;
         ns_pairs pw = s->pairs;
         s->pairs = fresh->pairs;
         fresh->pairs = pw;
@@ -913,6 +930,7 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     b.warn = o->warn;
     b.warn_ctx = o->warn_ctx;
     b.pairs = &s->pairs;
+    b.months = s->months;
     b.err = err;
     b.st = NS_OK;
     xc_status xs = xc_database_doccount(s->db, &b.ndocs);

@@ -102,6 +102,7 @@ typedef struct plan {
     /* The index's common words (schema.h, NS_META_PAIRS), sorted: a
      * phrase's neighbouring pair of them narrows its candidates. */
     const ns_pairs *pairs; /* NULL in tests: none */
+    int months;            /* the index has month terms (schema.h, NS_META_MONTHS) */
     ns_error *err;
     ns_status st;
     /* analyzer callback scratch (100 KB: allocated, as clearing it on the

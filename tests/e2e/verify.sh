@@ -221,6 +221,36 @@ gen=$(sed -n 's/^auto  *//p' "$S/XAPIANDB")
 expect "the stub names a generation" "gen-" "$(echo "$gen" | cut -c1-4)"
 expect "a new index is schema 3" 3 "$(xapian-metadata get "$S/$gen" nsearch.schema)"
 expect "a new index counts passages in its wdfs" passages "$(xapian-metadata get "$S/$gen" nsearch.counts)"
+# Month terms (schema.h, NS_PREFIX_MONTH): date filters use them when the
+# index says every dated article has one (nsearch.months); without that,
+# the value range alone. Two dated articles and an undated one.
+M="$T/months"
+MC="$T/months-corpus"
+mkdir -p "$MC"
+cp "$SC/a.txt" "$MC/a.txt"
+printf 'Heron count\nDate: 2025-12-15\n\nThe heron colony held steady.\n' >"$MC/c.txt"
+printf 'Swan count\n\nThe swan colony was not dated.\n' >"$MC/d.txt"
+"$NSEARCH_INDEX" --db "$M" "$MC" 2>"$T/err" || { not_ok "indexing the months corpus"; sed 's/^/    /' "$T/err"; }
+mgen=$(sed -n 's/^auto  *//p' "$M/XAPIANDB")
+files() { search "$M" --files "$1" | sed 's|.*/||' | sort | tr '\n' ' ' | sed 's/ $//'; }
+expect "a new index has the month terms of its articles' dates" "1 1 1" \
+    "$(xapian-metadata get "$M/$mgen" nsearch.months) $(xapian-delve -1 -t M202511 "$M/$mgen" | sed 1d | wc -l) $(xapian-delve -1 -t M202512 "$M/$mgen" | sed 1d | wc -l)"
+expect "date:2025-11 (a month's term)" "a.txt" "$(files date:2025-11)"
+expect "date:2025-11..2025-12 (two months' terms)" "a.txt c.txt" "$(files date:2025-11..2025-12)"
+expect "date:2025-11-02..2025-12-14 (parts of two months)" "a.txt" "$(files date:2025-11-02..2025-12-14)"
+expect "date:2025-11-03..2025-12-31 (parts of two months)" "c.txt" "$(files date:2025-11-03..2025-12-31)"
+# --count answers from Xapian's matches alone (the listing checks each
+# article's date again): one passage each.
+for r in 2025-11 2025-11-03..2025-12-31 2025-11-02..2025-12-14 2025-11-01..2025-12-14; do
+    echo "$r: $(search "$M" --count "date:$r")"
+done >"$T/counts"
+expect "--count of date:2025-11, 2025-11-03..2025-12-31, 2025-11-02..2025-12-14, 2025-11-01..2025-12-14" \
+    "2025-11: 1 2025-11-03..2025-12-31: 1 2025-11-02..2025-12-14: 1 2025-11-01..2025-12-14: 1" "$(cat "$T/counts" | tr '\n' ' ' | sed 's/ $//')"
+search "$M" --files date:2025-11-03..2025-12-14 >"$T/out" 2>&1
+expect "date:2025-11-03..2025-12-14 holds none: exit 1, nothing printed (and ..2025-12-15 holds c.txt)" \
+    "1 0 c.txt" "$? $(wc -c <"$T/out" | tr -d ' ') $(files date:2025-11-03..2025-12-15)"
+xapian-metadata set "$M/$mgen" nsearch.months ""
+expect "without nsearch.months: date:2025-11-02..2025-12-14 (the value range alone)" "a.txt" "$(files date:2025-11-02..2025-12-14)"
 xapian-metadata set "$S/$gen" nsearch.schema 1
 xapian-metadata set "$S/$gen" nsearch.counts ""
 expect "schema 1: nsearch still answers" "$SC/a.txt" "$(answer "$S" gull)"
