@@ -1741,15 +1741,15 @@ ns_status ns_index_verify(const char *path, void (*report)(void *ctx, const char
     if (ost != NS_OK) return ost;
     /* Packed records are read with the index's dictionary (pack.h). */
     ns_unpacker un = {0};
-    char *dict = NULL;
-    size_t dlen = 0;
-    xs = xc_database_get_metadata(v.db, NS_KEY(NS_META_ZDICT), &dict, &dlen);
-    if (xs == XC_OK && dict) {
-        /* dict is malloc'd (xc_free is free): the unpacker takes it. */
-        ns_status ds = ns_unpacker_add(&un, dict, dlen);
-        if (ds == NS_ERR_NOMEM) xs = XC_ERR_NOMEM;
-        if (ds == NS_ERR_CORRUPT)
-            problem(&v, "%s: the records' dictionary (%s) is damaged", path, NS_META_ZDICT);
+    ns_error derr = {0};
+    ns_status ds = ns_schema_add_zdict(v.db, path, &un, &derr);
+    if (ds == NS_ERR_CORRUPT) {
+        problem(&v, "%s", derr.msg);
+    } else if (ds != NS_OK) {
+        ns_unpacker_clear(&un);
+        xc_database_close(v.db);
+        if (err) *err = derr;
+        return ds;
     }
     xc_docid last = 0;
     if (xs == XC_OK) xs = xc_database_lastdocid(v.db, &last);
@@ -1766,14 +1766,10 @@ ns_status ns_index_verify(const char *path, void (*report)(void *ctx, const char
         if (xs == XC_OK) {
             ns_record rec;
             char *plain = NULL;
-            ns_status rs = NS_OK;
-            if (ns_packed(data, len)) {
-                rs = ns_unpack(&un, data, len, &plain, &len);
-                data = plain;
-            }
+            ns_status rs = ns_unpack_record(&un, data, len, &plain, &len);
             if (rs == NS_ERR_NOMEM) {
                 xs = XC_ERR_NOMEM;
-            } else if (rs != NS_OK || ns_record_decode(data, len, &rec) != NS_OK) {
+            } else if (rs != NS_OK || ns_record_decode(plain, len, &rec) != NS_OK) {
                 problem(&v, "document %u: unreadable record", (unsigned)id);
             } else {
                 ns_record_clear(&rec);

@@ -193,6 +193,17 @@ ns_status ns_unpack(ns_unpacker *u, const char *src, size_t len, char **out, siz
     return NS_OK;
 }
 
+ns_status ns_unpack_record(ns_unpacker *u, const char *src, size_t len, char **out, size_t *outlen)
+{
+    if (ns_packed(src, len)) return ns_unpack(u, src, len, out, outlen);
+    *outlen = 0;
+    if (!(*out = malloc(len + 1))) return NS_ERR_NOMEM;
+    memcpy(*out, src, len);
+    (*out)[len] = '\0';
+    *outlen = len;
+    return NS_OK;
+}
+
 void ns_unpacker_clear(ns_unpacker *u)
 {
     for (size_t i = 0; i < u->n; i++) {

@@ -63,7 +63,6 @@ typedef struct ns_unpacker {
     } * v;
     size_t n;
     void *dctx; /* ZSTD_DCtx */
-    int loaded; /* the owner has added its dictionaries */
 } ns_unpacker;
 
 /* Add a recorded dictionary dict[0..len) (malloc'd: taken, freed when u is
@@ -77,6 +76,9 @@ ns_status ns_unpacker_add(ns_unpacker *u, char *dict, size_t len);
  *                         NS_RECORD_PACKED_MAX, or damaged
  * @retval NS_ERR_NOMEM    out of memory */
 ns_status ns_unpack(ns_unpacker *u, const char *src, size_t len, char **out, size_t *outlen);
+/* A stored record of either kind into *out as ns_unpack does: a packed one
+ * unpacked, a plain one copied. Statuses as ns_unpack. */
+ns_status ns_unpack_record(ns_unpacker *u, const char *src, size_t len, char **out, size_t *outlen);
 /* Free u's dictionaries and context, and zero it. */
 void ns_unpacker_clear(ns_unpacker *u);
 

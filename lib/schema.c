@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "analyzer.h"
+#include "pack.h"
 #include "stub.h"
 #include "xapian-c.h"
 #include "xcerr.h"
@@ -54,4 +55,19 @@ ns_status ns_schema_open(const char *path, const char *name, struct xc_database 
         *db = NULL;
     }
     return st;
+}
+
+ns_status ns_schema_add_zdict(struct xc_database *db, const char *name, struct ns_unpacker *u,
+                              ns_error *err)
+{
+    char *val = NULL;
+    size_t len = 0;
+    xc_status xs = xc_database_get_metadata(db, NS_KEY(NS_META_ZDICT), &val, &len);
+    if (xs != XC_OK) return ns_error_from_xc(err, xs, name);
+    /* val is malloc'd (xc_free is free): the unpacker takes it. */
+    ns_status st = val ? ns_unpacker_add(u, val, len) : NS_OK;
+    if (st == NS_ERR_CORRUPT)
+        return ns_error_set(err, st, "%s: the records' dictionary (%s) is damaged", name,
+                            NS_META_ZDICT);
+    return st == NS_OK ? NS_OK : ns_error_set(err, st, "out of memory");
 }

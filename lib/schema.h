@@ -209,4 +209,15 @@ ns_status ns_schema_check(struct xc_database *db, const char *path, char *lang, 
 ns_status ns_schema_open(const char *path, const char *name, struct xc_database **db, char *lang,
                          size_t langsize, ns_error *err);
 
+/* Add db's record dictionary (NS_META_ZDICT), when it has one, to u (the
+ * index's own, or one shard's of several: pack.h).
+ * @retval NS_ERR_CORRUPT  the dictionary is damaged (the message says so,
+ *                         naming `name`)
+ * @retval NS_ERR_NOMEM
+ *         and the statuses of a failed read (ns_error_from_xc, naming
+ *         `name`) */
+struct ns_unpacker;
+ns_status ns_schema_add_zdict(struct xc_database *db, const char *name, struct ns_unpacker *u,
+                              ns_error *err);
+
 #endif

@@ -113,6 +113,7 @@ struct ns_searcher {
     ns_pairs pairs; /* the common words every shard pairs (schema.h, NS_META_PAIRS) */
     doc_cache docs; /* of s->db as it is now */
     ns_unpacker un; /* the shards' record dictionaries, read at the first packed record */
+    int un_loaded;  /* ... which was read */
 };
 
 /* The common words db pairs (document.h): into s->pairs (first = 1), or
@@ -239,6 +240,7 @@ static ns_status combine_shards(ns_searcher *s, ns_error *err)
     s->db = db;
     doc_cache_clear(&s->docs);
     ns_unpacker_clear(&s->un);
+    s->un_loaded = 0;
     s->counts = 1;
     s->npvalues = 1;
     s->months = 1;
@@ -390,6 +392,7 @@ void ns_searcher_close(ns_searcher *s)
     free(s->shards);
     ns_pairs_free(&s->pairs);
     ns_unpacker_clear(&s->un);
+    s->un_loaded = 0;
     doc_cache_clear(&s->docs);
     free(s->docs.slot);
     xc_database_close(s->db);
@@ -430,6 +433,7 @@ ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err)
         s->db = fresh->db;
         doc_cache_clear(&s->docs);
         ns_unpacker_clear(&s->un);
+        s->un_loaded = 0;
         s->counts = fresh->counts;
         s->npvalues = fresh->npvalues;
         s->months = fresh->months;
@@ -480,40 +484,26 @@ static ns_status arts_reserve(priv *p, size_t n)
     return NS_OK;
 }
 
-/* Add the record dictionary of db, if it has one (schema.h, NS_META_ZDICT). */
-static ns_status unpacker_add_db(ns_searcher *s, xc_database *db, const char *name, ns_error *err)
-{
-    char *val = NULL;
-    size_t len = 0;
-    xc_status xs = xc_database_get_metadata(db, NS_KEY(NS_META_ZDICT), &val, &len);
-    if (xs != XC_OK) return ns_error_from_xc(err, xs, name);
-    /* val is malloc'd (xc_free is free): the unpacker takes it. */
-    ns_status st = val ? ns_unpacker_add(&s->un, val, len) : NS_OK;
-    if (st == NS_ERR_CORRUPT)
-        return ns_error_set(err, st, "%s: the records' dictionary (%s) is damaged", name,
-                            NS_META_ZDICT);
-    return st == NS_OK ? NS_OK : ns_error_set(err, st, "out of memory");
-}
-
-/* Unpack the packed record data[0..len) into *out (malloc'd). The
- * dictionaries are read at the first packed record (a --count read from
- * the posting lists reads none): each shard's, as a record names its own. */
+/* The stored record data[0..len) into *out (malloc'd): unpacked, or copied
+ * when plain (pack.h). The dictionaries are read at the first packed
+ * record (a --count read from the posting lists reads none): each
+ * shard's, as a record names its own. */
 static ns_status unpack_record(ns_searcher *s, xc_docid id, const char *data, size_t len,
                                char **out, size_t *outlen, ns_error *err)
 {
     ns_status st = NS_OK;
-    if (!s->un.loaded) {
+    if (!s->un_loaded && ns_packed(data, len)) {
         if (s->nshards) {
             for (size_t i = 0; st == NS_OK && i < s->nshards; i++)
                 if (s->shards[i].db)
-                    st = unpacker_add_db(s, s->shards[i].db, s->shards[i].name, err);
+                    st = ns_schema_add_zdict(s->shards[i].db, s->shards[i].name, &s->un, err);
         } else {
-            st = unpacker_add_db(s, s->db, s->path, err);
+            st = ns_schema_add_zdict(s->db, s->path, &s->un, err);
         }
         if (st != NS_OK) return st;
-        s->un.loaded = 1;
+        s->un_loaded = 1;
     }
-    st = ns_unpack(&s->un, data, len, out, outlen);
+    st = ns_unpack_record(&s->un, data, len, out, outlen);
     if (st == NS_ERR_NOMEM) return ns_error_set(err, st, "out of memory");
     if (st != NS_OK)
         return ns_error_set(err, NS_ERR_CORRUPT, "%s: document %u: unreadable record", s->path,
@@ -545,20 +535,9 @@ static ns_status read_article(ns_searcher *s, xc_mset *ms, size_t i, art *a, ns_
         }
     }
     if (!hit) doc_cache_put(&s->docs, id, data, len);
-    if (ns_packed(data, len)) {
-        ns_status st = unpack_record(s, id, data, len, &a->blob, &len, err);
-        xc_document_free(doc);
-        if (st != NS_OK) return st;
-    } else {
-        a->blob = malloc(len + 1);
-        if (!a->blob) {
-            xc_document_free(doc);
-            return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
-        }
-        memcpy(a->blob, data, len);
-        a->blob[len] = '\0';
-        xc_document_free(doc);
-    }
+    ns_status st = unpack_record(s, id, data, len, &a->blob, &len, err);
+    xc_document_free(doc);
+    if (st != NS_OK) return st;
     a->weight = w;
     if (ns_record_decode(a->blob, len, &a->rec) != NS_OK) {
         free(a->blob);

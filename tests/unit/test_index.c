@@ -351,8 +351,8 @@ static int on_term(void *ctx, const char *term, size_t len, unsigned wdf)
 }
 
 /* The documents of schema.h: a dated article's terms (words, title and
- * source terms, the file and id terms, and no Y/M/D date terms, which
- * nothing reads) and its date value; an undated one has no date value. */
+ * source terms, the file and id terms, its month term and no Y/D date
+ * terms) and its date value; an undated one has no date value. */
 static void test_document(void **state)
 {
     (void)state;
@@ -379,8 +379,8 @@ static void test_document(void **state)
     assert_int_equal(xc_database_get_document(db, 1, &doc), XC_OK);
     termlist tl = {0};
     assert_int_equal(xc_document_terms(doc, on_term, &tl), XC_OK);
-    static const char *const want[] = {"F/c/d.txt", "KHarbor", "Kwire", "Q",  "Sferri",
-                                       "Snight",    "ferri",   "night", "run"};
+    static const char *const want[] = {"F/c/d.txt", "KHarbor", "Kwire", "M202512", "Q",
+                                       "Sferri",    "Snight",  "ferri", "night",   "run"};
     assert_int_equal(tl.n, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < tl.n; i++) {
         const char *t = tl.terms[i];
