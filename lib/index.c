@@ -1261,6 +1261,18 @@ static ns_status sample_add(ns_index *ix, const ns_article *a, ns_error *err)
     return NS_OK;
 }
 
+/* Add doc, the document of the article at `where` ("PATH:LINE"), to w, a
+ * database of ix. */
+static ns_status add_doc(const ns_index *ix, xc_writable *w, const xc_document *doc,
+                         const char *where, ns_error *err)
+{
+    xc_status xs = xc_writable_add_document(w, doc, NULL);
+    /* Something of this article Xapian refuses (a term too long): its
+     * fault, so name it. */
+    if (xs == XC_ERR_INVALID) return ns_error_from_xc(err, xs, where);
+    return xs == XC_OK ? NS_OK : write_failed(ix, xs, err);
+}
+
 /* Turn article a into a document (document.h) and add it to w, a
  * database of ix. */
 static ns_status build_add(const ns_index *ix, ns_docbuilder *db, xc_writable *w,
@@ -1268,15 +1280,9 @@ static ns_status build_add(const ns_index *ix, ns_docbuilder *db, xc_writable *w
 {
     ns_status st = ns_doc_build(db, a, err);
     if (st != NS_OK) return st;
-    xc_status xs = xc_writable_add_document(w, db->doc, NULL);
-    if (xs == XC_ERR_INVALID) {
-        /* Something of this article Xapian refuses (a term too long): its
-         * fault, so name it. */
-        char what[PATH_MAX + 32];
-        snprintf(what, sizeof what, "%s:%zu", a->path, a->line);
-        return ns_error_from_xc(err, xs, what);
-    }
-    return xs == XC_OK ? NS_OK : write_failed(ix, xs, err);
+    char where[PATH_MAX + 32];
+    snprintf(where, sizeof where, "%s:%zu", a->path, a->line);
+    return add_doc(ix, w, db->doc, where, err);
 }
 
 /* Add the sample's articles (taken from ix) through db into w, and free
@@ -1456,12 +1462,7 @@ ns_status ns_index_build(ns_index_builder *b, const ns_article *a, ns_index_buil
 
 ns_status ns_index_add_built(ns_index *ix, ns_index_built *d, ns_error *err)
 {
-    xc_status xs = xc_writable_add_document(ix->w, d->doc, NULL);
-    ns_status st = NS_OK;
-    if (xs == XC_ERR_INVALID)
-        st = ns_error_from_xc(err, xs, d->where);
-    else if (xs != XC_OK)
-        st = write_failed(ix, xs, err);
+    ns_status st = add_doc(ix, ix->w, d->doc, d->where, err);
     ns_index_built_free(d);
     return st;
 }

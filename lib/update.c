@@ -526,14 +526,8 @@ static ns_status write_in_place(update *u)
         p->stop = st != NS_OK;
         pthread_cond_signal(&p->not_full);
         pthread_mutex_unlock(&p->mu);
-        /* After a failure: what the reader put in, and what it puts in
-         * until it sees `stop`. */
-        if (st != NS_OK) {
-            pthread_mutex_lock(&p->mu);
-            for (; p->n; p->n--, p->head = (p->head + 1) % BELT_CAP)
-                ns_index_built_free(p->v[p->head].doc);
-            pthread_mutex_unlock(&p->mu);
-        }
+        /* After a failure the reader puts nothing more (belt_put sees
+         * `stop`): what it put in before is freed once it has ended. */
         pthread_join(th, NULL);
         for (; p->n; p->n--, p->head = (p->head + 1) % BELT_CAP)
             ns_index_built_free(p->v[p->head].doc);
