@@ -127,14 +127,15 @@
 
 /* Stem cache geometry: slots of 32 bytes, at most 3/4 full; short entries
  * live in the slot, longer ones in a byte pool. Both are allocated on first
- * use, small (64 KiB of slots, 32 KiB of pool: a query caches a few hundred
- * words, and every page of a large table it touched would cost a page
- * fault), and double as they fill, up to 64K slots (2 MiB, so the hot part
+ * use, small (8 KiB of slots, 4 KiB of pool: a query caches a few hundred
+ * words, and every page of a larger table it touched would cost a page
+ * fault; starting at 64 and 32 KiB cost a typical query 14 more), and
+ * double as they fill, up to 64K slots (2 MiB, so the hot part
  * stays in the L2 cache) and a 1 MiB pool for the indexer. Everything is
  * cleared when either fills up at its largest. */
-#define CACHE_SLOTS_MIN (1u << 11)
+#define CACHE_SLOTS_MIN (1u << 8)
 #define CACHE_SLOTS_MAX (1u << 16)
-#define CACHE_POOL_MIN  (1u << 15)
+#define CACHE_POOL_MIN  (1u << 12)
 #define CACHE_POOL_MAX  (1u << 20)
 #define CACHE_KEY_MAX   64
 #define CACHE_INLINE    24

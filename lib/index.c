@@ -477,6 +477,33 @@ static ns_status merge_parts(ns_index *ix, const char *first, const char *buildd
     return st;
 }
 
+/* Write the records' dictionary beside the tables of the generation being
+ * made, gendir (schema.h, NS_ZDICT_FILE): what a local searcher reads
+ * instead of the metadata. The generation is not live yet, and the caller
+ * syncs the folder; on failure it is removed. */
+static ns_status write_zdict_file(const ns_index *ix, const char *gendir, ns_error *err)
+{
+    if (!ix->pack.cdict || !ix->pack.dict.len) return NS_OK;
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", gendir, NS_ZDICT_FILE);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    size_t done = 0;
+    while (fd >= 0 && done < ix->pack.dict.len) {
+        ssize_t w = write(fd, ix->pack.dict.data + done, ix->pack.dict.len - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) break;
+        done += (size_t)w;
+    }
+    int e = errno;
+    if (fd >= 0 && close(fd) != 0 && done == ix->pack.dict.len) {
+        e = errno;
+        done = 0;
+    }
+    if (fd >= 0 && done == ix->pack.dict.len) return NS_OK;
+    return ns_error_set(err, NS_ERR_IO, "%s: %s; the index is unchanged (cannot write %s)",
+                        ix->path, e == ENOSPC ? "no space left on device" : strerror(e), path);
+}
+
 /* --------------------------------------------------------------- open */
 
 /* The message of a failed write: names the index and the cause, says what
@@ -868,6 +895,8 @@ ns_status ns_index_close(ns_index *ix, ns_error *err)
         st = write_failed(ix, xs, err);
     } else if (ix->building) {
         if (!ix->grown && (st = merge_parts(ix, NULL, builddir, gendir, err)) != NS_OK) {
+            /* reported */
+        } else if ((st = write_zdict_file(ix, gendir, err)) != NS_OK) {
             /* reported */
         } else if (!ix->no_sync && fsync_tree(gendir) != 0) {
             st = ns_error_set(err, NS_ERR_IO, "%s: cannot sync %s: %s; the index is unchanged",
@@ -1743,7 +1772,7 @@ ns_status ns_index_verify(const char *path, void (*report)(void *ctx, const char
     /* Packed records are read with the index's dictionary (pack.h). */
     ns_unpacker un = {0};
     ns_error derr = {0};
-    ns_status ds = ns_schema_add_zdict(v.db, path, &un, &derr);
+    ns_status ds = ns_schema_add_zdict(v.db, NULL, path, &un, &derr);
     if (ds == NS_ERR_CORRUPT) {
         problem(&v, "%s", derr.msg);
     } else if (ds != NS_OK) {
@@ -1751,6 +1780,22 @@ ns_status ns_index_verify(const char *path, void (*report)(void *ctx, const char
         xc_database_close(v.db);
         if (err) *err = derr;
         return ds;
+    }
+    /* The copy beside the tables, which local searches read instead
+     * (schema.h, NS_ZDICT_FILE), must be the recorded dictionary. */
+    char *copy = NULL;
+    size_t copylen = 0;
+    if (gen && ns_schema_read_zdict_file(gendir, &copy, &copylen) == NS_OK) {
+        char *rec = NULL;
+        size_t reclen = 0;
+        xs = xc_database_get_metadata(v.db, NS_KEY(NS_META_ZDICT), &rec, &reclen);
+        if (xs == XC_OK && (reclen != copylen || memcmp(rec, copy, copylen) != 0))
+            problem(&v,
+                    "%s/%s is not the records' dictionary (%s): remove it (searches then "
+                    "read the recorded one), or rebuild the index",
+                    gendir, NS_ZDICT_FILE, NS_META_ZDICT);
+        xc_free(rec);
+        free(copy);
     }
     xc_docid last = 0;
     if (xs == XC_OK) xs = xc_database_lastdocid(v.db, &last);

@@ -2,8 +2,15 @@
  * open that makes it (schema.h). */
 #include "schema.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "analyzer.h"
 #include "pack.h"
@@ -57,11 +64,54 @@ ns_status ns_schema_open(const char *path, const char *name, struct xc_database 
     return st;
 }
 
-ns_status ns_schema_add_zdict(struct xc_database *db, const char *name, struct ns_unpacker *u,
-                              ns_error *err)
+ns_status ns_schema_read_zdict_file(const char *dir, char **out, size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    char path[PATH_MAX];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, NS_ZDICT_FILE) >= sizeof path)
+        return NS_ERR_NOTFOUND;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) return NS_ERR_NOTFOUND;
+    struct stat sb;
+    char *buf = NULL;
+    size_t n = 0;
+    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+        (uint64_t)sb.st_size <= NS_ZDICT_FILE_MAX && (buf = malloc((size_t)sb.st_size))) {
+#ifdef MADV_POPULATE_WRITE
+        /* The pages at once, not one fault each as the read fills them. */
+        long pg = sysconf(_SC_PAGESIZE);
+        uintptr_t a = ((uintptr_t)buf + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
+        uintptr_t e = ((uintptr_t)buf + (size_t)sb.st_size) & ~((uintptr_t)pg - 1);
+        if (pg > 0 && e > a) madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+#endif
+        while (n < (size_t)sb.st_size) {
+            ssize_t r = pread(fd, buf + n, (size_t)sb.st_size - n, (off_t)n);
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0) break;
+            n += (size_t)r;
+        }
+    }
+    close(fd);
+    if (!buf || n != (size_t)sb.st_size) {
+        free(buf);
+        return NS_ERR_NOTFOUND;
+    }
+    *out = buf;
+    *len = n;
+    return NS_OK;
+}
+
+ns_status ns_schema_add_zdict(struct xc_database *db, const char *dir, const char *name,
+                              struct ns_unpacker *u, ns_error *err)
 {
     char *val = NULL;
     size_t len = 0;
+    if (dir && ns_schema_read_zdict_file(dir, &val, &len) == NS_OK) {
+        /* Not a dictionary at all: read the recorded one. */
+        if (ns_unpacker_add(u, val, len) == NS_OK) return NS_OK;
+        val = NULL;
+    }
     xc_status xs = xc_database_get_metadata(db, NS_KEY(NS_META_ZDICT), &val, &len);
     if (xs != XC_OK) return ns_error_from_xc(err, xs, name);
     /* val is malloc'd (xc_free is free): the unpacker takes it. */

@@ -95,6 +95,7 @@ static const struct doc_entry *doc_cache_get(doc_cache *c, xc_docid id)
 typedef struct shard {
     char *name;      /* as the stub names it: "remote 127.0.0.1:7001", "auto a" */
     xc_database *db; /* NULL when it is down (allow_partial) */
+    char *dir;       /* the folder db was opened from; NULL when remote */
 } shard;
 
 struct ns_searcher {
@@ -209,7 +210,14 @@ static ns_status open_shard(ns_searcher *s, const char *stubdir, const ns_stub_l
             snprintf(buf, sizeof buf, "%s", l->path);
         else
             snprintf(buf, sizeof buf, "%s/%s", stubdir, l->path);
-        return ns_stub_open_folder(buf, &sh->db, err);
+        /* As ns_stub_open_folder, remembering the folder opened. */
+        char target[PATH_MAX];
+        ns_status st = ns_stub_folder_target(buf, target, sizeof target, err);
+        if (st != NS_OK) return st;
+        xc_status xs = xc_database_open_glass(target, &sh->db);
+        if (xs != XC_OK) return ns_error_from_xc(err, xs, target);
+        if (!(sh->dir = strdup(target))) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+        return NS_OK;
     }
     unsigned t = s->opts.timeout_ms ? s->opts.timeout_ms : 5000;
     xc_status xs =
@@ -388,6 +396,7 @@ void ns_searcher_close(ns_searcher *s)
     for (size_t i = 0; i < s->nshards; i++) {
         xc_database_close(s->shards[i].db);
         free(s->shards[i].name);
+        free(s->shards[i].dir);
     }
     free(s->shards);
     ns_pairs_free(&s->pairs);
@@ -496,9 +505,14 @@ static ns_status unpack_record(ns_searcher *s, xc_docid id, const char *data, si
         if (s->nshards) {
             for (size_t i = 0; st == NS_OK && i < s->nshards; i++)
                 if (s->shards[i].db)
-                    st = ns_schema_add_zdict(s->shards[i].db, s->shards[i].name, &s->un, err);
+                    st = ns_schema_add_zdict(s->shards[i].db, s->shards[i].dir, s->shards[i].name,
+                                             &s->un, err);
         } else {
-            st = ns_schema_add_zdict(s->db, s->path, &s->un, err);
+            /* The generation the pin holds, which s->db reads. */
+            char dir[PATH_MAX];
+            int local = s->pin && ns_stub_folder_target(ns_index_pin_path(s->pin), dir, sizeof dir,
+                                                        NULL) == NS_OK;
+            st = ns_schema_add_zdict(s->db, local ? dir : NULL, s->path, &s->un, err);
         }
         if (st != NS_OK) return st;
         s->un_loaded = 1;

@@ -40,9 +40,13 @@ for t in postlist docdata termlist; do
 done
 variant schema
 # The records' dictionary (lib/pack.h): garbled, or gone (its records then
-# name a dictionary the index lacks).
-variant garble-zdict
-variant no-zdict
+# name a dictionary the index lacks), with the copy searches read instead
+# (schema.h, NS_ZDICT_FILE) gone too.
+zfile=nsearch.zdict
+expect "a fresh build writes the dictionary's copy beside the tables" 1 \
+    "$([ "$(wc -c <"good/$gen/$zfile")" -gt 1000 ] && echo 1)"
+variant garble-zdict && rm "garble-zdict/$gen/$zfile"
+variant no-zdict && rm "no-zdict/$gen/$zfile"
 if command -v xapian-metadata >/dev/null 2>&1; then
     xapian-metadata set "schema/$gen" nsearch.schema 9
     expect "the sample corpus's records are packed: the index has a dictionary" 1 \
@@ -148,3 +152,49 @@ if [ "$has_schema" = 1 ]; then
     expect "no-zdict: --check names every record, as it can read none ($docs documents)" "$docs" \
         "$(grep -c 'unreadable record$' "$T/out")"
 fi
+
+# The dictionary's copy beside the tables (schema.h, NS_ZDICT_FILE), which a
+# local search reads instead of the recorded one. Gone, not a dictionary,
+# not a regular file or too big: the search reads the recorded one and
+# answers as the intact index does. Another index's dictionary: the records
+# can't be read, and the search says the index is damaged. --check compares
+# the copy with the recorded dictionary.
+mkdir -p half
+for f in "$TOP"/corpus/*.txt; do
+    case "$(basename "$f")" in 2025-1[12]-*) cp "$f" half/ ;; esac
+done
+build_index "index part of the sample corpus" "$T/other" half
+ogen=$(sed -n 's/^auto //p' other/XAPIANDB)
+expect "part of the corpus learns another dictionary" 1 \
+    "$([ -s "other/$ogen/$zfile" ] && ! cmp -s "other/$ogen/$zfile" "good/$gen/$zfile" && echo 1)"
+# whole5 FILE: FILE is a whole --json answer to `said` with 5 matches.
+whole5() {
+    jq -e -s 'length == 6 and last.type == "summary" and last.query == "said"
+        and last.matches == 5 and (map(select(.type == "match")) | length) == 5' "$1" >/dev/null 2>&1
+}
+matches5() { jq -c 'select(.type == "match")' "$1" 2>/dev/null | md5sum; }
+search good --json -n 5 said >"$T/want" 2>&1
+expect "the intact index answers" 1 "$(whole5 "$T/want" && echo 1)"
+variant zcopy-gone && rm "zcopy-gone/$gen/$zfile"
+variant zcopy-garbage && head -c 3000 "$TOP/COPYING" >"zcopy-garbage/$gen/$zfile"
+variant zcopy-fifo && rm "zcopy-fifo/$gen/$zfile" && mkfifo "zcopy-fifo/$gen/$zfile"
+variant zcopy-link && ln -sf "$T/other/$ogen/$zfile" "zcopy-link/$gen/$zfile"
+variant zcopy-huge && truncate -s 40M "zcopy-huge/$gen/$zfile"
+variant zcopy-other && cp "other/$ogen/$zfile" "zcopy-other/$gen/$zfile"
+for v in zcopy-gone zcopy-garbage zcopy-fifo zcopy-link zcopy-huge; do
+    timeout 20 "$NSEARCH" --db "$v" --json -n 5 said >"$T/out" 2>&1
+    expect "$v: answered from the recorded dictionary, as the intact index" \
+        "0 1 $(matches5 "$T/want")" "$? $(whole5 "$T/out" && echo 1) $(matches5 "$T/out")"
+done
+timeout 20 "$NSEARCH" --db zcopy-other --json -n 5 said >"$T/out" 2>"$T/err"
+expect "zcopy-other: another index's dictionary: refused with the advice (exit 2, nothing printed)" \
+    "2 0 1" "$? $(wc -c <"$T/out" | tr -d ' ') $(grep -c "^nsearch: index zcopy-other is damaged (" "$T/err")"
+"$NSEARCH_INDEX" --db good --check >"$T/out" 2>&1
+expect "the intact index: --check finds nothing" 0 "$?"
+"$NSEARCH_INDEX" --db zcopy-gone --check >"$T/out" 2>&1
+expect "zcopy-gone: --check finds nothing (the copy is optional)" 0 "$?"
+for v in zcopy-garbage zcopy-other; do
+    "$NSEARCH_INDEX" --db "$v" --check >"$T/out" 2>&1
+    expect "$v: --check names the copy (exit 4)" "4 1" \
+        "$? $(grep -c "$v/$gen/$zfile is not the records' dictionary (nsearch.zdict)" "$T/out")"
+done

@@ -59,6 +59,11 @@ same_answers "... and answers as a clean build" "$T/db" "$T/ref.answers"
 checked "... and passes --check, with every article" "$T/db" 9250
 one_generation "$T/db" && ok "... and leaves one generation" || not_ok "... leaves $(ls "$T/db" | tr '\n' ' ')"
 expect "... and every record is packed, the merged ones too" "9250 9250" "$(packed "$T/db")"
+# The dictionary's copy that searches read (lib/schema.h, NS_ZDICT_FILE):
+# in the new generation, the starting one's.
+zcopy() { echo "$1/$(sed -n 's/^auto //p' "$1/XAPIANDB")/nsearch.zdict"; }
+expect "... and its new generation holds the dictionary's copy, unchanged" "1 1" \
+    "$([ "$(zcopy "$T/db")" != "$(zcopy "$T/base")" ] && echo 1) $(cmp -s "$(zcopy "$T/db")" "$(zcopy "$T/base")" && echo 1)"
 diff -r "$T/base" "$T/base.copy" >/dev/null && ok "the starting index was copied, not touched" || not_ok "the starting index changed"
 
 # A rerun with nothing changed: nothing read, nothing merged.

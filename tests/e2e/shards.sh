@@ -80,6 +80,25 @@ compare "remote shards answer like a single index (order, scores, snippets, meta
     "$T/single" "$T/stub" "Umerov meeting" '"security guarantees"' "rates OR inflation" \
     "flood -storm" "title:ceasefire" "date:2025-12 Zelenskyy"
 
+# A local shard's records are read with the copy of its own dictionary
+# beside its tables (lib/schema.h, NS_ZDICT_FILE): another index's copy
+# there leaves them unreadable, which the search says.
+printf 'auto shard2\nauto shard3\n' >"$T/local"
+z2=$T/shard2/$(sed -n 's/^auto //p' "$T/shard2/XAPIANDB")/nsearch.zdict
+zs=$T/single/$(sed -n 's/^auto //p' "$T/single/XAPIANDB")/nsearch.zdict
+expect "shard 2 and the single index have dictionaries, not the same" 1 \
+    "$([ -s "$z2" ] && [ -s "$zs" ] && ! cmp -s "$z2" "$zs" && echo 1)"
+"$NSEARCH" --db "$T/local" --json -n 50 --any "said OR the OR rates" >"$T/out" 2>"$T/err"
+expect "a stub of two local shards answers, whole" "0 0 1" "$? $(wc -c <"$T/err" | tr -d ' ') $(
+    jq -e -s 'length > 1 and last.type == "summary" and last.query == "said OR the OR rates"
+        and last.matches == (map(select(.type == "match")) | length) and last.matches > 0' \
+        "$T/out" >/dev/null 2>&1 && echo 1)"
+cp "$z2" "$T/z2" && cp "$zs" "$z2"
+"$NSEARCH" --db "$T/local" -n 50 --any "said OR the OR rates" >"$T/out" 2>"$T/err"
+expect "... and with another index's dictionary beside shard 2's tables, says its records are damaged" \
+    "2 1" "$? $(grep -c 'unreadable record' "$T/err")"
+cp "$T/z2" "$z2"
+
 # A shard that is down: a named error at once; or partial results.
 kill "$pid2"
 wait "$pid2" 2>/dev/null
