@@ -135,8 +135,10 @@ $(O)/cli/%.o $(O)/indexer/%.o $(O)/query/%.o $(O)/tests/unit/%.o: CPPFLAGS += -I
 $(O)/lib/%.o $(O)/xapian-c/%.o $(O)/tests/unit/%.o $(O)/tools/%.o $(O)/fuzz/%.o: CPPFLAGS += -Ixapian-c
 
 # Link with the C++ driver: libxapian and the binding need libstdc++.
+# nsearch-index exports its deflate() so that libxapian's calls reach it
+# before libz's (indexer/deflate.c).
 $(O)/nsearch-index: $(INDEXER_OBJ) $(O)/libnscli.a $(O)/libnsearch.a $(O)/libxapian-c.a
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CXX) $(LDFLAGS) -Wl,--export-dynamic-symbol=deflate -o $@ $^ $(LDLIBS)
 
 $(O)/nsearch: $(QUERY_OBJ) $(O)/libnscli.a $(O)/libnsearch.a $(O)/libxapian-c.a
 	$(CXX) $(LDFLAGS) $(QUERY_LDFLAGS) -o $@ $^ $(QUERY_LDLIBS)
@@ -149,6 +151,9 @@ $(O)/tests/%: $(O)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(O)/libnscli.a $(O)/libns
 $(O)/tools/%: $(O)/tools/%.o $(O)/libnsearch.a $(O)/libxapian-c.a
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The indexer's deflate() is tested on its own.
+$(O)/tests/test_deflate: $(O)/indexer/deflate.o
 
 tests: $(BINS) $(TEST_BIN) $(TOOL_BIN) $(O)/tests/faultfs.so
 

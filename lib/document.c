@@ -109,6 +109,9 @@ void ns_doc_clear(ns_docbuilder *b)
     ns_pack_ctx_free(b->zctx);
     ns_buf_free(&b->pterms);
     free(b->tok);
+    ns_buf_free(&b->tbytes);
+    free(b->terms);
+    free(b->slots);
     memset(b, 0, sizeof *b);
 }
 
@@ -126,7 +129,7 @@ static int collect_token(void *ctx, const ns_token *t)
         ix->tok = v;
         ix->captok = nc;
     }
-    ix->tok[ix->ntok++] = (struct ns_doctok){ix->pterms.len, t->pos};
+    ix->tok[ix->ntok++] = (struct ns_doctok){ix->pterms.len, t->pos, 0};
     if (ns_buf_add(&ix->pterms, t->term, t->term_len) != NS_OK ||
         ns_buf_add(&ix->pterms, "", 1) != NS_OK) {
         ix->doc_st = XC_ERR_NOMEM;
@@ -141,13 +144,6 @@ static int cmp_pterm(const void *a, const void *b, void *base)
     return strcmp((const char *)base + *(const size_t *)a, (const char *)base + *(const size_t *)b);
 }
 
-/* Tokens by their terms (base: their buffer). */
-static int cmp_tok_term(const void *a, const void *b, void *base)
-{
-    return cmp_pterm(&((const struct ns_doctok *)a)->off, &((const struct ns_doctok *)b)->off,
-                     base);
-}
-
 /* Collect text's tokens into ix->pterms and ix->tok, in text order. */
 static ns_status collect(ns_docbuilder *ix, const char *text, size_t len)
 {
@@ -156,6 +152,106 @@ static ns_status collect(ns_docbuilder *ix, const char *text, size_t len)
     ns_status st = ns_analyze(ix->an, text, len, collect_token, ix, NULL);
     if (st == NS_OK && ix->doc_st != XC_OK) st = ns_status_from_xc(ix->doc_st);
     return st;
+}
+
+/* ------------------------------------------ the document's terms */
+
+static uint32_t term_hash(const char *t, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)t[i]) * 16777619u;
+    return h;
+}
+
+/* The entry of term prefix+t[0..len) (prefix: "" or one letter), made
+ * with wdf 0 when new; UINT32_MAX when out of memory. */
+static uint32_t term_entry(ns_docbuilder *ix, const char *prefix, const char *t, size_t len)
+{
+    char buf[2 * NS_TERM_MAX + 16];
+    size_t pl = strlen(prefix);
+    if (pl) {
+        if (len + pl > sizeof buf) len = sizeof buf - pl;
+        memcpy(buf, prefix, pl);
+        memcpy(buf + pl, t, len);
+        t = buf;
+        len += pl;
+    }
+    uint32_t h = term_hash(t, len);
+    if (ix->nslots) {
+        size_t mask = ix->nslots - 1;
+        for (size_t i = h & mask; ix->slots[i]; i = (i + 1) & mask) {
+            const struct ns_docterm *e = &ix->terms[ix->slots[i] - 1];
+            if (e->hash == h && e->len == len && !memcmp(ix->tbytes.data + e->off, t, len))
+                return ix->slots[i] - 1;
+        }
+    }
+    if (ix->nterms >= ix->nslots / 2) {
+        /* Grow the table (at most half full) and place every entry again. */
+        size_t n = ix->nslots ? ix->nslots * 2 : 1024;
+        uint32_t *v = calloc(n, sizeof *v);
+        if (!v) return UINT32_MAX;
+        free(ix->slots);
+        ix->slots = v;
+        ix->nslots = n;
+        for (size_t k = 0; k < ix->nterms; k++) {
+            size_t i = ix->terms[k].hash & (n - 1);
+            while (v[i])
+                i = (i + 1) & (n - 1);
+            v[i] = (uint32_t)k + 1;
+            ix->terms[k].slot = (uint32_t)i;
+        }
+    }
+    if (ix->nterms == ix->capterms) {
+        size_t nc = ix->capterms ? ix->capterms * 2 : 512;
+        struct ns_docterm *v = realloc(ix->terms, nc * sizeof *v);
+        if (!v) return UINT32_MAX;
+        ix->terms = v;
+        ix->capterms = nc;
+    }
+    size_t off = ix->tbytes.len;
+    if (ns_buf_add(&ix->tbytes, t, len) != NS_OK) return UINT32_MAX;
+    size_t i = h & (ix->nslots - 1);
+    while (ix->slots[i])
+        i = (i + 1) & (ix->nslots - 1);
+    uint32_t k = (uint32_t)ix->nterms++;
+    ix->slots[i] = k + 1;
+    ix->terms[k] = (struct ns_docterm){off, len, h, (uint32_t)i, 0, UINT32_MAX, 0, 0};
+    return k;
+}
+
+/* The collected tokens' entries (tok[].ent), and whether each is a
+ * common word (looked up once per term of the document, not per token). */
+static ns_status resolve(ns_docbuilder *ix)
+{
+    for (size_t i = 0; i < ix->ntok; i++) {
+        const char *t = ix->pterms.data + ix->tok[i].off;
+        size_t before = ix->nterms;
+        uint32_t e = term_entry(ix, "", t, strlen(t));
+        if (e == UINT32_MAX) return NS_ERR_NOMEM;
+        if (ix->nterms != before)
+            ix->terms[e].common = ix->pairs && ix->pairs->n && ns_pairs_has(ix->pairs, t);
+        ix->tok[i].ent = e;
+    }
+    return NS_OK;
+}
+
+/* Add the gathered terms to ix->doc, each once, and forget them. */
+static ns_status flush_terms(ns_docbuilder *ix)
+{
+    xc_status xs = XC_OK;
+    for (size_t k = 0; k < ix->nterms; k++) {
+        const struct ns_docterm *e = &ix->terms[k];
+        ix->slots[e->slot] = 0;
+        if (xs != XC_OK) continue;
+        if (e->boolean)
+            xs = xc_document_add_boolean_term(ix->doc, ix->tbytes.data + e->off, e->len);
+        else if (e->wdf)
+            xs = xc_document_add_term(ix->doc, ix->tbytes.data + e->off, e->len, e->wdf);
+    }
+    ix->nterms = 0;
+    ix->tbytes.len = 0;
+    return xs == XC_OK ? NS_OK : ns_status_from_xc(xs);
 }
 
 /* Tokens by position, then in text order (their terms' offsets grow). */
@@ -177,7 +273,12 @@ static ns_status add_pairs(ns_docbuilder *ix)
     struct ns_doctok *ord = malloc(ix->ntok * sizeof *ord);
     if (!ord) return NS_ERR_NOMEM;
     memcpy(ord, ix->tok, ix->ntok * sizeof *ord);
-    qsort(ord, ix->ntok, sizeof *ord, cmp_tok_pos);
+    /* Mostly in position order already (a compound's joined form comes
+     * after its parts). */
+    size_t k0 = 1;
+    while (k0 < ix->ntok && cmp_tok_pos(&ord[k0 - 1], &ord[k0]) <= 0)
+        k0++;
+    if (k0 < ix->ntok) qsort(ord, ix->ntok, sizeof *ord, cmp_tok_pos);
     char term[2 * NS_TERM_MAX + 8];
     ns_status st = NS_OK;
     size_t gstart = 0, pstart = 0, pend = 0; /* this position's run; the one before */
@@ -190,38 +291,37 @@ static ns_status add_pairs(ns_docbuilder *ix)
             pend = k;
             gstart = k;
         }
+        if (!adjacent || !ix->terms[ord[k].ent].common) continue;
         const char *b = ix->pterms.data + ord[k].off;
-        if (!adjacent || !ns_pairs_has(ix->pairs, b)) continue;
         size_t bl = strlen(b);
         for (size_t j = pstart; j < pend && st == NS_OK; j++) {
+            if (!ix->terms[ord[j].ent].common) continue;
             const char *a = ix->pterms.data + ord[j].off;
             size_t al = strlen(a);
-            if (al + bl + 3 > sizeof term || !ns_pairs_has(ix->pairs, a)) continue;
-            term[0] = NS_PREFIX_PAIR[0];
-            memcpy(term + 1, a, al);
-            term[1 + al] = ' ';
-            memcpy(term + 2 + al, b, bl);
-            xc_status xs = xc_document_add_boolean_term(ix->doc, term, 2 + al + bl);
-            if (xs != XC_OK) st = ns_status_from_xc(xs);
+            if (al + bl + 3 > sizeof term) continue;
+            memcpy(term, a, al);
+            term[al] = ' ';
+            memcpy(term + 1 + al, b, bl);
+            uint32_t e = term_entry(ix, NS_PREFIX_PAIR, term, 1 + al + bl);
+            if (e == UINT32_MAX)
+                st = NS_ERR_NOMEM;
+            else
+                ix->terms[e].boolean = 1;
         }
     }
     free(ord);
     return st;
 }
 
-/* Add each collected term under `prefix` (one letter), `wdf` for each
- * occurrence; "" adds the terms themselves. */
+/* Count each collected term under `prefix` (one letter), `wdf` for each
+ * occurrence; "" counts the terms themselves. */
 static ns_status add_collected(ns_docbuilder *ix, const char *prefix, uint32_t wdf)
 {
-    char buf[NS_TERM_MAX + 8];
-    size_t pl = strlen(prefix);
     for (size_t i = 0; i < ix->ntok; i++) {
         const char *t = ix->pterms.data + ix->tok[i].off;
-        size_t tl = strlen(t);
-        memcpy(buf, prefix, pl);
-        memcpy(buf + pl, t, tl);
-        xc_status xs = xc_document_add_term(ix->doc, buf, pl + tl, wdf);
-        if (xs != XC_OK) return ns_status_from_xc(xs);
+        uint32_t e = term_entry(ix, prefix, t, strlen(t));
+        if (e == UINT32_MAX) return NS_ERR_NOMEM;
+        ix->terms[e].wdf += wdf;
     }
     return NS_OK;
 }
@@ -231,33 +331,33 @@ static ns_status add_collected(ns_docbuilder *ix, const char *prefix, uint32_t w
 static ns_status add_title(ns_docbuilder *ix, const char *title)
 {
     ns_status st = collect(ix, title, strlen(title));
-    if (st == NS_OK) st = add_collected(ix, "", NS_TITLE_WDF);
+    if (st == NS_OK) st = resolve(ix);
+    for (size_t i = 0; st == NS_OK && i < ix->ntok; i++)
+        ix->terms[ix->tok[i].ent].wdf += NS_TITLE_WDF;
     if (st == NS_OK) st = add_collected(ix, NS_PREFIX_TITLE, 1);
     if (st == NS_OK) st = add_pairs(ix);
     return st;
 }
 
-/* Add passage p's terms to ix->doc, each with wdf 1 however often it
- * occurs: over the article, a body term's wdf is the number of its
- * passages that hold it (schema.h, NS_META_COUNTS). And its pairs. */
-static ns_status add_passage(ns_docbuilder *ix, const ns_passage *p)
+/* Count passage k's terms, each 1 however often it occurs: over the
+ * article, a body term's wdf is the number of its passages that hold it
+ * (schema.h, NS_META_COUNTS). And its pairs. */
+static ns_status add_passage(ns_docbuilder *ix, const ns_passage *p, uint32_t k)
 {
     ns_status st = collect(ix, p->text, p->len);
+    if (st == NS_OK) st = resolve(ix);
     if (st == NS_OK) st = add_pairs(ix);
     if (st != NS_OK) return st;
-    if (ix->ntok > 1) qsort_r(ix->tok, ix->ntok, sizeof *ix->tok, cmp_tok_term, ix->pterms.data);
-    const char *prev = NULL;
     for (size_t i = 0; i < ix->ntok; i++) {
-        const char *t = ix->pterms.data + ix->tok[i].off;
-        if (prev && !strcmp(prev, t)) continue;
-        prev = t;
-        xc_status s = xc_document_add_term(ix->doc, t, strlen(t), 1);
-        if (s != XC_OK) return ns_status_from_xc(s);
+        struct ns_docterm *e = &ix->terms[ix->tok[i].ent];
+        if (e->last == k) continue;
+        e->last = k;
+        e->wdf++;
     }
     return NS_OK;
 }
 
-/* Add the source's terms under NS_PREFIX_SOURCE (the source: field), 1
+/* Count the source's terms under NS_PREFIX_SOURCE (the source: field), 1
  * for each occurrence. */
 static ns_status add_source(ns_docbuilder *ix, const char *source)
 {
@@ -276,8 +376,11 @@ ns_status ns_doc_build(ns_docbuilder *ix, const ns_article *a, ns_error *err)
     ix->doc_st = XC_OK;
     ns_status st = add_title(ix, a->title);
     for (size_t i = 0; st == NS_OK && i < a->npassages; i++)
-        st = add_passage(ix, &a->passages[i]);
+        st = add_passage(ix, &a->passages[i], (uint32_t)i);
     if (st == NS_OK && a->source[0]) st = add_source(ix, a->source);
+    /* Always: it also empties the table for the next article. */
+    ns_status fs = flush_terms(ix);
+    if (st == NS_OK) st = fs;
     if (st != NS_OK) {
         return ns_error_set(err, st, "%s:%zu: cannot index article: %s", a->path, a->line,
                             xc_errmsg());

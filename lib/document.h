@@ -64,8 +64,25 @@ typedef struct ns_docbuilder {
     struct ns_doctok {
         size_t off;
         uint32_t pos;
+        uint32_t ent; /* its term's entry in `terms` (add_title, add_passage) */
     } * tok;
     size_t ntok, captok;
+    /* The document's terms as they are gathered, each added to `doc` once
+     * at the end with its summed wdf (libxapian looks a term up in a tree
+     * on every add): their bytes in tbytes, in first-seen order, found by
+     * hash through `slots` (entry index + 1; 0 empty). */
+    ns_buf tbytes;
+    struct ns_docterm {
+        size_t off, len;
+        uint32_t hash, slot;
+        uint32_t wdf;
+        uint32_t last;  /* the passage that last counted it (add_passage) */
+        uint8_t common; /* a word of `pairs` */
+        uint8_t boolean;
+    } * terms;
+    size_t nterms, capterms;
+    uint32_t *slots;
+    size_t nslots;
 } ns_docbuilder;
 
 /* Start a builder for language `lang` (analyzer.h) pairing the words of

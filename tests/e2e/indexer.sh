@@ -212,3 +212,10 @@ NSEARCH_CONFIG="$T/config2" "$NSEARCH_INDEX" "$T/c1" >"$T/out" 2>"$T/err"
 expect "a bad config line: nsearch-index names itself, FILE:LINE, and builds" \
     "0:nsearch-index: $T/config2:2: limit: not a count from 1: 3x:40" \
     "$?:$(cat "$T/err"):$("$NSEARCH_INDEX" --db "$T/cfgidx2" --stats --json | jq .articles)"
+# libxapian's zlib calls reach nsearch-index's own deflate() first, which
+# spares packed records a deflate they never shrink under (indexer/deflate.c;
+# test_deflate checks its answers), and sends the rest on to libz's.
+LD_DEBUG=bindings "$NSEARCH_INDEX" --db "$T/bindidx" "$T/c1" >/dev/null 2>"$T/err"
+expect "libxapian's deflate() is nsearch-index's, and that one's is libz's" "0 1 1" \
+    "$? $(grep -c "libxapian\.so.* to [^ ]*nsearch-index \[0\]: normal symbol \`deflate'" "$T/err") $(
+        grep -c "nsearch-index \[0\] to [^ ]*libz\.so.*: normal symbol \`deflate'" "$T/err")"
