@@ -53,6 +53,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -422,10 +423,36 @@ static int cmp_part_names(const void *a, const void *b)
     return kx < ky ? -1 : kx > ky;
 }
 
+/* How many databases one compaction may merge: each open input holds a
+ * descriptor per table (three, and the lock's), and all are open at once,
+ * so with the usual limit of 1024 descriptors a single compaction of more
+ * than about 300 parts failed ("Too many open files"). Leave 64 for the
+ * rest of the process; at least 2, at most 256. */
+static size_t merge_fanin(void)
+{
+    struct rlimit rl;
+    rlim_t n = 1024;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) n = rl.rlim_cur;
+    size_t k = n > 72 ? (size_t)(n - 64) / 4 : 2;
+    return k < 2 ? 2 : k > 256 ? 256 : k;
+}
+
+/* Compact names[0..n) into out, in that order (docids follow it), in one
+ * pass: a multipass compaction rewrote the postings once a pass and was
+ * slower for nothing (measured on the benchmark corpus, 54 parts: 39.5 s
+ * against 36.0 s for the build, the same index byte for byte). */
+static ns_status compact_group(ns_index *ix, char **names, size_t n, const char *out, ns_error *err)
+{
+    xc_status xs = xc_compact((const char *const *)names, n, out, XC_COMPACT_FULLER);
+    return xs == XC_OK ? NS_OK : write_failed(ix, xs, err);
+}
+
 /* Merge build-GEN/meta and build-GEN/part-K (in that order, so docids come
  * out as a single-threaded build would number them) into gen-GEN; after
  * `first` (a generation's folder) when not NULL: its documents keep their
- * order and come before every part's. */
+ * order and come before every part's. More inputs than one compaction may
+ * open (merge_fanin) are merged in runs of consecutive ones into
+ * build-GEN/merge-L-J first, level by level, which keeps the order. */
 static ns_status merge_parts(ns_index *ix, const char *first, const char *builddir,
                              const char *gendir, ns_error *err)
 {
@@ -466,11 +493,35 @@ static ns_status merge_parts(ns_index *ix, const char *first, const char *buildd
     if (st == NS_OK) {
         size_t skip = first ? 1 : 0;
         qsort(names + skip, n - skip, sizeof *names, cmp_part_names);
-        /* Many parts: merge in several passes, as xapian-compact does. */
-        unsigned flags = XC_COMPACT_FULLER | (n > 8 ? XC_COMPACT_MULTIPASS : 0);
-        xc_status xs = xc_compact((const char *const *)names, n, gendir, flags);
-        if (xs != XC_OK) st = write_failed(ix, xs, err);
     }
+    size_t fanin = merge_fanin();
+    for (unsigned level = 1; st == NS_OK && n > fanin; level++) {
+        /* One level: each run of fanin inputs into merge-LEVEL-J. */
+        char **next = calloc(n / fanin + 1, sizeof *next);
+        size_t m = 0;
+        if (!next) st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; st == NS_OK && i < n; i += fanin) {
+            size_t k = n - i < fanin ? n - i : fanin;
+            if (k == 1) {
+                next[m++] = names[i];
+                names[i] = NULL;
+                continue;
+            }
+            char out[PATH_MAX];
+            snprintf(out, sizeof out, "%s/merge-%u-%zu", builddir, level, m);
+            if ((st = compact_group(ix, names + i, k, out, err)) != NS_OK) break;
+            /* Merged: the run's parts can go (the live generation never). */
+            for (size_t j = i; j < i + k; j++)
+                if (!first || strcmp(names[j], first) != 0) remove_tree(names[j]);
+            if (!(next[m++] = strdup(out))) st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < n; i++)
+            free(names[i]);
+        free(names);
+        names = next;
+        n = m;
+    }
+    if (st == NS_OK) st = compact_group(ix, names, n, gendir, err);
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
