@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,13 +77,6 @@ ns_status ns_schema_read_zdict_file(const char *dir, char **out, size_t *len)
     size_t n = 0;
     if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
         (uint64_t)sb.st_size <= NS_ZDICT_FILE_MAX && (buf = malloc((size_t)sb.st_size))) {
-#ifdef MADV_POPULATE_WRITE
-        /* The pages at once, not one fault each as the read fills them. */
-        long pg = sysconf(_SC_PAGESIZE);
-        uintptr_t a = ((uintptr_t)buf + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
-        uintptr_t e = ((uintptr_t)buf + (size_t)sb.st_size) & ~((uintptr_t)pg - 1);
-        if (pg > 0 && e > a) madvise((void *)a, e - a, MADV_POPULATE_WRITE);
-#endif
         while (n < (size_t)sb.st_size) {
             ssize_t r = pread(fd, buf + n, (size_t)sb.st_size - n, (off_t)n);
             if (r < 0 && errno == EINTR) continue;
