@@ -586,7 +586,12 @@ static int check_gone(void *ctx, const char *path)
 /* Step 4. */
 static ns_status remove_gone(update *u)
 {
-    qsort(u->seen, u->nseen, sizeof *u->seen, cmp_str);
+    /* The walk yields each folder's files in strcmp order: sorted already
+     * unless several folders were given out of order. */
+    size_t k = 1;
+    while (k < u->nseen && strcmp(u->seen[k - 1], u->seen[k]) <= 0)
+        k++;
+    if (k < u->nseen) qsort(u->seen, u->nseen, sizeof *u->seen, cmp_str);
     gone g = {u, NULL, 0, 0, 0};
     ns_status st = ns_index_files(u->ix, check_gone, &g, u->err);
     if (g.nomem) st = nomem(u->err);

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,29 +247,169 @@ static void path_pop(walker *w, size_t old)
 static int entry_cmp(const void *a, const void *b)
 {
     const entry *x = a, *y = b;
-    for (size_t i = 0;; i++) {
-        int cx = i < x->len ? (unsigned char)x->name[i] : (i == x->len && x->is_dir) ? '/' : -1;
-        int cy = i < y->len ? (unsigned char)y->name[i] : (i == y->len && y->is_dir) ? '/' : -1;
-        if (cx != cy) {
-            return cx < cy ? -1 : 1;
-        }
-        if (cx < 0) {
-            return 0;
-        }
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->name, y->name, n);
+    if (c != 0) {
+        return c;
     }
+    /* One is a prefix of the other (or they are equal): the next byte
+     * decides, '/' at a folder's end, nothing (lowest) at a file's. A name
+     * holds no '/', so there is nothing to compare after it. */
+    int cx = n < x->len ? (unsigned char)x->name[n] : x->is_dir ? '/' : -1;
+    int cy = n < y->len ? (unsigned char)y->name[n] : y->is_dir ? '/' : -1;
+    return cx == cy ? 0 : cx < cy ? -1 : 1;
+}
+
+/* ---- stat ahead ----
+ *
+ * A nightly run's walk is mostly one lstat per corpus file, and the
+ * caller's comparison of it with the index's bookkeeping. In a folder of
+ * PRESTAT_MIN entries or more, a helper thread lstats the sorted entries
+ * ahead of the visits, a chunk of PRESTAT_CHUNK at a time into one of two
+ * buffers: the visits of one chunk overlap the lstats of the next, and the
+ * two threads meet once a chunk. The results are what the visit's own
+ * lstat would have said a moment earlier: the visit stats again whatever is
+ * not a plain lstat'able entry (a link, a failure), and a file deleted in
+ * between is yielded and then fails to open, as one deleted just after its
+ * visit would. */
+#define PRESTAT_MIN   64
+#define PRESTAT_CHUNK 128
+
+typedef struct prestat {
+    int dfd;
+    const entry *ents;
+    size_t n;
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t ready; /* chunks stat'ed (mu) */
+    size_t freed; /* chunks the walk is through with (mu) */
+    int stop;     /* the walk ends early (mu) */
+    size_t seen;  /* the walk's copy of `ready` */
+    struct stat st[2][PRESTAT_CHUNK];
+    unsigned char ok[2][PRESTAT_CHUNK];
+} prestat;
+
+static void *prestat_run(void *arg)
+{
+    prestat *p = arg;
+    size_t chunks = (p->n + PRESTAT_CHUNK - 1) / PRESTAT_CHUNK;
+    for (size_t c = 0; c < chunks; c++) {
+        pthread_mutex_lock(&p->mu);
+        while (c >= p->freed + 2 && !p->stop) {
+            pthread_cond_wait(&p->cv, &p->mu);
+        }
+        int stop = p->stop;
+        pthread_mutex_unlock(&p->mu);
+        if (stop) {
+            break;
+        }
+        size_t from = c * PRESTAT_CHUNK,
+               to = from + PRESTAT_CHUNK < p->n ? from + PRESTAT_CHUNK : p->n;
+        for (size_t i = from; i < to; i++) {
+            p->ok[c % 2][i - from] =
+                fstatat(p->dfd, p->ents[i].name, &p->st[c % 2][i - from], AT_SYMLINK_NOFOLLOW) == 0;
+        }
+        pthread_mutex_lock(&p->mu);
+        p->ready = c + 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+    return NULL;
+}
+
+/* A helper for ents[0..n) of the folder dfd, or NULL (too few entries, no
+ * memory, no thread: the visits stat for themselves). */
+static prestat *prestat_start(int dfd, const entry *ents, size_t n)
+{
+    if (dfd < 0 || n < PRESTAT_MIN) {
+        return NULL;
+    }
+    prestat *p = malloc(sizeof *p);
+    if (!p) {
+        return NULL;
+    }
+    p->dfd = dfd;
+    p->ents = ents;
+    p->n = n;
+    p->ready = p->freed = p->seen = 0;
+    p->stop = 0;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    if (pthread_create(&p->th, NULL, prestat_run, p) != 0) {
+        pthread_mutex_destroy(&p->mu);
+        pthread_cond_destroy(&p->cv);
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* Entry i's lstat (in walk order): 1 with *st set, or 0 when it failed. */
+static int prestat_get(prestat *p, size_t i, struct stat *st)
+{
+    size_t c = i / PRESTAT_CHUNK;
+    if (c >= p->seen) {
+        pthread_mutex_lock(&p->mu);
+        while (p->ready <= c) {
+            pthread_cond_wait(&p->cv, &p->mu);
+        }
+        p->seen = p->ready;
+        pthread_mutex_unlock(&p->mu);
+    }
+    size_t k = i % PRESTAT_CHUNK;
+    if (p->ok[c % 2][k]) {
+        *st = p->st[c % 2][k];
+    }
+    return p->ok[c % 2][k];
+}
+
+/* The walk is through with entry i (and all before it). */
+static void prestat_release(prestat *p, size_t i)
+{
+    if (i % PRESTAT_CHUNK != PRESTAT_CHUNK - 1 && i != p->n - 1) {
+        return;
+    }
+    pthread_mutex_lock(&p->mu);
+    p->freed = i / PRESTAT_CHUNK + 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void prestat_end(prestat *p)
+{
+    if (!p) {
+        return;
+    }
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(p->th, NULL);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    free(p);
 }
 
 static ns_status walk_dir(walker *w, int is_root, ns_error *err);
 
-static void visit(walker *w, const entry *e)
+/* Entry i of the folder being walked; ps: its stat-ahead helper, or NULL. */
+static void visit(walker *w, const entry *e, prestat *ps, size_t i)
 {
     if (excluded(w, e->name, e->is_dir)) {
         return;
     }
     struct stat st, lk;
     int have = 0; /* st holds the entry's stat already */
-    int looked = !w->follow && (w->dfd >= 0 ? fstatat(w->dfd, e->name, &lk, AT_SYMLINK_NOFOLLOW)
-                                            : lstat(w->path, &lk)) == 0;
+    int looked;
+    if (w->follow) {
+        looked = 0;
+    } else if (ps) {
+        looked = prestat_get(ps, i, &lk);
+    } else {
+        looked = (w->dfd >= 0 ? fstatat(w->dfd, e->name, &lk, AT_SYMLINK_NOFOLLOW)
+                              : lstat(w->path, &lk)) == 0;
+    }
     if (looked && !S_ISLNK(lk.st_mode)) {
         /* Not a link: lstat said what stat would (one call a file, not
          * two: a nightly run stats every corpus file). */
@@ -432,15 +573,20 @@ static ns_status walk_dir(walker *w, int is_root, ns_error *err)
     if (n > 1) {
         qsort(ents, n, sizeof *ents, entry_cmp);
     }
+    prestat *ps = w->follow ? NULL : prestat_start(w->dfd, ents, n);
     for (size_t i = 0; i < n && !w->stopped && !w->nomem; i++) {
         size_t old = path_push(w, ents[i].name, ents[i].len);
         if (old == SIZE_MAX) {
             w->nomem = 1;
             break;
         }
-        visit(w, &ents[i]);
+        visit(w, &ents[i], ps, i);
         path_pop(w, old);
+        if (ps) {
+            prestat_release(ps, i);
+        }
     }
+    prestat_end(ps);
     if (w->dfd >= 0) close(w->dfd);
     w->dfd = parent;
     free_entries(ents, n);

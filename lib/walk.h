@@ -33,8 +33,14 @@
  *
  * Names are bytes: a non-UTF-8 file name is passed through unchanged.
  *
+ * A file's stat may be taken a moment before its visit: in a folder of many
+ * entries a helper thread stats them ahead of the visits (walk.c, "stat
+ * ahead"). A file deleted in that moment is yielded, and fails to open, as
+ * one deleted just after its visit would.
+ *
  * Thread-safety: ns_walk keeps its state on the stack and the heap; separate
- * calls may run in separate threads.
+ * calls may run in separate threads. The callback is called on the calling
+ * thread only.
  */
 #ifndef NS_WALK_H
 #define NS_WALK_H

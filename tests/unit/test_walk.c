@@ -500,6 +500,80 @@ static void test_deep(void **state)
     seen_free(&s);
 }
 
+/* A folder of 600 entries, which the walk stats ahead on a helper thread
+ * (walk.c, "stat ahead"): every kind of entry in it, each result belonging
+ * to its own entry, in order; then a walk stopped half-way, which must end
+ * the helper (no hang, no leak: the asan build runs this too). */
+static void test_big_folder(void **state)
+{
+    (void)state;
+    static char want[600][64];
+    static const char *wantp[600];
+    size_t nwant = 0;
+    size_t nwarn = 0;
+    char name[64], target[4400];
+    for (int i = 0; i < 600; i++) {
+        snprintf(name, sizeof name, "f%03d.txt", i);
+        switch (i % 50) {
+        case 7: /* a link to a file inside: yielded under its own name */
+            link_to("f000.txt", name);
+            break;
+        case 13: /* a broken link */
+            link_to("nowhere.txt", name);
+            nwarn++;
+            continue;
+        case 21: /* a folder with a corpus name */
+            mkdirs(name);
+            snprintf(target, sizeof target, "%s/inner.txt", name);
+            touch(target);
+            snprintf(want[nwant], sizeof want[0], "%s/inner.txt", name);
+            wantp[nwant] = want[nwant];
+            nwant++;
+            continue;
+        case 33: /* a FIFO */
+            assert_int_equal(mkfifo(at(name), 0644), 0);
+            nwarn++;
+            continue;
+        case 41: /* not a corpus file */
+            snprintf(name, sizeof name, "f%03d.bin", i);
+            touch(name);
+            continue;
+        case 45: /* a link out of the root */
+            link_to("/", name);
+            nwarn++;
+            continue;
+        default: touch(name);
+        }
+        snprintf(want[nwant], sizeof want[0], "%s", name);
+        wantp[nwant] = want[nwant];
+        nwant++;
+    }
+    seen s = {0};
+    ns_error err;
+    int before = open_fds();
+    assert_int_equal(walk(root, &s, NULL, &err), NS_OK);
+    expect(&s, wantp, nwant);
+    assert_int_equal(s.nwarn, nwarn);
+    for (int i = 0; i < 600; i += 50) {
+        char w[4400];
+        snprintf(name, sizeof name, "f%03d.txt", i + 13);
+        snprintf(w, sizeof w, "%s: broken symbolic link, skipped", at(name));
+        assert_true(has_warning(&s, w));
+        snprintf(name, sizeof name, "f%03d.txt", i + 33);
+        snprintf(w, sizeof w, "%s: not a regular file, skipped", at(name));
+        assert_true(has_warning(&s, w));
+        snprintf(name, sizeof name, "f%03d.txt", i + 45);
+        snprintf(w, sizeof w, "%s: symbolic link to /, outside the corpus folder", at(name));
+        assert_true(has_warning(&s, w));
+    }
+    seen_free(&s);
+    s.stop_after = 250;
+    assert_int_equal(walk(root, &s, NULL, &err), NS_OK);
+    expect(&s, wantp, 250);
+    seen_free(&s);
+    assert_int_equal(open_fds(), before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -513,6 +587,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_special_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_non_utf8_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deep, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_big_folder, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
