@@ -384,6 +384,8 @@ def main():
     ap.add_argument("--tools", default=os.environ.get("NS_TOOLS", "build/release/tools"))
     ap.add_argument("--no-shards", action="store_true")
     ap.add_argument("--show", type=int, default=10, help="differences shown in full")
+    ap.add_argument("--give-up", type=int, default=25,
+                    help="stop comparing after this many differing queries (0: never)")
     args = ap.parse_args()
     for k in ("nsearch", "nsearch_index", "tools", "work"):
         setattr(args, k, os.path.abspath(getattr(args, k)))
@@ -415,8 +417,14 @@ def main():
     ns = NS(args.nsearch, db)
     queries = [fix_month_dates(vocab.query()) for _ in range(args.queries)]
     corpus.prepare([to_oracle(q) for q in queries])  # every leaf in one ns-analyze
-    ndiff, nonempty, shown = 0, 0, 0
+    ndiff, nonempty, shown, compared = 0, 0, 0, 0
     for i, q in enumerate(queries):
+        if args.give_up and ndiff >= args.give_up:
+            # A program this wrong proves nothing more query by query, and
+            # a stand-in that prints everything would take minutes.
+            print("# gave up after %d differing queries of %d" % (ndiff, compared))
+            break
+        compared += 1
         qs, problems, nwant = compare(ns, corpus, q, seed, i)
         nonempty += nwant > 0
         if problems:
@@ -428,7 +436,7 @@ def main():
                     print("#   " + p.replace("\n", "\n#   "))
     total = len(queries)
     line = "%d of %d generated queries agree with the oracle (%d with matches; seed %d)" % (
-        total - ndiff, total, nonempty, seed)
+        compared - ndiff, total, nonempty, seed)
     print(("ok - " if ndiff == 0 and nonempty > 0 else "not ok - ") + line)
     if nonempty == 0:
         print("#   no query had any match: the corpus or the oracle is broken")
