@@ -6,9 +6,11 @@
  * for links and unknown types), closed, sorted, and only then visited, so a
  * walk holds one directory stream open at a time however deep the tree is
  * (and an O_PATH descriptor a level, down to FD_DEPTH levels).
- * Entries are stat'ed again when visited (once: lstat relative to their
- * folder, and stat only for a link): that both follows links and notices
- * what vanished since the listing. Folders walked are remembered by
+ * Entries are stat'ed again after the listing (once: lstat relative to their
+ * folder, and stat only for a link), by the visit itself or, in a large
+ * folder, just ahead of it by a helper thread ("stat ahead" below): that
+ * both follows links and notices what vanished since the listing. Folders
+ * walked are remembered by
  * (device, inode) in a hash set, which ends link loops and keeps a folder
  * linked twice from being walked twice.
  */
