@@ -260,9 +260,10 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai, size_t
  *   estimated from the first block alone (the share of candidates that
  *   matched, the passages per matching article), so they too are the same
  *   for every page. */
-#define RANK_BLOCK   20
-#define EXACT_MAX    100
-#define WINDOW_FIRST 32
+#define RANK_BLOCK        20
+#define EXACT_MAX         100
+#define WINDOW_FIRST      32
+#define WINDOW_FIRST_NEAR 512 /* a query with a NEAR (search.c, next_window) */
 /* Xapian counts at least this many candidates exactly before estimating. */
 #define ESTIMATE_MIN 500 /* (>= EXACT_MAX + 1) */
 #define WINDOW_MAX   8192
