@@ -267,6 +267,7 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai, size_t
 /* Xapian counts at least this many candidates exactly before estimating. */
 #define ESTIMATE_MIN 500 /* (>= EXACT_MAX + 1) */
 #define WINDOW_MAX   8192
+#define WINDOW_ALL   131072 /* when every candidate is read (--count) */
 
 /* A set of paths (--files: a file is listed once). */
 typedef struct pathset {
