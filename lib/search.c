@@ -571,10 +571,11 @@ static double item_weight(xc_mset *ms, size_t i)
     return w;
 }
 
-/* Check, score and list the articles of run [i, j) of ms (equal weights).
- * *stop: enough entries are listed. */
-static ns_status take_run(ns_searcher *s, plan *b, lister *l, priv *p, xc_mset *ms, size_t i,
-                          size_t j, int *stop, ns_error *err)
+/* Check, score and list the articles of run [i, j) of ms (equal weights):
+ * items order[i] to order[j - 1] when order is given. *stop: enough
+ * entries are listed. */
+static ns_status take_run(ns_searcher *s, plan *b, lister *l, priv *p, xc_mset *ms,
+                          const size_t *order, size_t i, size_t j, int *stop, ns_error *err)
 {
     const ns_search_opts *o = l->o;
     ns_status st = arts_reserve(p, j - i);
@@ -582,7 +583,7 @@ static ns_status take_run(ns_searcher *s, plan *b, lister *l, priv *p, xc_mset *
     art *run = p->arts + p->narts; /* decoded in place, kept if they match */
     size_t n = 0;
     for (size_t k = i; k < j && st == NS_OK; k++) {
-        st = read_article(s, ms, k, &run[n], err);
+        st = read_article(s, ms, order ? order[k] : k, &run[n], err);
         if (st == NS_OK) n++;
     }
     if (st == NS_OK && n > 1) qsort_r(run, n, sizeof *run, rank_cmp_art, (void *)&o->sort_by_date);
@@ -627,6 +628,50 @@ static ns_status take_run(ns_searcher *s, plan *b, lister *l, priv *p, xc_mset *
         size_t at = (size_t)(run + k - p->arts);
         if (at >= p->narts) rank_art_free(&run[k]);
     }
+    return st;
+}
+
+struct by_id {
+    xc_docid id;
+    size_t item;
+};
+
+static int by_id_cmp(const void *a, const void *b)
+{
+    xc_docid x = ((const struct by_id *)a)->id, y = ((const struct by_id *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+/* All n items of ms for a count, read in docid order, COUNT_CHUNK at a
+ * time: what a count adds up does not depend on the order (passages,
+ * articles, files as a set), and consecutive documents share the blocks of
+ * Xapian's record table, which it then reads once instead of once per
+ * document (`--count de*`: 2.55 -> 2.15 s). */
+static ns_status take_by_docid(ns_searcher *s, plan *b, lister *l, priv *p, xc_mset *ms, size_t n,
+                               int *stop, ns_error *err)
+{
+    struct by_id *v = malloc(n * sizeof *v);
+    size_t *order = malloc(n * sizeof *order);
+    if (!v || !order) {
+        free(v);
+        free(order);
+        return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    }
+    for (size_t k = 0; k < n; k++) {
+        double w;
+        uint32_t rank;
+        v[k].item = k;
+        if (xc_mset_item(ms, k, &v[k].id, &w, &rank) != XC_OK) v[k].id = 0;
+    }
+    qsort(v, n, sizeof *v, by_id_cmp);
+    for (size_t k = 0; k < n; k++)
+        order[k] = v[k].item;
+    free(v);
+    ns_status st = NS_OK;
+    for (size_t k = 0; k < n && st == NS_OK && !*stop; k += COUNT_CHUNK)
+        st = take_run(s, b, l, p, ms, order, k, k + COUNT_CHUNK < n ? k + COUNT_CHUNK : n, stop,
+                      err);
+    free(order);
     return st;
 }
 
@@ -738,6 +783,10 @@ static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q, const 
             if (xc_mset_upper_bound(ms) <= EXACT_MAX) l.all = 1;
         }
         int regrow = 0;
+        if (o->count_all && n > 1) {
+            st = take_by_docid(s, b, &l, p, ms, n, &stop, err);
+            i = n;
+        }
         while (st == NS_OK && i < n && !stop) {
             /* A run of equal weights is read whole: when it may go on past
              * this window, fetch again from its start. */
@@ -751,7 +800,7 @@ static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q, const 
                 if (i == 0) regrow = 1;
                 break;
             }
-            st = take_run(s, b, &l, p, ms, i, j, &stop, err);
+            st = take_run(s, b, &l, p, ms, NULL, i, j, &stop, err);
             i = j;
         }
         xc_mset_free(ms);

@@ -268,6 +268,7 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai, size_t
 #define ESTIMATE_MIN 500 /* (>= EXACT_MAX + 1) */
 #define WINDOW_MAX   8192
 #define WINDOW_ALL   131072 /* when every candidate is read (--count) */
+#define COUNT_CHUNK  64     /* a count's articles decoded at a time (search.c) */
 
 /* A set of paths (--files: a file is listed once). */
 typedef struct pathset {

@@ -1,6 +1,7 @@
 # windows.sh: a NEAR that most of its candidates fail, over more candidates
 # than one window of Xapian's (lib/search.c, run() and next_window: the
-# windows grow with the share of candidates that pass). The corpus is made
+# windows grow with the share of candidates that pass; a count reads them in
+# docid order, take_by_docid, in chunks). The corpus is made
 # here, so the articles that hold the NEAR are known without nsearch: 1,500
 # articles hold both words, 13 words apart in all but every 37th, where they
 # are 3 apart (and 200 more hold only the first word). Listings, pages and
