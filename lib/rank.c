@@ -123,7 +123,7 @@ void rank_candv_free(candv *cv)
  * first, scored without their article's share (added per block); *nmatch
  * gets the number of passages that match. */
 ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai, size_t per_article,
-                       int explain, candv *out, size_t *nmatch)
+                       int explain, int count_only, candv *out, size_t *nmatch)
 {
     *nmatch = 0;
     double total_idf = 0;
@@ -179,7 +179,14 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai, size_t
         memcpy(afound, tfound, nm1);
         memcpy(anear, tnear, nn1);
     }
-    for (size_t pi = 0; st == NS_OK && pi < a->rec.art.npassages; pi++) {
+    /* A count stops once per_article passages are sure to be listed: when
+     * the query has no exclusion (which the rest of the article could
+     * decide), they hold for good, and those holding a query word
+     * themselves (own) are listed before any that hold only through the
+     * title (see below). */
+    size_t sure = 0;
+    int settled = 0;
+    for (size_t pi = 0; st == NS_OK && !settled && pi < a->rec.art.npassages; pi++) {
         const ns_passage *pa = &a->rec.art.passages[pi];
         if (b->nm) st = match_scan(an, &ps, &o, pa->text, pa->len);
         double sum = 0, covered = 0;
@@ -238,14 +245,14 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai, size_t
         if (match_holds(b, b->top, pfound, pnear, NULL, NULL, a->rec.art.date) != 1) continue;
         double coverage = covered / total_idf;
         double prox = 0;
-        if (distinct >= 2) {
+        if (distinct >= 2 && !count_only) {
             qsort(o.v, o.n, sizeof *o.v, match_cmp_occ_pos);
             uint32_t w = match_window(o.v, o.n, b->nm, distinct);
             prox = covered * 0.5 / (1.0 + (w > distinct ? (double)(w - distinct) : 0) / 4.0);
         }
         double score = nscored ? coverage * (sum + prox) / total_idf : 0;
         cand c = {ai, pi, score, NULL, 0, NULL, own};
-        if (o.n) {
+        if (o.n && !count_only) {
             qsort(o.v, o.n, sizeof *o.v, match_cmp_occ);
             c.spans = malloc(o.n * sizeof *c.spans);
             if (!c.spans) {
@@ -286,6 +293,7 @@ ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai, size_t
             rank_cand_free(&c);
             st = NS_ERR_NOMEM;
         }
+        if (count_only && !b->has_not && (!nscored || own) && ++sure >= per_article) settled = 1;
     }
     if (st == NS_OK && b->has_not) {
         /* Now the exclusions are known: keep the passages that still hold. */

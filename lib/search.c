@@ -596,8 +596,8 @@ static ns_status take_run(ns_searcher *s, plan *b, lister *l, priv *p, xc_mset *
         }
         size_t nmatch = 0;
         l->scanned++;
-        st = rank_article(s->an, b, &p->arts[ai], ai, o->per_article, o->explain, &l->block,
-                          &nmatch);
+        st = rank_article(s->an, b, &p->arts[ai], ai, o->per_article, o->explain, o->count_all,
+                          &l->block, &nmatch);
         if (st != NS_OK) {
             ns_error_set(err, st, "search: %s", ns_status_str(st));
             rank_art_free(&p->arts[ai]);

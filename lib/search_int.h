@@ -239,9 +239,12 @@ int rank_cmp_art(const void *a, const void *b, void *by_date);
 /* The matching passages of article a (index ai in the list's articles):
  * the best per_article of them appended to *out, best first, scored
  * without their article's share; *nmatch: how many match in all.
- * NS_ERR_NOMEM only (the caller's message names it). */
+ * count_only (--count: only how many are listed matters): stop reading
+ * passages once per_article of them are sure to be listed, and leave
+ * scores, proximity and highlights out; *nmatch is then at least 1 when
+ * the article matches. NS_ERR_NOMEM only (the caller's message names it). */
 ns_status rank_article(ns_analyzer *an, plan *b, const art *a, size_t ai, size_t per_article,
-                       int explain, candv *out, size_t *nmatch);
+                       int explain, int count_only, candv *out, size_t *nmatch);
 
 /* How the ranked list is made (a function of the query and the index only,
  * whatever -n and --offset ask for):

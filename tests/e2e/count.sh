@@ -102,3 +102,25 @@ for w in Umerov Kyiv Witkoff Hnatov; do
         "$(grep -liw "$w" "$TOP"/corpus/*.txt | wc -l | tr -d ' ')" \
         "$(count "$T/sample" --per-article 1 --count "$w")"
 done
+
+# A count that reads the articles (a wildcard, an exclusion, a title: field)
+# stops reading one once per_article of its passages are sure to be listed
+# (rank.c, count_only). Hand-counted: g1's title holds "walnut", its 3rd and
+# 4th passages hold it themselves (those are listed, not the first two, which
+# hold it only through the title); g2's first three passages hold it and its
+# last one "pecan", which excludes the whole article from `-pecan` and from
+# `-"pecan story"` (a phrase: the passage check, not Xapian, excludes it).
+g=$T/walnuts
+mkdir -p "$g"
+printf 'Walnut report\nDate: 2024-07-01\n\nNothing here.\n\nStill nothing.\n\nA walnut fell.\n\nAnother walnut.\n\nThe end.\n' >"$g/g1.txt"
+printf 'Market notes\nDate: 2024-07-02\n\nOne walnut.\n\nTwo walnuts.\n\nThree walnuts.\n\nA pecan story.\n' >"$g/g2.txt"
+"$NSEARCH_INDEX" --db "$T/walnut-idx" "$g" 2>"$T/err" || { not_ok "index the walnut corpus"; cat "$T/err"; }
+# query, then the expected count with --per-article 1, 2 (the default) and 5
+for case in 'walnu*|2 4 5' 'walnu* -pecan|1 2 2' 'walnu* -"pecan story"|1 2 2' 'title:walnut|1 2 5' '=walnut|2 3 3'; do
+    q=${case%%|*}
+    want=${case#*|}
+    got=$(for pa in 1 2 5; do count "$T/walnut-idx" --per-article $pa --count "$q"; done | paste -sd ' ')
+    expect "--count '$q', --per-article 1, 2, 5 (hand-counted)" "$want" "$got"
+    got=$(for pa in 1 2 5; do listed "$T/walnut-idx" --per-article $pa "$q"; done | paste -sd ' ')
+    expect "the listing of '$q' agrees" "$want" "$got"
+done

@@ -213,7 +213,7 @@ static char *listed(const tcase *c, ns_error *err, ns_status *st)
         candv cv = {0};
         size_t nmatch = 0;
         if (plan_prepare(&b) != 0) abort();
-        *st = rank_article(an, &b, &a, 0, 1000, 0, &cv, &nmatch);
+        *st = rank_article(an, &b, &a, 0, 1000, 0, 0, &cv, &nmatch);
         assert_int_equal(nmatch, cv.n);
         if (cv.n > 1) qsort(cv.v, cv.n, sizeof *cv.v, cmp_by_passage);
         for (size_t i = 0; i < cv.n; i++) {
