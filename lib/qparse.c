@@ -416,6 +416,16 @@ static bool read_relative(parser *p, datefield df, size_t off, size_t n, int64_t
     return true;
 }
 
+/* Does s[0..n) look like a relative time: digits, then one letter? */
+static bool looks_relative(const char *s, size_t n)
+{
+    if (n < 2 || !is_alpha(s[n - 1])) return false;
+    for (size_t i = 0; i < n - 1; i++) {
+        if (!is_digit(s[i])) return false;
+    }
+    return true;
+}
+
 static int64_t back_from(int64_t now, int64_t secs)
 {
     return now < INT64_MIN + secs ? INT64_MIN : now - secs;
@@ -438,12 +448,46 @@ static bool read_date_value(parser *p, datefield df, size_t off, size_t end, int
     if (dots) {
         size_t a = (size_t)(dots - s), b = off + a + 2;
         if (df != DF_DATE) {
-            fail(p, off, "%s: takes one date; for a range write date:%s", datefield_name[df],
-                 excerpt(p, off, n, ex, sizeof ex));
+            /* Advice that parses whatever the ends are: date:A..B takes
+             * calendar dates only, since:A until:B also times back from now
+             * (since:7d until:1d). */
+            char ea[48], eb[48];
+            size_t nb = end - b;
+            if (a > 0 && nb > 0)
+                fail(p, off, "%s: takes one date, not a range: write since:%s until:%s",
+                     datefield_name[df], excerpt(p, off, a, ea, sizeof ea),
+                     excerpt(p, b, nb, eb, sizeof eb));
+            else if (a > 0 || nb > 0)
+                fail(p, off, "%s: takes one date, not a range: write %s:%s", datefield_name[df],
+                     a > 0 ? "since" : "until",
+                     a > 0 ? excerpt(p, off, a, ea, sizeof ea) : excerpt(p, b, nb, eb, sizeof eb));
+            else
+                fail(p, off, "%s: takes one date, as in %s:2025-12-01 or %s:7d", datefield_name[df],
+                     datefield_name[df], datefield_name[df]);
             return false;
         }
         if (a == 0 && b == end) {
             fail(p, off, "date:.. needs a date on at least one side, as in date:2025-12-01..");
+            return false;
+        }
+        /* A range's ends are calendar dates; a time back from now (7d)
+         * there gets the advice that works. */
+        size_t bad = looks_relative(s, a) ? off : looks_relative(p->q + b, end - b) ? b : 0;
+        if (bad) {
+            char ea[48], eb[48];
+            if (a > 0 && b < end)
+                fail(p, bad,
+                     "date:%s: the ends of a range are calendar dates (YYYY, YYYY-MM or "
+                     "YYYY-MM-DD); for times back from now write since:%s until:%s",
+                     excerpt(p, off, n, ex, sizeof ex), excerpt(p, off, a, ea, sizeof ea),
+                     excerpt(p, b, end - b, eb, sizeof eb));
+            else
+                fail(p, bad,
+                     "date:%s: the ends of a range are calendar dates (YYYY, YYYY-MM or "
+                     "YYYY-MM-DD); for a time back from now write %s:%s",
+                     excerpt(p, off, n, ex, sizeof ex), a > 0 ? "since" : "until",
+                     a > 0 ? excerpt(p, off, a, ea, sizeof ea)
+                           : excerpt(p, b, end - b, eb, sizeof eb));
             return false;
         }
         int64_t ignore;
@@ -832,10 +876,7 @@ static void repair(parser *p)
             break;
         case T_LPAREN:
             if (depth == NS_QUERY_MAX_DEPTH) {
-                fail_limit(p, t.off,
-                           "parentheses nested more than %d deep "
-                           "(NS_QUERY_MAX_DEPTH)",
-                           NS_QUERY_MAX_DEPTH);
+                fail_limit(p, t.off, "parentheses nested more than %d deep", NS_QUERY_MAX_DEPTH);
                 return;
             }
             open[depth++] = t.off;
@@ -952,8 +993,8 @@ static ns_qnode *leaf_new(parser *p, const tok *t)
                                      [T_DATE] = NS_Q_DATE};
     if (++p->nleaves > NS_QUERY_MAX_TERMS) {
         fail_limit(p, t->off,
-                   "too many terms: a query may have at most %d words, phrases and "
-                   "dates (NS_QUERY_MAX_TERMS)",
+                   "too many terms: a query may have at most %d words, phrases, wildcards "
+                   "and dates",
                    NS_QUERY_MAX_TERMS);
         return NULL;
     }
@@ -1279,9 +1320,7 @@ ns_status ns_query_parse(const char *q, size_t len, const ns_qparse_opts *opts, 
     p.now = opts && opts->now ? opts->now : (int64_t)time(NULL);
 
     if (len > NS_QUERY_MAX_BYTES) {
-        fail_limit(&p, NS_QUERY_MAX_BYTES,
-                   "the query is %zu bytes long; the limit is %d bytes "
-                   "(NS_QUERY_MAX_BYTES)",
+        fail_limit(&p, NS_QUERY_MAX_BYTES, "the query is %zu bytes long; the limit is %d bytes",
                    len, NS_QUERY_MAX_BYTES);
         return p.rc;
     }

@@ -138,7 +138,12 @@ static void answer(ns_searcher *s, const char *index, const ns_search_opts *defa
     json_error_t je;
     json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
     if (!req) {
-        respond_error(NULL, "request", je.text, je.position + 1);
+        /* Jansson names its own flag for \u0000 ("...without
+         * JSON_ALLOW_NUL"): say it in the protocol's words. */
+        const char *why = json_error_code(&je) == json_error_null_character
+                              ? "a NUL character (\\u0000) is not allowed in a request"
+                              : je.text;
+        respond_error(NULL, "request", why, je.position + 1);
         return;
     }
     if (!json_is_object(req)) {

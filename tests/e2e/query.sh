@@ -67,6 +67,26 @@ long=$(awk 'BEGIN { for (i = 0; i < 80; i++) printf "w%d ", i }')
 search "$DB" "$long" >"$T/out" 2>"$T/err"
 expect "too many terms is refused" "2 0 1" "$? $(wc -c <"$T/out" | tr -d ' ') $(grep -c '^nsearch: query:' "$T/err")"
 check "naming the limit" grep -q "64" "$T/err"
+# The limits in words (doc/query-syntax.md, Limits), no internal names. The
+# 65th word, w64, is at byte 30 + 54 * 4 + 1 = 247 (w0..w9 take 3 bytes each).
+expect "too many terms: said in words" "nsearch: query:247: too many terms: a query may have at most 64 words, phrases, wildcards and dates" \
+    "$(head -n 1 "$T/err")"
+search "$DB" "$(printf 'x%.0s' $(seq 5000))" >/dev/null 2>"$T/err"
+expect "a 5000-byte query: said in words" "nsearch: query:4097: the query is 5000 bytes long; the limit is 4096 bytes" \
+    "$(head -n 1 "$T/err")"
+search "$DB" "$(printf '(%.0s' $(seq 33))a" >/dev/null 2>"$T/err"
+expect "33 nested parentheses: said in words" "nsearch: query:33: parentheses nested more than 32 deep" \
+    "$(head -n 1 "$T/err")"
+# since:/until: take one date; a range of times back from now is refused
+# with advice that works: the advised query is read (exit 0 or 1, not 2).
+for q in since:7d.. until:..3d since:7d..1d until:2025-12..2026 date:7d.. date:..3d date:7d..1d; do
+    search "$DB" --count "$q" >/dev/null 2>"$T/err"
+    rc=$?
+    advice=$(sed -n '1s/.* write \(.*\)$/\1/p' "$T/err")
+    search "$DB" --count $advice >/dev/null 2>"$T/err2"
+    expect "$q: refused, with advice ($advice) that is read" "2 yes ok" \
+        "$rc $([ -n "$advice" ] && echo yes) $([ $? -le 1 ] && [ ! -s "$T/err2" ] && echo ok)"
+done
 
 # --explain shows the parsed query and score parts.
 search "$DB" --explain -n 1 "Umerov meeting" >"$T/out"

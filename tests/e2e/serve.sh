@@ -102,6 +102,13 @@ expect "invalid UTF-8 in a request: an error, then the next answer" "request 1" 
 expect "a request line over 1 MiB: an error, then the next answer" "request 1" \
     "$(jq -r '.error.kind // (.matches | length)' "$T/r2" | tr '\n' ' ' | sed 's/ $//')"
 
+# A \u0000 in a request: a request error in the protocol's words (not
+# jansson's flag name), then the next request is answered.
+printf '%s\n' '{"id":1,"query":"ra\u0000in"}' '{"id":2,"query":"rain"}' | serve >"$T/r3"
+expect "a NUL in a request: a request error saying so, then the next answer" \
+    'request|a NUL character (\u0000) is not allowed in a request|1' \
+    "$(jq -r '.error.kind // (.matches | length), (.error.message // empty)' "$T/r3" | tr '\n' '|' | sed 's/|$//' | awk -F'|' '{print $1 "|" $2 "|" $3}')"
+
 # Start and end.
 expect "empty input: no output, exit 0 (then answers)" "0:|1" "$(out=$(serve </dev/null); echo "$?:$out")|$(echo '{"query":"rain"}' | serve | jq '.matches | length')"
 expect_exit "a missing index: exit 2 at once" 2 "^nsearch: .*none" sh -c "echo '{\"query\":\"x\"}' | '$NSEARCH' --db '$T/none' --serve"
