@@ -23,7 +23,8 @@
  *   heading     = true | false          false is --no-heading
  *
  * A line that can't be used (no `=`, unknown key, bad value) becomes a
- * problem (ns_config_problem) naming its line, and is ignored. Nothing here
+ * problem (ns_config_problem) naming its line, and is ignored; a value or
+ * key quoted in a problem has its control characters as spaces (quote.h). Nothing here
  * prints: each program prints the problems under its own name. Settings of
  * the file lose against the environment, which loses against flags (each
  * main.c applies that order; ns_config_index_path for the index).
@@ -35,6 +36,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "quote.h"
 
 /* Add a problem of `line` (0: the whole file); -1 when out of memory. */
 static int problem(ns_config *cfg, size_t line, const char *fmt, ...)
@@ -48,6 +50,16 @@ static int problem(ns_config *cfg, size_t line, const char *fmt, ...)
     int n = vasprintf(&msg, fmt, ap);
     va_end(ap);
     if (n < 0) return -1;
+    /* Values and keys come from the file: made safe to print (quote.h),
+     * whichever program prints them. */
+    ns_buf safe = {0};
+    if (ns_quote_flat(msg, (size_t)n, &safe) != NS_OK || ns_buf_byte(&safe, '\0') != NS_OK) {
+        ns_buf_free(&safe);
+        free(msg);
+        return -1;
+    }
+    free(msg);
+    msg = safe.data;
     ns_config_problem *v = realloc(cfg->problems, (cfg->nproblems + 1) * sizeof *v);
     if (!v) {
         free(msg);

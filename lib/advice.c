@@ -6,32 +6,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* INDEX as a shell word: bare when it holds only safe bytes, else in single
- * quotes (a quote inside written '\''). */
-static void shell_word(const char *s, char *out, size_t n)
+#include "quote.h"
+
+/* s into out[0..n) as a shell word (quote_shell) or as a path
+ * (!quote_shell), quote.h: safe on a terminal, the word exact to copy. Cut
+ * (and then no longer exact) only past n bytes, far beyond any path. */
+static void quoted(const char *s, int quote_shell, char *out, size_t n)
 {
-    if (*s &&
-        strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+,:=@%~") ==
-            strlen(s)) {
-        snprintf(out, n, "%s", s);
-        return;
-    }
-    size_t k = 0;
-    if (n < 3) {
-        if (n) out[0] = '\0';
-        return;
-    }
-    out[k++] = '\'';
-    for (; *s && k + 6 < n; s++) {
-        if (*s == '\'') {
-            memcpy(out + k, "'\\''", 4);
-            k += 4;
-        } else {
-            out[k++] = *s;
-        }
-    }
-    out[k++] = '\'';
-    out[k] = '\0';
+    ns_buf b = {0};
+    ns_status st = quote_shell ? ns_quote_shell(s, strlen(s), &b) : ns_quote_path(s, strlen(s), &b);
+    snprintf(out, n, "%.*s", st == NS_OK ? (int)b.len : 0, st == NS_OK ? b.data : "");
+    ns_buf_free(&b);
 }
 
 /* Does INDEX/XAPIANDB exist and name nothing (no line but blanks and #)? */
@@ -76,8 +61,13 @@ static void detail_of(const char *msg, const char *index, char *out, size_t n)
 void ns_error_advise_index(ns_error *err, const char *index)
 {
     if (!err || !index) return;
-    char word[1024], detail[sizeof err->msg];
-    shell_word(index, word, sizeof word);
+    /* INDEX is shown quoted as a path (no control reaches a terminal) and
+     * in the commands as a shell word that gives the index back exactly. */
+    char word[1024], shown[1024], stub[1100], detail[sizeof err->msg];
+    quoted(index, 1, word, sizeof word);
+    quoted(index, 0, shown, sizeof shown);
+    snprintf(detail, sizeof detail, "%s/XAPIANDB", index);
+    quoted(detail, 0, stub, sizeof stub);
     /* A message that already names the command (the schema check's) is
      * kept as it is. */
     int advised = strstr(err->msg, "nsearch-index") != NULL;
@@ -87,14 +77,14 @@ void ns_error_advise_index(ns_error *err, const char *index)
             /* An index folder whose stub names nothing that opens. */
             detail_of(err->msg, index, detail, sizeof detail);
             ns_error_set(err, NS_ERR_CORRUPT,
-                         "index %s is damaged (%s/XAPIANDB names no database that opens: "
+                         "index %s is damaged (%s names no database that opens: "
                          "%.500s): see what is wrong with nsearch-index --db %s --check, rebuild "
                          "it with nsearch-index --db %s --rebuild",
-                         index, index, detail, word, word);
+                         shown, stub, detail, word, word);
             break;
         }
         ns_error_set(err, NS_ERR_NOTFOUND,
-                     "no index at %s: run nsearch-index --db %s FOLDER to build one", index, word);
+                     "no index at %s: run nsearch-index --db %s FOLDER to build one", shown, word);
         break;
     case NS_ERR_CORRUPT:
     case NS_ERR_IO:
@@ -102,13 +92,13 @@ void ns_error_advise_index(ns_error *err, const char *index)
     case NS_ERR_OTHER:
         if (advised) break;
         if (empty_stub(index))
-            snprintf(detail, sizeof detail, "%s/XAPIANDB is empty: it names no generation", index);
+            snprintf(detail, sizeof detail, "%s is empty: it names no generation", stub);
         else
             detail_of(err->msg, index, detail, sizeof detail);
         ns_error_set(err, NS_ERR_CORRUPT,
                      "index %s is damaged (%.600s): see what is wrong with nsearch-index --db %s "
                      "--check, rebuild it with nsearch-index --db %s --rebuild",
-                     index, detail, word, word);
+                     shown, detail, word, word);
         break;
     case NS_ERR_VERSION:
         if (advised) break;
@@ -116,7 +106,7 @@ void ns_error_advise_index(ns_error *err, const char *index)
         ns_error_set(err, NS_ERR_VERSION,
                      "index %s was written by another version (%.600s): rebuild it with "
                      "nsearch-index --db %s --rebuild",
-                     index, detail, word);
+                     shown, detail, word);
         break;
     default: break;
     }

@@ -3,6 +3,7 @@
 #include "quote.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "utf8.h"
 
@@ -29,6 +30,7 @@ int ns_quote_needed(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
+        if (p[i] == '"' || p[i] == '\\') return 1; /* else "a\x1bb" could be a name */
         if (p[i] >= 0x20 && p[i] < 0x7f) {
             i++;
             continue;
@@ -72,6 +74,62 @@ ns_status ns_quote_path(const char *s, size_t n, ns_buf *out)
         i += len;
     }
     return ns_buf_byte(out, '"');
+}
+
+/* Does s[0..n) hold an unsafe character or a byte that is not UTF-8? */
+static int has_unsafe(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t len;
+        unsigned cp;
+        if (p[i] >= 0x20 && p[i] < 0x7f) {
+            i++;
+            continue;
+        }
+        if (ns_quote_class(p + i, n - i, &len, &cp)) return 1;
+        i += len;
+    }
+    return 0;
+}
+
+ns_status ns_quote_shell(const char *s, size_t n, ns_buf *out)
+{
+    static const char bare[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                               "/._-+,:=@%";
+    const unsigned char *p = (const unsigned char *)s;
+    size_t k = 0;
+    while (k < n && s[k] && strchr(bare, s[k]))
+        k++;
+    if (n && k == n) return ns_buf_add(out, s, n);
+    if (!has_unsafe(p, n)) {
+        /* Single quotes keep everything but a quote, written '\''. */
+        ns_buf_byte(out, '\'');
+        for (size_t i = 0; i < n; i++) {
+            if (p[i] == '\'')
+                ns_buf_str(out, "'\\''");
+            else
+                ns_buf_byte(out, (char)p[i]);
+        }
+        return ns_buf_byte(out, '\'');
+    }
+    /* $'...': each byte of an unsafe character or of bad UTF-8 as \xHH,
+     * '\' and '\'' escaped; bash, zsh and ksh read it back byte for byte. */
+    ns_buf_str(out, "$'");
+    for (size_t i = 0; i < n;) {
+        size_t len;
+        unsigned cp = 0;
+        if (ns_quote_class(p + i, n - i, &len, &cp)) {
+            for (size_t j = 0; j < len; j++)
+                ns_buf_printf(out, "\\x%02x", p[i + j]);
+        } else if (p[i] == '\\' || p[i] == '\'') {
+            ns_buf_byte(out, '\\');
+            ns_buf_byte(out, (char)p[i]);
+        } else {
+            ns_buf_add(out, p + i, len);
+        }
+        i += len;
+    }
+    return ns_buf_byte(out, '\'');
 }
 
 ns_status ns_quote_flat(const char *s, size_t n, ns_buf *out)

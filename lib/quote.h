@@ -9,11 +9,19 @@
  * is U+009B, OSC U+009D) and the bidirectional controls (U+061C, U+200E,
  * U+200F, U+202A..U+202E, U+2066..U+2069), which reorder what is shown;
  * and bytes that are not UTF-8.
- * - A path with anything unsafe in it (or a '"' or '\' when it has to be
- *   quoted anyway) is written in double quotes with C escapes, as git's
- *   core.quotePath and ripgrep do for such names: "bad\nname", "\x1b]52;...",
- *   "\u202etxt.exe", "\xff.txt". A path with nothing unsafe is written as it
- *   is (so ordinary names, spaces included, stay as they are).
+ * - A path with anything unsafe in it, or a '"' or a '\', is written in
+ *   double quotes with C escapes, as git's core.quotePath does for such
+ *   names: "bad\nname", "\x1b]52;...", "\u202etxt.exe", "\xff.txt",
+ *   "back\\slash \"q\".txt". Quoting '"' and '\' too keeps it unambiguous:
+ *   a quoted name is always read back to one name (the name a\x1bb is
+ *   "a\\x1bb", the name a<ESC>b is "a\x1bb"). A path with none of these
+ *   is written as it is (so ordinary names, spaces included, stay as they
+ *   are).
+ * - A shell word (a path in a command to copy and paste) is bare when it
+ *   holds only letters, digits and /._-+,:=@%; else in single quotes
+ *   ('it'\''s') when it holds nothing unsafe; else as $'...' with each byte
+ *   of an unsafe character or of bad UTF-8 as \xHH (bash, zsh and ksh read
+ *   $'...'; a POSIX sh before 2024 may not).
  * - Text (titles, passages, sources, messages) has each unsafe character
  *   replaced by a space and each invalid byte by U+FFFD.
  * - A JSON string has each unsafe character escaped (\uXXXX) and each
@@ -29,10 +37,13 @@
 
 #include "buf.h"
 
-/* Does s[0..n) need quoting as a path? */
+/* Does s[0..n) need quoting as a path (anything unsafe, '"' or '\\')? */
 int ns_quote_needed(const char *s, size_t n);
 /* Append s[0..n) as a path: quoted and escaped only when needed. */
 ns_status ns_quote_path(const char *s, size_t n, ns_buf *out);
+/* Append s[0..n) as one shell word that gives back exactly s[0..n),
+ * safe to show on a terminal (see above). */
+ns_status ns_quote_shell(const char *s, size_t n, ns_buf *out);
 /* Append s[0..n) as one line of text: unsafe characters become spaces,
  * invalid bytes U+FFFD. */
 ns_status ns_quote_flat(const char *s, size_t n, ns_buf *out);

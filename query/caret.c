@@ -6,18 +6,43 @@
  * A query can be 4096 bytes and more (the limit is checked after reading):
  * echoing it whole would print a caret line as long. The window is
  * CARET_SIDE bytes on each side of the column, widened or narrowed to UTF-8
- * boundaries, with "…" where the query goes on. The caret's indent counts
- * characters, not bytes, so it stands under the column on a terminal
- * (every character taken as one cell wide); control characters are shown
- * as spaces so they can neither move the caret nor drive the terminal.
+ * boundaries, with "…" where the query goes on. The echo is made safe as
+ * any text (quote.h): each unsafe character (C0 and C1 controls, DEL, the
+ * bidirectional controls) is shown as one space and each byte that is not
+ * UTF-8 as U+FFFD, so none can drive the terminal. The caret's indent is
+ * the width on a terminal of what is echoed before the column: 2 cells for
+ * a wide character (CJK, fullwidth forms, most emoji), 0 for a combining
+ * mark, as wcwidth(3) says in the C.UTF-8 locale (1 each when that locale
+ * is missing).
  */
+#include <locale.h>
+#include <stdint.h>
+#include <wchar.h>
+
 #include "query.h"
+#include "quote.h"
 
 #define CARET_SIDE 60
 
 static int is_cont(unsigned char c)
 {
     return (c & 0xC0) == 0x80;
+}
+
+/* Cells taken by the safe character cp on a terminal. */
+static size_t cells(unsigned cp)
+{
+    static locale_t utf8;
+    static int tried;
+    if (!tried) {
+        tried = 1;
+        utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    }
+    if (!utf8 || cp < 0x80) return 1;
+    locale_t old = uselocale(utf8);
+    int w = wcwidth((wchar_t)cp);
+    uselocale(old);
+    return w < 0 ? 1 : (size_t)w;
 }
 
 void out_query_caret(FILE *f, const char *query, size_t len, size_t column)
@@ -41,10 +66,24 @@ void out_query_caret(FILE *f, const char *query, size_t len, size_t column)
         fputs("…", f);
         indent++;
     }
-    for (size_t i = from; i < to; i++) {
-        unsigned char c = q[i];
-        fputc(c < 0x20 || c == 0x7f ? ' ' : c, f);
-        if (i < at && !is_cont(c)) indent++;
+    for (size_t i = from; i < to;) {
+        size_t n, w;
+        unsigned cp = 0;
+        int k = ns_quote_class(q + i, to - i, &n, &cp);
+        if (k == 1) {
+            fputc(' ', f); /* an unsafe character: one space */
+            w = 1;
+        } else if (k == 2) {
+            fputs("\xef\xbf\xbd", f); /* a byte that is not UTF-8: U+FFFD */
+            w = 1;
+        } else {
+            fwrite(q + i, 1, n, f);
+            w = cells(cp);
+        }
+        /* The caret's character starts at `at`: the cells before it. A
+         * byte not UTF-8 inside a character's bytes (at past i) counts too. */
+        if (i < at) indent += w;
+        i += n;
     }
     if (to < len) fputs("…", f);
     fprintf(f, "\n  %*s^\n", (int)indent, "");

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 
 #include "backend.h"
 #include "query.h"
+#include "quote.h"
 #include "search.h"
 #include "status.h"
 
@@ -69,6 +71,40 @@ static void usage(FILE *f)
                "Exit status: 0 matches, 1 no match, 2 error.\n");
 }
 
+/* One message to stderr, "nsearch: MESSAGE": messages carry option values,
+ * query excerpts, paths and the library's words, so the whole line is made
+ * safe (quote.h: controls and bidirectional overrides become spaces, bad
+ * UTF-8 U+FFFD). Paths in it are quoted before (shown_path). */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = NULL;
+    int n = vasprintf(&msg, fmt, ap);
+    va_end(ap);
+    ns_buf b = {0};
+    if (n >= 0 && ns_quote_flat(msg, (size_t)n, &b) == NS_OK)
+        fprintf(stderr, "nsearch: %.*s\n", (int)b.len, b.data);
+    else
+        fputs("nsearch: out of memory\n", stderr);
+    ns_buf_free(&b);
+    free(msg);
+}
+
+/* A path as shown in a message (quote.h: quoted when it holds anything
+ * unsafe, '"' or '\\'); owned by the caller (free). */
+static char *shown_path(const char *path)
+{
+    ns_buf b = {0};
+    ns_quote_path(path, strlen(path), &b);
+    if (ns_buf_byte(&b, '\0') != NS_OK) {
+        ns_buf_free(&b);
+        return strdup("(path)");
+    }
+    return b.data;
+}
+
 /* After a usage error, one line, as ripgrep: editors show every line of
  * stderr (a quickfix list filled with the whole help is no help). */
 static void short_usage(void)
@@ -80,9 +116,9 @@ static void warn_query(void *ctx, size_t column, const char *msg)
 {
     (void)ctx;
     if (column)
-        fprintf(stderr, "nsearch: query:%zu: %s\n", column, msg);
+        say("query:%zu: %s", column, msg);
     else
-        fprintf(stderr, "nsearch: %s\n", msg);
+        say("%s", msg);
 }
 
 /* A count option: min..1000000. */
@@ -92,7 +128,7 @@ static int parse_count(const char *opt, const char *s, size_t min, size_t *out)
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
     if (*s < '0' || *s > '9' || *end || errno || v < min || v > 1000000) {
-        fprintf(stderr, "nsearch: %s: not a count from %zu to 1000000: %s\n", opt, min, s);
+        say("%s: not a count from %zu to 1000000: %s", opt, min, s);
         return -1;
     }
     *out = (size_t)v;
@@ -102,7 +138,7 @@ static int parse_count(const char *opt, const char *s, size_t min, size_t *out)
 static int check_when(const char *opt, const char *when)
 {
     if (!strcmp(when, "auto") || !strcmp(when, "always") || !strcmp(when, "never")) return 0;
-    fprintf(stderr, "nsearch: %s: auto, always or never, not %s\n", opt, when);
+    say("%s: auto, always or never, not %s", opt, when);
     return -1;
 }
 
@@ -150,7 +186,7 @@ static int parse_flags(int argc, char **argv, flags *fl)
             else if (!strcmp(optarg, "relevance"))
                 fl->sort_by_date = 0;
             else {
-                fprintf(stderr, "nsearch: --sort: relevance or date, not %s\n", optarg);
+                say("--sort: relevance or date, not %s", optarg);
                 return EXIT_ERROR;
             }
             break;
@@ -189,13 +225,11 @@ static int parse_flags(int argc, char **argv, flags *fl)
             if (optopt && strchr("n", optopt))
                 fprintf(stderr, "nsearch: -%c needs a value\n", optopt);
             else if (optopt)
-                fprintf(stderr,
-                        "nsearch: invalid option -- '%c' (a query word starting with '-' goes "
-                        "after --: nsearch -- a -b)\n",
-                        optopt);
+                say("invalid option -- '%c' (a query word starting with '-' goes after --: "
+                    "nsearch -- a -b)",
+                    optopt);
             else
-                fprintf(stderr, "nsearch: unknown option, or one missing its value: %s\n",
-                        argv[optind - 1]);
+                say("unknown option, or one missing its value: %s", argv[optind - 1]);
             short_usage();
             return EXIT_ERROR;
         }
@@ -228,16 +262,16 @@ static int use_color(const char *when)
 static void warn_shard(void *ctx, const char *msg)
 {
     (void)ctx;
-    fprintf(stderr, "nsearch: %s\n", msg);
+    say("%s", msg);
 }
 
 static void print_query_error(const ns_error *err, const char *query)
 {
     if (err->column) {
-        fprintf(stderr, "nsearch: query:%zu: %s\n", err->column, err->msg);
+        say("query:%zu: %s", err->column, err->msg);
         out_query_caret(stderr, query, strlen(query), err->column);
     } else {
-        fprintf(stderr, "nsearch: %s\n", err->msg);
+        say("%s", err->msg);
     }
 }
 
@@ -263,10 +297,12 @@ int main(int argc, char **argv)
     int cfg_bad = ns_config_read(&cfg);
     for (size_t i = 0; i < cfg.nproblems; i++) {
         const ns_config_problem *p = &cfg.problems[i];
+        char *path = shown_path(cfg.path ? cfg.path : "");
         if (p->line)
-            fprintf(stderr, "nsearch: %s:%zu: %s\n", cfg.path, p->line, p->msg);
+            say("%s:%zu: %s", path, p->line, p->msg);
         else
-            fprintf(stderr, "nsearch: %s: %s\n", cfg.path, p->msg);
+            say("%s: %s", path, p->msg);
+        free(path);
     }
     if (cfg_bad) {
         ns_config_free(&cfg);
@@ -318,7 +354,7 @@ int main(int argc, char **argv)
     if (fl.serve) sopts.doc_cache_bytes = (size_t)16 << 20;
     ns_status st = ns_searcher_open_opts(dbpath, &sopts, &s, &err);
     if (st != NS_OK) {
-        fprintf(stderr, "nsearch: %s\n", err.msg);
+        say("%s", err.msg);
         free(dbpath);
         return EXIT_ERROR;
     }
@@ -346,7 +382,14 @@ int main(int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-    if (so.explain && fmt == FMT_TEXT) printf("query: %s\n\n", r->parsed ? r->parsed : "");
+    if (so.explain && fmt == FMT_TEXT) {
+        /* The parsed query holds the query's words: shown as text. */
+        ns_buf b = {0};
+        const char *pq = r->parsed ? r->parsed : "";
+        if (ns_quote_flat(pq, strlen(pq), &b) == NS_OK)
+            printf("query: %.*s\n\n", (int)b.len, b.data);
+        ns_buf_free(&b);
+    }
     switch (fmt) {
     case FMT_TEXT: out_text(r, heading, so.explain); break;
     case FMT_JSON: out_json(r, so.offset, secs, dbpath, query); break;

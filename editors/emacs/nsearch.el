@@ -53,13 +53,49 @@ file, else ~/.local/share/nsearch/index."
   "Queries given to `nsearch'.")
 
 (defconst nsearch--line-regexp
-  "^\\(?1:.+?\\):\\(?2:[1-9][0-9]*\\):\\(?3:[1-9][0-9]*\\):"
-  "A line of `nsearch --vimgrep': file, line, byte column of the match.")
+  "^\\(?1:\"\\(?:[^\"\\\\]\\|\\\\.\\)*\"\\|.+?\\):\\(?2:[1-9][0-9]*\\):\\(?3:[1-9][0-9]*\\):"
+  "A line of `nsearch --vimgrep': file, line, byte column of the match.
+The file is as nsearch prints it: in double quotes with C escapes when
+the name holds a control character, bytes that are not UTF-8, a quote or
+a backslash (see `nsearch--unquote').")
+
+(defun nsearch--unquote (path)
+  "The file name PATH stands for, PATH as nsearch prints it.
+A name in double quotes has C escapes: \\\\ \\\" \\n \\t \\r, \\xHH (a
+byte) and \\uXXXX (a character); any other name is as it is."
+  (if (not (and (> (length path) 1) (string-prefix-p "\"" path) (string-suffix-p "\"" path)))
+      path
+    (let ((parts nil) (i 1) (end (1- (length path))))
+      (while (< i end)
+        (let ((c (aref path i)))
+          (if (and (eq c ?\\) (< (1+ i) end))
+              (let ((e (aref path (1+ i))))
+                (cond
+                 ((eq e ?x)
+                  (push (unibyte-string (string-to-number (substring path (+ i 2) (+ i 4)) 16)) parts)
+                  (setq i (+ i 4)))
+                 ((eq e ?u)
+                  (push (encode-coding-string
+                         (string (string-to-number (substring path (+ i 2) (+ i 6)) 16)) 'utf-8)
+                        parts)
+                  (setq i (+ i 6)))
+                 (t
+                  (push (string (pcase e (?n ?\n) (?t ?\t) (?r ?\r) (_ e))) parts)
+                  (setq i (+ i 2)))))
+            (push (encode-coding-string (string c) 'utf-8) parts)
+            (setq i (1+ i)))))
+      ;; Bytes that are not UTF-8 stay raw bytes, which Emacs gives back
+      ;; as they were when it opens the file.
+      (decode-coding-string (apply #'concat (nreverse parts)) 'utf-8-unix))))
+
+(defun nsearch--file ()
+  "The file of the `nsearch --vimgrep' line just matched, for compile.el."
+  (list (nsearch--unquote (match-string-no-properties 1))))
 
 (defvar nsearch-regexp-alist
   ;; No column here: compile.el counts characters, nsearch counts bytes
   ;; as ripgrep does; `nsearch--goto-column' places point afterwards.
-  `((,nsearch--line-regexp 1 2 nil nil nil (3 'compilation-column-number)))
+  `((,nsearch--line-regexp nsearch--file 2 nil nil nil (3 'compilation-column-number)))
   "`compilation-error-regexp-alist' for `nsearch-mode'.")
 
 (defun nsearch-command (query)

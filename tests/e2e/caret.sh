@@ -62,3 +62,20 @@ tailq="$(printf '"words%s" ' $(seq 30))Zürich OR -b"
 check "long query, error near its end: caret aligned" aligned "$tailq"
 expect "long query, error near its end: … only in front" "…|b" \
     "$(search "$T/idx" "$tailq" 2>&1 >/dev/null | sed -n 2p | sed 's/^  \(…\).*\(.\)$/\1|\2/')"
+
+# Wide characters take two cells on a terminal, a combining mark none: the
+# caret stands under the '-' of "-b" (hand-counted cells before it: 日本 4,
+# " OR " 4 = 8; é written e + U+0301 is 1 cell, "é OR " 5).
+caret_at() { # QUERY: the caret line's indent, after the two spaces
+    search "$T/idx" "$1" 2>&1 >/dev/null | sed -n 3p | sed 's/^  \( *\)^$/\1/' | wc -c | awk '{print $1 - 1}'
+}
+expect "wide characters: the caret 8 cells in, under the '-'" 8 "$(caret_at '日本 OR -b')"
+expect "a combining mark takes no cell: the caret 5 cells in" 5 "$(caret_at "$(printf 'e\314\201 OR -b')")"
+# Unsafe characters are echoed as one space each (a C1 CSI, ESC, BEL, a bidi
+# override), a byte that is not UTF-8 as U+FFFD. The query is refused at
+# that byte (column 12: 2+2+1+3+1+1+1 bytes before it), the caret under its
+# U+FFFD, 8 cells in (hand-counted), after the two spaces of the indent.
+q=$(printf '\302\2332J \342\200\256\033\007 \377 a OR -b')
+expect "controls, bidi and a bad byte in the echo: spaces and U+FFFD, the caret under the U+FFFD" \
+    "nsearch: query:12:|   2J     � a OR -b|$(printf '%10s' '')^" \
+    "$(search "$T/idx" "$q" 2>&1 >/dev/null | sed -n '1s/^\(nsearch: query:[0-9]*:\).*/\1/;1p;2p;3p' | tr '\n' '|' | sed 's/|$//')"

@@ -322,6 +322,39 @@ EOF
         "$(head -n 3 "$T/emacs.mb" 2>/dev/null | tr '\n' '|' | sed 's/|$//')"
     check "…on the matched word" grep -q '^chief negotiator' "$T/emacs.mb"
     expect "no match: said so" "no matches" "$(cat "$T/emacs.none" 2>/dev/null)"
+    # Names that nsearch prints quoted (a '"', a '\', an ESC, a byte not
+    # UTF-8): RET on each line visits that very file, and each file once.
+    QN="$T/qnames"
+    mkdir -p "$QN"
+    for n in 'back\slash "q".txt' 'c\x1bq.txt' "$(printf 'c\033q.txt')" "$(printf 'odd\377.txt')"; do
+        printf 'Quokka\n\nA quokka here.\n' >"$QN/$n"
+    done
+    # Two more quoted names that do not match: listed, they would be visited.
+    printf 'Wombat\n\nThe wombat was there.\n' >"$QN/wombat \"w\".txt"
+    printf 'Wombat\n\nThe wombat was there.\n' >"$QN/z\\y.txt"
+    "$NSEARCH_INDEX" --db "$T/qidx" "$QN" >/dev/null 2>&1 || not_ok "index the quoted names"
+    cat >"$T/quoted.el" <<EOF
+(setq nsearch-program "$NSEARCH" nsearch-db "$T/qidx")
+(setq default-directory "$QN/")
+(let ((buf (nsearch "quokka")) (names nil) (n 0))
+  (while (and (get-buffer-process buf) (< n 300))
+    (accept-process-output (get-buffer-process buf) 0.1)
+    (setq n (1+ n)))
+  (with-current-buffer buf (goto-char (point-min)))
+  ;; Every entry of the buffer, in turn (at most 10).
+  (dotimes (_ 10)
+    (with-current-buffer buf
+      (when (ignore-errors (compilation-next-error 1) t)
+        (compile-goto-error)
+        ;; Now in the visited file.
+        (push (encode-coding-string (file-name-nondirectory (buffer-file-name)) 'utf-8) names))))
+  (with-temp-file "$T/emacs.quoted"
+    (set-buffer-multibyte nil)
+    (dolist (x (sort names #'string<)) (insert x "|"))))
+EOF
+    timeout 120 emacs --batch -Q -l "$TOP/editors/emacs/nsearch.el" -l "$T/quoted.el" >"$T/emacs.qout" 2>&1
+    expect "M-x nsearch: quoted names (\", \\, ESC, \\xff) visit those very files" \
+        "$(cd "$QN" && grep -l quokka -- * | LC_ALL=C sort | tr '\n' '|' | od -An -c)" "$(od -An -c <"$T/emacs.quoted" 2>/dev/null)"
 else
     skip "Emacs mode" "emacs is not installed (mk/deps.sh check installs emacs-nox)"
 fi

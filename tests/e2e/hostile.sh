@@ -142,3 +142,67 @@ for a in "" --rebuild --stats --check; do "$NSEARCH_INDEX" --db "$T/gx" $a "$T/g
 expect_none "a gen-N stub file: no update, rebuild, --stats, --check or search ran it" \
     "$(ls "$T/gran" 2>/dev/null)" test -f "$T/gx/XAPIANDB"
 expect "…and the rebuild made a working index" 1 "$("$NSEARCH" --db "$T/gx" --count gull)"
+
+# ---- Messages on stderr: no control byte from a path, a query or a value ----
+# ctl FILE: the bytes of FILE that a terminal could obey: C0 controls but
+# the line feed, DEL, C1 controls (UTF-8 c2 80..9f) and the bidirectional
+# controls (U+061C, U+200E/F, U+202A..E, U+2066..9), counted.
+ctl() {
+    c0=$(tr -d '\n' <"$1" | LC_ALL=C tr -dc '\000-\037\177' | wc -c | tr -d ' ')
+    other=$(LC_ALL=C grep -o "$(printf '\302')[$(printf '\200')-$(printf '\237')]\|$(printf '\342\200')[$(printf '\216\217\252')-$(printf '\256')]\|$(printf '\342\201')[$(printf '\246')-$(printf '\251')]\|$(printf '\330\234')" "$1" | wc -l | tr -d ' ')
+    echo $((c0 + other))
+}
+bad_db=$(printf '%s/no\033]0;PWNED\007idx' "$T")
+# The suggested command's --db word, read back by bash, is the path exactly.
+word_is_path() { # ERRFILE PATH
+    w=$(sed -n "s/.*nsearch-index --db \(.*\) FOLDER to build one\$/\1/p" "$1")
+    [ -n "$w" ] && [ "$(bash -c "printf '%s|' $w" | od -An -c)" = "$(printf '%s|' "$2" | od -An -c)" ]
+}
+"$NSEARCH" --db "$bad_db" oil >/dev/null 2>"$T/m1.err"
+expect "--db with ESC and BEL: exit 2, no control byte on stderr, the path quoted" "2 0 1" \
+    "$? $(ctl "$T/m1.err") $(grep -c "no index at \"$T/no\\\\x1b\]0;PWNED\\\\x07idx\"" "$T/m1.err")"
+check "…the suggested nsearch-index --db word gives the path back in bash" word_is_path "$T/m1.err" "$bad_db"
+env NSEARCH_DB="$bad_db" "$NSEARCH" oil >/dev/null 2>"$T/m2.err"
+expect "NSEARCH_DB with ESC and BEL: exit 2, no control byte on stderr, the path quoted" "2 0 1" \
+    "$? $(ctl "$T/m2.err") $(grep -c "no index at \"$T/no\\\\x1b\]0;PWNED\\\\x07idx\"" "$T/m2.err")"
+check "…NSEARCH_DB: the word gives the path back" word_is_path "$T/m2.err" "$bad_db"
+printf 'db = %s\n' "$bad_db" >"$T/cfg/nsearch/config"
+env -u NSEARCH_CONFIG XDG_CONFIG_HOME="$T/cfg" "$NSEARCH" oil >/dev/null 2>"$T/m3.err"
+expect "a config's db with ESC and BEL: exit 2, no control byte on stderr, the path quoted" "2 0 1" \
+    "$? $(ctl "$T/m3.err") $(grep -c "no index at \"$T/no\\\\x1b\]0;PWNED\\\\x07idx\"" "$T/m3.err")"
+check "…config db: the word gives the path back" word_is_path "$T/m3.err" "$bad_db"
+# A query with a C1 CSI, ESC, BEL and a bidi override, refused at its '-':
+# the message and the echo under it are safe.
+"$NSEARCH" --db "$T/idx" -- "$(printf '\302\2332J \342\200\256 \033[1m\007 a OR -b')" >/dev/null 2>"$T/m4.err"
+expect "a refused query with controls: exit 2, 3 lines, no control byte on stderr" "2 3 0" \
+    "$? $(wc -l <"$T/m4.err" | tr -d ' ') $(ctl "$T/m4.err")"
+# An option value and a config value.
+"$NSEARCH" --db "$T/idx" --sort "$(printf 'd\033]0;x\007')" oil >/dev/null 2>"$T/m5.err"
+expect "--sort with ESC and BEL: exit 2, named, no control byte" "2 1 0" \
+    "$? $(grep -c '^nsearch: --sort: relevance or date, not d' "$T/m5.err") $(ctl "$T/m5.err")"
+printf 'sort = \033[2J\302\233\n' >"$T/badcfg"
+NSEARCH_CONFIG="$T/badcfg" "$NSEARCH" --db "$T/idx" --count oil >"$T/m6.out" 2>"$T/m6.err"
+expect "a config value with ESC and CSI: warned, ignored, no control byte" "1 1 0" \
+    "$(cat "$T/m6.out") $(grep -c "^nsearch: $T/badcfg:1: sort: relevance or date, not" "$T/m6.err") $(ctl "$T/m6.err")"
+
+# ---- Names with '"' or '\' are quoted too: a quoted name is one name -------
+# Three files: back\slash "q".txt; c\x1bq.txt (a backslash, then "x1bq");
+# c<ESC>q.txt. Quoted as git quotes them: the last two differ.
+Q="$T/qnames"
+mkdir -p "$Q"
+printf 'Quokka one\n\nA quokka here.\n' >"$Q/back\\slash \"q\".txt"
+printf 'Quokka two\n\nA quokka there.\n' >"$Q/c\\x1bq.txt"
+printf 'Quokka three\n\nA quokka again.\n' >"$Q/$(printf 'c\033q.txt')"
+"$NSEARCH_INDEX" --db "$T/qidx" "$Q" >/dev/null 2>&1 || not_ok "index the quote and backslash names"
+(cd "$Q" && "$NSEARCH" --db "$T/qidx" --files quokka) | LC_ALL=C sort >"$T/q.f"
+expect "--files: '\"' and '\\' names quoted and escaped, unlike the ESC name" \
+    '"back\\slash \"q\".txt"|"c\\x1bq.txt"|"c\x1bq.txt"|' "$(tr '\n' '|' <"$T/q.f")"
+(cd "$Q" && "$NSEARCH" --db "$T/qidx" --vimgrep quokka) | LC_ALL=C sort >"$T/q.v"
+expect "--vimgrep: the same quoted names, then :line:column:" \
+    '"back\\slash \"q\".txt":3:3:|"c\\x1bq.txt":3:3:|"c\x1bq.txt":3:3:|' "$(cut -d: -f1-3 <"$T/q.v" | sed 's/$/:/' | tr '\n' '|')"
+(cd "$Q" && "$NSEARCH" --db "$T/qidx" --no-heading quokka) | LC_ALL=C sort >"$T/q.n"
+expect "--no-heading: the same quoted names" '"back\\slash \"q\".txt"|"c\\x1bq.txt"|"c\x1bq.txt"|' \
+    "$(sed 's/":3:.*/"/' <"$T/q.n" | tr '\n' '|')"
+(cd "$Q" && "$NSEARCH" --db "$T/qidx" --json quokka) >"$T/q.j"
+expect "--json: the real names" "$(cd "$Q" && ls | LC_ALL=C sort | od -An -c)" \
+    "$(jq -r 'select(.type == "match") | .path' "$T/q.j" | LC_ALL=C sort | od -An -c)"

@@ -224,7 +224,11 @@ static void test_path_and_flat(void **state)
         {"\xe2\x80\xaetxt.exe", "\"\\u202etxt.exe\"", " txt.exe"},
         {"\xff.txt", "\"\\xff.txt\"", "\xef\xbf\xbd.txt"},
         {"q\"\xff", "\"q\\\"\\xff\"", "q\"\xef\xbf\xbd"},
-        {"q\"ok", "q\"ok", "q\"ok"},
+        {"q\"ok", "\"q\\\"ok\"", "q\"ok"},
+        {"back\\slash \"q\".txt", "\"back\\\\slash \\\"q\\\".txt\"", "back\\slash \"q\".txt"},
+        /* A backslash name and an ESC name quote differently. */
+        {"c\\x1bq", "\"c\\\\x1bq\"", "c\\x1bq"},
+        {"c\x1bq", "\"c\\x1bq\"", "c q"},
         {"del\x7f \x1f~.txt", "\"del\\x7f \\x1f~.txt\"", "del   ~.txt"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -238,13 +242,39 @@ static void test_path_and_flat(void **state)
     }
 }
 
+/* Shell words: bare, single-quoted, or $'...' with \xHH for each byte of
+ * an unsafe character or of bad UTF-8. */
+static void test_shell(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *word;
+    } cases[] = {
+        {"/home/u/news-idx_2.d", "/home/u/news-idx_2.d"},
+        {"", "''"},
+        {"~/idx", "'~/idx'"},
+        {"a b", "'a b'"},
+        {"it's", "'it'\\''s'"},
+        {"back\\slash \"q\"", "'back\\slash \"q\"'"},
+        {"no\x1b]0;X\x07i", "$'no\\x1b]0;X\\x07i'"},
+        {"it's\n\\", "$'it\\'s\\x0a\\\\'"},
+        {"\xe2\x80\xae\xc3\xa9\xff", "$'\\xe2\\x80\\xae\xc3\xa9\\xff'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ns_buf b = {0};
+        assert_int_equal(ns_quote_shell(cases[i].in, strlen(cases[i].in), &b), NS_OK);
+        ns_buf_byte(&b, '\0');
+        assert_string_equal(b.data, cases[i].word);
+        ns_buf_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_json_exact),
-        cmocka_unit_test(test_json_appends),
-        cmocka_unit_test(test_json_python),
-        cmocka_unit_test(test_path_and_flat),
+        cmocka_unit_test(test_json_exact),  cmocka_unit_test(test_json_appends),
+        cmocka_unit_test(test_json_python), cmocka_unit_test(test_path_and_flat),
+        cmocka_unit_test(test_shell),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
