@@ -32,6 +32,9 @@ typedef struct report {
  * names and messages are quoted and flattened (quote.h). */
 void report_warn(void *ctx, const char *path, size_t line, const char *msg);
 void report_refused(void *ctx, const char *path, ns_status st, const ns_error *err);
+/* An error (a message from the library, naming what failed) on stderr as
+ * "nsearch-index: MESSAGE", flattened (quote.h). */
+void report_error(const char *msg);
 void report_root_failed(void *ctx, const char *root, ns_status st, const ns_error *err);
 /* The progress line: articles, MB/s, and with a known total the share done
  * and the time left; cleared by the final call. Only when r->progress. */

@@ -307,7 +307,7 @@ static int open_index(const args *a, const char *dbpath, char ***roots, size_t *
     ns_backend_set_fatal_handler(on_fatal);
     ns_status st = ns_index_open(dbpath, &io, ix, &err);
     if (st != NS_OK) {
-        fprintf(stderr, "nsearch-index: %s\n", err.msg);
+        report_error(err.msg);
         return index_exit(st);
     }
     int rc = 0;
@@ -316,18 +316,19 @@ static int open_index(const args *a, const char *dbpath, char ***roots, size_t *
         free(*roots);
         *roots = NULL;
         if ((st = ns_index_roots_get(*ix, roots, nroots, &err)) != NS_OK) {
-            fprintf(stderr, "nsearch-index: %s\n", err.msg);
+            report_error(err.msg);
             rc = EXIT_INDEX;
         } else if (*nroots == 0) {
-            fprintf(stderr,
-                    "nsearch-index: no corpus folder given and none recorded in %s\n"
-                    "usage: nsearch-index [OPTIONS] CORPUS_DIR...\n",
-                    dbpath);
+            snprintf(err.msg, sizeof err.msg,
+                     "no corpus folder given and none recorded in %s: give the corpus folders",
+                     dbpath);
+            report_error(err.msg);
+            fprintf(stderr, "usage: nsearch-index [OPTIONS] CORPUS_DIR...\n");
             rc = EXIT_USAGE;
         }
     } else if ((st = ns_index_roots_set(*ix, (const char *const *)*roots, *nroots, &err)) !=
                NS_OK) {
-        fprintf(stderr, "nsearch-index: %s\n", err.msg);
+        report_error(err.msg);
         rc = EXIT_INDEX;
     }
     if (rc != 0) {
@@ -396,7 +397,7 @@ static int run(const args *a, const char *dbpath)
         ns_error err = {0};
         ns_status st = ns_update_run(ix, &uo, &s, &err); /* closes ix */
         if (st != NS_OK) {
-            fprintf(stderr, "nsearch-index: %s\n", err.msg[0] ? err.msg : ns_status_str(st));
+            report_error(err.msg[0] ? err.msg : ns_status_str(st));
             rc = index_exit(st);
         } else {
             report_run(dbpath, &s, report_elapsed(&rep.t0), rebuilt, a->verbose, a->json);

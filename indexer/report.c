@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "advice.h"
 #include "index.h"
 #include "indexer.h"
 #include "quote.h"
@@ -54,12 +55,23 @@ void report_refused(void *ctx, const char *path, ns_status st, const ns_error *e
     ns_buf_free(&b);
 }
 
+void report_error(const char *msg)
+{
+    /* Messages name the index, a corpus folder or a line of a stub file:
+     * flattened (quote.h), so that none of their bytes drives the
+     * terminal. */
+    ns_buf b = {0};
+    ns_quote_flat(msg, strlen(msg), &b);
+    fprintf(stderr, "nsearch-index: %s\n", b.data ? b.data : "?");
+    ns_buf_free(&b);
+}
+
 /* A corpus folder that could not be walked: the message names it. */
 void report_root_failed(void *ctx, const char *root, ns_status st, const ns_error *err)
 {
     (void)ctx;
     (void)root;
-    fprintf(stderr, "nsearch-index: %s\n", err->msg[0] ? err->msg : ns_status_str(st));
+    report_error(err->msg[0] ? err->msg : ns_status_str(st));
 }
 
 double report_elapsed(const struct timespec *t0)
@@ -141,7 +153,10 @@ int report_stats(const char *db, int json)
     ns_index_info in;
     ns_error err = {0};
     if (ns_index_info_get(db, &in, &err) != NS_OK) {
-        fprintf(stderr, "nsearch-index: %s\n", err.msg);
+        /* No index there (or none yet: a first build running): said as
+         * nsearch says it. */
+        if (err.status == NS_ERR_NOTFOUND) ns_error_advise_index(&err, db);
+        report_error(err.msg);
         return EXIT_INDEX;
     }
     if (json) {
@@ -187,7 +202,8 @@ int report_check(const char *db)
     size_t problems = 0;
     ns_error err = {0};
     if (ns_index_verify(db, check_problem, (void *)db, &problems, &err) != NS_OK) {
-        fprintf(stderr, "nsearch-index: %s\n", err.msg);
+        if (err.status == NS_ERR_NOTFOUND) ns_error_advise_index(&err, db);
+        report_error(err.msg);
         return EXIT_INDEX;
     }
     if (problems) {

@@ -14,14 +14,27 @@
  *   INDEX/gen-M/       an older generation, only while a reader still holds
  *                      gen-M.readers.
  *   INDEX/build-N/     a fresh build's parts, or a merge's (only while it runs).
+ *   INDEX/nsearch.pending  the numbers N of the build-N and gen-N a writer
+ *                      is making (one a line), written before it creates
+ *                      them: what a killed run left, for the next to delete.
  *   INDEX/write.lock   flock()ed by the one writer; holds its pid.
- * A rebuild writes gen-(N+1) beside the live one, syncs it, then renames a
- * new stub over XAPIANDB: readers see the old index or the new one, never a
- * mix. The writer then deletes every generation but the live one whose
+ * A rebuild writes gen-G (G: the first number after the live one whose
+ * names are free) beside the live one, syncs it, then renames a new stub
+ * over XAPIANDB: readers see the old index or the new one, never a mix.
+ * The writer then deletes every generation but the live one whose
  * readers' lock it can take exclusively without waiting (no reader holds
  * it); one still held is deleted by a later run of any kind, which also
- * deletes what a killed run left (build-N, a partial gen-(N+1), the stub's
+ * deletes what a killed run left (build-N, a partial gen-N, the stub's
  * temporary file).
+ *
+ * Only what nsearch made is ever deleted: the index folder may be any
+ * folder (a corpus folder even), and a user's `build-x` or `gen-7` in it is
+ * not ours. Ours are the build-N and gen-N that nsearch.pending names and
+ * the generations that have a readers' lock (made only for a generation
+ * about to go live); nothing else is touched, and a new generation takes a
+ * number no entry uses. And nothing is deleted while the live generation is
+ * unknown (XAPIANDB damaged, or missing beside generations that went live):
+ * an update refuses to run, and a --rebuild deletes only after its switch.
  *
  * An incremental run that reads much grows by a merge (ns_index_grow): its
  * files go into parts under build-(N+1), merged after gen-N into
@@ -167,7 +180,9 @@ static int make_dirs(const char *path)
 
 static int remove_tree(const char *path)
 {
-    DIR *d = opendir(path);
+    struct stat lst;
+    if (lstat(path, &lst) != 0) return errno == ENOENT ? 0 : -1;
+    DIR *d = S_ISDIR(lst.st_mode) ? opendir(path) : NULL;
     if (!d) {
         return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
     }
@@ -365,50 +380,258 @@ static int remove_generation(const char *path, unsigned gen)
         close(fd);
         return -1; /* a reader has it open */
     }
-    /* No lock file: a generation no reader could pin (made by an older
-     * nsearch, or never live). */
+    /* No lock file: a generation no reader could pin (never live). */
     int rc = remove_tree(dir) == 0 || errno == ENOENT ? 0 : -1;
     if (rc == 0) unlink(lock);
     if (fd >= 0) close(fd);
     return rc;
 }
 
-/* What no reader can need any more, only the lock holder gets here:
- * build-N folders and the stub's temporary file of runs that died,
- * generations newer than the live one (a rebuild killed before its switch)
- * and older ones no reader holds. */
-static void remove_leftovers(const char *path, unsigned live)
+/* ---- what nsearch made: the pending file (see the top of this file) ---- */
+
+#define PENDING_FILE "nsearch.pending"
+#define PENDING_MAX  64
+
+/* The numbers INDEX/nsearch.pending lists, into v (at most PENDING_MAX):
+ * how many. A missing or garbled file lists nothing (what it named then
+ * stays on disk: never deleted by mistake). */
+static size_t pending_read(const char *path, unsigned *v)
+{
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s/" PENDING_FILE, path);
+    FILE *f = fopen(buf, "r");
+    if (!f) return 0;
+    size_t n = 0;
+    char line[64];
+    while (n < PENDING_MAX && fgets(line, sizeof line, f)) {
+        char *end;
+        errno = 0;
+        unsigned long g = strtoul(line, &end, 10);
+        if (end != line && *end == '\n' && !errno && g > 0 && g <= UINT_MAX) v[n++] = (unsigned)g;
+    }
+    fclose(f);
+    return n;
+}
+
+/* Make INDEX/nsearch.pending list v[0..n) (remove it when n is 0). */
+static int pending_write(const char *path, const unsigned *v, size_t n, int sync)
+{
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s/" PENDING_FILE, path);
+    if (n == 0) return unlink(buf) == 0 || errno == ENOENT ? 0 : -1;
+    int fd = open(buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) return -1;
+    char text[PENDING_MAX * 12];
+    size_t len = 0;
+    for (size_t i = 0; i < n && i < PENDING_MAX; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "%u\n", v[i]);
+    int ok = write(fd, text, len) == (ssize_t)len;
+    ok = (!sync || fsync(fd) == 0) && ok;
+    ok = close(fd) == 0 && ok;
+    return ok ? 0 : -1;
+}
+
+static int pending_has(const unsigned *v, size_t n, unsigned g)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == g) return 1;
+    return 0;
+}
+
+/* Add g to the pending file, before build-g or gen-g is created. */
+static ns_status pending_add(ns_index *ix, unsigned g, ns_error *err)
+{
+    unsigned v[PENDING_MAX + 1];
+    size_t n = pending_read(ix->path, v);
+    if (!pending_has(v, n, g)) {
+        if (n == PENDING_MAX) memmove(v, v + 1, --n * sizeof *v); /* the first stays on disk */
+        v[n++] = g;
+    }
+    if (pending_write(ix->path, v, n, !ix->no_sync) == 0) return NS_OK;
+    return ns_error_set(err, NS_ERR_IO,
+                        "%s: cannot write %s/" PENDING_FILE ": %s; the index is "
+                        "unchanged",
+                        ix->path, ix->path, strerror(errno));
+}
+
+/* Delete build-g and gen-g (and its readers' lock) of the pending
+ * generation g that did not go live, and take g off the pending file once
+ * they are gone. */
+static void pending_drop(const char *path, unsigned g, int sync)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/build-%u", path, g);
+    int gone = remove_tree(dir) == 0;
+    gone = remove_generation(path, g) == 0 && gone;
+    if (!gone) return;
+    unsigned v[PENDING_MAX];
+    size_t n = pending_read(path, v), k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i] != g) v[k++] = v[i];
+    if (k != n) pending_write(path, v, k, sync);
+}
+
+/* Does `name` read "PREFIX<digits>" and then `tail` exactly? Its number
+ * into *g. */
+static int numbered(const char *name, const char *prefix, const char *tail, unsigned *g)
+{
+    size_t pl = strlen(prefix);
+    if (strncmp(name, prefix, pl) != 0) return 0;
+    const char *p = name + pl;
+    size_t digits = strspn(p, "0123456789");
+    if (digits == 0 || digits > 9 || strcmp(p + digits, tail) != 0) return 0;
+    *g = (unsigned)strtoul(p, NULL, 10);
+    return *g > 0;
+}
+
+static int exists(const char *path, const char *fmt, unsigned g)
+{
+    char buf[PATH_MAX], name[64];
+    snprintf(name, sizeof name, fmt, g);
+    snprintf(buf, sizeof buf, "%s/%s", path, name);
+    struct stat st;
+    return lstat(buf, &st) == 0 || errno != ENOENT;
+}
+
+/* The number of a new generation: the first after `after` that no entry of
+ * the folder uses (build-G, gen-G, gen-G.readers), so that a generation
+ * never lands in a folder nsearch did not make. */
+static unsigned next_gen(const char *path, unsigned after)
+{
+    unsigned g = after + 1;
+    while (exists(path, "build-%u", g) || exists(path, "gen-%u", g) ||
+           exists(path, "gen-%u.readers", g))
+        g++;
+    return g;
+}
+
+/* The highest N of the folder's gen-N and gen-N.readers (0: none): a
+ * rebuild of an index whose live generation is unknown numbers its own
+ * after them all. */
+static unsigned highest_gen(const char *path)
 {
     DIR *d = opendir(path);
-    if (!d) return;
+    unsigned top = 0, g;
     struct dirent *e;
+    while (d && (e = readdir(d)) != NULL)
+        if ((numbered(e->d_name, "gen-", "", &g) || numbered(e->d_name, "gen-", ".readers", &g)) &&
+            g > top)
+            top = g;
+    if (d) closedir(d);
+    return top;
+}
+
+/* What no reader can need any more, only the lock holder gets here, and
+ * only when the live generation is known (`live`, 0: none yet): of what
+ * nsearch made (the top of this file), the build-N folders, the
+ * generations that did not go live and the stub's temporary file of runs
+ * that died, and the older generations no reader holds. What can't be
+ * deleted stays listed in the pending file. */
+static void remove_leftovers(const char *path, unsigned live, int sync)
+{
+    unsigned pend[PENDING_MAX], keep[PENDING_MAX];
+    size_t npend = pending_read(path, pend), nkeep = 0;
     char buf[PATH_MAX];
+    for (size_t i = 0; i < npend; i++) {
+        snprintf(buf, sizeof buf, "%s/build-%u", path, pend[i]);
+        int gone = remove_tree(buf) == 0;
+        if (pend[i] != live) gone = remove_generation(path, pend[i]) == 0 && gone;
+        if (!gone) keep[nkeep++] = pend[i];
+    }
+    snprintf(buf, sizeof buf, "%s/XAPIANDB.tmp", path);
+    struct stat st;
+    if ((live || npend) && lstat(buf, &st) == 0 && S_ISREG(st.st_mode)) unlink(buf);
+    /* Older generations: those with a readers' lock (made by nsearch for a
+     * generation going live). */
+    DIR *d = opendir(path);
     unsigned *gens = NULL;
     size_t n = 0, cap = 0;
-    while ((e = readdir(d)) != NULL) {
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
         unsigned g;
-        char tail[16];
-        if (strncmp(e->d_name, "build-", 6) == 0 || strcmp(e->d_name, "XAPIANDB.tmp") == 0) {
-            snprintf(buf, sizeof buf, "%s/%s", path, e->d_name);
-            remove_tree(buf);
-        } else if ((sscanf(e->d_name, "gen-%u%15s", &g, tail) == 1 ||
-                    (sscanf(e->d_name, "gen-%u%15s", &g, tail) == 2 &&
-                     !strcmp(tail, ".readers"))) &&
-                   g != live) {
-            if (n == cap) {
-                size_t c = cap ? cap * 2 : 8;
-                unsigned *v = realloc(gens, c * sizeof *v);
-                if (!v) break;
-                gens = v;
-                cap = c;
-            }
-            gens[n++] = g;
+        if (!numbered(e->d_name, "gen-", ".readers", &g) || g == live) continue;
+        snprintf(buf, sizeof buf, "%s/%s", path, e->d_name);
+        if (lstat(buf, &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        if (n == cap) {
+            size_t c = cap ? cap * 2 : 8;
+            unsigned *v = realloc(gens, c * sizeof *v);
+            if (!v) break;
+            gens = v;
+            cap = c;
+        }
+        gens[n++] = g;
+    }
+    if (d) closedir(d);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(buf, sizeof buf, "%s/gen-%u", path, gens[i]);
+        if (lstat(buf, &st) == 0) {
+            remove_generation(path, gens[i]);
+        } else if (errno == ENOENT) {
+            /* The lock of a generation deleted by a run killed before it
+             * removed the lock: an empty file of ours. */
+            readers_path(buf, sizeof buf, path, gens[i]);
+            if (lstat(buf, &st) == 0 && st.st_size == 0) unlink(buf);
         }
     }
-    closedir(d);
-    for (size_t i = 0; i < n; i++)
-        remove_generation(path, gens[i]);
     free(gens);
+    if (nkeep != npend) pending_write(path, keep, nkeep, sync);
+}
+
+/* Which generation is live, from INDEX/XAPIANDB. */
+enum { LIVE_NONE, LIVE_KNOWN, LIVE_UNKNOWN };
+
+/* The live generation of the index folder `path` into *gen: LIVE_KNOWN
+ * when XAPIANDB names one (`auto gen-N`) that is a folder; LIVE_NONE
+ * when there is no XAPIANDB and no generation that went live (a new index,
+ * or a first build killed: only pending generations); else LIVE_UNKNOWN,
+ * with why (size bytes) saying what is wrong. */
+static int live_state(const char *path, unsigned *gen, char *why, size_t size)
+{
+    *gen = 0;
+    char target[PATH_MAX], buf[PATH_MAX];
+    ns_error e = {0};
+    ns_status st = ns_stub_folder_target(path, target, sizeof target, &e);
+    snprintf(buf, sizeof buf, "%s/XAPIANDB", path);
+    struct stat sb;
+    if (st != NS_OK) {
+        if (stat(buf, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0)
+            snprintf(why, size, "%s is empty: it names no generation", buf);
+        else
+            snprintf(why, size, "%s", e.msg);
+        return LIVE_UNKNOWN;
+    }
+    if (strcmp(target, path) != 0) {
+        const char *name = strrchr(target, '/') + 1;
+        unsigned g = 0;
+        if (numbered(name, "gen-", "", &g) && stat(target, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            *gen = g;
+            return LIVE_KNOWN;
+        }
+        snprintf(why, size, "%s names %s, which is not a generation folder", buf, name);
+        return LIVE_UNKNOWN;
+    }
+    if (lstat(buf, &sb) == 0 || errno != ENOENT) {
+        snprintf(why, size, "%s is not a stub file", buf);
+        return LIVE_UNKNOWN;
+    }
+    /* No stub: generations that went live (a readers' lock) and are not
+     * pending mean the stub was lost. */
+    unsigned pend[PENDING_MAX];
+    size_t npend = pending_read(path, pend);
+    DIR *d = opendir(path);
+    struct dirent *de;
+    int lost = 0;
+    while (d && !lost && (de = readdir(d)) != NULL) {
+        unsigned g;
+        if (!numbered(de->d_name, "gen-", ".readers", &g) || pending_has(pend, npend, g)) continue;
+        snprintf(buf, sizeof buf, "%s/gen-%u", path, g);
+        if (stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            lost = 1;
+            snprintf(why, size, "%s/XAPIANDB is missing, but gen-%u was live", path, g);
+        }
+    }
+    if (d) closedir(d);
+    return lost ? LIVE_UNKNOWN : LIVE_NONE;
 }
 
 static int cmp_part_names(const void *a, const void *b)
@@ -594,16 +817,17 @@ static ns_status write_failed(const ns_index *ix, xc_status xs, ns_error *err)
                         cause ? cause : "cannot write", m);
 }
 
-/* What a rebuild keeps of the index it replaces, read from the live
- * generation: its language, corpus folders and shard. Best effort: a
- * damaged generation gives nothing (the caller then needs the folders). */
-static void read_inherited(const char *path, unsigned live, char *lang, size_t langsize,
-                           char **roots, char *shard, size_t shardsize)
+/* What a rebuild keeps of the index it replaces, read from generation
+ * `live`: its language, corpus folders and shard. Best effort: a damaged
+ * generation gives nothing (the caller then needs the folders); 0 then,
+ * 1 when it could be read. */
+static int read_inherited(const char *path, unsigned live, char *lang, size_t langsize,
+                          char **roots, char *shard, size_t shardsize)
 {
     char gendir[PATH_MAX];
     snprintf(gendir, sizeof gendir, "%s/gen-%u", path, live);
     xc_database *db = NULL;
-    if (xc_database_open_glass(gendir, &db) != XC_OK) return;
+    if (xc_database_open_glass(gendir, &db) != XC_OK) return 0;
     char *val = NULL;
     size_t len = 0;
     if (xc_database_get_metadata(db, NS_KEY(NS_META_LANG), &val, &len) == XC_OK && val)
@@ -618,6 +842,40 @@ static void read_inherited(const char *path, unsigned live, char *lang, size_t l
         *roots = strndup(val, len);
     xc_free(val);
     xc_database_close(db);
+    return 1;
+}
+
+/* read_inherited from the newest generation that reads, for a rebuild of
+ * an index whose live generation is unknown (a damaged XAPIANDB). */
+static void read_inherited_newest(const char *path, char *lang, size_t langsize, char **roots,
+                                  char *shard, size_t shardsize)
+{
+    DIR *d = opendir(path);
+    if (!d) return;
+    unsigned *gens = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        unsigned g;
+        if (!numbered(e->d_name, "gen-", "", &g)) continue;
+        if (n == cap) {
+            size_t c = cap ? cap * 2 : 8;
+            unsigned *v = realloc(gens, c * sizeof *v);
+            if (!v) break;
+            gens = v;
+            cap = c;
+        }
+        gens[n++] = g;
+    }
+    closedir(d);
+    for (int found = 0; !found && n > 0;) {
+        size_t top = 0;
+        for (size_t i = 1; i < n; i++)
+            if (gens[i] > gens[top]) top = i;
+        found = read_inherited(path, gens[top], lang, langsize, roots, shard, shardsize);
+        gens[top] = gens[--n];
+    }
+    free(gens);
 }
 
 /* A quick look at the live generation before an incremental run writes
@@ -674,8 +932,9 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     if ((st = take_lock(ix, opts->wait_ms, err)) != NS_OK) {
         goto fail;
     }
-    ix->live_gen = read_stub(path);
-    if (ix->live_gen == 0) {
+    char why[PATH_MAX + 256];
+    int live = live_state(path, &ix->live_gen, why, sizeof why);
+    if (live == LIVE_NONE) {
         /* A folder holding a plain Xapian database is not ours to take over. */
         char probe[PATH_MAX];
         snprintf(probe, sizeof probe, "%s/iamglass", path);
@@ -685,19 +944,40 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
             goto fail;
         }
     }
-    ix->building = opts->rebuild || ix->live_gen == 0;
-    ix->gen = ix->building ? ix->live_gen + 1 : ix->live_gen;
-    remove_leftovers(path, ix->live_gen);
+    if (live == LIVE_UNKNOWN && !opts->rebuild) {
+        /* Which generation is live is unknown: nothing may be deleted or
+         * written. A --rebuild makes a new one and switches to it. */
+        st = ns_error_set(err, NS_ERR_CORRUPT,
+                          "%s: the index is damaged (%s): nothing was changed; see "
+                          "nsearch-index --check, then rebuild it with nsearch-index --rebuild "
+                          "(give the corpus folders if it can't read them from the index)",
+                          path, why);
+        goto fail;
+    }
     char gendir[PATH_MAX];
-    snprintf(gendir, sizeof gendir, "%s/gen-%u", path, ix->gen);
-    if (ix->building) {
-        if (ix->live_gen) {
+    snprintf(gendir, sizeof gendir, "%s/gen-%u", path, ix->live_gen);
+    /* A damaged live generation is refused before anything is deleted. */
+    if (live == LIVE_KNOWN && !opts->rebuild && (st = probe_live(ix, gendir, err)) != NS_OK)
+        goto fail;
+    if (live != LIVE_UNKNOWN) remove_leftovers(path, ix->live_gen, !ix->no_sync);
+    /* An index made before readers pinned generations gets the live one's
+     * lock file now, so that it can be deleted once replaced (a read-only
+     * medium can't, and needs none). */
+    if (live == LIVE_KNOWN) make_readers_file(path, ix->live_gen);
+    if (opts->rebuild || live != LIVE_KNOWN) {
+        if (live == LIVE_KNOWN) {
             read_inherited(path, ix->live_gen, inherited_lang, sizeof inherited_lang,
                            &inherited_roots, inherited_shard, sizeof inherited_shard);
+        } else if (live == LIVE_UNKNOWN) {
+            read_inherited_newest(path, inherited_lang, sizeof inherited_lang, &inherited_roots,
+                                  inherited_shard, sizeof inherited_shard);
         }
         /* A fresh build writes parts under build-GEN (the "meta" part takes
          * metadata and single-threaded additions) and merges them into
-         * gen-GEN at close. */
+         * gen-GEN at close; both names are recorded as ours first. */
+        ix->gen = next_gen(path, live == LIVE_UNKNOWN ? highest_gen(path) : ix->live_gen);
+        if ((st = pending_add(ix, ix->gen, err)) != NS_OK) goto fail;
+        ix->building = 1;
         snprintf(gendir, sizeof gendir, "%s/build-%u", path, ix->gen);
         if (make_dirs(gendir) != 0) {
             st = ns_error_set(err, NS_ERR_IO, "%s: cannot create %s: %s; the index is unchanged",
@@ -706,10 +986,7 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
         }
         snprintf(gendir, sizeof gendir, "%s/build-%u/meta", path, ix->gen);
     } else {
-        if ((st = probe_live(ix, gendir, err)) != NS_OK) goto fail;
-        /* An index made before readers pinned generations gets its lock
-         * file now (a read-only medium can't, and needs none). */
-        make_readers_file(path, ix->gen);
+        ix->gen = ix->live_gen;
     }
     unsigned flags = (ix->no_sync || ix->building) ? XC_WRITABLE_NO_SYNC : 0;
     xc_status xs = xc_writable_open(gendir, XC_OPEN_CREATE_OR_OPEN, flags, opts->wait_ms, &ix->w);
@@ -894,15 +1171,8 @@ void ns_index_abort(ns_index *ix)
         if (!ix->txn) xc_writable_begin_transaction(ix->w, 0);
         xc_writable_close(ix->w);
     }
-    if (ix->building && ix->path) {
-        char dir[PATH_MAX];
-        snprintf(dir, sizeof dir, "%s/build-%u", ix->path, ix->gen);
-        remove_tree(dir);
-        snprintf(dir, sizeof dir, "%s/gen-%u", ix->path, ix->gen);
-        remove_tree(dir);
-        readers_path(dir, sizeof dir, ix->path, ix->gen);
-        unlink(dir);
-    }
+    /* A fresh build's generation (pending, never live) goes. */
+    if (ix->building && ix->path) pending_drop(ix->path, ix->gen, !ix->no_sync);
     release(ix);
 }
 
@@ -967,14 +1237,13 @@ ns_status ns_index_close(ns_index *ix, ns_error *err)
         }
     }
     if (ix->building) {
-        remove_tree(builddir);
         if (st != NS_OK) {
-            remove_tree(gendir);
-            readers_path(builddir, sizeof builddir, ix->path, ix->gen);
-            unlink(builddir);
+            pending_drop(ix->path, ix->gen, !ix->no_sync);
         } else {
-            /* The generation(s) replaced: gone unless a reader holds one. */
-            remove_leftovers(ix->path, ix->live_gen);
+            /* The build folder, and the generation(s) replaced: gone unless
+             * a reader holds one. */
+            remove_tree(builddir);
+            remove_leftovers(ix->path, ix->live_gen, !ix->no_sync);
         }
     }
     release(ix);
@@ -1657,7 +1926,10 @@ ns_status ns_index_grow(ns_index *ix, ns_error *err)
     snprintf(dir, sizeof dir, "%s/gen-%u", ix->path, ix->live_gen);
     if ((xs = xc_database_open_glass(dir, &ix->live_db)) != XC_OK)
         return ns_error_from_xc(err, xs, dir);
-    ix->gen = ix->live_gen + 1;
+    unsigned g = next_gen(ix->path, ix->live_gen);
+    ns_status st = pending_add(ix, g, err);
+    if (st != NS_OK) return st;
+    ix->gen = g;
     ix->building = 1;
     ix->growing = 1;
     snprintf(dir, sizeof dir, "%s/build-%u", ix->path, ix->gen);

@@ -64,9 +64,12 @@ typedef struct ns_index_opts {
  * index, or opts->rebuild) writes a new generation, switched to at
  * ns_index_close; an incremental run writes into the live generation in
  * one transaction. A rebuild keeps the language, corpus folders and shard
- * of the index it replaces unless opts say otherwise. Opening also deletes
- * what no reader can need: the leftovers of killed runs and older
- * generations no reader pins (ns_index_pin_open).
+ * of the index it replaces unless opts say otherwise (when the live
+ * generation is unknown, those of the newest generation that reads).
+ * Opening also deletes what no reader can need, of what nsearch made
+ * (index.c, "Only what nsearch made"): the leftovers of killed runs and
+ * older generations no reader pins (ns_index_pin_open); nothing while the
+ * live generation is unknown (a damaged or lost XAPIANDB).
  *
  * On success *out is owned by the caller, who ends the session with
  * ns_index_close or ns_index_abort; on failure *out is NULL, nothing was
@@ -85,9 +88,11 @@ typedef struct ns_index_opts {
  *                          make
  * @retval NS_ERR_CORRUPT   an incremental run found the live generation
  *                          damaged (a quick probe, not --check), or opening
- *                          it for writing did
- * @retval NS_ERR_IO        the folder, its build folder or the lock file
- *                          can't be created
+ *                          it for writing did, or found XAPIANDB damaged (or
+ *                          missing beside generations that were live):
+ *                          nothing was deleted; opts->rebuild builds anew
+ * @retval NS_ERR_IO        the folder, its build folder, the lock file or
+ *                          INDEX/nsearch.pending can't be created
  * @retval NS_ERR_NOTFOUND  the lock file can't be opened (a folder gone
  *                          meanwhile)
  * @retval NS_ERR_NOMEM     out of memory

@@ -12,7 +12,8 @@
  *
  * 1. Walk each corpus folder (ns_walk: every corpus file, in sorted order,
  *    with its stat). A folder that can't be walked is reported and counted,
- *    and the others are still walked; step 4 is then left out.
+ *    and the others are still walked; step 4 is then left out. Below it,
+ *    what can't be read is a warning, and remembered for step 4.
  *
  * 2. Compare each file the walk yields with what the index knows of it (its
  *    bookkeeping: size, mtime, CRC-32 of its bytes, articles):
@@ -43,13 +44,18 @@
  *      The live generation is never written to.
  *    A file the reader refuses, or that fails part-way (an I/O error), is
  *    skipped with a warning: nothing is recorded for it and the next run
- *    tries it again (removing what of it was added).
+ *    tries it again. One refused keeps its old articles (they go only once
+ *    the file opens); of one that fails part-way what was added stays
+ *    until then (and is removed then).
  *
  * 4. Delete the files that vanished: every file the index knows and the walk
  *    did not yield, when it lies under a folder walked in step 1, or lies
  *    elsewhere (a folder recorded by an earlier run but not given to this
- *    one) and is no longer on disk. Left out when a folder could not be
- *    walked: its files would all look vanished.
+ *    one) and is no longer on disk. Not those at or under what the walk
+ *    could not look into (a folder it can't read or enter, an entry it
+ *    can't stat: ns_walk_opts.unread), which may well be there: they keep
+ *    their articles, as a skipped file does. Left out when a corpus folder
+ *    could not be walked: its files would all look vanished.
  *
  * 5. Commit (ns_index_close): readers see the whole run at once (the
  *    transaction's commit, or the switch to the merged generation).
@@ -86,6 +92,8 @@
 typedef struct ingested {
     size_t articles; /* added */
     uint32_t crc;    /* of the bytes read */
+    int opened;      /* the reader opened it: its old articles went (else
+                      * they stay, with its old bookkeeping) */
     int whole;       /* read to the end: record it. Else it was skipped */
 } ingested;
 
@@ -119,6 +127,10 @@ typedef struct update {
     /* Step 2's paths, sorted for step 4. */
     char **seen;
     size_t nseen, capseen;
+    /* What the walk could not look into (ns_walk_opts.unread): the files
+     * at or under these paths keep their articles in step 4. */
+    char **unread;
+    size_t nunread, capunread;
     /* Step 2's verdicts: the files to read (in walk order), those only
      * touched, and the bytes of both kinds (to choose how to write). */
     job_list files, touched;
@@ -172,6 +184,28 @@ static ns_status nomem(ns_error *err)
     return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
 }
 
+/* ns_walk_opts.unread: remembered for step 4 (on the calling thread). */
+static void on_unread(void *ctx, const char *path)
+{
+    update *u = ctx;
+    if (u->fatal != NS_OK) return;
+    if (u->nunread == u->capunread) {
+        size_t cap = u->capunread ? u->capunread * 2 : 16;
+        char **v = realloc(u->unread, cap * sizeof *v);
+        if (!v) {
+            u->fatal = nomem(u->err);
+            return;
+        }
+        u->unread = v;
+        u->capunread = cap;
+    }
+    if (!(u->unread[u->nunread] = strdup(path))) {
+        u->fatal = nomem(u->err);
+        return;
+    }
+    u->nunread++;
+}
+
 /* --------------------------------------------------------------- ingest */
 
 /* Where ingest() puts a file's articles: straight into the index (an
@@ -179,6 +213,8 @@ static ns_status nomem(ns_error *err)
 typedef struct belt belt;
 typedef struct sink {
     ns_index *ix;
+    int replace;         /* 1: a file's old articles go once it opens */
+    size_t file;         /* with `to`: the file's number in u->files */
     int parts;           /* 1: into parts */
     ns_index_part *part; /* the open part */
     unsigned k, seq;     /* it is number k * PARTS_PER_WORKER + seq */
@@ -187,6 +223,16 @@ typedef struct sink {
 } sink;
 
 static ns_status belt_doc(belt *p, const ns_article *a, ns_error *err);
+static ns_status belt_start(belt *p, size_t file);
+
+/* A file opened: in place, its old articles go now (directly, or by the
+ * writer when a belt takes the articles). Not before: a file that can't be
+ * opened keeps them. */
+static ns_status sink_start(sink *s, const char *path, ns_error *err)
+{
+    if (s->to) return belt_start(s->to, s->file);
+    return s->replace ? ns_index_file_remove(s->ix, path, err) : NS_OK;
+}
 
 static ns_status sink_add(sink *s, const ns_article *a, ns_error *err)
 {
@@ -210,11 +256,12 @@ static ns_status sink_add(sink *s, const ns_article *a, ns_error *err)
 
 /* Step 3 for one file, in both kinds of run: read the articles of `path`
  * (of `size` bytes; its first `rootlen` bytes name its corpus folder), keep
- * those of this shard, add them to `s`. A file the reader refuses or that
- * fails part-way is reported (on_refused, on_warn) and comes back with
- * whole 0; what of it was added stays until the next run redoes it. NS_OK
- * then too: only out of memory and a failure to write the index stop the
- * run. */
+ * those of this shard, add them to `s` (once it is open: sink_start). A
+ * file the reader refuses or that fails part-way is reported (on_refused,
+ * on_warn) and comes back with whole 0: one refused keeps what it had in
+ * the index (opened 0), and of one that failed part-way what was added
+ * stays until the next run redoes it. NS_OK then too: only out of memory
+ * and a failure to write the index stop the run. */
 static ns_status ingest(update *u, const char *path, size_t rootlen, uint64_t size, sink *s,
                         ingested *out, ns_error *err)
 {
@@ -228,11 +275,16 @@ static ns_status ingest(update *u, const char *path, size_t rootlen, uint64_t si
         atomic_fetch_add(&u->done_bytes, size);
         return NS_OK;
     }
+    out->opened = 1;
+    ns_status fatal = sink_start(s, path, err);
+    if (fatal != NS_OK) {
+        ns_reader_close(rd);
+        return fatal;
+    }
     /* The path relative to its folder picks an article's shard, so every
      * machine computes the same. */
     const char *rel = path + (strlen(path) > rootlen ? rootlen : 0);
     const ns_article *a;
-    ns_status fatal = NS_OK;
     while ((st = ns_reader_next(rd, &a, &rerr)) == NS_OK) {
         if (!ns_index_keeps(u->ix, rel, a->id)) continue;
         if ((fatal = sink_add(s, a, err)) != NS_OK) break;
@@ -350,7 +402,7 @@ static ns_status record(update *u, const job *f)
     ns_update_stats *s = u->stats;
     if (!f->in.whole) {
         s->files_skipped++;
-        s->articles_deleted += f->known ? f->old.articles : 0;
+        s->articles_deleted += f->known && f->in.opened ? f->old.articles : 0;
         return NS_OK;
     }
     s->bytes += f->size;
@@ -436,6 +488,11 @@ static item belt_get(belt *p)
     return it;
 }
 
+static ns_status belt_start(belt *p, size_t file)
+{
+    return belt_put(p, (item){ITEM_START, file, NULL, NS_OK});
+}
+
 static ns_status belt_doc(belt *p, const ns_article *a, ns_error *err)
 {
     ns_index_built *d;
@@ -453,8 +510,8 @@ static void *read_files(void *arg)
     ns_status st = NS_OK;
     for (size_t i = 0; i < u->files.n && st == NS_OK; i++) {
         job *f = &u->files.v[i];
-        if ((st = belt_put(p, (item){ITEM_START, i, NULL, NS_OK})) == NS_OK &&
-            (st = ingest(u, f->path, f->rootlen, f->size, &to_belt, &f->in, &p->rerr)) == NS_OK)
+        to_belt.file = i;
+        if ((st = ingest(u, f->path, f->rootlen, f->size, &to_belt, &f->in, &p->rerr)) == NS_OK)
             st = belt_put(p, (item){ITEM_END, i, NULL, NS_OK});
     }
     /* After the writer stopped nothing more is read: it has its error. */
@@ -501,10 +558,9 @@ static ns_status write_in_place(update *u)
         }
         if (!p) {
             job *f = &u->files.v[i++];
-            sink into_index = {.ix = u->ix};
-            if ((st = ns_index_file_remove(u->ix, f->path, u->err)) == NS_OK &&
-                (st = ingest(u, f->path, f->rootlen, f->size, &into_index, &f->in, u->err)) ==
-                    NS_OK)
+            sink into_index = {.ix = u->ix, .replace = 1};
+            if ((st = ingest(u, f->path, f->rootlen, f->size, &into_index, &f->in, u->err)) ==
+                NS_OK)
                 st = record(u, f);
             continue;
         }
@@ -561,8 +617,31 @@ typedef struct gone {
     int nomem;
 } gone;
 
+/* Is `path`, or a folder above it, one the walk could not look into
+ * (u->unread, sorted)? */
+static int unread_under(const update *u, const char *path)
+{
+    if (!u->nunread) return 0;
+    char *key = strdup(path);
+    if (!key) return 1; /* out of memory: keep it, to be safe */
+    int hit = 0;
+    for (char *cut = NULL;; *cut = '\0') {
+        const char *k = key;
+        if (bsearch(&k, u->unread, u->nunread, sizeof *u->unread, cmp_str)) {
+            hit = 1;
+            break;
+        }
+        if (!(cut = strrchr(key, '/')) || cut == key) break;
+    }
+    free(key);
+    return hit;
+}
+
 /* For each file the index knows (ns_index_files): is it gone? Collected
- * first, deleted after, as ns_index_files wants no change meanwhile. */
+ * first, deleted after, as ns_index_files wants no change meanwhile. A file
+ * the walk did not yield because it could not look into it (an unreadable
+ * folder above it, a stat refused) is not gone: it keeps its articles, as
+ * a skipped file does. */
 static int check_gone(void *ctx, const char *path)
 {
     gone *g = ctx;
@@ -571,6 +650,7 @@ static int check_gone(void *ctx, const char *path)
     int seen = bsearch(&key, u->seen, u->nseen, sizeof *u->seen, cmp_str) != NULL;
     struct stat sb;
     if (seen || (!under_root(u, path) && stat(path, &sb) == 0)) return 0;
+    if (unread_under(u, path)) return 0;
     if (g->n == g->cap) {
         size_t cap = g->cap ? g->cap * 2 : 64;
         char **v = realloc(g->paths, cap * sizeof *v);
@@ -592,6 +672,7 @@ static ns_status remove_gone(update *u)
     while (k < u->nseen && strcmp(u->seen[k - 1], u->seen[k]) <= 0)
         k++;
     if (k < u->nseen) qsort(u->seen, u->nseen, sizeof *u->seen, cmp_str);
+    if (u->nunread > 1) qsort(u->unread, u->nunread, sizeof *u->unread, cmp_str);
     gone g = {u, NULL, 0, 0, 0};
     ns_status st = ns_index_files(u->ix, check_gone, &g, u->err);
     if (g.nomem) st = nomem(u->err);
@@ -793,10 +874,11 @@ static ns_status grow(update *u)
     if (st == NS_OK) st = ns_index_grow_merge(u->ix, u->err);
     for (size_t i = 0; i < u->files.n && st == NS_OK; i++) {
         job *f = &u->files.v[i];
-        /* The articles it had in the live generation: those of the new
-         * ones of a file skipped part-way stay until the next run, as in
-         * write_in_place. */
-        if ((st = ns_index_file_remove(u->ix, f->path, u->err)) == NS_OK) st = record(u, f);
+        /* The articles it had in the live generation, unless it could not
+         * be opened (then it keeps them, as in write_in_place): the new
+         * ones of a file skipped part-way stay until the next run. */
+        if (f->in.opened) st = ns_index_file_remove(u->ix, f->path, u->err);
+        if (st == NS_OK) st = record(u, f);
     }
     return st == NS_OK ? record_touched(u) : st;
 }
@@ -820,7 +902,7 @@ ns_status ns_update_run(ns_index *ix, const ns_update_opts *o, ns_update_stats *
     u.ropts.warn = on_warn;
     u.ropts.warn_ctx = &u;
     pthread_mutex_init(&u.lock, NULL);
-    ns_walk_opts wo = {o->exclude, o->nexclude, 0, on_warn, &u, o->follow_links_out};
+    ns_walk_opts wo = {o->exclude, o->nexclude, 0, on_warn, &u, o->follow_links_out, on_unread, &u};
     int building = ns_index_building(ix);
 
     /* Step 1, and for an incremental run step 2 as the walk goes. */
@@ -847,6 +929,9 @@ ns_status ns_update_run(ns_index *ix, const ns_update_opts *o, ns_update_stats *
     for (size_t i = 0; i < u.nseen; i++)
         free(u.seen[i]);
     free(u.seen);
+    for (size_t i = 0; i < u.nunread; i++)
+        free(u.unread[i]);
+    free(u.unread);
     pthread_mutex_destroy(&u.lock);
     if (u.fatal != NS_OK) {
         ns_index_abort(ix);

@@ -33,7 +33,8 @@ typedef struct ns_update_stats {
     size_t articles_new;     /* of new files */
     size_t articles_changed; /* of changed files (their new articles) */
     size_t articles_deleted; /* of deleted files, those a changed file lost,
-                              * and the old ones of a changed file skipped */
+                              * and the old ones of a changed file skipped
+                              * part-way (one the reader refused keeps them) */
     uint64_t bytes;          /* of the files read to the end (new, changed) */
     size_t warnings;         /* calls of opts.warn and opts.refused */
     size_t roots_failed;     /* calls of opts.root_failed */
@@ -94,7 +95,8 @@ typedef struct ns_update_opts {
  * A folder that can't be walked is passed to opts.root_failed, counted in
  * stats->roots_failed, and is no failure: the other folders are walked, and
  * then an incremental run commits what it added but deletes no file (a
- * folder it could not read would look empty), while a fresh build commits
+ * folder it could not read would look empty; so do the files under a
+ * subfolder it could not read, which keep their articles), while a fresh build commits
  * nothing (the new index would lack that folder's files: a --rebuild leaves
  * the live index as it was).
  *

@@ -65,7 +65,9 @@ typedef struct walker {
 
     int stopped;
     int nomem;
-    int follow;     /* follow links that lead out of the root */
+    int follow; /* follow links that lead out of the root */
+    void (*unread)(void *ctx, const char *path);
+    void *unread_ctx;
     char *realroot; /* the root with its links resolved */
     /* The folder being visited, opened O_PATH, for the entries' lstat
      * relative to it (no lookup of the whole path each time: 20% of a
@@ -90,6 +92,12 @@ static void wwarn(walker *w, const char *path, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     w->warn(w->warn_ctx, path, 0, msg);
+}
+
+/* The current path could not be looked into (ns_walk_opts.unread). */
+static void unread(walker *w)
+{
+    if (w->unread) w->unread(w->unread_ctx, w->path);
 }
 
 /* Editor backups and lock files: `*~`, `#*#`, `.*.swp`, `.*.swo`, `.#*`. */
@@ -444,6 +452,7 @@ static void visit(walker *w, const entry *e, prestat *ps, size_t i)
             wwarn(w, w->path, "symbolic link loop, skipped");
         } else {
             wwarn(w, w->path, "%s, skipped", strerror(errnum));
+            unread(w);
         }
         return;
     }
@@ -503,6 +512,7 @@ static ns_status walk_dir(walker *w, int is_root, ns_error *err)
             wwarn(w, w->path, "vanished during the walk, skipped");
         } else {
             wwarn(w, w->path, "cannot read folder: %s", strerror(errnum));
+            unread(w);
         }
         return NS_OK;
     }
@@ -515,6 +525,7 @@ static ns_status walk_dir(walker *w, int is_root, ns_error *err)
         if (!de) {
             if (errno) {
                 wwarn(w, w->path, "error reading folder: %s", strerror(errno));
+                unread(w);
             }
             break;
         }
@@ -672,6 +683,8 @@ ns_status ns_walk(const char *root, const ns_walk_opts *opts, ns_walk_fn fn, voi
         w.warn = opts->warn;
         w.warn_ctx = opts->warn_ctx;
         w.follow = opts->follow_links_out;
+        w.unread = opts->unread;
+        w.unread_ctx = opts->unread_ctx;
     }
     w.realroot = realpath(root, NULL);
     if (!w.realroot) return ns_error_set(err, NS_ERR_IO, "%s: %s", root, strerror(errno));

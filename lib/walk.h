@@ -28,8 +28,10 @@
  *
  * Problems below the root never stop the walk: an unreadable folder, a file
  * or folder that vanished between listing and visiting, a broken link or a
- * link loop each get a warning (path, line 0) and the walk goes on. Files are
- * not opened, so an unreadable file is yielded and its reader reports it.
+ * link loop each get a warning (path, line 0) and the walk goes on; what
+ * could not be read (not what is gone) is also passed to opts.unread. Files
+ * are not opened, so an unreadable file is yielded and its reader reports
+ * it.
  *
  * Names are bytes: a non-UTF-8 file name is passed through unchanged.
  *
@@ -63,6 +65,15 @@ typedef struct ns_walk_opts {
     ns_warn_fn warn;    /* may be NULL: warnings are dropped */
     void *warn_ctx;
     int follow_links_out; /* 1: follow links whose target is outside the root */
+    /* May be NULL. Called, besides the warning, for each folder below the
+     * root that could not be read (whole or in part) and each entry that
+     * could not be stat'ed for another reason than its absence (a
+     * permission, an I/O error): what lies at or under `path` may exist
+     * though it was not yielded. Not called for what is gone (vanished,
+     * broken links), loops, links out of the root or folders walked
+     * already. `path` is valid during the call only. */
+    void (*unread)(void *ctx, const char *path);
+    void *unread_ctx;
 } ns_walk_opts;
 
 /* Called for each corpus file: `path` is root joined with the relative path

@@ -107,7 +107,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "ns-read: %s: %s\n", argv[i], strerror(errno));
             return 2;
         }
-        ns_walk_opts wo = {NULL, 0, 0, warn, NULL, 0};
+        ns_walk_opts wo = {NULL, 0, 0, warn, NULL, 0, NULL, NULL};
         ns_error err = {0};
         if (ns_walk(root, &wo, visit, &rc, &err) != NS_OK) {
             fprintf(stderr, "ns-read: %s: %s\n", root, err.msg);

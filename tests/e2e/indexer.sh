@@ -188,6 +188,20 @@ size=$(stat -c %s "$f")
 dd if=/dev/urandom of="$f" bs=1 seek=$((size / 2)) count=4096 conv=notrunc 2>/dev/null
 expect "--check fails on a damaged index" 4 "$(status "$NSEARCH_INDEX" --db "$T/broken.db" --check)"
 
+# ---- --stats and --check where there is no index (none, or none yet: a
+# first build running, holding the lock with its build folder) say so as
+# nsearch does, not in Xapian's words
+mkdir -p "$T/building/build-1/meta"
+echo 4242 >"$T/building/write.lock"
+for db in "$T/nowhere" "$T/building"; do
+    for opt in --stats --check; do
+        "$NSEARCH_INDEX" --db "$db" "$opt" >"$T/out" 2>"$T/err"
+        expect "$opt on $(basename "$db"): exit 4, no index there, say how to build one" \
+            "4:nsearch-index: no index at $db: run nsearch-index --db $db FOLDER to build one" \
+            "$?:$(cat "$T/out" "$T/err")"
+    done
+done
+
 # ---- the configuration file's db: nsearch-index builds the index nsearch
 # reads (and --db and NSEARCH_DB still come first)
 printf '# test\ndb = %s/cfgidx\nlimit = 3\n' "$T" >"$T/config"

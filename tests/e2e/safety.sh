@@ -61,13 +61,55 @@ expect "nsearch --serve answers across the rebuild" 2 "$(jq -s 'map(select(.matc
 "$NSEARCH_INDEX" --db "$T/db" "$C"
 expect "once it has moved on, the old generation goes" "gen-5" "$(gens "$T/db")"
 # What a killed rebuild leaves (a build folder, a partial next generation,
-# the stub's temporary file) goes at the next run of any kind.
+# the stub's temporary file, and nsearch.pending, written before them, which
+# names them as nsearch's) goes at the next run of any kind.
 mkdir -p "$T/db/build-6/part-0" "$T/db/gen-6"
 echo junk >"$T/db/gen-6/postlist.glass"
 echo "auto gen-6" >"$T/db/XAPIANDB.tmp"
+echo 6 >"$T/db/nsearch.pending"
 "$NSEARCH_INDEX" --db "$T/db" "$C"
 expect "an incremental run removes a killed rebuild's leftovers" "XAPIANDB gen-5 gen-5.readers write.lock" \
     "$(ls "$T/db" | tr '\n' ' ' | sed 's/ $//')"
+
+# ---- only what nsearch made is deleted: the index folder may be a folder
+# of one's own, or the corpus folder itself, whose build-* and gen-N
+# entries are not nsearch's (they used to be deleted as a killed run's
+# leftovers, corpus articles with them).
+P="$T/proj"
+mkdir -p "$P/build-release" "$P/build-" "$P/build-1" "$P/gen-12" "$P/gen-3"
+echo 'keep me' >"$P/build-release/notes"
+echo log >"$P/build-7.log"
+echo four >"$P/gen-4"
+echo twelve >"$P/gen-12/notes"
+"$NSEARCH_INDEX" --db "$P" "$C" && "$NSEARCH_INDEX" --db "$P" --rebuild "$C" &&
+    NSEARCH_MERGE=always "$NSEARCH_INDEX" --db "$P" "$C" "$T/more" && "$NSEARCH_INDEX" --db "$P" "$C" "$T/more"
+# The generations take the first numbers whose names are free: 2 (build-1
+# is taken), then 5 (gen-3, gen-4), then 6.
+expect "a folder's own build-* and gen-N entries survive a build, a rebuild and two updates" \
+    "0:XAPIANDB build- build-1 build-7.log build-release gen-12 gen-3 gen-4 gen-6 gen-6.readers write.lock:keep me:log:four:twelve:180" \
+    "$?:$(ls "$P" | tr '\n' ' ' | sed 's/ $//'):$(cat "$P/build-release/notes" "$P/build-7.log" "$P/gen-4" "$P/gen-12/notes" | tr '\n' ':')$("$NSEARCH_INDEX" --db "$P" --stats --json | jq .articles)"
+# The index folder is the corpus folder, or inside it: its articles stay on
+# disk and are indexed (also those under build-* and gen-N, of the index
+# folder too), the index's own files are not.
+for db in "$T/news" "$T/news2/idx"; do
+    N=${db%/idx}
+    mkdir -p "$N/build-2024" "$N/gen-2" "$db/gen-7"
+    printf 'Fresh\n\nA fresh story.\n' >"$N/a.txt"
+    printf 'Old\n\nAn archived story.\n' >"$N/build-2024/old.txt"
+    printf 'Two\n\nThe second story.\n' >"$N/gen-2/two.txt"
+    printf 'Seven\n\nThe seventh story.\n' >"$db/gen-7/seven.txt"
+    "$NSEARCH_INDEX" --db "$db" "$N" && "$NSEARCH_INDEX" --db "$db" --rebuild &&
+        printf 'More\n\nOne more story.\n' >"$db/gen-7/more.txt" &&
+        NSEARCH_MERGE=always "$NSEARCH_INDEX" --db "$db" && rm "$db/gen-7/more.txt" &&
+        "$NSEARCH_INDEX" --db "$db"
+    rc=$?
+    "$NSEARCH_INDEX" --db "$db" --check
+    seven=gen-7/seven.txt
+    [ "$db" = "$N" ] || seven=idx/$seven
+    expect "index folder $db, corpus $N: a build, a rebuild and two updates index the 4 articles, delete none" \
+        "0:0:4:4:a.txt build-2024/old.txt gen-2/two.txt $seven" \
+        "$rc:$?:$("$NSEARCH_INDEX" --db "$db" --stats --json | jq '.articles, .files' | tr '\n' ':')$(cd "$N" && find . -name '*.txt' | sed 's|^\./||' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
+done
 
 # ---- --check on a read-only medium; an unwritable generation
 if [ -f "$SHIM" ]; then
@@ -132,6 +174,49 @@ expect "--check fails on it" 4 $?
 check "every --check line starts with nsearch-index:" sh -c "! grep -v '^nsearch-index: ' '$T/err'"
 "$NSEARCH_INDEX" --db "$T/broken" --rebuild "$C" 2>"$T/err"
 expect "--rebuild repairs it" "0:120" "$?:$("$NSEARCH_INDEX" --db "$T/broken" --stats --json | jq .articles)"
+# A damaged XAPIANDB (naming a generation that isn't there, empty,
+# garbage) or none beside a generation that was live: which generation is
+# live is unknown, so nothing may be deleted. An update refuses (exit 4)
+# and changes nothing; --rebuild, with no folder, finds the corpus folders
+# in the newest generation that reads, builds a new one after all the
+# others, switches to it, and only then deletes the old.
+g=$(sed -n 's/^auto //p' "$T/db/XAPIANDB")
+n=$(sed -n 's/^gen-//p' <<EOF_G
+$g
+EOF_G
+)
+for stub in 'auto gen-9' '' 'hello world' missing; do
+    rm -rf "$T/ds" && cp -rp "$T/db" "$T/ds"
+    case $stub in missing) rm "$T/ds/XAPIANDB" ;; '') : >"$T/ds/XAPIANDB" ;; *) echo "$stub" >"$T/ds/XAPIANDB" ;; esac
+    before=$(ls "$T/ds" | tr '\n' ' ')
+    "$NSEARCH_INDEX" --db "$T/ds" 2>"$T/err"
+    rc1=$?
+    "$NSEARCH_INDEX" --db "$T/ds" "$C" 2>>"$T/err"
+    rc2=$?
+    expect "XAPIANDB ${stub:-empty}: an update, with folders or without, exits 4 and deletes nothing" \
+        "4 4 $before" "$rc1 $rc2 $(ls "$T/ds" | tr '\n' ' ')"
+    check "... saying the index is damaged and to --rebuild" \
+        sh -c "[ \$(grep -c '^nsearch-index: $T/ds: the index is damaged (.*): nothing was changed; see nsearch-index --check, then rebuild it with nsearch-index --rebuild' '$T/err') = 2 ]"
+    "$NSEARCH_INDEX" --db "$T/ds" --rebuild 2>"$T/err"
+    expect "XAPIANDB ${stub:-empty}: --rebuild without folders rebuilds from the recorded ones; only the new generation is left" \
+        "0:120:auto gen-$((n + 1)):XAPIANDB gen-$((n + 1)) gen-$((n + 1)).readers write.lock" \
+        "$?:$("$NSEARCH_INDEX" --db "$T/ds" --stats --json | jq .articles):$(cat "$T/ds/XAPIANDB"):$(ls "$T/ds" | tr '\n' ' ' | sed 's/ $//')"
+done
+# No generation reads either: --rebuild without folders can't know them.
+rm -rf "$T/ds" && cp -rp "$T/db" "$T/ds"
+echo junk >"$T/ds/XAPIANDB"
+rm "$T/ds/$g/postlist.glass"
+before=$(cd "$T/ds" && find . | sort | tr '\n' ' ')
+"$NSEARCH_INDEX" --db "$T/ds" --rebuild 2>"$T/err"
+expect "... with no generation that reads, --rebuild without folders exits 2, deleting nothing" \
+    "2:$before" "$?:$(cd "$T/ds" && find . | sort | tr '\n' ' ')"
+check "... and says to give the corpus folders" \
+    grep -q "^nsearch-index: no corpus folder given and none recorded in $T/ds: give the corpus folders" "$T/err"
+"$NSEARCH_INDEX" --db "$T/ds" --rebuild "$C" 2>"$T/err"
+expect "... given them, it rebuilds, and then deletes the old generation" \
+    "0:120:XAPIANDB gen-$((n + 1)) gen-$((n + 1)).readers write.lock" \
+    "$?:$("$NSEARCH_INDEX" --db "$T/ds" --stats --json | jq .articles):$(ls "$T/ds" | tr '\n' ' ' | sed 's/ $//')"
+
 printf 'bin\000ary\n' >"$T/c/junk.txt"
 "$NSEARCH_INDEX" --db "$T/db" "$C" 2>"$T/err"
 rm "$T/c/junk.txt"
