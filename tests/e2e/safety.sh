@@ -181,10 +181,7 @@ expect "--rebuild repairs it" "0:120" "$?:$("$NSEARCH_INDEX" --db "$T/broken" --
 # in the newest generation that reads, builds a new one after all the
 # others, switches to it, and only then deletes the old.
 g=$(sed -n 's/^auto //p' "$T/db/XAPIANDB")
-n=$(sed -n 's/^gen-//p' <<EOF_G
-$g
-EOF_G
-)
+n=${g#gen-}
 for stub in 'auto gen-9' '' 'hello world' missing; do
     rm -rf "$T/ds" && cp -rp "$T/db" "$T/ds"
     case $stub in missing) rm "$T/ds/XAPIANDB" ;; '') : >"$T/ds/XAPIANDB" ;; *) echo "$stub" >"$T/ds/XAPIANDB" ;; esac
