@@ -271,6 +271,10 @@ static ns_status open_stub(ns_searcher *s, ns_error *err)
     size_t n = 0;
     ns_status st = ns_stub_read(s->path, &lines, &n, err);
     if (st != NS_OK) return st;
+    if ((st = ns_stub_check_unique(s->path, lines, n, err)) != NS_OK) {
+        ns_stub_free(lines, n);
+        return st;
+    }
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", s->path);
     char *slash = strrchr(dir, '/');
