@@ -752,6 +752,11 @@ static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q, const 
             /* Exact forms and prefixes compare exact forms. */
             if (m->word && m->word[0] && nletters < sizeof letters)
                 letters[nletters++] = (unsigned char)m->word[0];
+            for (size_t k = 0; k < m->nparts; k++)
+                if (m->parts[k][0] && nletters < sizeof letters)
+                    letters[nletters++] = (unsigned char)m->parts[k][0];
+            if (m->xjoined && m->xjoined[0] && nletters < sizeof letters)
+                letters[nletters++] = (unsigned char)m->xjoined[0];
             continue;
         }
         for (size_t k = 0; k < m->npos; k++)
