@@ -94,6 +94,47 @@ static int occ_add(occs *o, size_t start, size_t end, uint32_t pos, uint32_t epo
     return 0;
 }
 
+/* Is t a word of the text: a primary token or the joined form of a
+ * compound, not the dotted alternative of a word in capitals? */
+static int whole_word(const ptok *t)
+{
+    return !(t->flags & NS_TOK_ALT) || !(t->flags & NS_TOK_ACRONYM);
+}
+
+/* Is t's exact form s (or, prefix set, does it begin with s)? */
+static int exact_is(const passage_scan *ps, const ptok *t, const char *s, int prefix)
+{
+    size_t n = strlen(s);
+    return (prefix ? t->exact_len >= n : t->exact_len == n) &&
+           memcmp(ps->text.data + t->exact, s, n) == 0;
+}
+
+/* Does the exact-form compound of m (m->parts) start at token i? Its last
+ * position goes to *epos and its end to *end. */
+static int parts_at(const passage_scan *ps, const matcher *m, size_t i, size_t *end, uint32_t *epos)
+{
+    const ptok *t = &ps->toks[i];
+    int pre = m->kind == M_PREFIX;
+    if ((t->flags & NS_TOK_ALT) || !exact_is(ps, t, m->parts[0], 0)) return 0;
+    for (size_t k = 1; k < m->nparts; k++) {
+        uint32_t at = t->pos + (uint32_t)k;
+        int found = 0;
+        for (size_t x = i + 1; x < ps->n && ps->toks[x].pos <= at; x++) {
+            const ptok *u = &ps->toks[x];
+            if (u->pos == at && !(u->flags & NS_TOK_ALT) &&
+                exact_is(ps, u, m->parts[k], pre && k + 1 == m->nparts)) {
+                found = 1;
+                i = x;
+                *end = u->end;
+                *epos = at;
+                break;
+            }
+        }
+        if (!found) return 0;
+    }
+    return 1;
+}
+
 /* Find every occurrence of matcher mi in the scanned passage. */
 
 int match_find(const passage_scan *ps, const matcher *m, size_t mi, occs *o, size_t *count,
@@ -106,13 +147,13 @@ int match_find(const passage_scan *ps, const matcher *m, size_t mi, occs *o, siz
         int hit = 0;
         size_t end = t->end;
         uint32_t epos = t->pos;
-        if (m->kind == M_EXACT) {
-            hit = !(t->flags & NS_TOK_ALT) && t->exact_len == strlen(m->word) &&
-                  memcmp(ps->text.data + t->exact, m->word, t->exact_len) == 0;
-        } else if (m->kind == M_PREFIX) {
-            size_t n = strlen(m->word);
-            hit = !(t->flags & NS_TOK_ALT) && t->exact_len >= n &&
-                  memcmp(ps->text.data + t->exact, m->word, n) == 0;
+        if (m->kind != M_SEQ && !m->nparts) {
+            /* One word: its form, or a compound's joined form. */
+            hit = whole_word(t) && exact_is(ps, t, m->word, m->kind == M_PREFIX);
+        } else if (m->kind != M_SEQ) {
+            /* A compound: its parts in a row, or its joined form alone. */
+            hit = parts_at(ps, m, i, &end, &epos) ||
+                  (m->xjoined && whole_word(t) && exact_is(ps, t, m->xjoined, m->kind == M_PREFIX));
         } else if (m->njoined && tok_in(ps, t, m->joined, m->njoined)) {
             hit = 1;
         } else if (m->npos && tok_in(ps, t, m->alts[0], m->nalts[0])) {

@@ -51,6 +51,11 @@ static void matcher_free(matcher *m)
     for (size_t j = 0; j < m->njoined; j++) {
         free(m->joined[j]);
     }
+    for (size_t j = 0; j < m->nparts; j++) {
+        free(m->parts[j]);
+    }
+    free(m->parts);
+    free(m->xjoined);
     free(m->word);
 }
 
@@ -396,6 +401,157 @@ static xc_query *date_query(plan *b, int64_t lo, int64_t hi)
     return combine(b, XC_OP_OR, parts, np);
 }
 
+/* The Xapian query of the words beginning with a prefix: `plain` is the
+ * prefix as the unstemmed analyzer reads it (NULL: as `stem`), `stem` as
+ * the index's analyzer does; both under the field prefix pfx. */
+static xc_query *prefix_query(plan *b, const char *pfx, const char *plain_term, const char *stem)
+{
+    char plain[NS_TERM_MAX + 8];
+    snprintf(plain, sizeof plain, "%s%s", pfx, plain_term ? plain_term : stem);
+    xc_query *alts[NS_TERM_MAX + 8];
+    size_t na = 0;
+    xc_status xs = xc_query_wildcard(plain, strlen(plain), 0, &alts[na]);
+    if (xs != XC_OK) return fail(b, xs);
+    na++;
+    /* A word beginning with the prefix P has a stem that begins with P, or
+     * that P begins with (stemming cuts ends): expand both. */
+    size_t plen = strlen(pfx), full = strlen(plain);
+    for (size_t k = plen + 2; k < full; k++) {
+        uint32_t tf = 0;
+        if ((plain[k] & 0xc0) == 0x80) continue; /* not at a character boundary */
+        if (b->db) xc_database_termfreq(b->db, plain, k, &tf);
+        if (tf && xc_query_term(plain, k, 1, 0, &alts[na]) == XC_OK) na++;
+    }
+    /* A word longer than P may stem to fewer letters than P with its last
+     * one changed ("living" -> "live" for P "livi"): P less its last one or
+     * two letters too (the passage check keeps only the words that begin
+     * with P). */
+    for (size_t cut = 1; cut <= 2; cut++) {
+        size_t k = full - cut;
+        while (k > plen && (plain[k] & 0xc0) == 0x80)
+            k--;
+        if (k < plen + 2) break;
+        if (xc_query_wildcard(plain, k, 0, &alts[na]) == XC_OK) na++;
+    }
+    /* And the stem of P itself when stemming changed its end ("story" ->
+     * "stori": "stories", "storied"). */
+    size_t tl = strlen(stem);
+    if (plain_term && (tl + plen != full || memcmp(plain + plen, stem, tl) != 0) && tl >= 2) {
+        char st[NS_TERM_MAX + 8];
+        snprintf(st, sizeof st, "%s%s", pfx, stem);
+        if (xc_query_wildcard(st, strlen(st), 0, &alts[na]) == XC_OK) na++;
+    }
+    return combine(b, XC_OP_SYNONYM, alts, na);
+}
+
+/* The parts of the leaf analyzed into b->toks: the indexes of its primary
+ * tokens (at most NS_QUERY_MAX_TERMS) into part[], and in *joined the index
+ * of the joined form spanning all of them (analyzer.h: an NS_TOK_ALT
+ * token without NS_TOK_ACRONYM), SIZE_MAX when there is none. */
+static size_t leaf_parts(const plan *b, size_t *part, size_t *joined)
+{
+    size_t np = 0;
+    *joined = SIZE_MAX;
+    for (size_t i = 0; i < b->ntoks; i++) {
+        if (!(b->toks[i].flags & NS_TOK_ALT) && np < NS_QUERY_MAX_TERMS) part[np++] = i;
+    }
+    for (size_t i = 0; np > 1 && i < b->ntoks; i++) {
+        const struct tokcopy *t = &b->toks[i];
+        if ((t->flags & NS_TOK_ALT) && !(t->flags & NS_TOK_ACRONYM) &&
+            t->start == b->toks[part[0]].start && t->end == b->toks[part[np - 1]].end)
+            *joined = i;
+    }
+    return np;
+}
+
+/* An exact word (`=word`) or a wildcard (`pre*`). Exact forms are not
+ * indexed (index.c): Xapian retrieves by stem, and the passage check keeps
+ * the forms as typed. A compound (`=28-point`, `28-p*`) is its parts in a
+ * row (the last one a prefix for a wildcard), or its joined form
+ * ("28point"; the start of one for a wildcard), as for a plain word. */
+static xc_query *exact_query(plan *b, const ns_qnode *n, int in_not)
+{
+    if (!analyze_leaf(b, n)) return NULL;
+    int wild = n->kind == NS_Q_WILDCARD;
+    const char *pfx = n->field == NS_FIELD_TITLE    ? NS_PREFIX_TITLE
+                      : n->field == NS_FIELD_SOURCE ? NS_PREFIX_SOURCE
+                                                    : "";
+    size_t part[NS_QUERY_MAX_TERMS], joined;
+    size_t np = leaf_parts(b, part, &joined);
+    if (np == 0) return NULL;
+    matcher *m = new_matcher(b, n, in_not);
+    if (!m) return NULL;
+    m->kind = wild ? M_PREFIX : M_EXACT;
+    m->label = n->text;
+    m->word = xstrdup(b, b->toks[part[0]].exact);
+    /* The stems the index has (terms[np]: the joined form's). */
+    char *terms[NS_QUERY_MAX_TERMS + 1] = {0};
+    for (size_t i = 0; i < np; i++)
+        terms[i] = xstrdup(b, b->toks[part[i]].term);
+    if (joined != SIZE_MAX) terms[np] = xstrdup(b, b->toks[joined].term);
+    if (np > 1) {
+        m->parts = calloc(np, sizeof *m->parts);
+        if (!m->parts) b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; m->parts && i < np; i++) {
+            m->parts[i] = xstrdup(b, b->toks[part[i]].exact);
+            m->nparts++;
+        }
+        if (joined != SIZE_MAX) m->xjoined = xstrdup(b, b->toks[joined].exact);
+    }
+    m->idf = wild ? 1.0 : 0.0;
+    for (size_t i = 0; !wild && i < np; i++)
+        m->idf += idf_of(b, terms[i] ? terms[i] : "");
+    b->nverify++;
+    /* A wildcard's prefixes as the unstemmed analyzer reads them. */
+    char *plain[NS_QUERY_MAX_TERMS + 1] = {0};
+    if (wild && b->st == NS_OK) {
+        b->ntoks = 0;
+        ns_analyze(b->plain, n->text, n->len, copy_token, b, NULL);
+        size_t pj, ppart[NS_QUERY_MAX_TERMS];
+        if (leaf_parts(b, ppart, &pj) == np) {
+            plain[np - 1] = xstrdup(b, b->toks[ppart[np - 1]].term);
+            if (joined != SIZE_MAX && pj != SIZE_MAX) plain[np] = xstrdup(b, b->toks[pj].term);
+        }
+    }
+    xc_query *q = NULL, *qs[NS_QUERY_MAX_TERMS + 1];
+    size_t nq = 0;
+    for (size_t i = 0; i < np && b->st == NS_OK; i++) {
+        xc_query *t = NULL;
+        if (!wild || i + 1 < np)
+            t = term_q(b, pfx, terms[i]);
+        else if (np == 1 || strlen(plain[i] ? plain[i] : terms[i]) >= 2)
+            t = prefix_query(b, pfx, plain[i], terms[i]);
+        /* else: a last part of one letter (`28-p*`) would expand to a
+         * good share of the index: the other parts narrow the candidates,
+         * and the joined form finds the rest. */
+        if (t) qs[nq++] = t;
+    }
+    if (b->st == NS_OK && nq)
+        q = combine(b, XC_OP_AND, qs, nq);
+    else
+        free_all(qs, nq);
+    if (q && joined != SIZE_MAX && b->st == NS_OK) {
+        /* Or the joined form, as one word ("28point"). */
+        xc_query *alts[2] = {q, NULL};
+        alts[1] = wild ? prefix_query(b, pfx, plain[np], terms[np]) : term_q(b, pfx, terms[np]);
+        if (alts[1]) {
+            q = combine(b, XC_OP_SYNONYM, alts, 2);
+        } else {
+            xc_query_free(q);
+            q = NULL;
+        }
+    }
+    for (size_t i = 0; i <= np; i++) {
+        free(terms[i]);
+        free(plain[i]);
+    }
+    if (b->st != NS_OK) {
+        xc_query_free(q);
+        return NULL;
+    }
+    return q;
+}
+
 static xc_query *build(plan *b, const ns_qnode *n, int in_not)
 {
     if (b->st != NS_OK) return NULL;
@@ -403,73 +559,7 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
     case NS_Q_WORD:
     case NS_Q_PHRASE: return leaf_query(b, n, in_not);
     case NS_Q_EXACT:
-    case NS_Q_WILDCARD: {
-        /* Exact forms are not indexed (index.c): retrieve by stem, and let
-         * the passage scan keep only articles holding the form as typed. */
-        if (!analyze_leaf(b, n)) return NULL;
-        char exact[NS_TERM_MAX + 1], term[NS_TERM_MAX + 1];
-        snprintf(exact, sizeof exact, "%s", b->toks[0].exact);
-        snprintf(term, sizeof term, "%s", b->toks[0].term);
-        const char *pfx = n->field == NS_FIELD_TITLE    ? NS_PREFIX_TITLE
-                          : n->field == NS_FIELD_SOURCE ? NS_PREFIX_SOURCE
-                                                        : "";
-        xc_query *q = NULL;
-        if (n->kind == NS_Q_EXACT) {
-            q = term_q(b, pfx, term);
-            if (!q) return NULL;
-        } else {
-            /* A word beginning with the prefix P has a stem that begins with
-             * P, or that P begins with (stemming cuts ends): expand both. */
-            b->ntoks = 0;
-            ns_analyze(b->plain, n->text, n->len, copy_token, b, NULL);
-            char plain[NS_TERM_MAX + 8];
-            snprintf(plain, sizeof plain, "%s%s", pfx, b->ntoks ? b->toks[0].term : term);
-            xc_query *alts[NS_TERM_MAX + 8];
-            size_t na = 0;
-            xc_status xs = xc_query_wildcard(plain, strlen(plain), 0, &alts[na]);
-            if (xs != XC_OK) return fail(b, xs);
-            na++;
-            size_t plen = strlen(pfx), full = strlen(plain);
-            for (size_t k = plen + 2; k < full; k++) {
-                uint32_t tf = 0;
-                if ((plain[k] & 0xc0) == 0x80) continue; /* not at a character boundary */
-                if (b->db) xc_database_termfreq(b->db, plain, k, &tf);
-                if (tf && xc_query_term(plain, k, 1, 0, &alts[na]) == XC_OK) na++;
-            }
-            /* A word longer than P may stem to fewer letters than P with
-             * its last one changed ("living" -> "live" for P "livi"): P
-             * less its last one or two letters too (the passage check
-             * keeps only the words that begin with P). */
-            for (size_t cut = 1; cut <= 2; cut++) {
-                size_t k = full - cut;
-                while (k > plen && (plain[k] & 0xc0) == 0x80)
-                    k--;
-                if (k < plen + 2) break;
-                if (xc_query_wildcard(plain, k, 0, &alts[na]) == XC_OK) na++;
-            }
-            /* And the stem of P itself when stemming changed its end
-             * ("story" -> "stori": "stories", "storied"). */
-            size_t tl = strlen(term);
-            if (b->ntoks && (tl + plen != full || memcmp(plain + plen, term, tl) != 0) && tl >= 2) {
-                char st[NS_TERM_MAX + 8];
-                snprintf(st, sizeof st, "%s%s", pfx, term);
-                if (xc_query_wildcard(st, strlen(st), 0, &alts[na]) == XC_OK) na++;
-            }
-            q = combine(b, XC_OP_SYNONYM, alts, na);
-            if (!q) return NULL;
-        }
-        matcher *m = new_matcher(b, n, in_not);
-        if (!m) {
-            xc_query_free(q);
-            return NULL;
-        }
-        m->kind = n->kind == NS_Q_EXACT ? M_EXACT : M_PREFIX;
-        m->word = xstrdup(b, exact);
-        m->label = n->text;
-        m->idf = n->kind == NS_Q_EXACT ? idf_of(b, term) : 1.0;
-        b->nverify++;
-        return q;
-    }
+    case NS_Q_WILDCARD: return exact_query(b, n, in_not);
     case NS_Q_DATE: return date_query(b, n->date_lo, n->date_hi);
     case NS_Q_NOT: b->has_not = 1; return n->nkids ? build(b, n->kids[0], 1) : NULL;
     case NS_Q_AND:
@@ -495,9 +585,13 @@ static xc_query *build(plan *b, const ns_qnode *n, int in_not)
                 xc_query_free(q);
                 continue;
             }
+            /* Dates and source: leaves weigh nothing: under AND they filter
+             * the other kids. Under OR a source: leaf is one alternative
+             * among the others (a filter there would require it); its
+             * query is scaled to weigh 0 (leaf_query). */
             if (k->kind == NS_Q_NOT)
                 neg[nn++] = q;
-            else if (k->kind == NS_Q_DATE || k->field == NS_FIELD_SOURCE)
+            else if (n->kind == NS_Q_AND && (k->kind == NS_Q_DATE || k->field == NS_FIELD_SOURCE))
                 flt[nf++] = q;
             else
                 pos[np++] = q;
@@ -570,7 +664,7 @@ static int list_wanted(plan *b)
     size_t n = 0;
     for (size_t mi = 0; mi < b->nm; mi++) {
         const matcher *m = &b->m[mi];
-        n += m->kind == M_SEQ ? m->njoined : 1;
+        n += m->kind == M_SEQ ? m->njoined : 1 + m->nparts + (m->xjoined != NULL);
         for (size_t k = 0; m->kind == M_SEQ && k < m->npos; k++)
             n += m->nalts[k];
     }
@@ -581,9 +675,16 @@ static int list_wanted(plan *b)
     for (size_t mi = 0; mi < b->nm; mi++) {
         const matcher *m = &b->m[mi];
         if (m->kind != M_SEQ) {
-            if (m->word)
+            int pre = m->kind == M_PREFIX;
+            if (m->word && !m->nparts)
                 b->want[b->nwant++] =
-                    (want){m->word, strlen(m->word), m->kind == M_EXACT ? WANT_EXACT : WANT_PREFIX};
+                    (want){m->word, strlen(m->word), pre ? WANT_PREFIX : WANT_EXACT};
+            for (size_t k = 0; k < m->nparts; k++)
+                b->want[b->nwant++] = (want){m->parts[k], strlen(m->parts[k]),
+                                             pre && k + 1 == m->nparts ? WANT_PREFIX : WANT_EXACT};
+            if (m->xjoined)
+                b->want[b->nwant++] =
+                    (want){m->xjoined, strlen(m->xjoined), pre ? WANT_PREFIX : WANT_EXACT};
             continue;
         }
         for (size_t k = 0; k < m->npos; k++)

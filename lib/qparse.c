@@ -1253,7 +1253,19 @@ static void check_tree(parser *p, const ns_qnode *n, const ns_qnode *parent, boo
                 for (size_t j = 0; j < k->nkids; j++)
                     ok = ok && is_leaf(k->kids[j]);
             }
-            if (ok) continue;
+            if (ok) {
+                /* A source is neither the passage nor the title, where
+                 * NEAR measures (doc/query-syntax.md, "What matches"). */
+                const ns_qnode *src = k->field == NS_FIELD_SOURCE ? k : NULL;
+                for (size_t j = 0; !src && k->kind == NS_Q_OR && j < k->nkids; j++)
+                    if (k->kids[j]->field == NS_FIELD_SOURCE) src = k->kids[j];
+                if (src) {
+                    fail(p, src->offset,
+                         "NEAR can't take a source: side (NEAR measures within a "
+                         "passage or the title); write 'a NEAR b source:x'");
+                }
+                continue;
+            }
             if (k->kind == NS_Q_NOT) {
                 fail(p, k->offset, "NEAR can't take an excluded term");
             } else if (k->kind == NS_Q_DATE) {

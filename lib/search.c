@@ -271,6 +271,10 @@ static ns_status open_stub(ns_searcher *s, ns_error *err)
     size_t n = 0;
     ns_status st = ns_stub_read(s->path, &lines, &n, err);
     if (st != NS_OK) return st;
+    if ((st = ns_stub_check_unique(s->path, lines, n, err)) != NS_OK) {
+        ns_stub_free(lines, n);
+        return st;
+    }
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", s->path);
     char *slash = strrchr(dir, '/');
@@ -748,6 +752,11 @@ static ns_status run(ns_searcher *s, plan *b, xc_enquire *e, xc_query *q, const 
             /* Exact forms and prefixes compare exact forms. */
             if (m->word && m->word[0] && nletters < sizeof letters)
                 letters[nletters++] = (unsigned char)m->word[0];
+            for (size_t k = 0; k < m->nparts; k++)
+                if (m->parts[k][0] && nletters < sizeof letters)
+                    letters[nletters++] = (unsigned char)m->parts[k][0];
+            if (m->xjoined && m->xjoined[0] && nletters < sizeof letters)
+                letters[nletters++] = (unsigned char)m->xjoined[0];
             continue;
         }
         for (size_t k = 0; k < m->npos; k++)

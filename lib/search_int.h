@@ -54,6 +54,14 @@ typedef struct matcher {
     size_t njoined;
     char *word; /* M_EXACT: exact form; M_PREFIX: exact-form prefix;
                  * M_SEQ: the query's own form of its first word */
+    /* M_EXACT, M_PREFIX of a compound (`=28-point`, `28-p*`): the exact
+     * forms of its nparts parts, which match at consecutive positions (for
+     * M_PREFIX the last one is a prefix), and xjoined, the exact form of
+     * its joined form ("28point"; a prefix for M_PREFIX), which matches
+     * one token alone. nparts is 0 for a word of one part (word alone). */
+    char **parts;
+    size_t nparts;
+    char *xjoined;
     double idf;
     const char *label; /* for --explain */
     ns_qfield field;   /* where it counts: title and passages, title, source */

@@ -186,3 +186,69 @@ ns_status ns_stub_open_folder(const char *path, struct xc_database **db, ns_erro
     if (xs != XC_OK) return ns_error_from_xc(err, xs, target);
     return NS_OK;
 }
+
+/* The shard a stub line names, as a string two lines naming one shard
+ * share: "A" and the canonical path of the generation folder an auto line
+ * opens (so `auto idx`, `auto ./idx/` and `auto idx/gen-3` when gen-3 is
+ * live are one), "R" and host:port for a remote line ("" is 127.0.0.1;
+ * host names compare without case). NULL when an auto line's folder
+ * can't be resolved (opening it will say why) or out of memory (*nomem). */
+static char *shard_key(const char *stubdir, const ns_stub_line *l, int *nomem)
+{
+    char buf[PATH_MAX], target[PATH_MAX], canon[PATH_MAX];
+    if (l->kind == NS_STUB_REMOTE) {
+        const char *host = l->host[0] ? l->host : "127.0.0.1";
+        size_t n = strlen(host) + 16;
+        char *k = malloc(n);
+        if (!k) return *nomem = 1, NULL;
+        snprintf(k, n, "R%s:%u", host, l->port);
+        for (char *c = k + 1; *c; c++)
+            if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
+        return k;
+    }
+    if (l->path[0] == '/')
+        snprintf(buf, sizeof buf, "%s", l->path);
+    else
+        snprintf(buf, sizeof buf, "%s/%s", stubdir, l->path);
+    if (ns_stub_folder_target(buf, target, sizeof target, NULL) != NS_OK) return NULL;
+    if (!realpath(target, canon)) return NULL;
+    size_t n = strlen(canon) + 2;
+    char *k = malloc(n);
+    if (!k) return *nomem = 1, NULL;
+    snprintf(k, n, "A%s", canon);
+    return k;
+}
+
+ns_status ns_stub_check_unique(const char *path, const ns_stub_line *lines, size_t n, ns_error *err)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        strcpy(dir, ".");
+    char **keys = calloc(n ? n : 1, sizeof *keys);
+    if (!keys) return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    ns_status st = NS_OK;
+    int nomem = 0;
+    for (size_t i = 0; i < n && st == NS_OK; i++) {
+        keys[i] = shard_key(dir, &lines[i], &nomem);
+        if (nomem) {
+            st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+            break;
+        }
+        for (size_t j = 0; keys[i] && j < i; j++) {
+            if (!keys[j] || strcmp(keys[i], keys[j]) != 0) continue;
+            st = ns_error_set(err, NS_ERR_INVALID,
+                              "%s:%zu: shard %s is line %zu's shard again (%s): a stub names "
+                              "each shard once, or its results would count twice",
+                              path, lines[i].line, lines[i].text, lines[j].line, keys[i] + 1);
+            break;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(keys[i]);
+    free(keys);
+    return st;
+}

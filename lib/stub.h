@@ -47,6 +47,17 @@ typedef struct ns_stub_line {
  *                          no line at all
  * @retval NS_ERR_NOMEM     out of memory */
 ns_status ns_stub_read(const char *path, ns_stub_line **lines, size_t *n, ns_error *err);
+/* Refuse a stub (`path`, its n lines from ns_stub_read) that names one
+ * shard twice, which would list each of its results twice: two auto lines
+ * whose folders open the same generation folder (the same canonical path;
+ * relative paths are relative to the stub's folder), or two remote lines
+ * with the same host:port ("" is 127.0.0.1; no name is resolved). An auto
+ * line whose folder can't be resolved is left for opening to report.
+ * @retval NS_ERR_INVALID  a shard named twice ("PATH:LINE: shard TEXT is
+ *                         line L's shard again (...)", LINE the second)
+ * @retval NS_ERR_NOMEM    out of memory */
+ns_status ns_stub_check_unique(const char *path, const ns_stub_line *lines, size_t n,
+                               ns_error *err);
 /* Free the n lines of ns_stub_read and their strings. Accepts NULL. */
 void ns_stub_free(ns_stub_line *lines, size_t n);
 

@@ -99,6 +99,34 @@ expect "... and with another index's dictionary beside shard 2's tables, says it
     "2 1" "$? $(grep -c 'unreadable record' "$T/err")"
 cp "$T/z2" "$z2"
 
+# A stub naming one shard twice would list each of its results twice: it
+# is refused (exit 2, nothing on stdout), naming the stub and the second
+# line, whether the two lines are written alike or not (the canonical
+# folder, through a link too; the live generation named directly; the same
+# host:port). Without that line, the stub answers: the articles that
+# mention Umerov (grep counts them in the corpus), each once.
+g2=$(sed -n 's/^auto //p' "$T/shard2/XAPIANDB")
+ln -s shard2 "$T/shard2-link"
+n_umerov=$(grep -il umerov "$TOP"/corpus/*.txt | wc -l)
+printf 'auto shard1\nauto shard2\nauto shard3\n' >"$T/three"
+printf 'remote 127.0.0.1:%s\nauto shard2\nauto shard3\n' "$port1" >"$T/three-r"
+printf 'auto shard2\n' >"$T/dup1"
+printf '# the same again\nauto ./shard2//\n' >"$T/dup2"
+printf 'auto %s/shard2/%s\n' "$T" "$g2" >"$T/dup3"
+printf 'auto shard2-link\n' >"$T/dup4"
+printf 'remote tcp 127.0.0.1:%s\n' "$port1" >"$T/dup5"
+for d in dup1:4:three dup2:5:three dup3:4:three dup4:4:three dup5:4:three-r; do
+    f=${d%%:*} l=${d#*:} base=${d##*:}
+    l=${l%%:*}
+    cat "$T/$base" "$T/$f" >"$T/$f.stub"
+    "$NSEARCH" --db "$T/$f.stub" --allow-partial --files -n 100 umerov >"$T/out" 2>"$T/err"
+    rc=$?
+    got="$rc $(grep -c "^nsearch: $T/$f.stub:$l: shard .* is line [0-9]*'s shard again" "$T/err") $(wc -c <"$T/out" | tr -d ' ')"
+    got="$got $("$NSEARCH" --db "$T/$base" --files -n 100 umerov | sort -u | wc -l) $("$NSEARCH" --db "$T/$base" --files -n 100 umerov | wc -l)"
+    expect "a stub naming one shard twice is refused ($f: line $l); without it, it answers" \
+        "2 1 0 $n_umerov $n_umerov" "$got"
+done
+
 # A shard that is down: a named error at once; or partial results.
 kill "$pid2"
 wait "$pid2" 2>/dev/null

@@ -67,6 +67,10 @@ art ex-melted "Heat wave" "Test Wire" \
     "At the bazaar the candles melted in the afternoon sun."
 art ex-melting "Cold snap ends" "Test Wire" \
     "Snow on the bazaar roofs was melting by noon."
+art ex-xsplit "Tin roofs" "Test Wire" \
+    "The souk sold tin" "Lanterns were cheap."
+art ex-xtitle "Souk tin" "Test Wire" \
+    "Lanterns hung everywhere in the souk."
 art or-other "Spice route" "Test Wire" \
     "Saffron prices rose while the ice was melting on the docks."
 art or-form "Spring thaw" "Test Wire" \
@@ -89,6 +93,17 @@ art fd-exact "Harps for sale" "Test Wire" \
     "A music shop is closing down."
 art fd-stem "Harp for sale" "Test Wire" \
     "Several harps and a piano are on offer."
+
+# 7. Exact words and wildcards of a compound: its parts in a row (a hyphen
+# or a space between) or its joined form, never its first part alone.
+art cp-hy "Budget talks" "Test Wire" "They backed the 93-point plan at last."
+art cp-solid "Budget vote" "Test Wire" "A 93point memo leaked overnight."
+art cp-space "Budget notes" "Test Wire" "On page 93 point four was struck."
+art cp-pack "Shop shelf" "Test Wire" "A 93-pack of cans sat there."
+art cp-alone "Orchard count" "Test Wire" "We counted 93 apples in the crate."
+art de-hy "Border calm" "Test Wire" "Talks on de-escalation resumed."
+art de-solid "Border quiet" "Test Wire" "Calls for deescalation grew."
+art de-facto "Court ruling" "Test Wire" "The de facto rule stands."
 
 # 6. Deep results: 60 articles with "lobster" and "pottery" many times,
 # never side by side, and two long articles that hold the phrase.
@@ -171,6 +186,12 @@ expect "-\"phrase\" excludes only the phrase" "ex-apart ex-melted ex-melting ex-
 expect "-=form excludes only that form" "ex-apart ex-melting ex-none ex-phrase" "$(files 'bazaar -=melted')"
 expect "-(NEAR) excludes only the near ones" "ex-apart ex-melted ex-melting ex-none" "$(files 'bazaar -(copper NEAR/2 kettle)')"
 expect "NOT =form reads as -=form" "$(files 'bazaar -=melted')" "$(files 'bazaar NOT =melted')"
+# A phrase or a NEAR is excluded where it holds: inside one passage or the
+# title; an AND group where its words are, anywhere in the article.
+expect "-\"phrase\": not across passages, nor from the title" "ex-xsplit ex-xtitle" "$(files 'souk -"tin lanterns"')"
+expect "-(NEAR): not across passages, nor from the title" "ex-xsplit ex-xtitle" "$(files 'souk -(tin NEAR/1 lanterns)')"
+nothing "-(a b): the words anywhere in the article" 'souk -(tin lanterns)'
+expect "-(a b): ... but both of them" "ex-xsplit ex-xtitle" "$(files 'souk -(tin lanterns kettle)')"
 
 # 4. OR with checked leaves.
 expect "=form OR word: the other word or the exact form" "ex-melted or-other" "$(files '=melted OR saffron')"
@@ -183,6 +204,33 @@ expect "source:\"two words\" with a word" "fd-src" "$(files 'source:"Meridian Po
 expect "source: reversed source" "fd-rsrc" "$(files 'source:"Post Meridian"')"
 expect "title:=form" "fd-exact" "$(files 'title:=harps')"
 expect "title:word matches any form" "fd-exact fd-rtitle fd-stem fd-title" "$(files 'title:harp')"
+
+# 5b. source: under OR is one alternative, at any depth, not a filter.
+expect "word OR source:" "fd-body fd-exact fd-rtitle fd-src fd-stem fd-title" \
+    "$(files 'harp OR source:"Meridian Post"')"
+expect "source:(a OR b)" "fd-rsrc fd-src" "$(files 'source:(meridian OR nosuchpaper)')"
+expect "source:a OR source:b" "fd-rsrc fd-src" "$(files 'source:"Meridian Post" OR source:"Post Meridian"')"
+expect "word (source: OR word)" "fd-rsrc fd-src" "$(files 'ferry (source:"Post Meridian" OR evening)')"
+expect "source: two ORs deep, with an exclusion" "fd-exact fd-rsrc fd-src fd-stem" \
+    "$(files '(harp OR (source:"Meridian Post" OR source:"Post Meridian")) -silver')"
+# ... and NEAR can't take a source: side (it measures in a passage or the
+# title); the rewrite the error suggests, a NEAR b source:x, filters.
+search "$DB" 'ferry NEAR/1 source:meridian' >"$T/out" 2>"$T/err"
+expect "NEAR with a source: side is refused at the source; beside NEAR, source: filters" \
+    "2 1 0 fd-src" "$? $(grep -c "^nsearch: query:21: NEAR can't take a source: side" "$T/err") $(wc -c <"$T/out" | tr -d ' ') $(
+        files 'ferries NEAR/1 evening source:meridian')"
+
+# 7. Compounds.
+expect "=compound: its parts in a row or joined" "cp-hy cp-solid cp-space" "$(files '=93-point')"
+expect "=compound: hyphenated or joined" "de-hy de-solid" "$(files '=de-escalation')"
+expect "=joined form: finds the compound too" "cp-hy cp-solid" "$(files '=93point')"
+expect "compound wildcard: the first part exactly, the last begun" "cp-hy cp-pack cp-solid cp-space" "$(files '93-p*')"
+expect "compound wildcard inside the last part" "de-hy de-solid" "$(files 'de-esc*')"
+expect "wildcard on the joined form" "cp-hy cp-pack cp-solid" "$(files '93p*')"
+expect "wildcard on the joined form of de-" "de-hy de-solid" "$(files 'deesc*')"
+expect "=first part alone: where it stands as a word" "cp-alone cp-hy cp-pack cp-space" "$(files '=93')"
+expect "=compound NEAR word" "cp-hy" "$(files '=93-point NEAR/1 plan')"
+expect "-=compound" "cp-alone" "$(files '93 -=93-point -=93-pack')"
 
 # 6. Deep results. The words alone rank the phrase articles last, beyond the
 # first window the searcher fetches (2 x (10 + 5) articles for -n 1).

@@ -134,8 +134,27 @@ class Vocab:
         if r < 0.70:
             return ("word", rnd.choice(self.abbrevs + ["US", "U.S.", "us", "U.S"]), None)
         if r < 0.76:
-            return ("word", rnd.choice(self.compounds), None)
+            return self.compound()
         return self.phrase()
+
+    def compound(self):
+        """A hyphenated compound of the corpus as a word (`28-point`), an
+        exact word (`=28-point`, the joined `=28point`) or a wildcard that
+        stops inside its last part (`28-p*`) or its joined form (`28p*`)."""
+        rnd = self.rnd
+        c = rnd.choice(self.compounds)
+        r = rnd.random()
+        if r < 0.35:
+            return ("word", c, None)
+        if r < 0.55:
+            return ("exact", c.lower(), None)
+        if r < 0.65:
+            return ("exact", c.replace("-", "").lower(), None)
+        if r < 0.9:
+            last = c.rfind("-") + 1
+            return ("wild", c[: rnd.randint(last + 1, len(c))].lower(), None)
+        j = c.replace("-", "")
+        return ("wild", j[: rnd.randint(min(len(j), c.find("-") + 1), len(j))].lower(), None)
 
     def phrase(self):
         rnd = self.rnd
@@ -149,8 +168,22 @@ class Vocab:
             ws = [full[0], full[2]]  # one word apart
         return ("phrase", ws, None)
 
+    def source(self):
+        """A source: leaf: the whole name (a phrase when it has several
+        words) or one word of it (`source:wire`)."""
+        rnd = self.rnd
+        s = rnd.choice(self.sources)
+        ws = s.split()
+        if len(ws) > 1 and rnd.random() < 0.5:
+            w = rnd.choice(ws)
+            return ("word", w.lower() if rnd.random() < 0.5 else w, "source")
+        return ("phrase", ws, "source") if len(ws) > 1 else ("word", s, "source")
+
     def near_side(self):
         r = self.rnd.random()
+        if r < 0.06:
+            # title: sides count in the title only, never in a passage
+            return ("word", self.rnd.choice(self.title_words), "title")
         if r < 0.6:
             return self.leaf()
         return ("or", [self.leaf(), self.leaf()])
@@ -174,6 +207,10 @@ class Vocab:
         rnd = self.rnd
         r = rnd.random()
         if depth >= 2 or r < 0.45:
+            # Inside groups (OR and AND, at depths 1 and 2), sometimes a
+            # source: leaf: under OR it is one alternative, not a filter.
+            if depth and rnd.random() < 0.12:
+                return self.source()
             return self.leaf()
         if r < 0.62:
             return ("or", [self.node(depth + 1) for _ in range(rnd.choice([2, 2, 3]))])
@@ -201,7 +238,7 @@ class Vocab:
             parts.append(("phrase", s.split(), "source") if " " in s else ("word", s, "source"))
         if rnd.random() < 0.25:
             x = rnd.choice([self.leaf(), self.phrase(), ("and", [self.leaf(), self.leaf()]),
-                            ("or", [self.leaf(), self.leaf()])])
+                            ("or", [self.leaf(), self.leaf()]), ("or", [self.leaf(), self.source()])])
             parts.append(("not", x))
         render_date = None
         if rnd.random() < 0.15:

@@ -106,16 +106,20 @@ class Text:
 
     def __init__(self, toks):
         self.by_term = {}  # term -> [(pos, last)]
-        self.exact = {}  # exact form of a non-alt token -> [pos]
         self.nonalt_exact = []  # (pos, exact)
+        # The words of the text by their exact form: the non-alt tokens and
+        # the joined forms of compounds (alt tokens without "acr"; the "acr"
+        # alts are the dotted forms of words in capitals), as (pos, exact).
+        self.words = []
         # Every token stands at its own position (doc/query-syntax.md: a
         # leaf's positions follow each other in the text's positions; a
         # joined form stands at its compound's first position only).
         for t in toks:
             self.by_term.setdefault(t[4], []).append((t[0], t[0]))
             if "alt" not in t[3]:
-                self.exact.setdefault(t[5], []).append(t[0])
                 self.nonalt_exact.append((t[0], t[5]))
+            if "alt" not in t[3] or "acr" not in t[3]:
+                self.words.append((t[0], t[5]))
 
 
 # ---------------------------------------------------------------- leaves
@@ -125,10 +129,10 @@ class Leaf:
 
     def __init__(self, lf, text, toks):
         self.kind = lf[0]
-        self.field = lf[2]
         self.steps = []  # per query position: set of accepted terms
         self.joined = []  # terms of joined forms (word leaves)
         self.exacts = []  # for exact/wild: exact forms of the non-alt tokens
+        self.jexact = None  # for exact/wild of a compound: its joined form's exact form
         nonalt = [t for t in toks if "alt" not in t[3]]
         idx = {t[0]: i for i, t in enumerate(nonalt)}
         for t in nonalt:
@@ -141,6 +145,12 @@ class Leaf:
                 acc = {t[4]} | {u[4] for u in same}
             self.steps.append(acc)
             self.exacts.append(t[5])
+        # An exact word or wildcard of several parts (`=28-point`,
+        # `28-p*`): its joined form is the alt (not "acr") spanning them all.
+        if self.kind in ("exact", "wild") and len(nonalt) > 1:
+            for t in toks:
+                if "alt" in t[3] and "acr" not in t[3] and (t[1], t[2]) == (nonalt[0][1], nonalt[-1][2]):
+                    self.jexact = t[5]
         # Joined forms (alts whose span differs from their primary's) match
         # the whole of a word leaf, as one text token; not in phrases.
         if self.kind == "word":
@@ -165,13 +175,29 @@ class Leaf:
 
     def occurrences(self, tx):
         """(first, last) positions of every occurrence in Text tx."""
-        if self.kind == "exact":
+        # doc/query-syntax.md, "Exact words" and "Wildcards": one word is
+        # that exact form (a prefix of it for a wildcard) among the text's
+        # words, joined forms included; a compound is its parts' exact forms
+        # at consecutive positions (the last a prefix for a wildcard), or a
+        # word of the text that is (begins with) its joined form.
+        if self.kind in ("exact", "wild"):
+            wild = self.kind == "wild"
+
+            def same(e, q, pre):
+                return e.startswith(q) if pre else e == q
+
             if len(self.exacts) == 1:
-                return [(p, p) for p in tx.exact.get(self.exacts[0], [])]
-            return self._seq_exact(tx)
-        if self.kind == "wild":
-            pre = self.exacts[0] if self.exacts else ""
-            return [(p, p) for p, e in tx.nonalt_exact if e.startswith(pre)]
+                return sorted({(p, p) for p, e in tx.words if same(e, self.exacts[0], wild)})
+            out = set()
+            n = len(self.exacts)
+            at = dict(tx.nonalt_exact)
+            for s, e in tx.nonalt_exact:
+                if all(s + i in at and same(at[s + i], x, wild and i == n - 1)
+                       for i, x in enumerate(self.exacts)):
+                    out.add((s, s + n - 1))
+            if self.jexact is not None:
+                out |= {(p, p) for p, e in tx.words if same(e, self.jexact, wild)}
+            return sorted(out)
         starts = set()
         for acc in self.steps[:1]:
             for term in acc:
@@ -195,23 +221,20 @@ class Leaf:
                     res |= self._ends(tx, qi + 1, last + 1)
         return res
 
-    def _seq_exact(self, tx):
-        out = []
-        for s in tx.exact.get(self.exacts[0], []):
-            if all(s + i in tx.exact.get(e, []) for i, e in enumerate(self.exacts)):
-                out.append((s, s + len(self.exacts) - 1))
-        return out
 
 
-def near_holds(n, sides, tx):
+def near_holds(n, sides, tx, title):
     """Some choice of one occurrence per side, no two of them the same
     occurrence (`recent NEAR recent*` wants two words), lies in a window
-    where at most n - 1 positions belong to no side."""
+    where at most n - 1 positions belong to no side. sides: per side, its
+    (Leaf, field) pairs; tx is the title (title true) or a passage, where
+    title: leaves do not occur. (A source: side is refused by the parser.)"""
     occ = []
     for side in sides:
         o = set()
-        for lf in side:
-            o.update(lf.occurrences(tx))
+        for L, field in side:
+            if field is None or (title and field == "title"):
+                o.update(L.occurrences(tx))
         if not o:
             return False
         occ.append(sorted(o))
@@ -257,7 +280,7 @@ class Corpus:
             for tx in [a["_title"], a["_source"]] + [p["_tx"] for p in a["passages"]]:
                 for term in tx.by_term:
                     self.term_arts.setdefault(term, set()).add(ai)
-                for e in tx.exact:
+                for _, e in tx.words:
                     self.exact_arts.setdefault(e, set()).add(ai)
         self._leafcache = {}
         self._wildcache = {}
@@ -288,17 +311,24 @@ class Corpus:
 
     def leaf_articles(self, L):
         """A superset of the articles in which Leaf L occurs somewhere."""
-        if L.kind == "exact":
-            return self.exact_arts.get(L.exacts[0], set())
-        if L.kind == "wild":
-            pre = L.exacts[0]
-            if pre not in self._wildcache:
-                arts = set()
-                for e, s in self.exact_arts.items():
-                    if e.startswith(pre):
-                        arts |= s
-                self._wildcache[pre] = arts
-            return self._wildcache[pre]
+        if L.kind in ("exact", "wild"):
+            # The articles with a word that is (begins with) the first
+            # part, or the joined form.
+            firsts = [L.exacts[0]] + ([L.jexact] if L.jexact is not None else [])
+            wild_first = L.kind == "wild" and len(L.exacts) == 1
+            out = set()
+            for i, x in enumerate(firsts):
+                if L.kind == "exact" or (i == 0 and not wild_first):
+                    out |= self.exact_arts.get(x, set())
+                    continue
+                if x not in self._wildcache:
+                    arts = set()
+                    for e, s in self.exact_arts.items():
+                        if e.startswith(x):
+                            arts |= s
+                    self._wildcache[x] = arts
+                out |= self._wildcache[x]
+            return out
         out = None
         for acc in L.steps:  # every position of the leaf must be there
             s = set().union(*(self.term_arts.get(t, set()) for t in acc))
@@ -412,9 +442,9 @@ def _matches(corpus, q):
             if t == "not":
                 return not aholds(k[1])
             if t == "near":
-                sides = [[get(x) for x in (s[1] if s[0] == "or" else [s])] for s in k[2]]
-                return any(near_holds(k[1], sides, tx) for tx in
-                           [a["_title"], a["_source"]] + [p["_tx"] for p in a["passages"]])
+                sides = [[(get(x), x[2]) for x in (s[1] if s[0] == "or" else [s])] for s in k[2]]
+                return near_holds(k[1], sides, a["_title"], True) or any(
+                    near_holds(k[1], sides, p["_tx"], False) for p in a["passages"])
             if t == "date":
                 d = a["date"]
                 return d is not None and (k[1] is None or d >= k[1]) and (k[2] is None or d <= k[2])
@@ -440,11 +470,11 @@ def _matches(corpus, q):
                     cache[key] = not aholds(k[1])
                 return cache[key]
             if t == "near":
-                sides = [[get(x) for x in (s[1] if s[0] == "or" else [s])] for s in k[2]]
+                sides = [[(get(x), x[2]) for x in (s[1] if s[0] == "or" else [s])] for s in k[2]]
                 kt = ("nt", id(k))
                 if kt not in cache:
-                    cache[kt] = near_holds(k[1], sides, a["_title"])
-                return cache[kt] or near_holds(k[1], sides, a["passages"][i]["_tx"])
+                    cache[kt] = near_holds(k[1], sides, a["_title"], True)
+                return cache[kt] or near_holds(k[1], sides, a["passages"][i]["_tx"], False)
             if t == "date":
                 d = a["date"]
                 return d is not None and (k[1] is None or d >= k[1]) and (k[2] is None or d <= k[2])
