@@ -44,8 +44,9 @@
  *      The live generation is never written to.
  *    A file the reader refuses, or that fails part-way (an I/O error), is
  *    skipped with a warning: nothing is recorded for it and the next run
- *    tries it again. One refused keeps its old articles (they go only once
- *    the file opens); of one that fails part-way what was added stays
+ *    tries it again. One that can't be read keeps its old articles (they go
+ *    only once the file opens); one refused for what it holds (binary, too
+ *    large) loses them; of one that fails part-way what was added stays
  *    until then (and is removed then).
  *
  * 4. Delete the files that vanished: every file the index knows and the walk
@@ -258,8 +259,9 @@ static ns_status sink_add(sink *s, const ns_article *a, ns_error *err)
  * (of `size` bytes; its first `rootlen` bytes name its corpus folder), keep
  * those of this shard, add them to `s` (once it is open: sink_start). A
  * file the reader refuses or that fails part-way is reported (on_refused,
- * on_warn) and comes back with whole 0: one refused keeps what it had in
- * the index (opened 0), and of one that failed part-way what was added
+ * on_warn) and comes back with whole 0: one that can't be opened keeps
+ * what it had in the index (opened 0), one refused for what it holds loses
+ * it (opened 1), and of one that failed part-way what was added
  * stays until the next run redoes it. NS_OK then too: only out of memory
  * and a failure to write the index stop the run. */
 static ns_status ingest(update *u, const char *path, size_t rootlen, uint64_t size, sink *s,
@@ -273,7 +275,13 @@ static ns_status ingest(update *u, const char *path, size_t rootlen, uint64_t si
     if (st != NS_OK) {
         on_refused(u, path, st, &rerr);
         atomic_fetch_add(&u->done_bytes, size);
-        return NS_OK;
+        /* Refused for what it now holds (binary, not a regular file, too
+         * large: NS_ERR_FORMAT), its old articles are stale and go; one
+         * that could not be read (NS_ERR_IO, gone since the walk) keeps
+         * them until it reads. */
+        if (st != NS_ERR_FORMAT) return NS_OK;
+        out->opened = 1;
+        return sink_start(s, path, err);
     }
     out->opened = 1;
     ns_status fatal = sink_start(s, path, err);
