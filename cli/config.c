@@ -38,11 +38,12 @@
 #include "config.h"
 #include "quote.h"
 
-/* Add a problem of `line` (0: the whole file); -1 when out of memory. */
-static int problem(ns_config *cfg, size_t line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Add a problem of `line` (0: the whole file) about `key` (static; NULL:
+ * no key); -1 when out of memory. */
+static int problem(ns_config *cfg, size_t line, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-static int problem(ns_config *cfg, size_t line, const char *fmt, ...)
+static int problem(ns_config *cfg, size_t line, const char *key, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -68,6 +69,7 @@ static int problem(ns_config *cfg, size_t line, const char *fmt, ...)
     cfg->problems = v;
     v[cfg->nproblems].line = line;
     v[cfg->nproblems].msg = msg;
+    v[cfg->nproblems].key = key;
     cfg->nproblems++;
     return 0;
 }
@@ -114,7 +116,7 @@ static int parse_bool(const char *s)
 static int set(ns_config *cfg, size_t line, const char *key, const char *val)
 {
     if (!strcmp(key, "db")) {
-        if (!*val) return problem(cfg, line, "db: empty path");
+        if (!*val) return problem(cfg, line, "db", "db: empty path");
         const char *home = getenv("HOME");
         char *p;
         if (val[0] == '~' && val[1] == '/' && home && *home) {
@@ -128,17 +130,17 @@ static int set(ns_config *cfg, size_t line, const char *key, const char *val)
         cfg->db = p;
     } else if (!strcmp(key, "limit")) {
         if (parse_num(val, &cfg->limit))
-            return problem(cfg, line, "limit: not a count from 1: %s", val);
+            return problem(cfg, line, "limit", "limit: not a count from 1: %s", val);
     } else if (!strcmp(key, "per-article") || !strcmp(key, "per_article")) {
         if (parse_num(val, &cfg->per_article))
-            return problem(cfg, line, "per-article: not a count from 1: %s", val);
+            return problem(cfg, line, "per-article", "per-article: not a count from 1: %s", val);
     } else if (!strcmp(key, "sort")) {
         if (!strcmp(val, "relevance"))
             cfg->sort_by_date = 0;
         else if (!strcmp(val, "date"))
             cfg->sort_by_date = 1;
         else
-            return problem(cfg, line, "sort: relevance or date, not %s", val);
+            return problem(cfg, line, "sort", "sort: relevance or date, not %s", val);
     } else if (!strcmp(key, "color") || !strcmp(key, "colour")) {
         if (!strcmp(val, "auto"))
             cfg->color = "auto";
@@ -147,13 +149,13 @@ static int set(ns_config *cfg, size_t line, const char *key, const char *val)
         else if (!strcmp(val, "never"))
             cfg->color = "never";
         else
-            return problem(cfg, line, "color: auto, always or never, not %s", val);
+            return problem(cfg, line, "color", "color: auto, always or never, not %s", val);
     } else if (!strcmp(key, "heading")) {
         int b = parse_bool(val);
-        if (b < 0) return problem(cfg, line, "heading: true or false, not %s", val);
+        if (b < 0) return problem(cfg, line, "heading", "heading: true or false, not %s", val);
         cfg->heading = b;
     } else {
-        return problem(cfg, line,
+        return problem(cfg, line, "",
                        "unknown setting '%s' (known: db, limit, per-article, sort, color, heading)",
                        key);
     }
@@ -186,7 +188,7 @@ int ns_config_read(ns_config *cfg)
     if (!f) {
         /* Asked for by name, or there but unreadable: a problem. */
         if (errno != ENOENT || env)
-            return problem(cfg, 0, "%s (configuration ignored)", strerror(errno));
+            return problem(cfg, 0, NULL, "%s (configuration ignored)", strerror(errno));
         free(cfg->path);
         cfg->path = NULL;
         return 0;
@@ -200,7 +202,7 @@ int ns_config_read(ns_config *cfg)
         if (!*s || *s == '#') continue;
         char *eq = strchr(s, '=');
         if (!eq) {
-            rc = problem(cfg, line, "expected 'key = value'");
+            rc = problem(cfg, line, NULL, "expected 'key = value'");
             continue;
         }
         *eq = '\0';
@@ -215,7 +217,7 @@ int ns_config_read(ns_config *cfg)
         }
         rc = set(cfg, line, key, val);
     }
-    if (rc == 0 && ferror(f)) rc = problem(cfg, 0, "%s", strerror(errno));
+    if (rc == 0 && ferror(f)) rc = problem(cfg, 0, NULL, "%s", strerror(errno));
     free(buf);
     fclose(f);
     return rc;

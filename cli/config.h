@@ -18,8 +18,13 @@
  * can't be read. Print as "PROGRAM: FILE:LINE: msg", or "PROGRAM: FILE:
  * msg" when line is 0, FILE being ns_config.path. */
 typedef struct ns_config_problem {
-    size_t line; /* 1-based; 0: the whole file */
-    char *msg;   /* what is wrong; owned by the ns_config */
+    size_t line;     /* 1-based; 0: the whole file */
+    char *msg;       /* what is wrong; owned by the ns_config */
+    const char *key; /* the setting it is about (static: "db", "limit", ...;
+                        "" for an unknown key), NULL for the file or a line
+                        that is no `key = value`: so a program can leave
+                        out the keys it doesn't read (nsearch-index reads
+                        db only) */
 } ns_config_problem;
 
 /* Settings that a configuration file may hold. Strings are NULL and

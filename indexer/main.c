@@ -28,6 +28,7 @@
 #include "config.h"
 #include "index.h"
 #include "indexer.h"
+#include "quote.h"
 #include "status.h"
 #include "update.h"
 
@@ -58,12 +59,13 @@ static void usage(FILE *f)
                "  --lang LANG          stemming language of a new index (default english;\n"
                "                       'none' turns stemming off)\n"
                "  --rebuild            build a complete new index beside the live one and switch\n"
-               "                       to it atomically\n"
+               "                       to it atomically: of exactly the folders given (they\n"
+               "                       replace the recorded ones), else of the recorded ones\n"
                "  --exclude PATTERN    skip files and folders matching the glob (repeatable)\n"
                "  --follow             follow symbolic links that lead out of the corpus folder\n"
                "                       (by default they are skipped with a warning)\n"
-               "  --max-file-size N    skip files larger than N bytes (default 1 GiB)\n"
-               "  --wait SECONDS       wait this long for another indexer (default 5)\n"
+               "  --max-file-size N    skip files larger than N bytes (N >= 1; default 1 GiB)\n"
+               "  --wait SECONDS       wait this long for another indexer (0 to 86400, default 5)\n"
                "  -j, --jobs N         threads that read and write (default: all cores)\n"
                "  --batch N            articles each worker buffers in memory before writing\n"
                "                       them out as one part (default 2000): peak memory grows\n"
@@ -87,11 +89,52 @@ static int out_of_memory(void)
     return EXIT_INDEX;
 }
 
-/* An option's value that won't do: "nsearch-index: --OPT: WANT ARG". */
+/* An option's value that won't do: "nsearch-index: --OPT: WANT ARG", the
+ * value quoted as a path is (quote.h): it may hold anything. */
 static int bad_value(const char *opt_want, const char *arg)
 {
-    fprintf(stderr, "nsearch-index: %s%s\n", opt_want, arg);
+    ns_buf b = {0};
+    ns_buf_str(&b, "nsearch-index: ");
+    ns_buf_str(&b, opt_want);
+    ns_quote_path(arg, strlen(arg), &b);
+    ns_buf_str(&b, "\n");
+    fputs(b.data ? b.data : "nsearch-index: bad option value\n", stderr);
+    ns_buf_free(&b);
     return EXIT_USAGE;
+}
+
+/* A whole number of ASCII digits (no sign, no blank, no base prefix) up to
+ * max into *out: 0, or -1 when s is anything else or larger. */
+static int parse_count(const char *s, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (!*s) return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') return -1;
+        unsigned d = (unsigned)(*s - '0');
+        if (v > (max - d) / 10) return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Seconds as digits with an optional decimal fraction ("5", "0.5"), at
+ * most max; no sign, exponent, blank, "inf" or "nan". */
+static int parse_seconds(const char *s, double max, double *out)
+{
+    size_t i = strspn(s, "0123456789");
+    if (i == 0) return -1;
+    if (s[i] == '.') {
+        size_t f = strspn(s + i + 1, "0123456789");
+        if (f == 0) return -1;
+        i += 1 + f;
+    }
+    if (s[i] || i > 32) return -1;
+    double v = strtod(s, NULL);
+    if (!(v <= max)) return -1;
+    *out = v;
+    return 0;
 }
 
 /* Fill *a from the command line. -1 when the run goes on, else the exit
@@ -125,7 +168,7 @@ static int parse_args(int argc, char **argv, args *a)
     opterr = 0; /* our own message, "nsearch-index: ...", not argv[0]'s */
     int c;
     while ((c = getopt_long(argc, argv, "vhVj:", longopts, NULL)) != -1) {
-        char *end;
+        uint64_t num, den;
         switch (c) {
         case 'd': a->db = optarg; break;
         case 'l': a->lang = optarg; break;
@@ -133,45 +176,59 @@ static int parse_args(int argc, char **argv, args *a)
         case 'F': a->follow = 1; break;
         case 'x': a->excludes[a->nexcludes++] = optarg; break;
         case 'm':
-            a->max_size = strtoull(optarg, &end, 10);
-            if (*end || end == optarg) return bad_value("--max-file-size: not a number: ", optarg);
+            if (parse_count(optarg, UINT64_MAX, &a->max_size) != 0 || a->max_size == 0)
+                return bad_value("--max-file-size: a number of bytes from 1, not ", optarg);
             break;
         case 'w':
-            a->wait_s = strtod(optarg, &end);
-            if (*end || end == optarg || a->wait_s < 0)
-                return bad_value("--wait: not a number of seconds: ", optarg);
+            /* As milliseconds, the wait must fit an unsigned (index.h). */
+            if (parse_seconds(optarg, 86400, &a->wait_s) != 0)
+                return bad_value("--wait: a number of seconds from 0 to 86400, not ", optarg);
             break;
         case 'v': a->verbose = 1; break;
         case 'J': a->json = 1; break;
         case 'S': a->stats = 1; break;
-        case 'H':
-            if (sscanf(optarg, "%u/%u", &a->shard_n, &a->shard_k) != 2 || a->shard_k < 1 ||
-                a->shard_k > 1024 || a->shard_n < 1 || a->shard_n > a->shard_k)
-                return bad_value("--shard-of: N/K with 1 <= N <= K, not ", optarg);
+        case 'H': {
+            /* N/K, digits only. */
+            const char *slash = strchr(optarg, '/');
+            char nbuf[32];
+            size_t nl = slash ? (size_t)(slash - optarg) : 0;
+            if (slash && nl < sizeof nbuf) memcpy(nbuf, optarg, nl);
+            if (slash && nl < sizeof nbuf) nbuf[nl] = '\0';
+            if (!slash || nl >= sizeof nbuf || parse_count(nbuf, 1024, &num) != 0 ||
+                parse_count(slash + 1, 1024, &den) != 0 || den < 1 || num < 1 || num > den)
+                return bad_value("--shard-of: N/K with 1 <= N <= K <= 1024, not ", optarg);
+            a->shard_n = (unsigned)num;
+            a->shard_k = (unsigned)den;
             break;
+        }
         case 'B':
-            a->batch = strtol(optarg, &end, 10);
-            if (*end || end == optarg || a->batch < 10 || a->batch > 1000000)
+            if (parse_count(optarg, 1000000, &num) != 0 || num < 10)
                 return bad_value("--batch: a number from 10 to 1000000, not ", optarg);
+            a->batch = (long)num;
             break;
         case 'K': a->check = 1; break;
         case 'j':
-            a->jobs = strtol(optarg, &end, 10);
-            if (*end || end == optarg || a->jobs < 1 || a->jobs > 256)
+            if (parse_count(optarg, 256, &num) != 0 || num < 1)
                 return bad_value("--jobs: a number from 1 to 256, not ", optarg);
+            a->jobs = (long)num;
             break;
-        case 'h': usage(stdout); return 0;
+        /* What is printed must have reached its destination (a full disk):
+         * else exit as any output that failed does. */
+        case 'h': usage(stdout); return report_finish_stdout();
         case 'V':
             printf("nsearch-index %s (xapian %s)\n", NS_VERSION, ns_backend_version());
-            return 0;
-        default: /* two lines, as ripgrep */
-            if (optopt)
+            return report_finish_stdout();
+        default: { /* two lines, as ripgrep */
+            if (optopt > ' ' && optopt < 127)
                 fprintf(stderr, "nsearch-index: invalid option -- '%c'\n", optopt);
+            else if (optopt)
+                fprintf(stderr, "nsearch-index: invalid option -- \\x%02x\n",
+                        (unsigned char)optopt);
             else
-                fprintf(stderr, "nsearch-index: unknown option, or one missing its value: %s\n",
-                        argv[optind - 1]);
+                bad_value("unknown option, or one missing its value: ", argv[optind - 1]);
             fprintf(stderr, "Try 'nsearch-index --help' for more information.\n");
             return EXIT_USAGE;
+        }
         }
     }
     a->dirs = argv + optind;
@@ -189,10 +246,19 @@ static char *index_location(const char *flag, int *rc)
         int bad = ns_config_read(&cfg);
         for (size_t i = 0; i < cfg.nproblems; i++) {
             const ns_config_problem *p = &cfg.problems[i];
-            if (p->line)
-                fprintf(stderr, "nsearch-index: %s:%zu: %s\n", cfg.path, p->line, p->msg);
-            else
-                fprintf(stderr, "nsearch-index: %s: %s\n", cfg.path, p->msg);
+            /* Only what concerns the indexer: the file, a line that is
+             * no setting at all, and db (the only key it reads); the
+             * other keys are nsearch's, which checks them. */
+            if (p->key && strcmp(p->key, "db") != 0) continue;
+            ns_buf b = {0};
+            ns_buf_str(&b, "nsearch-index: ");
+            ns_quote_path(cfg.path, strlen(cfg.path), &b);
+            if (p->line) ns_buf_printf(&b, ":%zu", p->line);
+            ns_buf_str(&b, ": ");
+            ns_quote_flat(p->msg, strlen(p->msg), &b);
+            ns_buf_str(&b, "\n");
+            if (b.data) fputs(b.data, stderr);
+            ns_buf_free(&b);
         }
         if (bad) {
             ns_config_free(&cfg);
@@ -219,7 +285,13 @@ static const char *fatal_db = "the index";
  * of the run was committed, so say so and exit as any write failure does. */
 static void on_fatal(const char *what)
 {
-    fprintf(stderr, "nsearch-index: %s: %s; the index is unchanged\n", fatal_db, what);
+    ns_buf b = {0};
+    ns_buf_str(&b, "nsearch-index: ");
+    ns_quote_path(fatal_db, strlen(fatal_db), &b);
+    ns_buf_str(&b, ": ");
+    ns_quote_flat(what, strlen(what), &b);
+    ns_buf_str(&b, "; the index is unchanged\n");
+    fputs(b.data ? b.data : "nsearch-index: the index is unchanged\n", stderr);
     fflush(stderr);
     _exit(EXIT_INDEX);
 }
@@ -229,68 +301,21 @@ static int index_exit(ns_status st)
     return st == NS_ERR_LOCKED ? EXIT_BUSY : st == NS_ERR_INVALID ? EXIT_USAGE : EXIT_INDEX;
 }
 
-static char *abs_path(const char *arg)
+/* Do two lists hold the same names in the same order? */
+static int same_list(char *const *a, size_t na, char *const *b, size_t nb)
 {
-    struct stat st, cwd, pwdst;
-    if (stat(arg, &st) != 0) return NULL;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return NULL;
-    }
-    const char *pwd = getenv("PWD");
-    char buf[PATH_MAX];
-    if (arg[0] == '/') {
-        snprintf(buf, sizeof buf, "%s", arg);
-    } else {
-        char here[PATH_MAX];
-        if (!(pwd && pwd[0] == '/' && stat(pwd, &pwdst) == 0 && stat(".", &cwd) == 0 &&
-              pwdst.st_ino == cwd.st_ino && pwdst.st_dev == cwd.st_dev)) {
-            if (!getcwd(here, sizeof here)) return NULL;
-            pwd = here;
-        }
-        if ((size_t)snprintf(buf, sizeof buf, "%s/%s", pwd, arg) >= sizeof buf) {
-            errno = ENAMETOOLONG;
-            return NULL;
-        }
-    }
-    /* Normalize by name: //, /./, /x/../ and a trailing /. */
-    char *out = malloc(strlen(buf) + 2);
-    if (!out) return NULL;
-    size_t n = 0;
-    for (const char *p = buf; *p;) {
-        while (*p == '/')
-            p++;
-        const char *e = p + strcspn(p, "/");
-        size_t len = (size_t)(e - p);
-        if (len == 0 || (len == 1 && p[0] == '.')) {
-        } else if (len == 2 && p[0] == '.' && p[1] == '.') {
-            while (n > 0 && out[n - 1] != '/')
-                n--;
-            if (n > 0) n--;
-        } else {
-            out[n++] = '/';
-            memcpy(out + n, p, len);
-            n += len;
-        }
-        p = e;
-    }
-    if (n == 0) out[n++] = '/';
-    out[n] = '\0';
-    /* The name must still reach the same folder (a "x/.." through a
-     * symlink may not): else the resolved path. */
-    struct stat check;
-    if (stat(out, &check) != 0 || check.st_ino != st.st_ino || check.st_dev != st.st_dev) {
-        free(out);
-        return realpath(arg, NULL);
-    }
-    return out;
+    if (na != nb) return 0;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(a[i], b[i]) != 0) return 0;
+    return 1;
 }
 
-/* Open the index at dbpath for writing and settle its corpus folders:
- * *roots (absolute paths, given) are recorded in it, or when none are given
- * the recorded ones replace them. 0 with *ix open, else the exit status
- * after saying why. */
-static int open_index(const args *a, const char *dbpath, char ***roots, size_t *nroots,
+/* Open the index at dbpath for writing and settle its corpus folders
+ * (roots_settle) from those given (absolute; a->dirs as typed) and those
+ * recorded in it: the index records rs->record, the run walks rs->walk.
+ * --rebuild with folders records exactly them. 0 with *ix open, else the
+ * exit status after saying why. */
+static int open_index(const args *a, const char *dbpath, char **given, size_t ngiven, roots *rs,
                       ns_index **ix)
 {
     /* Memory bound: each worker of a fresh build buffers at most `batch`
@@ -307,30 +332,38 @@ static int open_index(const args *a, const char *dbpath, char ***roots, size_t *
     ns_backend_set_fatal_handler(on_fatal);
     ns_status st = ns_index_open(dbpath, &io, ix, &err);
     if (st != NS_OK) {
-        report_error(err.msg);
+        report_error(dbpath, err.msg);
         return index_exit(st);
     }
     int rc = 0;
-    if (*nroots == 0) {
-        /* No folders given: the ones this index was built from. */
-        free(*roots);
-        *roots = NULL;
-        if ((st = ns_index_roots_get(*ix, roots, nroots, &err)) != NS_OK) {
-            report_error(err.msg);
-            rc = EXIT_INDEX;
-        } else if (*nroots == 0) {
-            snprintf(err.msg, sizeof err.msg,
-                     "no corpus folder given and none recorded in %s: give the corpus folders",
-                     dbpath);
-            report_error(err.msg);
-            fprintf(stderr, "usage: nsearch-index [OPTIONS] CORPUS_DIR...\n");
-            rc = EXIT_USAGE;
-        }
-    } else if ((st = ns_index_roots_set(*ix, (const char *const *)*roots, *nroots, &err)) !=
-               NS_OK) {
-        report_error(err.msg);
+    char **rec = NULL;
+    size_t nrec = 0;
+    /* Recorded: those of this index, or for a rebuild of the one it
+     * replaces. */
+    if ((st = ns_index_roots_get(*ix, &rec, &nrec, &err)) != NS_OK) {
+        report_error(dbpath, err.msg);
+        rc = EXIT_INDEX;
+    } else if (roots_settle(rs, (const char *const *)given, (const char *const *)a->dirs, ngiven,
+                            (const char *const *)rec, nrec, a->rebuild && ngiven > 0, a->excludes,
+                            a->nexcludes) != 0) {
+        rc = out_of_memory();
+    } else if (rs->nrecord == 0) {
+        ns_buf b = {0};
+        ns_buf_str(&b, "nsearch-index: no corpus folder given and none recorded in ");
+        ns_quote_path(dbpath, strlen(dbpath), &b);
+        ns_buf_str(&b, ": give the corpus folders\nusage: nsearch-index [OPTIONS] CORPUS_DIR...\n");
+        if (b.data) fputs(b.data, stderr);
+        ns_buf_free(&b);
+        rc = EXIT_USAGE;
+    } else if (!same_list(rec, nrec, rs->record, rs->nrecord) &&
+               (st = ns_index_roots_set(*ix, (const char *const *)rs->record, rs->nrecord, &err)) !=
+                   NS_OK) {
+        report_error(dbpath, err.msg);
         rc = EXIT_INDEX;
     }
+    for (size_t i = 0; i < nrec; i++)
+        free(rec[i]);
+    free(rec);
     if (rc != 0) {
         ns_index_abort(*ix);
         *ix = NULL;
@@ -356,7 +389,9 @@ static int run(const args *a, const char *dbpath)
         ns_analyzer *an = NULL;
         ns_error lerr = {0};
         if (ns_analyzer_new(a->lang, &an, &lerr) != NS_OK) {
-            fprintf(stderr, "nsearch-index: --lang: %s\n", lerr.msg);
+            char m[sizeof lerr.msg + 16];
+            snprintf(m, sizeof m, "--lang: %s", lerr.msg);
+            report_error(NULL, m);
             return EXIT_USAGE;
         }
         ns_analyzer_free(an);
@@ -364,22 +399,25 @@ static int run(const args *a, const char *dbpath)
     report rep = {isatty(2) && !getenv("NSEARCH_NO_PROGRESS"), {0, 0}};
     clock_gettime(CLOCK_MONOTONIC, &rep.t0);
 
-    /* Resolve the corpus roots before touching the index. */
-    size_t nroots = a->ndirs;
-    char **roots = calloc(nroots + 1, sizeof *roots);
-    if (!roots) return out_of_memory();
+    /* Resolve the corpus folders given before touching the index. */
+    size_t ngiven = a->ndirs;
+    char **given = calloc(ngiven + 1, sizeof *given);
+    if (!given) return out_of_memory();
     int rc = 0;
-    for (size_t i = 0; i < nroots && rc == 0; i++) {
-        if (!(roots[i] = abs_path(a->dirs[i]))) {
-            fprintf(stderr, "nsearch-index: %s: %s\n", a->dirs[i], strerror(errno));
+    for (size_t i = 0; i < ngiven && rc == 0; i++) {
+        if (!(given[i] = roots_abs(a->dirs[i]))) {
+            report_path(a->dirs[i], strerror(errno));
             rc = EXIT_CORPUS;
         }
     }
     ns_index *ix = NULL;
-    if (rc == 0) rc = open_index(a, dbpath, &roots, &nroots, &ix);
+    roots rs = {0};
+    if (rc == 0) rc = open_index(a, dbpath, given, ngiven, &rs, &ix);
     if (rc == 0) {
-        ns_update_opts uo = {.roots = (const char *const *)roots,
-                             .nroots = nroots,
+        ns_update_opts uo = {.roots = (const char *const *)rs.walk,
+                             .nroots = rs.nwalk,
+                             .dropped = (const char *const *)rs.dropped,
+                             .ndropped = rs.ndropped,
                              .exclude = a->excludes,
                              .nexclude = a->nexcludes,
                              .follow_links_out = a->follow,
@@ -397,7 +435,7 @@ static int run(const args *a, const char *dbpath)
         ns_error err = {0};
         ns_status st = ns_update_run(ix, &uo, &s, &err); /* closes ix */
         if (st != NS_OK) {
-            report_error(err.msg[0] ? err.msg : ns_status_str(st));
+            report_error(dbpath, err.msg[0] ? err.msg : ns_status_str(st));
             rc = index_exit(st);
         } else {
             report_run(dbpath, &s, report_elapsed(&rep.t0), rebuilt, a->verbose, a->json);
@@ -405,9 +443,10 @@ static int run(const args *a, const char *dbpath)
             if (a->json && report_finish_stdout() != 0) rc = EXIT_INDEX;
         }
     }
-    for (size_t i = 0; roots && i < nroots; i++)
-        free(roots[i]);
-    free(roots);
+    roots_free(&rs);
+    for (size_t i = 0; i < ngiven; i++)
+        free(given[i]);
+    free(given);
     return rc;
 }
 

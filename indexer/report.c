@@ -34,6 +34,40 @@ void report_warn(void *ctx, const char *path, size_t line, const char *msg)
     ns_buf_free(&m);
 }
 
+/* Append msg to b: when it starts with `path` (may be NULL), the path
+ * quoted and the rest flattened (quote.h), else all of it flattened. */
+static void add_msg(ns_buf *b, const char *path, const char *msg)
+{
+    size_t pl = path ? strlen(path) : 0;
+    if (pl && strncmp(msg, path, pl) == 0) {
+        ns_quote_path(path, pl, b);
+        msg += pl;
+    }
+    ns_quote_flat(msg, strlen(msg), b);
+}
+
+void report_error(const char *path, const char *msg)
+{
+    ns_buf b = {0};
+    ns_buf_str(&b, "nsearch-index: ");
+    add_msg(&b, path, msg);
+    ns_buf_str(&b, "\n");
+    fputs(b.data ? b.data : "nsearch-index: out of memory\n", stderr);
+    ns_buf_free(&b);
+}
+
+void report_path(const char *path, const char *msg)
+{
+    ns_buf b = {0};
+    ns_buf_str(&b, "nsearch-index: ");
+    ns_quote_path(path, strlen(path), &b);
+    ns_buf_str(&b, ": ");
+    ns_quote_flat(msg, strlen(msg), &b);
+    ns_buf_str(&b, "\n");
+    fputs(b.data ? b.data : "nsearch-index: out of memory\n", stderr);
+    ns_buf_free(&b);
+}
+
 /* A file the reader refused: its message already names the file. */
 void report_refused(void *ctx, const char *path, ns_status st, const ns_error *err)
 {
@@ -41,37 +75,21 @@ void report_refused(void *ctx, const char *path, ns_status st, const ns_error *e
     if (r->progress) fputs("\r\033[K", stderr);
     /* The message names the file first: quote the name, flatten the rest
      * (quote.h), so that no byte of a file name drives the terminal. */
-    size_t pl = strlen(path);
-    const char *rest = err->msg[0] ? err->msg : ns_status_str(st);
-    if (err->msg[0] && strncmp(err->msg, path, pl) == 0)
-        rest = err->msg + pl;
-    else if (err->msg[0])
-        pl = 0;
-    ns_buf b = {0};
-    if (pl || !err->msg[0]) ns_quote_path(path, strlen(path), &b);
-    if (!err->msg[0]) ns_buf_str(&b, ": ");
-    ns_quote_flat(rest, strlen(rest), &b);
-    fprintf(stderr, "nsearch-index: %s\n", b.data ? b.data : "?");
-    ns_buf_free(&b);
-}
-
-void report_error(const char *msg)
-{
-    /* Messages name the index, a corpus folder or a line of a stub file:
-     * flattened (quote.h), so that none of their bytes drives the
-     * terminal. */
-    ns_buf b = {0};
-    ns_quote_flat(msg, strlen(msg), &b);
-    fprintf(stderr, "nsearch-index: %s\n", b.data ? b.data : "?");
-    ns_buf_free(&b);
+    if (err->msg[0])
+        report_error(path, err->msg);
+    else
+        report_path(path, ns_status_str(st));
 }
 
 /* A corpus folder that could not be walked: the message names it. */
 void report_root_failed(void *ctx, const char *root, ns_status st, const ns_error *err)
 {
-    (void)ctx;
-    (void)root;
-    report_error(err->msg[0] ? err->msg : ns_status_str(st));
+    report *r = ctx;
+    if (r->progress) fputs("\r\033[K", stderr);
+    if (err->msg[0])
+        report_error(root, err->msg);
+    else
+        report_path(root, ns_status_str(st));
 }
 
 double report_elapsed(const struct timespec *t0)
@@ -148,6 +166,21 @@ int report_finish_stdout(void)
 
 /* ------------------------------------------------------ --stats, --check */
 
+/* A line of --stats: the label, then the value quoted as a path (quote.h),
+ * or flattened as text. */
+static void stats_line(const char *label, const char *v, size_t n, int path)
+{
+    ns_buf b = {0};
+    ns_buf_str(&b, label);
+    if (path)
+        ns_quote_path(v, n, &b);
+    else
+        ns_quote_flat(v, n, &b);
+    ns_buf_str(&b, "\n");
+    if (b.data) fputs(b.data, stdout);
+    ns_buf_free(&b);
+}
+
 int report_stats(const char *db, int json)
 {
     ns_index_info in;
@@ -156,7 +189,7 @@ int report_stats(const char *db, int json)
         /* No index there (or none yet: a first build running): said as
          * nsearch says it. */
         if (err.status == NS_ERR_NOTFOUND) ns_error_advise_index(&err, db);
-        report_error(err.msg);
+        report_error(db, err.msg);
         return EXIT_INDEX;
     }
     if (json) {
@@ -176,25 +209,27 @@ int report_stats(const char *db, int json)
         printf("]}\n");
         return 0;
     }
-    printf("index       %s\n", db);
+    stats_line("index       ", db, strlen(db), 1);
     printf("schema      %u (generation %u)\n", in.schema, in.generation);
-    printf("language    %s\n", in.lang);
+    stats_line("language    ", in.lang, strlen(in.lang), 0);
     printf("articles    %u\n", in.articles);
     printf("files       %u\n", in.files);
     printf("terms       %u\n", in.terms);
     printf("avg length  %.1f terms\n", in.avg_length);
     printf("disk        %.1f MB\n", in.disk_bytes / 1e6);
-    for (char *p = in.roots, *nl; *p; p = nl + 1) {
-        nl = strchr(p, '\n');
-        if (!nl) nl = p + strlen(p) - 1;
-        printf("corpus      %.*s\n", (int)(nl - p), p);
+    for (const char *p = in.roots; *p;) {
+        size_t n = strcspn(p, "\n");
+        if (n) stats_line("corpus      ", p, n, 1);
+        p += n + (p[n] == '\n');
     }
     return 0;
 }
 
+/* A problem --check found: the index named (quoted), the message (which
+ * may carry Xapian's words and names from the index) flattened. */
 static void check_problem(void *ctx, const char *msg)
 {
-    fprintf(stderr, "nsearch-index: %s: %s\n", (const char *)ctx, msg);
+    report_path((const char *)ctx, msg);
 }
 
 int report_check(const char *db)
@@ -203,13 +238,14 @@ int report_check(const char *db)
     ns_error err = {0};
     if (ns_index_verify(db, check_problem, (void *)db, &problems, &err) != NS_OK) {
         if (err.status == NS_ERR_NOTFOUND) ns_error_advise_index(&err, db);
-        report_error(err.msg);
+        report_error(db, err.msg);
         return EXIT_INDEX;
     }
     if (problems) {
-        fprintf(stderr,
-                "nsearch-index: %s: %zu problem%s found; rebuild with nsearch-index --rebuild\n",
-                db, problems, problems == 1 ? "" : "s");
+        char msg[128];
+        snprintf(msg, sizeof msg, "%zu problem%s found; rebuild with nsearch-index --rebuild",
+                 problems, problems == 1 ? "" : "s");
+        report_path(db, msg);
         return EXIT_INDEX;
     }
     return 0;

@@ -1559,28 +1559,22 @@ ns_status ns_index_roots_get(ns_index *ix, char ***roots, size_t *n, ns_error *e
 
 ns_status ns_index_roots_set(ns_index *ix, const char *const *roots, size_t n, ns_error *err)
 {
-    char **old = NULL;
-    size_t nold = 0;
-    ns_status st = ns_index_roots_get(ix, &old, &nold, err);
-    if (st != NS_OK) return st;
+    ns_status st = NS_OK;
     ns_buf b = {0};
-    for (size_t i = 0; i < nold + n && st == NS_OK; i++) {
-        const char *r = i < nold ? old[i] : roots[i - nold];
+    for (size_t i = 0; i < n && st == NS_OK; i++) {
         int dup = 0;
-        for (size_t j = 0; j < i && !dup; j++) {
-            dup = strcmp(r, j < nold ? old[j] : roots[j - nold]) == 0;
-        }
-        if (!dup && (ns_buf_add(&b, r, strlen(r)) != NS_OK || ns_buf_add(&b, "\n", 1) != NS_OK)) {
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = strcmp(roots[i], roots[j]) == 0;
+        if (!dup && (ns_buf_add(&b, roots[i], strlen(roots[i])) != NS_OK ||
+                     ns_buf_add(&b, "\n", 1) != NS_OK)) {
             st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
         }
     }
     if (st == NS_OK) {
-        xc_status xs = xc_writable_set_metadata(ix->w, NS_KEY(NS_META_ROOTS), b.data, b.len);
+        xc_status xs =
+            xc_writable_set_metadata(ix->w, NS_KEY(NS_META_ROOTS), b.data ? b.data : "", b.len);
         if (xs != XC_OK) st = write_failed(ix, xs, err);
     }
-    for (size_t i = 0; i < nold; i++)
-        free(old[i]);
-    free(old);
     ns_buf_free(&b);
     return st;
 }

@@ -64,12 +64,13 @@ typedef struct ns_index_opts {
  * index, or opts->rebuild) writes a new generation, switched to at
  * ns_index_close; an incremental run writes into the live generation in
  * one transaction. A rebuild keeps the language, corpus folders and shard
- * of the index it replaces unless opts say otherwise (when the live
- * generation is unknown, those of the newest generation that reads).
- * Opening also deletes what no reader can need, of what nsearch made
- * (index.c, "Only what nsearch made"): the leftovers of killed runs and
- * older generations no reader pins (ns_index_pin_open); nothing while the
- * live generation is unknown (a damaged or lost XAPIANDB).
+ * of the index it replaces unless opts say otherwise (the folders: unless
+ * ns_index_roots_set records others; when the live generation is unknown,
+ * those of the newest generation that reads). Opening also deletes what no
+ * reader can need, of what nsearch made (index.c, "Only what nsearch
+ * made"): the leftovers of killed runs and older generations no reader pins
+ * (ns_index_pin_open); nothing while the live generation is unknown (a
+ * damaged or lost XAPIANDB).
  *
  * On success *out is owned by the caller, who ends the session with
  * ns_index_close or ns_index_abort; on failure *out is NULL, nothing was
@@ -275,11 +276,12 @@ ns_status ns_index_commit(ns_index *ix, ns_error *err);
  * @retval NS_ERR_IO, NS_ERR_CORRUPT, NS_ERR_OTHER  a read (or the rebuild's
  *                          write) failed, as the binding reports it */
 ns_status ns_index_roots_get(ns_index *ix, char ***roots, size_t *n, ns_error *err);
-/* Add `roots` (borrowed) to the recorded folders; those already recorded are
- * kept, duplicates dropped.
+/* Record exactly `roots` (borrowed) as the corpus folders, in that order,
+ * a name given twice once; those recorded before are replaced (the caller
+ * merges them in when it adds folders: nsearch-index's roots.c).
  * @retval NS_ERR_NOMEM     out of memory
- * @retval NS_ERR_IO, NS_ERR_CORRUPT, NS_ERR_OTHER  a read or the write
- *                          failed, as the binding reports it */
+ * @retval NS_ERR_IO, NS_ERR_CORRUPT, NS_ERR_OTHER  the write failed, as
+ *                          the binding reports it */
 ns_status ns_index_roots_set(ns_index *ix, const char *const *roots, size_t n, ns_error *err);
 
 /* ---- readers: pinning a generation ----

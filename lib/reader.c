@@ -135,6 +135,7 @@ struct ns_reader {
     int zs_live;
     int z_in_member; /* bytes fed since the last member ended */
     int z_at_member; /* a member ended: what follows must be gzip */
+    int z_any;       /* some bytes were decompressed */
     unsigned char *zin;
 
     /* decompressed window: [start, end) unread, scan = where to look for LF */
@@ -521,6 +522,12 @@ static ns_status fill(ns_reader *r)
             r->zs.avail_in = (uInt)got;
         }
         if (r->zs.avail_in == 0) {
+            /* Nothing came out: one message, the file refused, rather than
+             * this warning and then "empty file". */
+            if (r->z_in_member && !r->z_any) {
+                return fail(r, NS_ERR_FORMAT, "%s: truncated gzip data, nothing to read, skipped",
+                            r->path);
+            }
             if (r->z_in_member) {
                 warn(r, 0, "truncated gzip data, keeping what was read");
             }
@@ -544,11 +551,19 @@ static ns_status fill(ns_reader *r)
         int rc = inflate(&r->zs, Z_NO_FLUSH);
         size_t produced = before - r->zs.avail_out;
         r->end += produced;
+        if (produced > 0) {
+            r->z_any = 1;
+        }
         if (rc == Z_STREAM_END) {
             /* Another gzip member may follow, as with `cat a.gz b.gz`. */
             r->z_in_member = 0;
             r->z_at_member = 1;
             inflateReset(&r->zs);
+        } else if ((rc == Z_DATA_ERROR || rc == Z_NEED_DICT || rc == Z_STREAM_ERROR) && !r->z_any) {
+            /* Not gzip at all (a .gz name on plain text): one message, the
+             * file refused, rather than this warning and "empty file". */
+            return fail(r, NS_ERR_FORMAT, "%s: not gzip data (%s), skipped", r->path,
+                        r->zs.msg ? r->zs.msg : "bad data");
         } else if (rc == Z_DATA_ERROR || rc == Z_NEED_DICT || rc == Z_STREAM_ERROR) {
             warn(r, 0, "corrupt gzip data (%s), keeping what was read",
                  r->zs.msg ? r->zs.msg : "bad data");

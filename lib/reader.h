@@ -111,7 +111,9 @@ typedef struct ns_reader ns_reader;
  *                          regular file (a folder, a FIFO: opened
  *                          non-blocking, never waited on), "binary file,
  *                          skipped" (a NUL byte in the first 8 KiB,
- *                          decompressed), or larger than max_file_bytes
+ *                          decompressed), larger than max_file_bytes, or a
+ *                          .gz file from which nothing decompresses (not
+ *                          gzip data, or cut short in its first block)
  * @retval NS_ERR_NOMEM     out of memory
  * A leading UTF-8 byte order mark is skipped. */
 ns_status ns_reader_open(const char *path, const ns_reader_opts *opts, ns_reader **out,

@@ -50,13 +50,14 @@
  *    until then (and is removed then).
  *
  * 4. Delete the files that vanished: every file the index knows and the walk
- *    did not yield, when it lies under a folder walked in step 1, or lies
- *    elsewhere (a folder recorded by an earlier run but not given to this
- *    one) and is no longer on disk. Not those at or under what the walk
- *    could not look into (a folder it can't read or enter, an entry it
- *    can't stat: ns_walk_opts.unread), which may well be there: they keep
- *    their articles, as a skipped file does. Left out when a corpus folder
- *    could not be walked: its files would all look vanished.
+ *    did not yield, when it lies under a folder walked in step 1 or under a
+ *    name the corpus dropped (opts.dropped), or lies elsewhere (a folder
+ *    recorded by an earlier run but not given to this one) and is no longer
+ *    on disk. Not those at or under what the walk could not look into (a
+ *    folder it can't read or enter, an entry it can't stat:
+ *    ns_walk_opts.unread), which may well be there: they keep their
+ *    articles, as a skipped file does. Left out when a corpus folder could
+ *    not be walked: its files would all look vanished.
  *
  * 5. Commit (ns_index_close): readers see the whole run at once (the
  *    transaction's commit, or the switch to the merged generation).
@@ -609,13 +610,18 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int under_root(const update *u, const char *path)
+static int under(const char *const *roots, size_t nroots, const char *path)
 {
-    for (size_t i = 0; i < u->o->nroots; i++) {
-        size_t n = strlen(u->o->roots[i]);
-        if (strncmp(path, u->o->roots[i], n) == 0 && (path[n] == '/' || path[n] == '\0')) return 1;
+    for (size_t i = 0; i < nroots; i++) {
+        size_t n = strlen(roots[i]);
+        if (strncmp(path, roots[i], n) == 0 && (path[n] == '/' || path[n] == '\0')) return 1;
     }
     return 0;
+}
+
+static int under_root(const update *u, const char *path)
+{
+    return under(u->o->roots, u->o->nroots, path) || under(u->o->dropped, u->o->ndropped, path);
 }
 
 typedef struct gone {

@@ -58,6 +58,12 @@ typedef struct ns_update_progress {
 typedef struct ns_update_opts {
     const char *const *roots; /* the corpus folders (absolute paths) */
     size_t nroots;
+    /* Names no longer in the corpus (absolute; may be NULL): a folder the
+     * index recorded that is now reached under another name (a link to a
+     * folder walked, or one inside it). Their files the walk did not yield
+     * are deleted in step 4, as those under `roots` are. */
+    const char *const *dropped;
+    size_t ndropped;
     const char *const *exclude; /* ns_walk_opts.exclude */
     size_t nexclude;
     int follow_links_out;    /* ns_walk_opts.follow_links_out */

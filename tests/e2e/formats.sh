@@ -17,6 +17,8 @@ printf '{"id":"g1","title":"Ferry strike ends","date":"2025-12-01","source":"Coa
 printf 'binary\000junk\001\002' >"$C/junk.txt"
 : >"$C/empty.txt"
 printf 'Truncated archive story\n\nThe pelicanstorm warning was lifted on Monday.\n%0500d\n' 0 | gzip | head -c 60 >"$C/cut.txt.gz"
+printf 'Not gzip at all\n\nPlain text under a gzip name, zqxplaingz.\n' >"$C/plain-named.txt.gz"
+printf '\037\213\010\000\000\000' >"$C/header-only.txt.gz"
 printf 'Bad bytes story\n\nThe \377\376 wombatvote count was delayed.\n' >"$C/badutf8.txt"
 printf 'Odd name story\n\nThe ibexnamed file still counts.\n' >"$C/odd-$(printf '\377')name.txt"
 echo "not a corpus file: zebrafile" >"$C/notes.md"
@@ -30,6 +32,9 @@ expect "bad files make exit status 1" 1 $?
 check "binary file named" grep -q "junk.txt: binary file" "$T/err"
 check "malformed JSON line named with its line" grep -q "feed.jsonl:2: malformed JSON" "$T/err"
 check "truncated gzip named" grep -q "cut.txt.gz" "$T/err"
+expect "a .txt.gz that is not gzip, one cut in its header: one line each, saying so; nothing of them indexed" \
+    "nsearch-index: $C/plain-named.txt.gz: not gzip data (incorrect header check), skipped|nsearch-index: $C/header-only.txt.gz: truncated gzip data, nothing to read, skipped|0" \
+    "$(grep 'plain-named' "$T/err")|$(grep 'header-only' "$T/err")|$(search "$T/db" --count zqxplaingz 2>&1)"
 check "invalid UTF-8 counted" grep -q "badutf8.txt: 2 invalid UTF-8 sequences replaced" "$T/err"
 check "symlink loop named" grep -qi "loop" "$T/err"
 

@@ -33,6 +33,25 @@ articles() {
 mkdir -p "$T/c1"
 sh "$GEN" "$T/c1" 40 1
 expect "usage error exits 2" 2 "$(status "$NSEARCH_INDEX" --db "$T/x" --no-such-option)"
+# Option values: whole numbers in range, digits only, else a usage error
+# (exit 2) naming what is wanted; the good ones run (exit 0).
+for bad in "--max-file-size -1|a number of bytes from 1" "--max-file-size 0|a number of bytes from 1" \
+    "--max-file-size 99999999999999999999999|a number of bytes from 1" \
+    "--shard-of 1/2x|N/K with 1 <= N <= K" "--shard-of  1/2|N/K with 1 <= N <= K" \
+    "--wait 1e3|a number of seconds" "--wait inf|a number of seconds" "--jobs +2|a number from 1 to 256" \
+    "--batch 20x|a number from 10 to"; do
+    opt=${bad%%|*}
+    expect_exit "nsearch-index ${opt%% *} '${opt#* }': usage error" 2 "^nsearch-index: ${opt%% *}: ${bad#*|}" \
+        "$NSEARCH_INDEX" --db "$T/optx" "${opt%% *}" "${opt#* }" "$T/c1"
+done
+"$NSEARCH_INDEX" --db "$T/opty" --max-file-size 18446744073709551615 --wait 0.5 --jobs 2 --batch 10 \
+    --shard-of 1/1 "$T/c1" >"$T/out" 2>&1
+expect "…the largest size, a fraction of a second, 1/1: exit 0, every article; the bad ones made no index" \
+    "0 40 0" "$? $(articles "$T/opty") $(ls -A "$T/optx" 2>/dev/null | wc -l | tr -d ' ')"
+"$NSEARCH_INDEX" --help >/dev/full 2>"$T/err"
+expect "--help to a full device: exit 4, said so" "4 1" "$? $(grep -c '^nsearch-index: standard output: No space left on device$' "$T/err")"
+"$NSEARCH_INDEX" --version >/dev/full 2>"$T/err"
+expect "--version to a full device: exit 4, said so" "4 1" "$? $(grep -c '^nsearch-index: standard output: No space left on device$' "$T/err")"
 expect "missing corpus exits 3" 3 "$(status "$NSEARCH_INDEX" --db "$T/x" "$T/no-such-dir")"
 printf 'bin\000ary\n' >"$T/c1/junk.txt"
 "$NSEARCH_INDEX" --db "$T/db1" "$T/c1" 2>"$T/err"
@@ -220,12 +239,17 @@ NSEARCH_CONFIG="$T/config" NSEARCH_DB="$T/envidx" "$NSEARCH_INDEX" "$T/c1" >/dev
 check "NSEARCH_DB beats the config file" test -f "$T/envidx/XAPIANDB"
 NSEARCH_CONFIG="$T/config" "$NSEARCH_INDEX" --db "$T/flagidx" "$T/c1" >/dev/null 2>&1
 check "--db beats both" test -f "$T/flagidx/XAPIANDB"
-# A bad line is named by the program that read it, and the run goes on.
-printf 'db = %s/cfgidx2\nlimit = 3x\n' "$T" >"$T/config2"
+# A bad line is named by the program that read it, and the run goes on; the
+# indexer checks only what it reads (db, and lines that are no setting at
+# all), so a line for nsearch alone is nsearch's to report (not mailed by
+# cron every night).
+printf 'db = %s/cfgidx2\nlimit = 3x\ncolor = purple\ndb =\nfrobnicate = 1\n' "$T" >"$T/config2"
 NSEARCH_CONFIG="$T/config2" "$NSEARCH_INDEX" "$T/c1" >"$T/out" 2>"$T/err"
-expect "a bad config line: nsearch-index names itself, FILE:LINE, and builds" \
-    "0:nsearch-index: $T/config2:2: limit: not a count from 1: 3x:40" \
-    "$?:$(cat "$T/err"):$("$NSEARCH_INDEX" --db "$T/cfgidx2" --stats --json | jq .articles)"
+rc=$?
+NSEARCH_CONFIG="$T/config2" "$NSEARCH" --count storm >"$T/out" 2>"$T/err2"
+expect "a bad config line: nsearch-index names itself, FILE:LINE, its db line only, and builds; nsearch names lines 2 to 5" \
+    "0:nsearch-index: $T/config2:4: db: empty path:40:2 3 4 5" \
+    "$rc:$(cat "$T/err"):$("$NSEARCH_INDEX" --db "$T/cfgidx2" --stats --json | jq .articles):$(sed -n "s|^nsearch: $T/config2:\([0-9]*\): .*|\1|p" "$T/err2" | tr '\n' ' ' | sed 's/ $//')"
 # libxapian's zlib calls reach nsearch-index's own deflate() first, which
 # spares packed records a deflate they never shrink under (indexer/deflate.c;
 # test_deflate checks its answers), and sends the rest on to libz's.
@@ -233,3 +257,29 @@ LD_DEBUG=bindings "$NSEARCH_INDEX" --db "$T/bindidx" "$T/c1" >/dev/null 2>"$T/er
 expect "libxapian's deflate() is nsearch-index's, and that one's is libz's" "0 1 1" \
     "$? $(grep -c "libxapian\.so.* to [^ ]*nsearch-index \[0\]: normal symbol \`deflate'" "$T/err") $(
         grep -c "nsearch-index \[0\] to [^ ]*libz\.so.*: normal symbol \`deflate'" "$T/err")"
+
+# ---- its own lines quote the index and corpus paths
+unsafe() { # FILE: lines holding ESC, a C1 control or a bidi control
+    LC_ALL=C grep -c "$(printf '\033')\|$(printf '\302')[$(printf '\200')-$(printf '\237')]\|$(printf '\342\200')[$(printf '\216\217\252')-$(printf '\256')]\|$(printf '\342\201')[$(printf '\246')-$(printf '\251')]" "$1"
+}
+# --stats prints them quoted (--json: the real names), and the messages that
+# carry the index path or Xapian's words about it are quoted and flattened.
+G="$T/$(printf 'news\033]0;owned\007\033[2J')"
+mkdir -p "$G"
+printf 'Gnu\n\nA gnu here.\n' >"$G/a.txt"
+"$NSEARCH_INDEX" --db "$T/gidx" "$G" || not_ok "index a folder named with ESC"
+"$NSEARCH_INDEX" --db "$T/gidx" --stats >"$T/g.out" 2>&1
+expect "--stats: the corpus folder quoted, no ESC or BEL byte" "0 0 0 1" \
+    "$? $(LC_ALL=C grep -c "$(printf '\007')" "$T/g.out")$(unsafe "$T/g.out" | sed 's/^/ /') $(grep -c '^corpus      ".*/news\\x1b\]0;owned\\x07\\x1b\[2J"$' "$T/g.out")"
+expect "--stats --json: the real name" "$G" "$("$NSEARCH_INDEX" --db "$T/gidx" --stats --json | jq -r '.roots[0]')"
+B="$T/$(printf 'db\033[31mE')"
+for a in "" --stats --check; do
+    "$NSEARCH_INDEX" --db "$B" $a >"$T/b.out" 2>&1
+    rc=$? want=4
+    [ -n "$a" ] || want=2
+    expect "an index path with ESC, ${a:-no folder}: exit $want, named quoted, no ESC byte" "$want 0 1" \
+        "$rc $(unsafe "$T/b.out") $(grep -c 'db\\x1b\[31mE' "$T/b.out")"
+done
+"$NSEARCH_INDEX" --wait "$(printf '1\033[2J')" "$T/c1" >"$T/b.out" 2>&1
+expect "a bad option value with ESC: exit 2, quoted, no ESC byte" "2 0 1" \
+    "$? $(unsafe "$T/b.out") $(grep -c '^nsearch-index: --wait: .*"1\\x1b\[2J"$' "$T/b.out")"
