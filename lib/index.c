@@ -505,6 +505,45 @@ static unsigned next_gen(const char *path, unsigned after)
     return g;
 }
 
+/* The numbers N of the entries of folder `path` named gen-N`tail`, into
+ * *out (malloc'd; NULL when none): how many. Those whose full path
+ * `keep` (may be NULL) turns away are left out. Out of memory ends the
+ * list early (a cleanup then does less, never more). */
+static size_t list_gens(const char *path, const char *tail, int (*keep)(const char *full),
+                        unsigned **out)
+{
+    *out = NULL;
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    unsigned *gens = NULL;
+    size_t n = 0, cap = 0;
+    char buf[PATH_MAX];
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        unsigned g;
+        if (!numbered(e->d_name, "gen-", tail, &g)) continue;
+        snprintf(buf, sizeof buf, "%s/%s", path, e->d_name);
+        if (keep && !keep(buf)) continue;
+        if (n == cap) {
+            size_t c = cap ? cap * 2 : 8;
+            unsigned *v = realloc(gens, c * sizeof *v);
+            if (!v) break;
+            gens = v;
+            cap = c;
+        }
+        gens[n++] = g;
+    }
+    closedir(d);
+    *out = gens;
+    return n;
+}
+
+static int is_regular(const char *full)
+{
+    struct stat st;
+    return lstat(full, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 /* The highest N of the folder's gen-N and gen-N.readers (0: none): a
  * rebuild of an index whose live generation is unknown numbers its own
  * after them all. */
@@ -543,26 +582,10 @@ static void remove_leftovers(const char *path, unsigned live, int sync)
     if ((live || npend) && lstat(buf, &st) == 0 && S_ISREG(st.st_mode)) unlink(buf);
     /* Older generations: those with a readers' lock (made by nsearch for a
      * generation going live). */
-    DIR *d = opendir(path);
-    unsigned *gens = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
-        unsigned g;
-        if (!numbered(e->d_name, "gen-", ".readers", &g) || g == live) continue;
-        snprintf(buf, sizeof buf, "%s/%s", path, e->d_name);
-        if (lstat(buf, &st) != 0 || !S_ISREG(st.st_mode)) continue;
-        if (n == cap) {
-            size_t c = cap ? cap * 2 : 8;
-            unsigned *v = realloc(gens, c * sizeof *v);
-            if (!v) break;
-            gens = v;
-            cap = c;
-        }
-        gens[n++] = g;
-    }
-    if (d) closedir(d);
+    unsigned *gens;
+    size_t n = list_gens(path, ".readers", is_regular, &gens);
     for (size_t i = 0; i < n; i++) {
+        if (gens[i] == live) continue;
         snprintf(buf, sizeof buf, "%s/gen-%u", path, gens[i]);
         if (lstat(buf, &st) == 0) {
             remove_generation(path, gens[i]);
@@ -850,24 +873,8 @@ static int read_inherited(const char *path, unsigned live, char *lang, size_t la
 static void read_inherited_newest(const char *path, char *lang, size_t langsize, char **roots,
                                   char *shard, size_t shardsize)
 {
-    DIR *d = opendir(path);
-    if (!d) return;
-    unsigned *gens = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        unsigned g;
-        if (!numbered(e->d_name, "gen-", "", &g)) continue;
-        if (n == cap) {
-            size_t c = cap ? cap * 2 : 8;
-            unsigned *v = realloc(gens, c * sizeof *v);
-            if (!v) break;
-            gens = v;
-            cap = c;
-        }
-        gens[n++] = g;
-    }
-    closedir(d);
+    unsigned *gens;
+    size_t n = list_gens(path, "", NULL, &gens);
     for (int found = 0; !found && n > 0;) {
         size_t top = 0;
         for (size_t i = 1; i < n; i++)
