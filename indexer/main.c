@@ -286,12 +286,9 @@ static const char *fatal_db = "the index";
 static void on_fatal(const char *what)
 {
     ns_buf b = {0};
-    ns_buf_str(&b, "nsearch-index: ");
-    ns_quote_path(fatal_db, strlen(fatal_db), &b);
-    ns_buf_str(&b, ": ");
-    ns_quote_flat(what, strlen(what), &b);
-    ns_buf_str(&b, "; the index is unchanged\n");
-    fputs(b.data ? b.data : "nsearch-index: the index is unchanged\n", stderr);
+    ns_buf_str(&b, what);
+    ns_buf_str(&b, "; the index is unchanged");
+    report_path(fatal_db, b.data ? b.data : "the index is unchanged");
     fflush(stderr);
     _exit(EXIT_INDEX);
 }

@@ -81,15 +81,10 @@ void report_refused(void *ctx, const char *path, ns_status st, const ns_error *e
         report_path(path, ns_status_str(st));
 }
 
-/* A corpus folder that could not be walked: the message names it. */
+/* A corpus folder that could not be walked: said as a refused file is. */
 void report_root_failed(void *ctx, const char *root, ns_status st, const ns_error *err)
 {
-    report *r = ctx;
-    if (r->progress) fputs("\r\033[K", stderr);
-    if (err->msg[0])
-        report_error(root, err->msg);
-    else
-        report_path(root, ns_status_str(st));
+    report_refused(ctx, root, st, err);
 }
 
 double report_elapsed(const struct timespec *t0)
