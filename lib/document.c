@@ -112,6 +112,7 @@ void ns_doc_clear(ns_docbuilder *b)
     ns_buf_free(&b->tbytes);
     free(b->terms);
     free(b->slots);
+    ns_forms_free(&b->forms);
     memset(b, 0, sizeof *b);
 }
 
@@ -130,6 +131,19 @@ static int collect_token(void *ctx, const ns_token *t)
         ix->captok = nc;
     }
     ix->tok[ix->ntok++] = (struct ns_doctok){ix->pterms.len, t->pos, 0};
+    /* A term that does not begin its form ("happy" -> "happi", "déjà" ->
+     * "deja"), or the dotted alternative of a word in capitals, which is
+     * no word of the text (match.c): noted, so that a wildcard knows when
+     * its terms alone answer (forms.h). */
+    size_t common = 0, n = t->term_len < t->exact_len ? t->term_len : t->exact_len;
+    if (!((t->flags & NS_TOK_ALT) && (t->flags & NS_TOK_ACRONYM)))
+        while (common < n && t->term[common] == t->exact[common])
+            common++;
+    if (common < t->term_len &&
+        ns_forms_note(&ix->forms, t->term, t->term_len, (unsigned)common) != NS_OK) {
+        ix->doc_st = XC_ERR_NOMEM;
+        return 1;
+    }
     if (ns_buf_add(&ix->pterms, t->term, t->term_len) != NS_OK ||
         ns_buf_add(&ix->pterms, "", 1) != NS_OK) {
         ix->doc_st = XC_ERR_NOMEM;

@@ -16,6 +16,7 @@
 
 #include "analyzer.h"
 #include "buf.h"
+#include "forms.h"
 #include "pack.h"
 #include "reader.h"
 #include "status.h"
@@ -83,6 +84,9 @@ typedef struct ns_docbuilder {
     size_t nterms, capterms;
     uint32_t *slots;
     size_t nslots;
+    /* The terms of the tokens analyzed so far whose exact form does not
+     * begin with them (forms.h), for the index to record. */
+    ns_forms forms;
 } ns_docbuilder;
 
 /* Start a builder for language `lang` (analyzer.h) pairing the words of

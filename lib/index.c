@@ -110,6 +110,12 @@ struct ns_index {
     ns_packer pack; /* the records' dictionary: learned with the words, read-only after */
     ns_buf *sample;
     size_t nsample;
+    /* The terms that do not begin all their forms (forms.h), gathered from
+     * every builder as it closes, recorded at close (NS_META_FORMS). */
+    int forms_on; /* the index records them: made with NS_META_FORMS */
+    pthread_mutex_t forms_mu;
+    ns_forms forms;
+    int forms_nomem; /* a builder's could not be merged: the run fails */
 };
 
 struct ns_index_part {
@@ -923,6 +929,7 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     }
     ix->lock_fd = -1;
     pthread_mutex_init(&ix->pair_mu, NULL);
+    pthread_mutex_init(&ix->forms_mu, NULL);
     atomic_init(&ix->pairs_fixed, 1);
     ix->no_sync = opts->no_sync;
     ix->part_flush = opts->part_flush;
@@ -1113,9 +1120,18 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
             (fresh && (st = set_meta(ix, NS_META_LANG, ix->lang, err)) != NS_OK) ||
             (fresh && (st = set_meta(ix, NS_META_COUNTS, "passages", err)) != NS_OK) ||
             (fresh && (st = set_meta(ix, NS_META_PASSAGES, "2", err)) != NS_OK) ||
-            (fresh && (st = set_meta(ix, NS_META_MONTHS, "1", err)) != NS_OK)) {
+            (fresh && (st = set_meta(ix, NS_META_MONTHS, "1", err)) != NS_OK) ||
+            (fresh && (st = set_meta(ix, NS_META_FORMS, "1", err)) != NS_OK)) {
             goto fail;
         }
+    }
+    if (fresh) {
+        ix->forms_on = 1;
+    } else {
+        if ((st = get_meta(ix, NS_META_FORMS, &val, &len, err)) != NS_OK) goto fail;
+        ix->forms_on = val && len == 1 && val[0] == '1';
+        xc_free(val);
+        val = NULL;
     }
     if (fresh && ix->building) {
         ix->pairs_learn = 1;
@@ -1159,6 +1175,8 @@ static void release(ns_index *ix)
         ns_buf_free(&ix->sample[i]);
     free(ix->sample);
     pthread_mutex_destroy(&ix->pair_mu);
+    pthread_mutex_destroy(&ix->forms_mu);
+    ns_forms_free(&ix->forms);
     free(ix->inherited_roots);
     if (ix->lock_fd >= 0) {
         close(ix->lock_fd); /* releases the flock */
@@ -1183,6 +1201,38 @@ void ns_index_abort(ns_index *ix)
     release(ix);
 }
 
+static ns_status forms_gather(ns_index *ix, ns_docbuilder *db);
+
+/* Record the run's forms (forms.h) in w, each under NS_META_FORM_PREFIX
+ * and its term, where it is smaller than what w has: an index only ever
+ * learns more forms (a deleted article's stay, which only means that a
+ * wildcard reads more than it must). */
+static ns_status forms_record(ns_index *ix, ns_error *err)
+{
+    if (!ix->forms_on) return NS_OK;
+    if (forms_gather(ix, &ix->db) != NS_OK || ix->forms_nomem)
+        return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    char key[sizeof NS_META_FORM_PREFIX + 2 * NS_TERM_MAX];
+    size_t pl = sizeof NS_META_FORM_PREFIX - 1;
+    memcpy(key, NS_META_FORM_PREFIX, pl);
+    for (size_t k = 0; k < ix->forms.n; k++) {
+        const struct ns_form *e = &ix->forms.v[k];
+        if (e->len > sizeof key - pl) continue; /* no term is this long */
+        memcpy(key + pl, ix->forms.bytes.data + e->off, e->len);
+        char *val = NULL, v[8];
+        size_t vl = 0;
+        xc_status xs = xc_writable_get_metadata(ix->w, key, pl + e->len, &val, &vl);
+        if (xs != XC_OK) return write_failed(ix, xs, err);
+        int have = val ? atoi(val) : -1;
+        xc_free(val);
+        if (have >= 0 && have <= e->common) continue;
+        int n = snprintf(v, sizeof v, "%u", (unsigned)e->common);
+        xs = xc_writable_set_metadata(ix->w, key, pl + e->len, v, (size_t)n);
+        if (xs != XC_OK) return write_failed(ix, xs, err);
+    }
+    return NS_OK;
+}
+
 ns_status ns_index_close(ns_index *ix, ns_error *err)
 {
     if (!ix) {
@@ -1204,6 +1254,10 @@ ns_status ns_index_close(ns_index *ix, ns_error *err)
             ns_index_abort(ix);
             return st;
         }
+    }
+    if ((st = forms_record(ix, err)) != NS_OK) {
+        ns_index_abort(ix);
+        return st;
     }
     if (ix->txn) {
         /* The run's one commit: until it succeeds, the index is the
@@ -1773,6 +1827,7 @@ ns_status ns_index_add(ns_index *ix, const ns_article *a, ns_error *err)
 }
 
 struct ns_index_builder {
+    ns_index *ix;
     ns_docbuilder db;
 };
 
@@ -1795,13 +1850,27 @@ ns_status ns_index_builder_open(ns_index *ix, ns_index_builder **out, ns_error *
         return st;
     }
     b->db.pack = &ix->pack;
+    b->ix = ix;
     *out = b;
     return NS_OK;
+}
+
+/* Add a builder's forms (forms.h) to the index's, for close to record. */
+static ns_status forms_gather(ns_index *ix, ns_docbuilder *db)
+{
+    if (!ix->forms_on || !db->forms.n) return NS_OK;
+    pthread_mutex_lock(&ix->forms_mu);
+    ns_status st = ns_forms_merge(&ix->forms, &db->forms);
+    if (st != NS_OK) ix->forms_nomem = 1;
+    pthread_mutex_unlock(&ix->forms_mu);
+    ns_forms_reset(&db->forms);
+    return st;
 }
 
 void ns_index_builder_close(ns_index_builder *b)
 {
     if (!b) return;
+    forms_gather(b->ix, &b->db);
     ns_doc_clear(&b->db);
     free(b);
 }
@@ -1904,6 +1973,8 @@ ns_status ns_index_part_close(ns_index_part *p, ns_error *err)
     ns_status st = NS_OK;
     xc_status xs = xc_writable_close_checked(p->w);
     if (xs != XC_OK) st = write_failed(p->ix, xs, err);
+    if (forms_gather(p->ix, &p->db) != NS_OK && st == NS_OK)
+        st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
     ns_doc_clear(&p->db);
     free(p);
     return st;

@@ -57,6 +57,10 @@ static void matcher_free(matcher *m)
     free(m->parts);
     free(m->xjoined);
     free(m->word);
+    for (size_t j = 0; j < m->npieces; j++)
+        free(m->piece[j]);
+    free(m->piece);
+    free(m->piece_wild);
 }
 
 static double idf_of(plan *b, const char *term)
@@ -401,10 +405,30 @@ static xc_query *date_query(plan *b, int64_t lo, int64_t hi)
     return combine(b, XC_OP_OR, parts, np);
 }
 
+/* Note in m (when not NULL) a piece of its query: term[0..len), or every
+ * term that begins with it (wild). */
+static void add_piece(plan *b, matcher *m, const char *term, size_t len, int wild)
+{
+    if (!m || b->st != NS_OK) return;
+    char **v = realloc(m->piece, (m->npieces + 1) * sizeof *v);
+    if (v) m->piece = v;
+    unsigned char *w = v ? realloc(m->piece_wild, m->npieces + 1) : NULL;
+    if (w) m->piece_wild = w;
+    char *t = w ? strndup(term, len) : NULL;
+    if (!t) {
+        b->st = ns_error_set(b->err, NS_ERR_NOMEM, "out of memory");
+        return;
+    }
+    m->piece[m->npieces] = t;
+    m->piece_wild[m->npieces++] = (unsigned char)(wild != 0);
+}
+
 /* The Xapian query of the words beginning with a prefix: `plain` is the
  * prefix as the unstemmed analyzer reads it (NULL: as `stem`), `stem` as
- * the index's analyzer does; both under the field prefix pfx. */
-static xc_query *prefix_query(plan *b, const char *pfx, const char *plain_term, const char *stem)
+ * the index's analyzer does; both under the field prefix pfx. Its pieces
+ * go to m (may be NULL: add_piece). */
+static xc_query *prefix_query(plan *b, const char *pfx, const char *plain_term, const char *stem,
+                              matcher *m)
 {
     char plain[NS_TERM_MAX + 8];
     snprintf(plain, sizeof plain, "%s%s", pfx, plain_term ? plain_term : stem);
@@ -413,6 +437,7 @@ static xc_query *prefix_query(plan *b, const char *pfx, const char *plain_term, 
     xc_status xs = xc_query_wildcard(plain, strlen(plain), 0, &alts[na]);
     if (xs != XC_OK) return fail(b, xs);
     na++;
+    add_piece(b, m, plain, strlen(plain), 1);
     /* A word beginning with the prefix P has a stem that begins with P, or
      * that P begins with (stemming cuts ends): expand both. */
     size_t plen = strlen(pfx), full = strlen(plain);
@@ -420,7 +445,10 @@ static xc_query *prefix_query(plan *b, const char *pfx, const char *plain_term, 
         uint32_t tf = 0;
         if ((plain[k] & 0xc0) == 0x80) continue; /* not at a character boundary */
         if (b->db) xc_database_termfreq(b->db, plain, k, &tf);
-        if (tf && xc_query_term(plain, k, 1, 0, &alts[na]) == XC_OK) na++;
+        if (tf && xc_query_term(plain, k, 1, 0, &alts[na]) == XC_OK) {
+            na++;
+            add_piece(b, m, plain, k, 0);
+        }
     }
     /* A word longer than P may stem to fewer letters than P with its last
      * one changed ("living" -> "live" for P "livi"): P less its last one or
@@ -431,7 +459,10 @@ static xc_query *prefix_query(plan *b, const char *pfx, const char *plain_term, 
         while (k > plen && (plain[k] & 0xc0) == 0x80)
             k--;
         if (k < plen + 2) break;
-        if (xc_query_wildcard(plain, k, 0, &alts[na]) == XC_OK) na++;
+        if (xc_query_wildcard(plain, k, 0, &alts[na]) == XC_OK) {
+            na++;
+            add_piece(b, m, plain, k, 1);
+        }
     }
     /* And the stem of P itself when stemming changed its end ("story" ->
      * "stori": "stories", "storied"). */
@@ -439,7 +470,10 @@ static xc_query *prefix_query(plan *b, const char *pfx, const char *plain_term, 
     if (plain_term && (tl + plen != full || memcmp(plain + plen, stem, tl) != 0) && tl >= 2) {
         char st[NS_TERM_MAX + 8];
         snprintf(st, sizeof st, "%s%s", pfx, stem);
-        if (xc_query_wildcard(st, strlen(st), 0, &alts[na]) == XC_OK) na++;
+        if (xc_query_wildcard(st, strlen(st), 0, &alts[na]) == XC_OK) {
+            na++;
+            add_piece(b, m, st, strlen(st), 1);
+        }
     }
     return combine(b, XC_OP_SYNONYM, alts, na);
 }
@@ -520,7 +554,7 @@ static xc_query *exact_query(plan *b, const ns_qnode *n, int in_not)
         if (!wild || i + 1 < np)
             t = term_q(b, pfx, terms[i]);
         else if (np == 1 || strlen(plain[i] ? plain[i] : terms[i]) >= 2)
-            t = prefix_query(b, pfx, plain[i], terms[i]);
+            t = prefix_query(b, pfx, plain[i], terms[i], np == 1 && !pfx[0] ? m : NULL);
         /* else: a last part of one letter (`28-p*`) would expand to a
          * good share of the index: the other parts narrow the candidates,
          * and the joined form finds the rest. */
@@ -533,7 +567,8 @@ static xc_query *exact_query(plan *b, const ns_qnode *n, int in_not)
     if (q && joined != SIZE_MAX && b->st == NS_OK) {
         /* Or the joined form, as one word ("28point"). */
         xc_query *alts[2] = {q, NULL};
-        alts[1] = wild ? prefix_query(b, pfx, plain[np], terms[np]) : term_q(b, pfx, terms[np]);
+        alts[1] =
+            wild ? prefix_query(b, pfx, plain[np], terms[np], NULL) : term_q(b, pfx, terms[np]);
         if (alts[1]) {
             q = combine(b, XC_OP_SYNONYM, alts, 2);
         } else {

@@ -114,6 +114,20 @@
  *   NS_META_MONTHS  "1" when every dated document of the index has its
  *                   NS_PREFIX_MONTH term (set when an index is created):
  *                   then date filters use them (plan.c, date_query).
+ *   NS_META_FORMS   "1" when the index records the forms of its terms
+ *                   (forms.h; set when an index is created, so never on an
+ *                   older index): then for every term T that does not begin
+ *                   all the word forms it was indexed from ("happi" from
+ *                   "happy", "deja" from "déjà", an abbreviation's dotted
+ *                   alternative), the key NS_META_FORM_PREFIX T holds the
+ *                   shortest common start of T and those forms, in bytes,
+ *                   decimal ("4"); a term without a key begins all of its.
+ *                   Every run records the forms of what it adds (index.c,
+ *                   forms_record; a deleted article's stay: a start only
+ *                   ever shrinks), and the searcher counts a wildcard's
+ *                   passages from the posting lists of the terms that
+ *                   begin with the prefix and have no shorter start
+ *                   (search.c, count_prefix).
  *   NS_META_ZDICT   the zstd dictionary the records are packed with
  *                   (pack.h), learned from the sample the common words are
  *                   learned from, at creation (a rebuild learns it again),
@@ -175,6 +189,11 @@ enum {
 #define NS_META_PASSAGES "nsearch.passages"
 #define NS_META_ZDICT    "nsearch.zdict"
 #define NS_META_MONTHS   "nsearch.months"
+#define NS_META_FORMS    "nsearch.forms"
+
+/* The key of term T's shortest common start with its forms (forms.h):
+ * this prefix, then T. */
+#define NS_META_FORM_PREFIX "nsearch.form:"
 
 #define NS_ZDICT_FILE "nsearch.zdict"
 

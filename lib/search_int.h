@@ -62,6 +62,12 @@ typedef struct matcher {
     char **parts;
     size_t nparts;
     char *xjoined;
+    /* M_PREFIX of one part, no field: what its Xapian query holds (plan.c,
+     * prefix_query), npieces pieces, each a term, or when piece_wild[i]
+     * every term that begins with it. search.c, count_prefix. */
+    char **piece;
+    unsigned char *piece_wild;
+    size_t npieces;
     double idf;
     const char *label; /* for --explain */
     ns_qfield field;   /* where it counts: title and passages, title, source */

@@ -124,3 +124,63 @@ for case in 'walnu*|2 4 5' 'walnu* -pecan|1 2 2' 'walnu* -"pecan story"|1 2 2' '
     got=$(for pa in 1 2 5; do listed "$T/walnut-idx" --per-article $pa "$q"; done | paste -sd ' ')
     expect "the listing of '$q' agrees" "$want" "$got"
 done
+
+# --count of a wildcard alone settles from the posting lists what they can
+# (search.c, count_prefix): a term whose every form begins with the prefix
+# counts its passages itself, the others ("happi" of "happy", "deja" of
+# "déjà", which `happi*` and `deja*` do not match) and articles where two
+# terms may share a passage are read. The forms a term was indexed from are
+# recorded by every kind of run (forms.h): checked after a fresh build, an
+# incremental run in place, one grown by a merge, and a rebuild on two
+# threads. Hand-counted (per article, --per-article 1 / 2 / 5):
+#   de*:    h1 title only 1/1/1; h2 "debate", "decided" in two passages
+#           1/2/2; h3 both in one passage 1/1/1; h4 in three 1/2/3; h8
+#           "déjà" none; h9 "deja" 1/1/1. Total 5 7 8.
+#   happi*: h5 "happy" none; h6 1/1/1; h7 "happy", then "Happiness" twice
+#           1/2/2. Total 2 3 3.
+#   happ*:  h5 1/1/1, h6 1/1/1, h7 1/2/3. Total 3 4 5.
+#   deja*:  h9 only. Total 1 1 1.
+h=$T/prefixes
+mkdir -p "$h"
+printf 'Debate night\nDate: 2024-08-01\n\nNothing of note.\n\nStill calm.\n' >"$h/h1.txt"
+printf 'Harbour\nDate: 2024-08-02\n\nA debate began.\n\nThey decided later.\n\nQuiet.\n' >"$h/h2.txt"
+printf 'Market\nDate: 2024-08-03\n\nDebate and decision in one line.\n\nQuiet end.\n' >"$h/h3.txt"
+printf 'Forum\nDate: 2024-08-04\n\nA debate at one.\n\nA debate at two.\n\nA debate at three.\n' >"$h/h4.txt"
+printf 'Crowd\nDate: 2024-08-05\n\nA happy crowd.\n\nNothing.\n' >"$h/h5.txt"
+printf 'Joy\nDate: 2024-08-06\n\nTheir happiness grew.\n\nQuiet.\n' >"$h/h6.txt"
+printf 'Man\nDate: 2024-08-07\n\nA happy man.\n\nHappiness.\n\nMore happiness.\n' >"$h/h7.txt"
+printf 'Travel\nDate: 2024-08-08\n\nUn d\303\251j\303\240 vu.\n\nPlain.\n' >"$h/h8.txt"
+printf 'Memory\nDate: 2024-08-09\n\nSome deja vu.\n' >"$h/h9.txt"
+"$NSEARCH_INDEX" --db "$T/prefix-idx" "$h" 2>"$T/err" || { not_ok "index the prefix corpus"; cat "$T/err"; }
+for case in 'de*|5 7 8' 'happi*|2 3 3' 'happ*|3 4 5' 'deja*|1 1 1'; do
+    q=${case%%|*}
+    want=${case#*|}
+    got=$(for pa in 1 2 5; do count "$T/prefix-idx" --per-article $pa --count "$q"; done | paste -sd ' ')
+    expect "--count '$q' alone, --per-article 1, 2, 5 (hand-counted)" "$want" "$got"
+    got=$(for pa in 1 2 5; do listed "$T/prefix-idx" --per-article $pa "$q"; done | paste -sd ' ')
+    expect "the listing of '$q' agrees" "$want" "$got"
+done
+
+# The forms learned by later runs. k1 holds "happiness" and "crisis": at
+# first every form of "happi" and "crisi" begins with its stem.
+k=$T/forms
+mkdir -p "$k"
+printf 'Joy\nDate: 2024-09-01\n\nTheir happiness grew.\n\nA crisis came.\n' >"$k/k1.txt"
+"$NSEARCH_INDEX" --db "$T/forms-idx" "$k" 2>"$T/err" || { not_ok "index the forms corpus"; cat "$T/err"; }
+expect "--count happi*: k1" 1 "$(count "$T/forms-idx" --count 'happi*')"
+# In place: k2's "happy" is "happi" too, but not a word `happi*` matches.
+printf 'Man\nDate: 2024-09-02\n\nA happy man.\n\nCalm.\n' >"$k/k2.txt"
+NSEARCH_MERGE=never "$NSEARCH_INDEX" --db "$T/forms-idx" "$k" 2>"$T/err" || { not_ok "add k2 in place"; cat "$T/err"; }
+expect "after a run in place, --count happi*: still k1 alone" 1 "$(count "$T/forms-idx" --count 'happi*')"
+expect "after a run in place, --count happ*: k1 and k2" 2 "$(count "$T/forms-idx" --count 'happ*')"
+# Grown by a merge: k3's "cry" is "cri", a term `cri*` looks in, but no word
+# it matches (k1's "crisis" is).
+printf 'Baby\nDate: 2024-09-03\n\nThey cry often.\n' >"$k/k3.txt"
+NSEARCH_MERGE=always "$NSEARCH_INDEX" --db "$T/forms-idx" "$k" 2>"$T/err" || { not_ok "add k3 by a merge"; cat "$T/err"; }
+expect "after a run grown by a merge, --count cri*: k1 alone" 1 "$(count "$T/forms-idx" --count 'cri*')"
+expect "after a run grown by a merge, --count happi*: k1 alone" 1 "$(count "$T/forms-idx" --count 'happi*')"
+# A rebuild on two threads: the forms of every part.
+for f in 4 5 6 7 8 9; do printf 'Filler %s\nDate: 2024-09-1%s\n\nNothing of note.\n' $f $f >"$k/f$f.txt"; done
+"$NSEARCH_INDEX" -j 2 --rebuild --db "$T/forms-idx" "$k" 2>"$T/err" || { not_ok "rebuild the forms corpus"; cat "$T/err"; }
+expect "after a rebuild on two threads, --count happi* cri*: k1, k1" "1 1" \
+    "$(for q in 'happi*' 'cri*'; do count "$T/forms-idx" --count "$q"; done | paste -sd ' ')"

@@ -284,6 +284,12 @@ class Corpus:
                     self.exact_arts.setdefault(e, set()).add(ai)
         self._leafcache = {}
         self._wildcache = {}
+        # Which article a listed passage (path, line) is of: --count with
+        # --per-article N counts at most N of an article's passages.
+        self.article_of = {}
+        for ai, a in enumerate(self.articles):
+            for p in a["passages"]:
+                self.article_of[(a["path"], p["line"])] = ai
 
     @staticmethod
     def _key(lf):

@@ -176,11 +176,35 @@ static void test_learn(void **state)
         ns_buf_free(&sample[i]);
 }
 
+/* The forms the builder notes (forms.h): a term that does not begin every
+ * word it came from, with the shortest common start; the dotted alternative
+ * of a word in capitals, 0; a term that begins its words, nothing. */
+static void test_document_forms(void **state)
+{
+    (void)state;
+    ns_docbuilder b;
+    ns_error err;
+    assert_int_equal(ns_doc_init(&b, "english", NULL, &err), NS_OK);
+    const char *text = "A happy man. Their happiness. D\xc3\xa9j\xc3\xa0 vu at NATO.";
+    ns_passage ps = {text, strlen(text), 3, 1};
+    ns_article a = article("/c/f.txt", "f", "City", &ps, 1);
+    assert_int_equal(ns_doc_build(&b, &a, &err), NS_OK);
+    assert_int_equal(ns_forms_common(&b.forms, "happi", 5), 4);   /* "happy" */
+    assert_int_equal(ns_forms_common(&b.forms, "deja", 4), 1);    /* "déjà" */
+    assert_int_equal(ns_forms_common(&b.forms, "citi", 4), 3);    /* "city", the title */
+    assert_int_equal(ns_forms_common(&b.forms, "n.a.t.o", 7), 0); /* not a word */
+    assert_int_equal(ns_forms_common(&b.forms, "nato", 4), 4);
+    assert_int_equal(ns_forms_common(&b.forms, "man", 3), 3);
+    assert_int_equal(b.forms.n, 4);
+    ns_doc_clear(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pairs_text),
         cmocka_unit_test(test_document_terms),
+        cmocka_unit_test(test_document_forms),
         cmocka_unit_test(test_learn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
