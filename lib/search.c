@@ -984,10 +984,13 @@ static ns_status count_fast(ns_searcher *s, const char *term, const ns_search_op
  * prefix_query: the pieces of matcher 0) are of two kinds here:
  *  - sure: the term T begins with P, and every form T was indexed from
  *    begins with P too, as the index's record of forms says (forms.h: T's
- *    shortest common start with its forms is at least |P|). Every passage
- *    T's wdf counts (wdf(T) - NS_TITLE_WDF * wdf(S T)) holds such a word.
+ *    shortest common start with its forms is at least |P|), and T has no
+ *    dot (the dotted alternative of a word in capitals, "n.a.t.o", is no
+ *    word and not in the record). Every passage T's wdf counts
+ *    (wdf(T) - NS_TITLE_WDF * wdf(S T)) holds such a word.
  *  - the rest ("happi" for `happi*`, from "happy"; "deja" from "déjà";
- *    the shorter stems prefix_query adds), which may hold none.
+ *    the terms prefix_query adds that do not begin with P), which may
+ *    hold none.
  * Of an article, with B the passages that hold a match: a sure term in
  * per_article passages or more settles it (per_article); with no other
  * term than sure ones and only one of them in any passage, B is that
@@ -1190,7 +1193,7 @@ static ns_status count_prefix(ns_searcher *s, plan *b, const ns_search_opts *o, 
         const char *term = tl.bytes.data + tl.off[i];
         size_t len = strlen(term);
         if (i > 0 && !strcmp(term, tl.bytes.data + tl.off[i - 1])) continue;
-        t.sure = len >= plen && !memcmp(term, m->word, plen) &&
+        t.sure = len >= plen && !memcmp(term, m->word, plen) && !memchr(term, '.', len) &&
                  ns_forms_common(&fk.f, term, len) >= plen;
         t.title.n = 0;
         t.ti = 0;
@@ -1326,6 +1329,7 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     b.warn_ctx = o->warn_ctx;
     b.pairs = &s->pairs;
     b.months = s->months;
+    b.forms = s->forms;
     b.err = err;
     b.st = NS_OK;
     xc_status xs = xc_database_doccount(s->db, &b.ndocs);

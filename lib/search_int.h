@@ -117,6 +117,8 @@ typedef struct plan {
      * phrase's neighbouring pair of them narrows its candidates. */
     const ns_pairs *pairs; /* NULL in tests: none */
     int months;            /* the index has month terms (schema.h, NS_META_MONTHS) */
+    int forms;             /* db is one index that records its terms' forms
+                            * (schema.h, NS_META_FORMS): wildcards expand by them */
     ns_error *err;
     ns_status st;
     /* analyzer callback scratch (100 KB: allocated, as clearing it on the
