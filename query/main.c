@@ -73,8 +73,8 @@ static void usage(FILE *f)
 
 /* One message to stderr, "nsearch: MESSAGE": messages carry option values,
  * query excerpts, paths and the library's words, so the whole line is made
- * safe (quote.h: controls and bidirectional overrides become spaces, bad
- * UTF-8 U+FFFD). Paths in it are quoted before (shown_path). */
+ * safe (quote.h: controls, bidirectional overrides and line separators
+ * become spaces, bad UTF-8 U+FFFD). Paths in it are quoted before (shown_path). */
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {

@@ -12,9 +12,9 @@
  *   json        JSON Lines, version NS_JSON_VERSION: one "match" object per
  *               passage, then one "summary" object
  *
- * Every line-based format prints exactly one line per item: line breaks
- * and other control characters in text become spaces (one byte for one,
- * so byte columns stay right). JSON is valid whatever the bytes: control
+ * Every line-based format prints exactly one line per item: line breaks,
+ * U+2028/U+2029 and other control characters in text become spaces (one
+ * space per byte, so byte columns stay right). JSON is valid whatever the bytes: control
  * characters are escaped and invalid UTF-8 becomes U+FFFD.
  */
 #include <errno.h>
@@ -76,8 +76,9 @@ static void format_date(int64_t d, char out[NS_DATE_BUF])
 }
 
 /* Bytes [from, to) of s on one line: control characters (line breaks, tabs,
- * escapes, DEL, the C1 controls, bidi overrides) become spaces, so corpus
- * bytes can neither break a line nor drive the terminal (quote.h). */
+ * escapes, DEL, the C1 controls, bidi overrides, U+2028 and U+2029) become
+ * one space per byte, so corpus bytes can neither break a line nor drive the
+ * terminal, and a byte column into the text stays right (quote.h). */
 static ns_buf scratch;
 static void put_flat(const char *s, size_t from, size_t to)
 {
