@@ -55,7 +55,8 @@ ns_status ns_quote_flat(const char *s, size_t n, ns_buf *out);
  * bidirectional controls) as \uXXXX, so that the JSON is also safe to show
  * on a terminal; each byte that is not part of valid UTF-8 as \ufffd
  * (U+FFFD: a name that is not UTF-8 can't be given exactly in a JSON
- * string; --null and the quoted line formats give such names exactly).
+ * string; --json adds its bytes as "path_bytes", and --null and the quoted
+ * line formats give such names exactly).
  * Other characters are copied as they are. */
 ns_status ns_quote_json(const char *s, size_t n, ns_buf *out);
 /* The class of the character at s[0..n), n > 0: 0 safe, 1 an unsafe

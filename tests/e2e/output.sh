@@ -83,6 +83,27 @@ expect "--json: ranks count from 1" "1 2 3 4 5 6 7 8 9 $q4" "$(jq -r 'select(.ty
 check "--json: undated article has date null" jq4 'any(.[]; .type=="match" and .date == null)'
 expect "--json: summary index names the index" "$DB $q4" "$(tail -n 1 "$T/j" | jq -r '"\(.index) \(.query)"')"
 
+# "path_bytes": the exact bytes of a path that is not valid UTF-8 (whose
+# "path" has U+FFFD, EF BF BD, for each bad byte), in --json and --serve;
+# absent for every other path, a valid UTF-8 é included. The decoy does
+# not match. Byte values hand-written: p=112 b=98 /=47 c=99 a=97 f=102
+# .=46 t=116 x=120 o=111 d=100.
+PB="$T/pb"
+mkdir -p "$PB"
+for n in "caf$(printf '\303\251').txt" "caf$(printf '\351').txt" "odd$(printf '\377')x.txt" plain.txt; do
+    printf 'Quokka\n\nA quokka here.\n' >"$PB/$n"
+done
+printf 'Wombat\n\nA wombat here.\n' >"$PB/z$(printf '\376').txt"
+index_checked "index names that are not UTF-8" "$T/pbidx" "$PB"
+pb_want=$(printf '%s\n' "none pb/caf$(printf '\303\251').txt" "none pb/plain.txt" \
+    "112,98,47,99,97,102,233,46,116,120,116 pb/caf$(printf '\357\277\275').txt" \
+    "112,98,47,111,100,100,255,120,46,116,120,116 pb/odd$(printf '\357\277\275')x.txt" | LC_ALL=C sort)
+pb_jq='"\(if has("path_bytes") then (.path_bytes | map(tostring) | join(",")) else "none" end) \(.path)"'
+expect "--json: path_bytes, only for the paths that are not UTF-8" "$pb_want" \
+    "$(json_answer "$T/pbidx" quokka | jq -r "select(.type == \"match\") | $pb_jq" 2>&1 | LC_ALL=C sort)"
+expect "--serve: path_bytes in the matches too" "$pb_want" \
+    "$(printf '{"id":1,"query":"quokka"}\n' | "$NSEARCH" --db "$T/pbidx" --serve 2>&1 | jq -r ".matches[] | $pb_jq" 2>&1 | LC_ALL=C sort)"
+
 # Spans are byte offsets into the text: cut the bytes out and compare.
 json_answer "$DB" -n 100 'Umerov OR zebra OR crossed' >"$T/j"
 bad=0
