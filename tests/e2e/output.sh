@@ -308,6 +308,18 @@ for p in "$NSEARCH" "$NSEARCH_INDEX"; do
     expect "$n -h is --help" "$("$p" --help)|$last" "$("$p" -h)|$("$p" -h | tail -n 1)"
 done
 
+# Output that can't be written (a full device) is an error, exit 2 and said
+# so (doc/nsearch.1, EXIT STATUS), whatever printed it: the help, the
+# version, every format, serve mode's responses.
+full_msg='^nsearch: writing output: No space left on device$'
+for f in --help --version "--json Umerov" "--vimgrep Umerov" "--no-heading Umerov" "--files Umerov" \
+    "--count Umerov" "Umerov"; do
+    search "$DB" $f >/dev/full 2>"$T/err"
+    expect "nsearch $f to a full device: exit 2, said so" "2 1" "$? $(grep -c "$full_msg" "$T/err")"
+done
+printf '{"id":1,"query":"Umerov"}\n' | search "$DB" --serve >/dev/full 2>"$T/err"
+expect "nsearch --serve to a full device: exit 2, said so" "2 1" "$? $(grep -c "$full_msg" "$T/err")"
+
 # ---- configuration file -------------------------------------------------------
 # Precedence: flags > environment > configuration file > built-in defaults.
 H="$T/home"
