@@ -311,14 +311,25 @@ done
 # Output that can't be written (a full device) is an error, exit 2 and said
 # so (doc/nsearch.1, EXIT STATUS), whatever printed it: the help, the
 # version, every format, serve mode's responses.
+# (The witness of each: the same command, written to a pipe, answers Umerov
+# as umerov says; talks.txt's lines 9 and 7 for --no-heading.)
 full_msg='^nsearch: writing output: No space left on device$'
-for f in --help --version "--json Umerov" "--vimgrep Umerov" "--no-heading Umerov" "--files Umerov" \
-    "--count Umerov" "Umerov"; do
+for f in --help --version; do
     search "$DB" $f >/dev/full 2>"$T/err"
     expect "nsearch $f to a full device: exit 2, said so" "2 1" "$? $(grep -c "$full_msg" "$T/err")"
 done
+for f in --json --vimgrep --no-heading --files --count text; do
+    g=$f
+    [ "$f" = text ] && g=
+    search "$DB" $g Umerov >/dev/full 2>"$T/err"
+    rc=$?
+    case "$f" in --no-heading) want="2 2 corpus/talks.txt:7:The d" ;; *) want=$(umerov "$f") ;; esac
+    expect "nsearch $f Umerov to a full device: exit 2, said so" "2 1|plain $want" \
+        "$rc $(grep -c "$full_msg" "$T/err")|$(painted "$f" search "$DB" $g Umerov)"
+done
 printf '{"id":1,"query":"Umerov"}\n' | search "$DB" --serve >/dev/full 2>"$T/err"
-expect "nsearch --serve to a full device: exit 2, said so" "2 1" "$? $(grep -c "$full_msg" "$T/err")"
+expect "nsearch --serve to a full device: exit 2, said so" "2 1|2 2" "$? $(grep -c "$full_msg" "$T/err")|$(printf '{"id":1,"query":"Umerov"}\n' |
+    search "$DB" --serve 2>&1 | jq -r '"\(.matches | length) \(.summary.total)"' 2>&1)"
 
 # ---- configuration file -------------------------------------------------------
 # Precedence: flags > environment > configuration file > built-in defaults.
