@@ -60,9 +60,11 @@ ns_status ns_quote_flat(const char *s, size_t n, ns_buf *out);
  * as such; every other unsafe character (the rest of C0, DEL, C1, the
  * bidirectional controls, U+2028 and U+2029) as \uXXXX, so that the JSON is
  * also safe to show on a terminal and one line for a JavaScript reader
- * before ES2019 (which can't hold U+2028 raw in a string); each byte that is not part of valid
- * UTF-8 as \ufffd (U+FFFD: a name that is not UTF-8 can't be given exactly in a JSON string; --null
- * and the quoted line formats give such names exactly). Other characters are copied as they are. */
+ * before ES2019 (which can't hold U+2028 raw in a string); each byte that
+ * is not part of valid UTF-8 as \ufffd (U+FFFD: a name that is not UTF-8
+ * can't be given exactly in a JSON string; --json adds its bytes as
+ * "path_bytes", and --null and the quoted line formats give such names
+ * exactly). Other characters are copied as they are. */
 ns_status ns_quote_json(const char *s, size_t n, ns_buf *out);
 /* The class of the character at s[0..n), n > 0: 0 safe, 1 an unsafe
  * character (*cp set), 2 an invalid byte. *len gets its length in bytes. */

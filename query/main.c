@@ -217,9 +217,15 @@ static int parse_flags(int argc, char **argv, flags *fl)
             fl->timeout_ms = (unsigned)ms;
             break;
         }
-        case 'h': usage(stdout); exit(EXIT_MATCH);
+        /* What is printed must have reached its destination (a full
+         * disk): else exit 2 as any output that failed does (out_check). */
+        case 'h':
+            usage(stdout);
+            out_check();
+            exit(EXIT_MATCH);
         case 'V':
             printf("nsearch %s (xapian %s)\n", NS_VERSION, ns_backend_version());
+            out_check();
             exit(EXIT_MATCH);
         default:
             if (optopt && strchr("n", optopt))
