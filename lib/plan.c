@@ -430,12 +430,15 @@ static void add_piece(plan *b, matcher *m, const char *term, size_t len, int wil
  * them) or that w begins with (prefix_query looks them up). */
 typedef struct formcands {
     plan *b;
+    xc_database *db; /* whose keys are listed */
     const char *w, *pfx;
     size_t wl;
     xc_query **alts;
     size_t na, cap;
     matcher *m;
-    int over; /* more than cap: use the other way */
+    char *have[NS_TERM_MAX + 8]; /* the terms added, from alts[first] on */
+    size_t first, nhave;
+    int over; /* more than cap, or a key unread: use the other way */
 } formcands;
 
 static int form_cand(void *ctx, const char *key, size_t len)
@@ -448,7 +451,7 @@ static int form_cand(void *ctx, const char *key, size_t len)
     if (tl >= 2 && tl < f->wl && !memcmp(t, f->w, tl)) return 0;
     char *val = NULL;
     size_t vl = 0;
-    if (xc_database_get_metadata(f->b->db, key, len, &val, &vl) != XC_OK || !val) {
+    if (xc_database_get_metadata(f->db, key, len, &val, &vl) != XC_OK || !val) {
         xc_free(val);
         return f->over = 1; /* can't tell: the other way */
     }
@@ -457,7 +460,12 @@ static int form_cand(void *ctx, const char *key, size_t len)
     if (c >= f->wl || c > tl || memcmp(t, f->w, c)) return 0;
     char term[NS_TERM_MAX + 16];
     int n = snprintf(term, sizeof term, "%s%.*s", f->pfx, (int)tl, t);
-    if (f->na == f->cap || n < 0 || (size_t)n >= sizeof term) return f->over = 1;
+    if (n < 0 || (size_t)n >= sizeof term) return f->over = 1;
+    for (size_t i = 0; i < f->nhave; i++) /* another shard's, already in */
+        if (!strcmp(f->have[i], term)) return 0;
+    if (f->na == f->cap || f->nhave == sizeof f->have / sizeof f->have[0]) return f->over = 1;
+    if (!(f->have[f->nhave] = strdup(term))) return f->over = 1;
+    f->nhave++;
     if (xc_query_term(term, (size_t)n, 1, 0, &f->alts[f->na]) != XC_OK) return f->over = 1;
     f->na++;
     add_piece(f->b, f->m, term, (size_t)n, 0);
@@ -499,13 +507,21 @@ static xc_query *prefix_query(plan *b, const char *pfx, const char *plain_term, 
      * with (ns_analyzer_keeps_first). The forms are the exact ones, so
      * only when P is the exact form as typed (no accent taken off). */
     size_t na0 = na, np0 = m ? m->npieces : 0;
-    if (b->forms && b->db && word && !strcmp(word, plain + plen) && (unsigned char)word[0] < 0x80 &&
-        ns_analyzer_keeps_first(b->an)) {
-        formcands f = {b, word, pfx, strlen(word), alts, na, sizeof alts / sizeof alts[0], m, 0};
+    if (b->forms && b->nform_dbs && word && !strcmp(word, plain + plen) &&
+        (unsigned char)word[0] < 0x80 && ns_analyzer_keeps_first(b->an)) {
+        formcands f = {0};
+        f.b = b, f.w = word, f.pfx = pfx, f.wl = strlen(word), f.alts = alts, f.na = na;
+        f.cap = sizeof alts / sizeof alts[0], f.m = m, f.first = na;
         char key[sizeof NS_META_FORM_PREFIX]; /* the prefix and word[0] */
         memcpy(key, NS_META_FORM_PREFIX, sizeof key - 1);
         key[sizeof key - 1] = word[0];
-        xs = xc_database_metadata_keys(b->db, key, sizeof key, form_cand, &f);
+        xs = XC_OK;
+        for (size_t i = 0; i < b->nform_dbs && xs == XC_OK && !f.over; i++) {
+            f.db = b->form_dbs[i];
+            xs = xc_database_metadata_keys(f.db, key, sizeof key, form_cand, &f);
+        }
+        for (size_t i = 0; i < f.nhave; i++)
+            free(f.have[i]);
         na = f.na;
         if (b->st != NS_OK) {
             free_all(alts, na);

@@ -112,7 +112,9 @@ struct ns_searcher {
     int counts;     /* every shard has NS_META_COUNTS: see count_fast */
     int npvalues;   /* every shard has NS_META_PASSAGES: see count_filtered */
     int months;     /* every shard has NS_META_MONTHS: date filters by month terms */
-    int forms;      /* one local index with NS_META_FORMS: see count_prefix */
+    int forms;      /* the index, or every live shard, is local and has NS_META_FORMS:
+                     * wildcards expand by their forms (plan.c, prefix_query);
+                     * count_prefix needs one index */
     ns_pairs pairs; /* the common words every shard pairs (schema.h, NS_META_PAIRS) */
     doc_cache docs; /* of s->db as it is now */
     ns_unpacker un; /* the shards' record dictionaries, read at the first packed record */
@@ -266,12 +268,14 @@ static ns_status combine_shards(ns_searcher *s, ns_error *err)
     s->counts = 1;
     s->npvalues = 1;
     s->months = 1;
+    s->forms = 1;
     int first = 1;
     for (size_t i = 0; i < s->nshards; i++) {
         if (!s->shards[i].db) continue;
         if (!has_counts(s->shards[i].db)) s->counts = 0;
         if (!has_passage_values(s->shards[i].db)) s->npvalues = 0;
         if (!has_months(s->shards[i].db)) s->months = 0;
+        if (!s->shards[i].dir || !has_forms(s->shards[i].db)) s->forms = 0;
         if (pairs_meet(s, s->shards[i].db, first) != NS_OK)
             return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
         first = 0;
@@ -1329,7 +1333,18 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     b.warn_ctx = o->warn_ctx;
     b.pairs = &s->pairs;
     b.months = s->months;
+    /* The databases whose forms a wildcard lists: the index, or each live
+     * shard (the combined database lists the first one's only). */
+    xc_database *fdbs[64];
     b.forms = s->forms;
+    if (s->nshards) {
+        for (size_t i = 0; i < s->nshards && b.nform_dbs < 64; i++)
+            if (s->shards[i].db) fdbs[b.nform_dbs++] = s->shards[i].db;
+        if (b.nform_dbs < s->nshards) b.forms = 0; /* more than 64, or one down */
+    } else {
+        fdbs[b.nform_dbs++] = s->db;
+    }
+    b.form_dbs = fdbs;
     b.err = err;
     b.st = NS_OK;
     xc_status xs = xc_database_doccount(s->db, &b.ndocs);
