@@ -26,11 +26,12 @@ printf 'Apples\nDate: 2024-05-05\n\nApples and pears.\n' >"$c/e.txt"
 "$NSEARCH_INDEX" --db "$T/idx" "$c" 2>"$T/err" || { not_ok "index the count corpus"; cat "$T/err"; }
 
 count() { search "$@" 2>&1; }
-# listed DB ARGS...: passages of the unlimited listing (read passage by passage).
+# listed DB ARGS...: passages of the unlimited listing (read passage by passage):
+# its vimgrep lines (FILE.txt:LINE:COLUMN:), so that no other output counts.
 listed() {
     db=$1
     shift
-    search "$db" --vimgrep -n 100000 "$@" | wc -l | tr -d ' '
+    search "$db" --vimgrep -n 100000 "$@" | grep -cE '^[^:]+\.txt:[0-9]+:[0-9]+:'
 }
 
 # a: 3 passages hold it; b: 1 (the lead stands in); c: 1; d, e: none.
