@@ -139,11 +139,14 @@ static void answer(ns_searcher *s, const char *index, const ns_search_opts *defa
     json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
     if (!req) {
         /* Jansson names its own flag for \u0000 ("...without
-         * JSON_ALLOW_NUL"): say it in the protocol's words. */
-        const char *why = json_error_code(&je) == json_error_null_character
-                              ? "a NUL character (\\u0000) is not allowed in a request"
-                              : je.text;
-        respond_error(NULL, "request", why, je.position + 1);
+         * JSON_ALLOW_NUL"): say it in the protocol's words, and echo the
+         * id, since the request is JSON (read again, NULs allowed). */
+        int nul = json_error_code(&je) == json_error_null_character;
+        const char *why = nul ? "a NUL character (\\u0000) is not allowed in a request" : je.text;
+        json_t *all =
+            nul ? json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, NULL) : NULL;
+        respond_error(json_object_get(all, "id"), "request", why, je.position + 1);
+        json_decref(all);
         return;
     }
     if (!json_is_object(req)) {
