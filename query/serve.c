@@ -22,8 +22,10 @@
  * A bad request never ends the loop; the exit status is 0 at the end of
  * input, 2 when stdin can't be read. Before each request the searcher
  * catches up with the indexer (ns_searcher_reopen: a stat and, when the
- * index changed, a reopen), so commits and rebuilds show up in the next
- * answer.
+ * index changed, a reopen; for a stub of shards, each shard's reopen, a
+ * new connection for one that can't), so commits and rebuilds show up in
+ * the next answer. A response's warnings include the searcher's (shards
+ * left out under --allow-partial) met while answering it.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -40,7 +42,7 @@
 typedef struct warnings {
     struct {
         size_t column;
-        char msg[256];
+        char msg[1024]; /* as long as a library message (status.h) */
     } w[MAX_WARNINGS];
     size_t n;
 } warnings;
@@ -52,6 +54,13 @@ static void collect_warning(void *ctx, size_t column, const char *msg)
     ws->w[ws->n].column = column;
     snprintf(ws->w[ws->n].msg, sizeof ws->w[ws->n].msg, "%s", msg);
     ws->n++;
+}
+
+/* A shard left out of this request's answer (search.h: the searcher's
+ * warnings), which stderr would say for a one-shot query. */
+static void collect_shard_warning(void *ctx, const char *msg)
+{
+    collect_warning(ctx, 0, msg);
 }
 
 static void put_id(const json_t *id)
@@ -168,6 +177,8 @@ static void answer(ns_searcher *s, const char *index, const ns_search_opts *defa
         warnings ws = {0};
         o.warn = collect_warning;
         o.warn_ctx = &ws;
+        /* The shards this request is answered without, said with it. */
+        ns_searcher_set_warn(s, collect_shard_warning, &ws);
         ns_error err = {0};
         ns_status st = ns_searcher_reopen(s, NULL, &err);
         ns_results *r = NULL;
@@ -205,6 +216,7 @@ static void answer(ns_searcher *s, const char *index, const ns_search_opts *defa
             out_check();
             ns_results_free(r);
         }
+        ns_searcher_set_warn(s, NULL, NULL);
     }
     json_decref(req);
 }
