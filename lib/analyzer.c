@@ -1338,6 +1338,11 @@ static int suffix_only(const char *lang)
     return 0;
 }
 
+int ns_analyzer_keeps_first(const ns_analyzer *an)
+{
+    return !an->stemmer || suffix_only(an->lang);
+}
+
 int ns_analyzer_set_interest(ns_analyzer *an, const unsigned char *first, size_t n)
 {
     if (!first) {

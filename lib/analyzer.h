@@ -125,6 +125,10 @@ ns_status ns_analyze(ns_analyzer *an, const char *text, size_t len, ns_token_fn 
  * out). first == NULL clears the hint. Tokens that come out are exactly as
  * usual. */
 int ns_analyzer_set_interest(ns_analyzer *an, const unsigned char *first, size_t n);
+/* Whether a term always starts with the first byte of its word's exact form
+ * when that byte is ASCII: no stemming, or a stemmer that only changes a
+ * word's end (the ones ns_analyzer_set_interest honours). */
+int ns_analyzer_keeps_first(const ns_analyzer *an);
 
 /* Counters since the analyzer was created. */
 ns_analyzer_stats ns_analyzer_get_stats(const ns_analyzer *an);

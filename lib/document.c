@@ -131,15 +131,16 @@ static int collect_token(void *ctx, const ns_token *t)
         ix->captok = nc;
     }
     ix->tok[ix->ntok++] = (struct ns_doctok){ix->pterms.len, t->pos, 0};
-    /* A term that does not begin its form ("happy" -> "happi", "déjà" ->
-     * "deja"), or the dotted alternative of a word in capitals, which is
-     * no word of the text (match.c): noted, so that a wildcard knows when
-     * its terms alone answer (forms.h). */
+    /* A term that does not begin its word's form ("happy" -> "happi",
+     * "déjà" -> "deja"): noted, so that a wildcard knows which terms may
+     * hold its words (forms.h). Not the dotted alternative of a word in
+     * capitals, which is no word of the text (match.c; its term has a dot,
+     * and a count takes such terms as unsure). */
     size_t common = 0, n = t->term_len < t->exact_len ? t->term_len : t->exact_len;
-    if (!((t->flags & NS_TOK_ALT) && (t->flags & NS_TOK_ACRONYM)))
-        while (common < n && t->term[common] == t->exact[common])
-            common++;
-    if (common < t->term_len &&
+    int word = !((t->flags & NS_TOK_ALT) && (t->flags & NS_TOK_ACRONYM));
+    while (word && common < n && t->term[common] == t->exact[common])
+        common++;
+    if (word && common < t->term_len &&
         ns_forms_note(&ix->forms, t->term, t->term_len, (unsigned)common) != NS_OK) {
         ix->doc_st = XC_ERR_NOMEM;
         return 1;

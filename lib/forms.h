@@ -40,9 +40,7 @@ typedef struct ns_forms {
 } ns_forms;
 
 /* Note that term[0..len) came from a word whose exact form shares only its
- * first `common` bytes with it (common < len; 0 for a form that is no word
- * of its own, such as an abbreviation's dotted alternative). Keeps the
- * smallest.
+ * first `common` bytes with it (common < len). Keeps the smallest.
  * @retval NS_ERR_NOMEM  nothing changed */
 ns_status ns_forms_note(ns_forms *f, const char *term, size_t len, unsigned common);
 /* Note every entry of `from` in `into`.

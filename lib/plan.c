@@ -423,12 +423,61 @@ static void add_piece(plan *b, matcher *m, const char *term, size_t len, int wil
     m->piece_wild[m->npieces++] = (unsigned char)(wild != 0);
 }
 
+/* The terms of the index's forms (forms.h) that may hold a word beginning
+ * with w without beginning with w themselves: T whose forms leave it after
+ * c < |w| bytes, with T[0..c) = w[0..c) (a form may go on as w does), as
+ * terms under pfx into alts. Not those that begin with w (its wildcard has
+ * them) or that w begins with (prefix_query looks them up). */
+typedef struct formcands {
+    plan *b;
+    xc_database *db; /* whose keys are listed */
+    const char *w, *pfx;
+    size_t wl;
+    xc_query **alts;
+    size_t na, cap;
+    matcher *m;
+    char *have[NS_TERM_MAX + 8]; /* the terms added, from alts[first] on */
+    size_t first, nhave;
+    int over; /* more than cap, or a key unread: use the other way */
+} formcands;
+
+static int form_cand(void *ctx, const char *key, size_t len)
+{
+    formcands *f = ctx;
+    size_t kl = sizeof NS_META_FORM_PREFIX - 1;
+    const char *t = key + kl;
+    size_t tl = len - kl;
+    if (len <= kl || (tl >= f->wl && !memcmp(t, f->w, f->wl))) return 0;
+    if (tl >= 2 && tl < f->wl && !memcmp(t, f->w, tl)) return 0;
+    char *val = NULL;
+    size_t vl = 0;
+    if (xc_database_get_metadata(f->db, key, len, &val, &vl) != XC_OK || !val) {
+        xc_free(val);
+        return f->over = 1; /* can't tell: the other way */
+    }
+    size_t c = (size_t)atoi(val);
+    xc_free(val);
+    if (c >= f->wl || c > tl || memcmp(t, f->w, c)) return 0;
+    char term[NS_TERM_MAX + 16];
+    int n = snprintf(term, sizeof term, "%s%.*s", f->pfx, (int)tl, t);
+    if (n < 0 || (size_t)n >= sizeof term) return f->over = 1;
+    for (size_t i = 0; i < f->nhave; i++) /* another shard's, already in */
+        if (!strcmp(f->have[i], term)) return 0;
+    if (f->na == f->cap || f->nhave == sizeof f->have / sizeof f->have[0]) return f->over = 1;
+    if (!(f->have[f->nhave] = strdup(term))) return f->over = 1;
+    f->nhave++;
+    if (xc_query_term(term, (size_t)n, 1, 0, &f->alts[f->na]) != XC_OK) return f->over = 1;
+    f->na++;
+    add_piece(f->b, f->m, term, (size_t)n, 0);
+    return 0;
+}
+
 /* The Xapian query of the words beginning with a prefix: `plain` is the
  * prefix as the unstemmed analyzer reads it (NULL: as `stem`), `stem` as
- * the index's analyzer does; both under the field prefix pfx. Its pieces
- * go to m (may be NULL: add_piece). */
+ * the index's analyzer does; both under the field prefix pfx; `word` its
+ * exact form (NULL: unknown). Its pieces go to m (may be NULL: add_piece). */
 static xc_query *prefix_query(plan *b, const char *pfx, const char *plain_term, const char *stem,
-                              matcher *m)
+                              const char *word, matcher *m)
 {
     char plain[NS_TERM_MAX + 8];
     snprintf(plain, sizeof plain, "%s%s", pfx, plain_term ? plain_term : stem);
@@ -449,6 +498,41 @@ static xc_query *prefix_query(plan *b, const char *pfx, const char *plain_term, 
             na++;
             add_piece(b, m, plain, k, 0);
         }
+    }
+    /* Or a stem that P leaves along the way ("dying" -> "die" for P "dy",
+     * "living" -> "live" for "livi", "story" -> "stori" for "story"). An
+     * index that records its terms' forms (forms.h) names those: the terms
+     * whose forms leave them before |P| bytes, listed from its keys under
+     * P's first byte, which for an ASCII P every form of theirs begins
+     * with (ns_analyzer_keeps_first). The forms are the exact ones, so
+     * only when P is the exact form as typed (no accent taken off). */
+    size_t na0 = na, np0 = m ? m->npieces : 0;
+    if (b->forms && b->nform_dbs && word && !strcmp(word, plain + plen) &&
+        (unsigned char)word[0] < 0x80 && ns_analyzer_keeps_first(b->an)) {
+        formcands f = {0};
+        f.b = b, f.w = word, f.pfx = pfx, f.wl = strlen(word), f.alts = alts, f.na = na;
+        f.cap = sizeof alts / sizeof alts[0], f.m = m, f.first = na;
+        char key[sizeof NS_META_FORM_PREFIX]; /* the prefix and word[0] */
+        memcpy(key, NS_META_FORM_PREFIX, sizeof key - 1);
+        key[sizeof key - 1] = word[0];
+        xs = XC_OK;
+        for (size_t i = 0; i < b->nform_dbs && xs == XC_OK && !f.over; i++) {
+            f.db = b->form_dbs[i];
+            xs = xc_database_metadata_keys(f.db, key, sizeof key, form_cand, &f);
+        }
+        for (size_t i = 0; i < f.nhave; i++)
+            free(f.have[i]);
+        na = f.na;
+        if (b->st != NS_OK) {
+            free_all(alts, na);
+            return NULL;
+        }
+        if (xs == XC_OK && !f.over) return combine(b, XC_OP_SYNONYM, alts, na);
+        /* Could not list them all: the other way. */
+        free_all(alts + na0, na - na0);
+        na = na0;
+        while (m && m->npieces > np0)
+            free(m->piece[--m->npieces]);
     }
     /* A word longer than P may stem to fewer letters than P with its last
      * one changed ("living" -> "live" for P "livi"): P less its last one or
@@ -554,7 +638,11 @@ static xc_query *exact_query(plan *b, const ns_qnode *n, int in_not)
         if (!wild || i + 1 < np)
             t = term_q(b, pfx, terms[i]);
         else if (np == 1 || strlen(plain[i] ? plain[i] : terms[i]) >= 2)
-            t = prefix_query(b, pfx, plain[i], terms[i], np == 1 && !pfx[0] ? m : NULL);
+            t = prefix_query(b, pfx, plain[i], terms[i],
+                             np == 1         ? m->word
+                             : m->nparts > i ? m->parts[i]
+                                             : NULL,
+                             np == 1 && !pfx[0] ? m : NULL);
         /* else: a last part of one letter (`28-p*`) would expand to a
          * good share of the index: the other parts narrow the candidates,
          * and the joined form finds the rest. */
@@ -567,8 +655,8 @@ static xc_query *exact_query(plan *b, const ns_qnode *n, int in_not)
     if (q && joined != SIZE_MAX && b->st == NS_OK) {
         /* Or the joined form, as one word ("28point"). */
         xc_query *alts[2] = {q, NULL};
-        alts[1] =
-            wild ? prefix_query(b, pfx, plain[np], terms[np], NULL) : term_q(b, pfx, terms[np]);
+        alts[1] = wild ? prefix_query(b, pfx, plain[np], terms[np], m->xjoined, NULL)
+                       : term_q(b, pfx, terms[np]);
         if (alts[1]) {
             q = combine(b, XC_OP_SYNONYM, alts, 2);
         } else {

@@ -7,10 +7,14 @@
 
 #include "utf8.h"
 
+/* The unsafe characters of quote.h. U+2028 and U+2029 drive no terminal
+ * but end a line for JavaScript, Python's str.splitlines() and Emacs, as
+ * NEL (a C1 control) and VT/FF (C0) do: one record would read as several. */
 static int unsafe_cp(uint32_t c)
 {
     return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x061c || c == 0x200e ||
-           c == 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+           c == 0x200f || c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e) ||
+           (c >= 0x2066 && c <= 0x2069);
 }
 
 int ns_quote_class(const unsigned char *s, size_t n, size_t *len, unsigned *cp)
@@ -144,9 +148,18 @@ ns_status ns_quote_flat(const char *s, size_t n, ns_buf *out)
         size_t len;
         unsigned cp;
         int k = ns_quote_class(p + i, n - i, &len, &cp);
-        if (k) {
+        if (k == 2) {
             ns_buf_add(out, p + from, i - from);
-            ns_buf_str(out, k == 2 ? "\xef\xbf\xbd" : " ");
+            ns_buf_str(out, "\xef\xbf\xbd");
+            from = i + len;
+        } else if (k == 1) {
+            /* As many spaces as the character has bytes (U+0085 two,
+             * U+202E three): in valid UTF-8 (a text file's passage, reader.h)
+             * byte k of the result stands for byte k of s, so byte columns
+             * into it stay right. */
+            ns_buf_add(out, p + from, i - from);
+            for (size_t j = 0; j < len; j++)
+                ns_buf_byte(out, ' ');
             from = i + len;
         }
         i += len;

@@ -6,9 +6,12 @@
  *
  * Unsafe characters are the C0 controls (U+0000..U+001F), DEL, the C1
  * controls (U+0080..U+009F, which some terminals obey as ESC sequences: CSI
- * is U+009B, OSC U+009D) and the bidirectional controls (U+061C, U+200E,
- * U+200F, U+202A..U+202E, U+2066..U+2069), which reorder what is shown;
- * and bytes that are not UTF-8.
+ * is U+009B, OSC U+009D), the bidirectional controls (U+061C, U+200E,
+ * U+200F, U+202A..U+202E, U+2066..U+2069), which reorder what is shown, and
+ * U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR, which end a line for
+ * JavaScript, Python's str.splitlines() and Emacs (as do VT, FF, the C0
+ * separators U+001C..U+001E and NEL U+0085, unsafe already); and bytes that
+ * are not UTF-8.
  * - A path with anything unsafe in it, or a '"' or a '\', is written in
  *   double quotes with C escapes, as git's core.quotePath does for such
  *   names: "bad\nname", "\x1b]52;...", "\u202etxt.exe", "\xff.txt",
@@ -23,7 +26,10 @@
  *   of an unsafe character or of bad UTF-8 as \xHH (bash, zsh and ksh read
  *   $'...'; a POSIX sh before 2024 may not).
  * - Text (titles, passages, sources, messages) has each unsafe character
- *   replaced by a space and each invalid byte by U+FFFD.
+ *   replaced by as many spaces as it has bytes (one for a C0 control, two
+ *   for U+0085, three for U+202E or U+2028), so that valid UTF-8 keeps its
+ *   length and byte columns into it stay right, and each invalid byte
+ *   replaced by U+FFFD.
  * - A JSON string has each unsafe character escaped (\uXXXX) and each
  *   invalid byte replaced by U+FFFD.
  * Pure functions of their input; they only append to an ns_buf, and return
@@ -44,19 +50,21 @@ ns_status ns_quote_path(const char *s, size_t n, ns_buf *out);
 /* Append s[0..n) as one shell word that gives back exactly s[0..n),
  * safe to show on a terminal (see above). */
 ns_status ns_quote_shell(const char *s, size_t n, ns_buf *out);
-/* Append s[0..n) as one line of text: unsafe characters become spaces,
- * invalid bytes U+FFFD. */
+/* Append s[0..n) as one line of text: each unsafe character becomes one
+ * space per byte, each invalid byte U+FFFD. */
 ns_status ns_quote_flat(const char *s, size_t n, ns_buf *out);
 /* Append s[0..n) as a JSON string, quotes included: the one JSON string
  * writer of both programs (nsearch --json and --serve, nsearch-index --json
  * and --stats --json). The result is valid JSON and valid UTF-8 whatever
  * the bytes: '"' and '\\' are escaped with a backslash; \n, \t and \r
  * as such; every other unsafe character (the rest of C0, DEL, C1, the
- * bidirectional controls) as \uXXXX, so that the JSON is also safe to show
- * on a terminal; each byte that is not part of valid UTF-8 as \ufffd
- * (U+FFFD: a name that is not UTF-8 can't be given exactly in a JSON
- * string; --null and the quoted line formats give such names exactly).
- * Other characters are copied as they are. */
+ * bidirectional controls, U+2028 and U+2029) as \uXXXX, so that the JSON is
+ * also safe to show on a terminal and one line for a JavaScript reader
+ * before ES2019 (which can't hold U+2028 raw in a string); each byte that
+ * is not part of valid UTF-8 as \ufffd (U+FFFD: a name that is not UTF-8
+ * can't be given exactly in a JSON string; --json adds its bytes as
+ * "path_bytes", and --null and the quoted line formats give such names
+ * exactly). Other characters are copied as they are. */
 ns_status ns_quote_json(const char *s, size_t n, ns_buf *out);
 /* The class of the character at s[0..n), n > 0: 0 safe, 1 an unsafe
  * character (*cp set), 2 an invalid byte. *len gets its length in bytes. */

@@ -69,11 +69,10 @@
  *   joins the one before when together they stay within 160. Each window
  *   keeps the line and the 1-based byte column of its first byte.
  * Text: invalid UTF-8 (counted once per maximal invalid subpart, one
- *   warning per file) becomes U+FFFD in titles and other fields and in JSON
- *   Lines; in the passages of a text file each invalid byte becomes one '?'
- *   instead, and control characters (NUL and tab included) become spaces, so
- *   such a passage keeps the byte length of its source: byte k of the
- *   passage is byte column + k of its line. Columns count bytes of the file
+ *   warning per file, at the line of the first) becomes U+FFFD in titles and other fields and in
+ * JSON Lines; in the passages of a text file each invalid byte becomes one '?' instead, and control
+ * characters (NUL and tab included) become spaces, so such a passage keeps the byte length of its
+ * source: byte k of the passage is byte column + k of its line. Columns count bytes of the file
  *   line; a leading byte order mark is not counted.
  */
 #include "reader.h"
@@ -149,8 +148,9 @@ struct ns_reader {
     ns_status failed;
     char fail_msg[sizeof((ns_error *)0)->msg];
     int done;
-    int nomem; /* sticky while building an article */
-    size_t invalid;
+    int nomem;           /* sticky while building an article */
+    size_t invalid;      /* invalid UTF-8 sequences of the file so far */
+    size_t invalid_line; /* the line of the first of them */
     size_t nonblank;
 
     /* the current article */
@@ -1264,11 +1264,23 @@ static ns_status article_finish(ns_reader *r, size_t id, size_t title, size_t so
     return NS_OK;
 }
 
+/* One warning per file, at the line of the first invalid sequence: every
+ * file shape is read line by line, so there always is one. */
 static void warn_invalid(ns_reader *r)
 {
-    if (r->invalid > 0) {
-        warn(r, 0, "%zu invalid UTF-8 sequence%s replaced", r->invalid, r->invalid == 1 ? "" : "s");
+    if (r->invalid == 1) {
+        warn(r, r->invalid_line, "1 invalid UTF-8 sequence replaced");
+    } else if (r->invalid > 1) {
+        warn(r, r->invalid_line, "%zu invalid UTF-8 sequences replaced (the first here)",
+             r->invalid);
     }
+}
+
+/* After adding the invalid sequences of line `line` to r->invalid (which
+ * was `before`): when they are the file's first, note their line. */
+static void note_invalid(ns_reader *r, size_t before, size_t line)
+{
+    if (before == 0 && r->invalid > 0) r->invalid_line = line;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1508,7 +1520,9 @@ static ns_status collect_lines(ns_reader *r)
         if (cut) {
             warn(r, r->lineno, "line longer than %zu bytes cut", r->max_line);
         }
+        size_t before = r->invalid;
         r->invalid += count_invalid(l, n);
+        note_invalid(r, before, r->lineno);
         size_t lead = trim(&l, &n);
         if (n == 0) {
             continue;
@@ -1812,9 +1826,11 @@ static ns_status read_jsonl(ns_reader *r, const ns_article **out)
             continue;
         }
         r->scratch.len = 0;
+        size_t before = r->invalid;
         if (!repair(&r->scratch, l, n, &r->invalid, 0)) {
             return fail_nomem(r);
         }
+        note_invalid(r, before, line);
         json_error_t je;
         json_t *o = json_loadb(r->scratch.data, r->scratch.len, JSON_ALLOW_NUL, &je);
         if (!o) {

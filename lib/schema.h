@@ -118,16 +118,17 @@
  *                   (forms.h; set when an index is created, so never on an
  *                   older index): then for every term T that does not begin
  *                   all the word forms it was indexed from ("happi" from
- *                   "happy", "deja" from "déjà", an abbreviation's dotted
- *                   alternative), the key NS_META_FORM_PREFIX T holds the
- *                   shortest common start of T and those forms, in bytes,
- *                   decimal ("4"); a term without a key begins all of its.
- *                   Every run records the forms of what it adds (index.c,
- *                   forms_record; a deleted article's stay: a start only
- *                   ever shrinks), and the searcher counts a wildcard's
- *                   passages from the posting lists of the terms that
- *                   begin with the prefix and have no shorter start
- *                   (search.c, count_prefix).
+ *                   "happy", "deja" from "déjà"; not an abbreviation's
+ *                   dotted alternative, no word of the text), the key
+ *                   NS_META_FORM_PREFIX T holds the shortest common start
+ *                   of T and those forms, in bytes, decimal ("4"); a term
+ *                   without a key begins all of its. Every run records the
+ *                   forms of what it adds (index.c, forms_record; a deleted
+ *                   article's stay: a start only ever shrinks). A wildcard
+ *                   then expands to exactly the terms that may hold its
+ *                   words (plan.c, prefix_query), and its --count reads
+ *                   only the articles the posting lists of the terms sure
+ *                   to hold them can't settle (search.c, count_prefix).
  *   NS_META_ZDICT   the zstd dictionary the records are packed with
  *                   (pack.h), learned from the sample the common words are
  *                   learned from, at creation (a rebuild learns it again),

@@ -116,7 +116,9 @@ struct ns_searcher {
     int counts;     /* every shard has NS_META_COUNTS: see count_fast */
     int npvalues;   /* every shard has NS_META_PASSAGES: see count_filtered */
     int months;     /* every shard has NS_META_MONTHS: date filters by month terms */
-    int forms;      /* one local index with NS_META_FORMS: see count_prefix */
+    int forms;      /* the index, or every live shard, is local and has NS_META_FORMS:
+                     * wildcards expand by their forms (plan.c, prefix_query);
+                     * count_prefix needs one index */
     ns_pairs pairs; /* the common words every shard pairs (schema.h, NS_META_PAIRS) */
     doc_cache docs; /* of s->db as it is now */
     ns_unpacker un; /* the shards' record dictionaries, read at the first packed record */
@@ -290,12 +292,14 @@ static ns_status combine_shards(ns_searcher *s, ns_error *err)
     s->counts = 1;
     s->npvalues = 1;
     s->months = 1;
+    s->forms = 1;
     int first = 1;
     for (size_t i = 0; i < s->nshards; i++) {
         if (!s->shards[i].db) continue;
         if (!has_counts(s->shards[i].db)) s->counts = 0;
         if (!has_passage_values(s->shards[i].db)) s->npvalues = 0;
         if (!has_months(s->shards[i].db)) s->months = 0;
+        if (!s->shards[i].dir || !has_forms(s->shards[i].db)) s->forms = 0;
         if (pairs_meet(s, s->shards[i].db, first) != NS_OK)
             return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
         first = 0;
@@ -1040,10 +1044,13 @@ static ns_status count_fast(ns_searcher *s, const char *term, const ns_search_op
  * prefix_query: the pieces of matcher 0) are of two kinds here:
  *  - sure: the term T begins with P, and every form T was indexed from
  *    begins with P too, as the index's record of forms says (forms.h: T's
- *    shortest common start with its forms is at least |P|). Every passage
- *    T's wdf counts (wdf(T) - NS_TITLE_WDF * wdf(S T)) holds such a word.
+ *    shortest common start with its forms is at least |P|), and T has no
+ *    dot (the dotted alternative of a word in capitals, "n.a.t.o", is no
+ *    word and not in the record). Every passage T's wdf counts
+ *    (wdf(T) - NS_TITLE_WDF * wdf(S T)) holds such a word.
  *  - the rest ("happi" for `happi*`, from "happy"; "deja" from "déjà";
- *    the shorter stems prefix_query adds), which may hold none.
+ *    the terms prefix_query adds that do not begin with P), which may
+ *    hold none.
  * Of an article, with B the passages that hold a match: a sure term in
  * per_article passages or more settles it (per_article); with no other
  * term than sure ones and only one of them in any passage, B is that
@@ -1246,7 +1253,7 @@ static ns_status count_prefix(ns_searcher *s, plan *b, const ns_search_opts *o, 
         const char *term = tl.bytes.data + tl.off[i];
         size_t len = strlen(term);
         if (i > 0 && !strcmp(term, tl.bytes.data + tl.off[i - 1])) continue;
-        t.sure = len >= plen && !memcmp(term, m->word, plen) &&
+        t.sure = len >= plen && !memcmp(term, m->word, plen) && !memchr(term, '.', len) &&
                  ns_forms_common(&fk.f, term, len) >= plen;
         t.title.n = 0;
         t.ti = 0;
@@ -1382,6 +1389,18 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     b.warn_ctx = o->warn_ctx;
     b.pairs = &s->pairs;
     b.months = s->months;
+    /* The databases whose forms a wildcard lists: the index, or each live
+     * shard (the combined database lists the first one's only). */
+    xc_database *fdbs[64];
+    b.forms = s->forms;
+    if (s->nshards) {
+        for (size_t i = 0; i < s->nshards && b.nform_dbs < 64; i++)
+            if (s->shards[i].db) fdbs[b.nform_dbs++] = s->shards[i].db;
+        if (b.nform_dbs < s->nshards) b.forms = 0; /* more than 64, or one down */
+    } else {
+        fdbs[b.nform_dbs++] = s->db;
+    }
+    b.form_dbs = fdbs;
     b.err = err;
     b.st = NS_OK;
     xc_status xs = xc_database_doccount(s->db, &b.ndocs);

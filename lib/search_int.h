@@ -115,8 +115,12 @@ typedef struct plan {
     uint32_t ndocs;
     /* The index's common words (schema.h, NS_META_PAIRS), sorted: a
      * phrase's neighbouring pair of them narrows its candidates. */
-    const ns_pairs *pairs; /* NULL in tests: none */
-    int months;            /* the index has month terms (schema.h, NS_META_MONTHS) */
+    const ns_pairs *pairs;         /* NULL in tests: none */
+    int months;                    /* the index has month terms (schema.h, NS_META_MONTHS) */
+    int forms;                     /* every database of form_dbs records its terms' forms
+                                    * (schema.h, NS_META_FORMS): wildcards expand by them */
+    struct xc_database **form_dbs; /* the index, or each shard */
+    size_t nform_dbs;
     ns_error *err;
     ns_status st;
     /* analyzer callback scratch (100 KB: allocated, as clearing it on the

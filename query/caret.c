@@ -8,7 +8,8 @@
  * CARET_SIDE bytes on each side of the column, widened or narrowed to UTF-8
  * boundaries, with "…" where the query goes on. The echo is made safe as
  * any text (quote.h): each unsafe character (C0 and C1 controls, DEL, the
- * bidirectional controls) is shown as one space and each byte that is not
+ * bidirectional controls, U+2028 and U+2029) is shown as one space (the
+ * caret counts terminal cells, not bytes) and each byte that is not
  * UTF-8 as U+FFFD, so none can drive the terminal. The caret's indent is
  * the width on a terminal of what is echoed before the column: 2 cells for
  * a wide character (CJK, fullwidth forms, most emoji), 0 for a combining

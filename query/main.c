@@ -73,8 +73,8 @@ static void usage(FILE *f)
 
 /* One message to stderr, "nsearch: MESSAGE": messages carry option values,
  * query excerpts, paths and the library's words, so the whole line is made
- * safe (quote.h: controls and bidirectional overrides become spaces, bad
- * UTF-8 U+FFFD). Paths in it are quoted before (shown_path). */
+ * safe (quote.h: controls, bidirectional overrides and line separators
+ * become spaces, bad UTF-8 U+FFFD). Paths in it are quoted before (shown_path). */
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
@@ -217,9 +217,15 @@ static int parse_flags(int argc, char **argv, flags *fl)
             fl->timeout_ms = (unsigned)ms;
             break;
         }
-        case 'h': usage(stdout); exit(EXIT_MATCH);
+        /* What is printed must have reached its destination (a full
+         * disk): else exit 2 as any output that failed does (out_check). */
+        case 'h':
+            usage(stdout);
+            out_check();
+            exit(EXIT_MATCH);
         case 'V':
             printf("nsearch %s (xapian %s)\n", NS_VERSION, ns_backend_version());
+            out_check();
             exit(EXIT_MATCH);
         default:
             if (optopt && strchr("n", optopt))

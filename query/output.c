@@ -12,10 +12,11 @@
  *   json        JSON Lines, version NS_JSON_VERSION: one "match" object per
  *               passage, then one "summary" object
  *
- * Every line-based format prints exactly one line per item: line breaks
- * and other control characters in text become spaces (one byte for one,
- * so byte columns stay right). JSON is valid whatever the bytes: control
- * characters are escaped and invalid UTF-8 becomes U+FFFD.
+ * Every line-based format prints exactly one line per item: line breaks,
+ * U+2028/U+2029 and other control characters in text become spaces (one
+ * space per byte, so byte columns stay right). JSON is valid whatever the
+ * bytes: control characters are escaped and invalid UTF-8 becomes U+FFFD
+ * (a path that is not UTF-8 also comes as its bytes, "path_bytes").
  */
 #include <errno.h>
 #include <limits.h>
@@ -30,6 +31,7 @@
 #include "dates.h"
 #include "quote.h"
 #include "reader.h"
+#include "utf8.h"
 
 /* ANSI colours, ripgrep's defaults. */
 #define C_PATH  "\033[35m"
@@ -76,8 +78,9 @@ static void format_date(int64_t d, char out[NS_DATE_BUF])
 }
 
 /* Bytes [from, to) of s on one line: control characters (line breaks, tabs,
- * escapes, DEL, the C1 controls, bidi overrides) become spaces, so corpus
- * bytes can neither break a line nor drive the terminal (quote.h). */
+ * escapes, DEL, the C1 controls, bidi overrides, U+2028 and U+2029) become
+ * one space per byte, so corpus bytes can neither break a line nor drive the
+ * terminal, and a byte column into the text stays right (quote.h). */
 static ns_buf scratch;
 static void put_flat(const char *s, size_t from, size_t to)
 {
@@ -273,12 +276,36 @@ static void json_key_str(const char *key, const char *s)
     out_json_str(s, strlen(s));
 }
 
+/* "path_bytes": the bytes of a path that is not valid UTF-8, as an array of
+ * numbers (0-255), after "path", whose JSON string has U+FFFD for each bad
+ * byte and so names no file. Absent for every valid path, so that version 1
+ * readers see what they saw. An array of numbers, not base64 as ripgrep's
+ * {"bytes": ...}: Vim 9.0 (json_decode, printf("%c")), Neovim's Lua and
+ * Emacs (json-parse-string, unibyte-string) make the name from it with no
+ * decoder of their own. */
+static void json_path_bytes(const char *p)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    size_t n = strlen(p), i = 0;
+    while (i < n) {
+        size_t len = ns_utf8_decode(s + i, n - i, NULL);
+        if (len == 0) break;
+        i += len;
+    }
+    if (i == n) return;
+    fputs(",\"path_bytes\":[", stdout);
+    for (i = 0; i < n; i++)
+        printf("%s%u", i ? "," : "", (unsigned)s[i]);
+    putchar(']');
+}
+
 void out_json_match(const ns_hit *h, size_t rank)
 {
     char date[32];
     format_date(h->date, date);
     printf("{\"type\":\"match\",\"version\":%d,\"rank\":%zu", NS_JSON_VERSION, rank);
     json_key_str("path", out_path(h->path));
+    json_path_bytes(out_path(h->path));
     printf(",\"line\":%zu,\"column\":%zu", h->line, h->column);
     json_key_str("id", h->id);
     json_key_str("title", h->title);

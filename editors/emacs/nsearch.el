@@ -157,6 +157,16 @@ byte) and \\uXXXX (a character); any other name is as it is."
           nsearch-arguments
           (list "--" query)))
 
+(defun nsearch--json-file (o)
+  "The file of the `nsearch --json' match O (an alist).
+Its path, or for a name that is not UTF-8 (whose path has U+FFFD for each
+bad byte, naming no file) the name made of its path_bytes, as
+`nsearch--unquote' makes it from the quoted name."
+  (let ((bytes (alist-get 'path_bytes o)))
+    (if (and (vectorp bytes) (> (length bytes) 0))
+        (decode-coding-string (apply #'unibyte-string (append bytes nil)) 'utf-8-unix)
+      (alist-get 'path o))))
+
 (defun nsearch--read-json (query)
   "Run `nsearch --json' for QUERY: (SPANS . PARTIAL)."
   (let ((spans (make-hash-table :test 'equal)) (partial nil))
@@ -173,7 +183,7 @@ byte) and \\uXXXX (a character); any other name is as it is."
                  (not (string-match-p "\\.jsonl\\(?:\\.gz\\)?\\'" (alist-get 'path o))))
             ;; A text file's passage keeps its line's bytes: the file's
             ;; byte column of a match is column + start.
-            (let ((key (format "%s:%d" (expand-file-name (alist-get 'path o))
+            (let ((key (format "%s:%d" (expand-file-name (nsearch--json-file o))
                                (alist-get 'line o)))
                   (col (alist-get 'column o)))
               (dolist (sp (append (alist-get 'spans o) nil))

@@ -109,3 +109,49 @@ search "$DB" --vimgrep -n 100 kiwifruit >"$T/v"
 expect "jsonl: --vimgrep column is the record's, 1 (in the whole listing)" \
     "corpus/kiwi.txt:3:24 corpus/kiwi-gz.txt.gz:3:24 corpus/feed.jsonl:1:1 corpus/kiwi.txt:5:16 corpus/kiwi-gz.txt.gz:5:16 corpus/feed.jsonl:2:1" \
     "$(cut -d: -f1-3 "$T/v" | tr '\n' ' ' | sed 's/ $//')"
+
+# ---- controls of several bytes: one space per byte, so columns hold --------
+# Multi-byte controls before and between two matches (okapi, at bytes 6 and
+# 27 of line 3): NEL U+0085 (2 bytes), RLO U+202E, LINE SEPARATOR U+2028,
+# PARAGRAPH SEPARATOR U+2029, LRI U+2066, PDI U+2069 (3 each), and a tab;
+# NEL and U+2028 in the title too; and a paragraph without okapi. A corpus
+# of its own, not to change the kiwifruit ranks above.
+mkdir -p "$T/ctl"
+printf 'Okapi \302\205 title \342\200\250 here\n\n\302\205\342\200\256 okapi\tx\342\200\250lead\342\200\251 \342\201\246okapi\342\201\251 end.\n\nA giraffe \302\205 elsewhere.\n' >"$T/ctl/okapi.txt"
+CDB="$T/cidx"
+"$NSEARCH_INDEX" --db "$CDB" "$T/ctl" >"$T/cidx.out" 2>&1 || { not_ok "index the controls corpus"; sed 's/^/    /' "$T/cidx.out"; }
+# Line 3 of okapi.txt is 40 bytes; each control becomes as many spaces as it
+# has bytes (the tab one): 6 spaces (NEL, RLO, the space), okapi at bytes
+# 7-11 (column 7), " x", 3 for U+2028, "lead", 3 + 1 + 3 for U+2029, the
+# space and U+2066, okapi at bytes 28-32, 3 + 1 for U+2069 and the space,
+# "end.". Worked out by hand from the printf above.
+okapi_text='      okapi x   lead       okapi    end.'
+search "$CDB" --vimgrep okapi >"$T/ov"
+expect "--vimgrep: multi-byte controls become one space per byte (okapi at column 7 and at byte 7 of the text)" \
+    "ctl/okapi.txt:3:7:$okapi_text" "$(cat "$T/ov")"
+# The check an editor's highlighter makes: the text from the column on
+# starts with the match, and the text is as long as the file's line.
+IFS=: read -r path l c text <"$T/ov"
+expect "--vimgrep: the printed text's byte at the column starts okapi; the text is the line's 40 bytes (1 line)" \
+    "okapi 40 1" "$(printf '%s' "$text" | cut -b "$c-$((c + 4))") $(printf '%s' "$text" | wc -c | tr -d ' ') $(wc -l <"$T/ov" | tr -d ' ')"
+expect "--no-heading: the same text, byte for byte" "ctl/okapi.txt:3:$okapi_text" \
+    "$(search "$CDB" --no-heading okapi)"
+# The title: "Okapi " + 2 spaces (NEL) + " title " + 3 spaces (U+2028) + " here".
+expect "text: the title and the passage, one space per byte of each control" \
+    "ctl/okapi.txt|Okapi    title     here|3: $okapi_text" \
+    "$(search "$CDB" okapi | tr '\n' '|' | sed 's/|$//')"
+# Colour: the two okapi highlighted at bytes 7-11 and 28-32 of the text
+# (the path magenta, the title bold, the line number green).
+e=$(printf '\033')
+want="$e[35mctl/okapi.txt$e[0m|$e[1mOkapi    title     here$e[0m|$e[32m3$e[0m:       $e[1;31mokapi$e[0m x   lead       $e[1;31mokapi$e[0m    end."
+expect "text --color=always: the highlights on the two okapi, the controls as spaces" "$want" \
+    "$(search "$CDB" --color=always okapi | tr '\n' '|' | sed 's/|$//')"
+# JSON keeps the characters (escaped), the spans at their bytes; U+2028 and
+# U+2029 are escaped as \u2028 and \u2029, which JavaScript before ES2019
+# can't hold raw in a string.
+json_answer "$CDB" okapi >"$T/oj"
+expect "--json: the text keeps the controls, the spans index it (6:11 27:32)" \
+    "$(printf '\302\205\342\200\256 okapi x\342\200\250lead\342\200\251 \342\201\246okapi\342\201\251 end.') 6:11 27:32" \
+    "$(jq -r 'select(.type=="match") | "\(.text) \(.spans | map("\(.start):\(.end)") | join(" "))"' "$T/oj")"
+expect "--json: U+2028 and U+2029 written as \\u escapes, never raw (text and title)" "1 1 0" \
+    "$(grep -c 'x\\u2028lead\\u2029 ' "$T/oj") $(grep -c '"title":"Okapi \\u0085 title \\u2028 here"' "$T/oj") $(LC_ALL=C grep -c "$(printf '\342\200\250')\\|$(printf '\342\200\251')" "$T/oj")"

@@ -140,6 +140,10 @@ done
 #           1/2/2. Total 2 3 3.
 #   happ*:  h5 1/1/1, h6 1/1/1, h7 1/2/3. Total 3 4 5.
 #   deja*:  h9 only. Total 1 1 1.
+#   livi*:  h10's "living" (not "Live"). story*: h10's "story". liv*: h10's
+#           first and third passages 1/2/2.
+#   dy*:    h11's "dying" ("die"). possibili*: h11's "possibility"
+#           ("possibl").
 h=$T/prefixes
 mkdir -p "$h"
 printf 'Debate night\nDate: 2024-08-01\n\nNothing of note.\n\nStill calm.\n' >"$h/h1.txt"
@@ -151,14 +155,32 @@ printf 'Joy\nDate: 2024-08-06\n\nTheir happiness grew.\n\nQuiet.\n' >"$h/h6.txt"
 printf 'Man\nDate: 2024-08-07\n\nA happy man.\n\nHappiness.\n\nMore happiness.\n' >"$h/h7.txt"
 printf 'Travel\nDate: 2024-08-08\n\nUn d\303\251j\303\240 vu.\n\nPlain.\n' >"$h/h8.txt"
 printf 'Memory\nDate: 2024-08-09\n\nSome deja vu.\n' >"$h/h9.txt"
+# A word whose stem its prefix leaves along the way: "living" is "live",
+# "story" is "stori" (the index names such terms by their forms).
+printf 'Town\nDate: 2024-08-10\n\nThe living room.\n\nA good story.\n\nLive music.\n' >"$h/h10.txt"
+printf 'Autumn\nDate: 2024-08-11\n\nLeaves were dying.\n\nA possibility.\n' >"$h/h11.txt"
 "$NSEARCH_INDEX" --db "$T/prefix-idx" "$h" 2>"$T/err" || { not_ok "index the prefix corpus"; cat "$T/err"; }
-for case in 'de*|5 7 8' 'happi*|2 3 3' 'happ*|3 4 5' 'deja*|1 1 1'; do
+cases="'de*|5 7 8' 'happi*|2 3 3' 'happ*|3 4 5' 'deja*|1 1 1' 'livi*|1 1 1' 'story*|1 1 1' 'liv*|1 2 2' 'dy*|1 1 1' 'possibili*|1 1 1'"
+eval "set -- $cases"
+for case in "$@"; do
     q=${case%%|*}
     want=${case#*|}
     got=$(for pa in 1 2 5; do count "$T/prefix-idx" --per-article $pa --count "$q"; done | paste -sd ' ')
     expect "--count '$q' alone, --per-article 1, 2, 5 (hand-counted)" "$want" "$got"
     got=$(for pa in 1 2 5; do listed "$T/prefix-idx" --per-article $pa "$q"; done | paste -sd ' ')
     expect "the listing of '$q' agrees" "$want" "$got"
+done
+
+# The same through a stub of two shards: each shard's forms name the terms
+# (README: a stub lists the same passages as one index).
+"$NSEARCH_INDEX" --db "$T/prefix-s1" --shard-of 1/2 "$h" 2>"$T/err" || { not_ok "index shard 1"; cat "$T/err"; }
+"$NSEARCH_INDEX" --db "$T/prefix-s2" --shard-of 2/2 "$h" 2>"$T/err" || { not_ok "index shard 2"; cat "$T/err"; }
+printf 'auto prefix-s1\nauto prefix-s2\n' >"$T/prefix.stub"
+for case in "$@"; do
+    q=${case%%|*}
+    want=${case#*|}
+    got=$(for pa in 1 2 5; do count "$T/prefix.stub" --per-article $pa --count "$q"; done | paste -sd ' ')
+    expect "--count '$q' over two shards, --per-article 1, 2, 5 (hand-counted)" "$want" "$got"
 done
 
 # The forms learned by later runs. k1 holds "happiness" and "crisis": at

@@ -400,6 +400,119 @@ else
     skip "consult-nsearch" "emacs or elpa-consult is not installed (mk/deps.sh check installs them)"
 fi
 
+# ---- Names that are not UTF-8, in the plugins that read JSON ----------------
+# --json and --serve give such a name's path with U+FFFD for each bad byte
+# and its exact bytes in "path_bytes": :Nsearch, :NsearchLive and M-x
+# nsearch's highlights must use the bytes. Each matching file holds its own
+# line 3, so an empty buffer or another file shows; the decoys don't match.
+# Hand-counted: "The edword ..." has edword on line 3 at byte 5, 6 bytes.
+QU="$T/u8names"
+mkdir -p "$QU"
+printf 'T\n\nThe edword in the cafe file.\n' >"$QU/caf$(printf '\351').txt"
+printf 'T\n\nThe edword in the odd ff file.\n' >"$QU/odd$(printf '\377')x.txt"
+printf 'T\n\nThe edword in the plain file.\n' >"$QU/plain.txt"
+printf 'T\n\nThe wombat was there.\n' >"$QU/z$(printf '\376').txt"
+printf 'T\n\nThe wombat was there.\n' >"$QU/other.txt"
+"$NSEARCH_INDEX" --db "$T/uidx" "$QU" >/dev/null 2>&1 || not_ok "index the names that are not UTF-8"
+# The witness that nsearch's own --json answer is whole (a stand-in's isn't).
+u_whole=$(answer "$T/uidx" -- edword >/dev/null && echo whole || cat "$T/.answer")
+# want FORMAT: the visited files as FORMAT lays out (name, line 3), sorted.
+u_want() { (cd "$QU" && for n in "caf$(printf '\351').txt" "odd$(printf '\377')x.txt" plain.txt; do
+    printf "$1\n" "$n" "$(sed -n 3p "$n")"
+done | LC_ALL=C sort | cat -v | tr '\n' '|'); echo "$u_whole"; }
+u_got() { LC_ALL=C sort "$1" 2>/dev/null | cat -v | tr '\n' '|'; echo "$u_whole"; }
+if command -v vim >/dev/null 2>&1; then
+    cat >"$T/u8.vim" <<EOF
+set nomore
+runtime! plugin/nsearch.vim
+let g:nsearch_program = '$NSEARCH'
+let g:nsearch_db = '$T/uidx'
+cd $QU
+Nsearch edword
+let out = []
+for i in range(1, len(getqflist()))
+  execute 'cc ' . i
+  let hl = map(filter(getmatches(), 'has_key(v:val, "pos1")'), 'join(v:val.pos1, ",")')
+  call add(out, join([expand('%:t'), filereadable(expand('%:p')), getline(3), line('.'), col('.'), join(hl, ' ')], '|'))
+endfor
+call writefile(out, '$T/vim.u8')
+qall!
+EOF
+    timeout 60 vim -Es -u NONE -i NONE -N --cmd "set rtp^=$TOP/editors/vim" -S "$T/u8.vim" </dev/null >"$T/vim.u8out" 2>&1
+    expect ":Nsearch, :cc on names with \\xe9 and \\xff (and a plain one): the real file, line, column, highlight" \
+        "$(u_want '%s|1|%s|3|5|3,5,6')" "$(u_got "$T/vim.u8")"
+else
+    skip "Vim plugin, names that are not UTF-8" "vim is not installed (mk/deps.sh check installs it)"
+fi
+if command -v nvim >/dev/null 2>&1; then
+    sed "s|$T/vim\\.u8|$T/nvim.u8|" "$T/u8.vim" >"$T/u8n.vim"
+    timeout 60 nvim --headless -u NONE -i NONE -n --cmd "set rtp^=$TOP/editors/vim" -S "$T/u8n.vim" </dev/null >"$T/nvim.u8out" 2>&1
+    expect "neovim :Nsearch, :cc on names with \\xe9 and \\xff: the real file, line, column, highlight" \
+        "$(u_want '%s|1|%s|3|5|3,5,6')" "$(u_got "$T/nvim.u8")"
+    cat >"$T/u8live.lua" <<EOF
+vim.g.nsearch_program = '$NSEARCH'
+vim.g.nsearch_db = '$T/uidx'
+vim.cmd('cd $QU')
+local live = require('nsearch.live')
+local last = live.query('edword')
+vim.wait(10000, function() return vim.g.nsearch_live_answered == last end, 20)
+local out = {}
+for i = 1, #vim.fn.getqflist() do
+  vim.cmd('silent cc ' .. i)
+  table.insert(out, table.concat({ vim.fn.expand('%:t'), vim.fn.filereadable(vim.fn.expand('%:p')), vim.fn.getline(3), vim.fn.line('.'), vim.fn.col('.') }, '|'))
+end
+vim.fn.writefile(out, '$T/live.u8')
+live.stop()
+vim.cmd('qall!')
+EOF
+    timeout 60 nvim --headless -u NONE -i NONE -n --cmd "set rtp^=$TOP/editors/vim" -c "luafile $T/u8live.lua" </dev/null >"$T/live.u8err" 2>&1
+    expect ":NsearchLive, :cc on names with \\xe9 and \\xff: the real file, line, column" \
+        "$(u_want '%s|1|%s|3|5')" "$(u_got "$T/live.u8")"
+else
+    skip "Neovim, names that are not UTF-8" "nvim is not installed (mk/deps.sh check installs it)"
+fi
+if command -v emacs >/dev/null 2>&1; then
+    cat >"$T/u8.el" <<EOF
+(setq nsearch-program "$NSEARCH" nsearch-db "$T/uidx")
+(setq default-directory "$QU/")
+(let ((buf (nsearch "edword")) (out nil) (n 0))
+  (while (and (get-buffer-process buf) (< n 300))
+    (accept-process-output (get-buffer-process buf) 0.1)
+    (setq n (1+ n)))
+  (with-current-buffer buf (goto-char (point-min)))
+  ;; Every entry of the buffer, in turn (at most 10).
+  (dotimes (_ 10)
+    (with-current-buffer buf
+      (when (ignore-errors (compilation-next-error 1) t)
+        (compile-goto-error)
+        ;; Now in the visited file: its name, that it exists, the line,
+        ;; where point is (byte column), the highlights (line,byte column).
+        (let ((lb (position-bytes (line-beginning-position))))
+          (push (mapconcat
+                 (lambda (x) (if (stringp x) (encode-coding-string x 'utf-8) (format "%s" x)))
+                 (list (file-name-nondirectory (buffer-file-name))
+                       (if (file-exists-p (buffer-file-name)) 1 0)
+                       (save-excursion (goto-char (point-min)) (forward-line 2)
+                                       (buffer-substring-no-properties (point) (line-end-position)))
+                       (line-number-at-pos) (1+ (- (position-bytes (point)) lb))
+                       (mapconcat (lambda (o) (format "%d,%d" (line-number-at-pos (overlay-start o))
+                                                      (1+ (- (position-bytes (overlay-start o)) lb))))
+                                  (seq-filter (lambda (o) (overlay-get o 'nsearch))
+                                              (overlays-in (point-min) (point-max)))
+                                  " "))
+                 "|")
+                out)))))
+  (with-temp-file "$T/emacs.u8"
+    (set-buffer-multibyte nil)
+    (dolist (x out) (insert x "\n"))))
+EOF
+    timeout 120 emacs --batch -Q -l "$TOP/editors/emacs/nsearch.el" -l "$T/u8.el" >"$T/emacs.u8out" 2>&1
+    expect "M-x nsearch on names with \\xe9 and \\xff: the real file, line, column, the word highlighted" \
+        "$(u_want '%s|1|%s|3|5|3,5')" "$(u_got "$T/emacs.u8")"
+else
+    skip "Emacs mode, names that are not UTF-8" "emacs is not installed (mk/deps.sh check installs emacs-nox)"
+fi
+
 # ---- fzf (the README's command line, its nsearch part) ----------------------------
 # fzf runs: nsearch --vimgrep {q} || true, then previews with the file and
 # line of the chosen entry. {q} is the typed query, shell-quoted by fzf.

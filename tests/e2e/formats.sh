@@ -35,7 +35,9 @@ check "truncated gzip named" grep -q "cut.txt.gz" "$T/err"
 expect "a .txt.gz that is not gzip, one cut in its header: one line each, saying so; nothing of them indexed" \
     "nsearch-index: $C/plain-named.txt.gz: not gzip data (incorrect header check), skipped|nsearch-index: $C/header-only.txt.gz: truncated gzip data, nothing to read, skipped|0" \
     "$(grep 'plain-named' "$T/err")|$(grep 'header-only' "$T/err")|$(search "$T/db" --count zqxplaingz 2>&1)"
-check "invalid UTF-8 counted" grep -q "badutf8.txt: 2 invalid UTF-8 sequences replaced" "$T/err"
+# Two sequences (\377, \376), both on line 3: one warning, at that line.
+expect "invalid UTF-8 counted" "nsearch-index: $C/badutf8.txt:3: 2 invalid UTF-8 sequences replaced (the first here)" \
+    "$(grep 'badutf8' "$T/err")"
 check "symlink loop named" grep -qi "loop" "$T/err"
 
 found() { # DESC WORD FILE-SUFFIX: the word's one passage, in that file

@@ -87,6 +87,34 @@ expect "--json: the real paths (jq reads them back)" "$(cd "$H" && ls | LC_ALL=C
 expect "--json: C1 and bidi controls written as \\u escapes" "0 1" \
     "$(unsafe "$T/h.j") $(grep -c '\\u009b' "$T/h.j" | awk '{print ($1 >= 1)}')"
 
+# ---- Line and paragraph separators: one line per item -------------------
+# U+2028 and U+2029 end a line for JavaScript, Emacs and Python's
+# str.splitlines() (as NEL U+0085 does): in a name, a title and a passage,
+# they must not split an item. Python counts the lines as such a reader does.
+L="$T/lsep"
+mkdir -p "$L"
+ls_name=$(printf 'two\342\200\250lines.txt')
+printf 'Gnu \342\200\250 title \342\200\251 end\n\nA gnu \342\200\250 with \302\205 three \342\200\251 lines.\n' >"$L/$ls_name"
+"$NSEARCH_INDEX" --db "$T/lidx2" "$L" >"$T/lout" 2>&1 || { not_ok "index the separators corpus"; cat "$T/lout"; }
+pylines() { python3 -c 'import sys; print(len(sys.stdin.buffer.read().decode("utf-8", "replace").splitlines()))' <"$1"; }
+seps() { LC_ALL=C grep -c "$(printf '\342\200\250')\|$(printf '\342\200\251')\|$(printf '\302\205')" "$1"; }
+# The lines each format prints for the one passage: text 3 (path, title,
+# passage), the others 1; each names the file, quoted (\u2028).
+for f in ":3" "--no-heading:1" "--vimgrep:1" "--files:1" "--json:2"; do
+    fmt=${f%:*}
+    "$NSEARCH" --db "$T/lidx2" $fmt gnu >"$T/ls.out" 2>&1
+    expect "${fmt:-text}: U+2028, U+2029 and NEL split no line for splitlines() (${f#*:} lines), none raw" "${f#*:} 0 1" \
+        "$(pylines "$T/ls.out") $(seps "$T/ls.out") $(grep -c -m 1 'two\\u2028lines.txt' "$T/ls.out")"
+done
+# By hand: "A gnu " + 3 spaces (U+2028) + " with " + 2 (NEL) + " three " + 3
+# (U+2029) + " lines.", gnu at byte 3; the name quoted as a C1 name is.
+expect "--vimgrep: the name quoted, each separator one space per byte" \
+    "\"$L/two\\u2028lines.txt\":3:3:A gnu     with    three     lines." "$("$NSEARCH" --db "$T/lidx2" --vimgrep gnu)"
+expect "text: the title, each separator one space per byte" "Gnu     title     end" \
+    "$("$NSEARCH" --db "$T/lidx2" gnu | sed -n 2p)"
+expect "--json: the real name and title back through jq" "$L/$ls_name|Gnu $(printf '\342\200\250') title $(printf '\342\200\251') end" \
+    "$("$NSEARCH" --db "$T/lidx2" --json gnu | jq -r 'select(.type=="match") | "\(.path)|\(.title)"')"
+
 # ---- Serve mode: a 100 MB request line is cut at the limit, not read whole --
 python3 -c "
 import sys

@@ -83,6 +83,27 @@ expect "--json: ranks count from 1" "1 2 3 4 5 6 7 8 9 $q4" "$(jq -r 'select(.ty
 check "--json: undated article has date null" jq4 'any(.[]; .type=="match" and .date == null)'
 expect "--json: summary index names the index" "$DB $q4" "$(tail -n 1 "$T/j" | jq -r '"\(.index) \(.query)"')"
 
+# "path_bytes": the exact bytes of a path that is not valid UTF-8 (whose
+# "path" has U+FFFD, EF BF BD, for each bad byte), in --json and --serve;
+# absent for every other path, a valid UTF-8 é included. The decoy does
+# not match. Byte values hand-written: p=112 b=98 /=47 c=99 a=97 f=102
+# .=46 t=116 x=120 o=111 d=100.
+PB="$T/pb"
+mkdir -p "$PB"
+for n in "caf$(printf '\303\251').txt" "caf$(printf '\351').txt" "odd$(printf '\377')x.txt" plain.txt; do
+    printf 'Quokka\n\nA quokka here.\n' >"$PB/$n"
+done
+printf 'Wombat\n\nA wombat here.\n' >"$PB/z$(printf '\376').txt"
+"$NSEARCH_INDEX" --db "$T/pbidx" "$PB" >/dev/null 2>&1 || not_ok "index names that are not UTF-8"
+pb_want=$(printf '%s\n' "none pb/caf$(printf '\303\251').txt" "none pb/plain.txt" \
+    "112,98,47,99,97,102,233,46,116,120,116 pb/caf$(printf '\357\277\275').txt" \
+    "112,98,47,111,100,100,255,120,46,116,120,116 pb/odd$(printf '\357\277\275')x.txt" | LC_ALL=C sort)
+pb_jq='"\(if has("path_bytes") then (.path_bytes | map(tostring) | join(",")) else "none" end) \(.path)"'
+expect "--json: path_bytes, only for the paths that are not UTF-8" "$pb_want" \
+    "$(json_answer "$T/pbidx" quokka | jq -r "select(.type == \"match\") | $pb_jq" 2>&1 | LC_ALL=C sort)"
+expect "--serve: path_bytes in the matches too" "$pb_want" \
+    "$(printf '{"id":1,"query":"quokka"}\n' | "$NSEARCH" --db "$T/pbidx" --serve 2>&1 | jq -r ".matches[] | $pb_jq" 2>&1 | LC_ALL=C sort)"
+
 # Spans are byte offsets into the text: cut the bytes out and compare.
 json_answer "$DB" -n 100 'Umerov OR zebra OR crossed' >"$T/j"
 bad=0
@@ -286,6 +307,29 @@ for p in "$NSEARCH" "$NSEARCH_INDEX"; do
     check "$n --version names program and version" grep -q "^$n [0-9][0-9.]*" "$T/out"
     expect "$n -h is --help" "$("$p" --help)|$last" "$("$p" -h)|$("$p" -h | tail -n 1)"
 done
+
+# Output that can't be written (a full device) is an error, exit 2 and said
+# so (doc/nsearch.1, EXIT STATUS), whatever printed it: the help, the
+# version, every format, serve mode's responses.
+# (The witness of each: the same command, written to a pipe, answers Umerov
+# as umerov says; talks.txt's lines 9 and 7 for --no-heading.)
+full_msg='^nsearch: writing output: No space left on device$'
+for f in --help --version; do
+    search "$DB" $f >/dev/full 2>"$T/err"
+    expect "nsearch $f to a full device: exit 2, said so" "2 1" "$? $(grep -c "$full_msg" "$T/err")"
+done
+for f in --json --vimgrep --no-heading --files --count text; do
+    g=$f
+    [ "$f" = text ] && g=
+    search "$DB" $g Umerov >/dev/full 2>"$T/err"
+    rc=$?
+    case "$f" in --no-heading) want="2 2 corpus/talks.txt:7:The d" ;; *) want=$(umerov "$f") ;; esac
+    expect "nsearch $f Umerov to a full device: exit 2, said so" "2 1|plain $want" \
+        "$rc $(grep -c "$full_msg" "$T/err")|$(painted "$f" search "$DB" $g Umerov)"
+done
+printf '{"id":1,"query":"Umerov"}\n' | search "$DB" --serve >/dev/full 2>"$T/err"
+expect "nsearch --serve to a full device: exit 2, said so" "2 1|2 2" "$? $(grep -c "$full_msg" "$T/err")|$(printf '{"id":1,"query":"Umerov"}\n' |
+    search "$DB" --serve 2>&1 | jq -r '"\(.matches | length) \(.summary.total)"' 2>&1)"
 
 # ---- configuration file -------------------------------------------------------
 # Precedence: flags > environment > configuration file > built-in defaults.

@@ -980,7 +980,8 @@ static void test_invalid_utf8(void **state)
     check_passage(a, 0, 3, 1, "Caf? au lait ?? costs more ??? now.");
     next_done(r);
     char want[4300];
-    snprintf(want, sizeof want, "%s: 6 invalid UTF-8 sequences replaced", path);
+    /* All six on line 3 (the title line is valid): the warning names it. */
+    snprintf(want, sizeof want, "%s:3: 6 invalid UTF-8 sequences replaced (the first here)", path);
     if (!has_warning(&w, want)) {
         print_warns(&w);
         fail();
@@ -989,15 +990,44 @@ static void test_invalid_utf8(void **state)
     ns_reader_close(r);
     warns_free(&w);
 
-    /* In JSON Lines the line is repaired before parsing: the record stays. */
+    /* In JSON Lines the line is repaired before parsing: the record stays.
+     * A blank line 1, the first bad byte on line 2, one more on line 3. */
     const char *p = tmp("bad-utf8.jsonl");
-    write_str(p, "{\"title\": \"Caf\xe9\", \"body\": \"Na\xefve text.\"}\n");
+    write_str(p, "\n{\"title\": \"Caf\xe9\", \"body\": \"Na\xefve text.\"}\n"
+                 "{\"title\": \"Two\", \"body\": \"Odd \xff byte.\"}\n");
     r = open_ok(p, &w);
     a = next_ok(r);
     assert_string_equal(a->title, "Caf\xEF\xBF\xBD");
-    check_passage(a, 0, 1, 1, "Na\xEF\xBF\xBDve text.");
+    check_passage(a, 0, 2, 1, "Na\xEF\xBF\xBDve text.");
+    a = next_ok(r);
+    check_passage(a, 0, 3, 1, "Odd \xEF\xBF\xBD byte.");
     next_done(r);
-    assert_true(has_warning(&w, "bad-utf8.jsonl: 2 invalid UTF-8 sequences replaced"));
+    assert_true(
+        has_warning(&w, "bad-utf8.jsonl:2: 3 invalid UTF-8 sequences replaced (the first here)"));
+    assert_int_equal(w.n, 1);
+    ns_reader_close(r);
+    warns_free(&w);
+
+    /* A text file: the first bad byte on line 4, another on line 6. */
+    p = tmp("bad-later.txt");
+    write_str(p, "Title\n\nGood line.\nBad \xff here.\n\nAnd \xfe again.\n");
+    r = open_ok(p, &w);
+    next_ok(r);
+    next_done(r);
+    assert_true(
+        has_warning(&w, "bad-later.txt:4: 2 invalid UTF-8 sequences replaced (the first here)"));
+    assert_int_equal(w.n, 1);
+    ns_reader_close(r);
+    warns_free(&w);
+
+    /* One sequence: said in the singular, at its line. */
+    p = tmp("bad-one.txt");
+    write_str(p, "Title\n\nOne \xff only.\n");
+    r = open_ok(p, &w);
+    next_ok(r);
+    next_done(r);
+    assert_true(has_warning(&w, "bad-one.txt:3: 1 invalid UTF-8 sequence replaced"));
+    assert_int_equal(w.n, 1);
     ns_reader_close(r);
     warns_free(&w);
 }

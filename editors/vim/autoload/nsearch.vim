@@ -28,6 +28,17 @@ function! nsearch#json_command(query) abort
   return substitute(nsearch#command(a:query), '--vimgrep', '--json', '')
 endfunction
 
+" The file of a match object {o}: its "path", or, for a name that is not
+" UTF-8 (whose "path" has U+FFFD for each bad byte, naming no file), the
+" name made of its "path_bytes" (printf's %c writes one byte).
+function! nsearch#path(o) abort
+  let bytes = get(a:o, 'path_bytes', 0)
+  if type(bytes) != v:t_list || empty(bytes)
+    return a:o.path
+  endif
+  return join(map(copy(bytes), 'printf("%c", v:val)'), '')
+endfunction
+
 " Quickfix items, a title suffix and highlights from nsearch --json lines.
 " A match's column is its passage's; for a text file its first span starts
 " at byte column + start (reader.h), so col and end_col are the first
@@ -52,13 +63,14 @@ function! nsearch#parse(lines) abort
     if get(o, 'type', '') !=# 'match'
       continue
     endif
-    let it = {'filename': o.path, 'lnum': o.line, 'col': o.column,
+    let path = nsearch#path(o)
+    let it = {'filename': path, 'lnum': o.line, 'col': o.column,
           \ 'text': substitute(o.text, '[[:cntrl:]]', ' ', 'g'), 'vcol': 0}
     let spans = get(o, 'spans', [])
     if !empty(spans) && o.path !~# '\.jsonl\(\.gz\)\=$'
       let it.col = o.column + spans[0].start
       let it.end_col = o.column + spans[0].end
-      let key = fnamemodify(o.path, ':p')
+      let key = fnamemodify(path, ':p')
       let hl[key] = get(hl, key, []) + map(copy(spans),
             \ '[o.line, o.column + v:val.start, v:val.end - v:val.start]')
     endif

@@ -22,12 +22,22 @@ local function program()
   return cmd
 end
 
+-- The file of a match: its path, or, for a name that is not UTF-8 (its
+-- path has U+FFFD for each bad byte and names no file), the name made of
+-- its path_bytes.
+function M.path(o)
+  if type(o.path_bytes) ~= 'table' or #o.path_bytes == 0 then return o.path end
+  local parts = {}
+  for i, b in ipairs(o.path_bytes) do parts[i] = string.char(b) end
+  return table.concat(parts)
+end
+
 -- The quickfix items of one serve response (see README "Serve mode").
 function M.items(resp)
   local items = {}
   for _, o in ipairs(resp.matches or {}) do
     local col = o.column
-    local it = { filename = o.path, lnum = o.line, col = col, text = (o.text:gsub('%c', ' ')) }
+    local it = { filename = M.path(o), lnum = o.line, col = col, text = (o.text:gsub('%c', ' ')) }
     local sp = o.spans and o.spans[1]
     if sp and not o.path:match('%.jsonl$') and not o.path:match('%.jsonl%.gz$') then
       it.col = o.column + sp.start
