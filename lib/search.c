@@ -109,6 +109,10 @@ struct ns_searcher {
     ns_searcher_opts opts;
     shard *shards; /* when PATH is a stub file we read */
     size_t nshards;
+    ns_stub_line *lines; /* the stub's lines: shard i is lines[i] */
+    size_t nlines;
+    char *stubdir;  /* the stub's folder, which its auto lines are relative to */
+    char lang[64];  /* the analyzer's language, as the index records it */
     int counts;     /* every shard has NS_META_COUNTS: see count_fast */
     int npvalues;   /* every shard has NS_META_PASSAGES: see count_filtered */
     int months;     /* every shard has NS_META_MONTHS: date filters by month terms */
@@ -238,7 +242,27 @@ static ns_status open_shard(ns_searcher *s, const char *stubdir, const ns_stub_l
     unsigned t = s->opts.timeout_ms ? s->opts.timeout_ms : 5000;
     xc_status xs =
         xc_database_open_remote(l->host[0] ? l->host : "127.0.0.1", l->port, t, t, &sh->db);
-    return xs == XC_OK ? NS_OK : ns_error_from_xc(err, xs, l->text);
+    /* The caller names the shard (its stub line): the message needn't. */
+    return xs == XC_OK ? NS_OK : ns_error_set(err, ns_status_from_xc(xs), "%s", xc_errmsg());
+}
+
+/* Open shard i afresh from its stub line, closing what it had open: a new
+ * connection to its server (whose new process opens the generation the
+ * shard's folder names now), or, for a folder, the generation its XAPIANDB
+ * names now. On failure the shard is left closed (db NULL). */
+static ns_status reopen_shard_afresh(ns_searcher *s, size_t i, ns_error *err)
+{
+    shard *sh = &s->shards[i];
+    xc_database_close(sh->db);
+    free(sh->name);
+    free(sh->dir);
+    *sh = (shard){0};
+    ns_status st = open_shard(s, s->stubdir, &s->lines[i], sh, err);
+    if (st != NS_OK) {
+        xc_database_close(sh->db);
+        sh->db = NULL;
+    }
+    return st;
 }
 
 /* (Re)build the combined database from the live shards. */
@@ -283,16 +307,26 @@ static ns_status combine_shards(ns_searcher *s, ns_error *err)
     return NS_OK;
 }
 
+/* Shard i failed to open (fs, why): under allow_partial it stays down,
+ * with a warning, and NS_OK is returned; else the error, naming the stub
+ * line ("STUB:LINE: shard TEXT: why"). */
+static ns_status shard_failed(ns_searcher *s, size_t i, ns_status fs, const char *why,
+                              ns_error *err)
+{
+    const ns_stub_line *l = &s->lines[i];
+    if (s->opts.allow_partial && fs != NS_ERR_INVALID && fs != NS_ERR_NOMEM) {
+        warnf(s, "%s:%zu: shard %s is unavailable, searching the others: %s", s->path, l->line,
+              l->text, why);
+        return NS_OK;
+    }
+    return ns_error_set(err, fs, "%s:%zu: shard %s: %s", s->path, l->line, l->text, why);
+}
+
 static ns_status open_stub(ns_searcher *s, ns_error *err)
 {
-    ns_stub_line *lines = NULL;
-    size_t n = 0;
-    ns_status st = ns_stub_read(s->path, &lines, &n, err);
+    ns_status st = ns_stub_read(s->path, &s->lines, &s->nlines, err);
     if (st != NS_OK) return st;
-    if ((st = ns_stub_check_unique(s->path, lines, n, err)) != NS_OK) {
-        ns_stub_free(lines, n);
-        return st;
-    }
+    if ((st = ns_stub_check_unique(s->path, s->lines, s->nlines, err)) != NS_OK) return st;
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", s->path);
     char *slash = strrchr(dir, '/');
@@ -300,53 +334,73 @@ static ns_status open_stub(ns_searcher *s, ns_error *err)
         *slash = '\0';
     else
         strcpy(dir, ".");
-    s->shards = calloc(n, sizeof *s->shards);
-    if (!s->shards) st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; st == NS_OK && i < n; i++) {
+    s->stubdir = strdup(dir);
+    s->shards = calloc(s->nlines, sizeof *s->shards);
+    if (!s->shards || !s->stubdir) st = ns_error_set(err, NS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == NS_OK && i < s->nlines; i++) {
         shard *sh = &s->shards[s->nshards++];
         ns_error serr = {0};
-        ns_status fs = open_shard(s, dir, &lines[i], sh, &serr);
+        ns_status fs = open_shard(s, dir, &s->lines[i], sh, &serr);
         if (fs == NS_OK) continue;
-        const char *why = serr.msg;
-        if (s->opts.allow_partial && fs != NS_ERR_INVALID && fs != NS_ERR_NOMEM) {
-            warnf(s, "%s:%zu: shard %s is unavailable, searching the others: %s", s->path,
-                  lines[i].line, sh->name ? sh->name : "?", why);
-            xc_database_close(sh->db);
-            sh->db = NULL;
-            continue;
-        }
-        st = ns_error_set(err, fs, "%s:%zu: shard %s: %s", s->path, lines[i].line,
-                          sh->name ? sh->name : "?", why);
+        xc_database_close(sh->db);
+        sh->db = NULL;
+        st = shard_failed(s, i, fs, serr.msg, err);
     }
-    ns_stub_free(lines, n);
     if (st == NS_OK) st = combine_shards(s, err);
     return st;
 }
 
-/* After a network failure: find the shards that no longer answer. With
- * allow_partial, drop them (with a warning) and return NS_OK so the search
- * runs again; else fail naming the first. */
-static ns_status triage_shards(ns_searcher *s, ns_error *err)
+/* Bring the shards up to date. Each live one reopens at its latest commit;
+ * one that can't (its connection closed, as when its server restarted; its
+ * generation deleted under it by a merge or a rebuild, which xapian-tcpsrv
+ * holds no reader's lock against and which a remote reopen doesn't follow,
+ * as it never reads the shard folder's XAPIANDB again) is opened afresh
+ * from its stub line, and so is every live one when `afresh`. Shards that
+ * are down are tried again when `down` (always without allow_partial:
+ * a searcher never answers from fewer shards unless allowed). A shard that
+ * still fails stays down with a warning under allow_partial, or is the
+ * error ("STUB:LINE: shard TEXT: why"). Then the live shards are combined
+ * again (and the language checked, when a shard was opened afresh).
+ * *moved (may be NULL) gets the number of shards opened afresh or left
+ * down; *changed (may be NULL) is 1 when anything moved. */
+static ns_status refresh_shards(ns_searcher *s, int afresh, int down, size_t *moved, int *changed,
+                                ns_error *err)
 {
-    size_t dropped = 0;
-    doc_cache_clear(&s->docs); /* the shards reopen below */
-    for (size_t i = 0; i < s->nshards; i++) {
+    size_t n = 0;
+    int ch = 0;
+    ns_status st = NS_OK;
+    if (!s->opts.allow_partial) down = 1;
+    for (size_t i = 0; st == NS_OK && i < s->nshards; i++) {
         shard *sh = &s->shards[i];
-        if (!sh->db) continue;
-        xc_status xs = xc_database_reopen(sh->db, NULL);
-        if (xs == XC_OK) continue;
-        if (!s->opts.allow_partial) {
-            return ns_error_set(err, ns_status_from_xc(xs), "%s: shard %s: %s", s->path, sh->name,
-                                xc_errmsg());
+        if (!sh->db && !down) continue;
+        if (sh->db && !afresh) {
+            int c = 0;
+            if (xc_database_reopen(sh->db, &c) == XC_OK) {
+                ch |= c;
+                continue;
+            }
         }
-        warnf(s, "%s: shard %s stopped answering, searching the others: %s", s->path, sh->name,
-              xc_errmsg());
-        xc_database_close(sh->db);
-        sh->db = NULL;
-        dropped++;
+        ns_error why = {0};
+        ns_status fs = reopen_shard_afresh(s, i, &why);
+        ch = 1;
+        n++;
+        if (fs != NS_OK) st = shard_failed(s, i, fs, why.msg, err);
     }
-    if (!dropped) return NS_ERR_NETWORK; /* nobody to blame: keep the first error */
-    return combine_shards(s, err);
+    if (moved) *moved = n;
+    if (changed) *changed = ch;
+    if (st == NS_OK) st = combine_shards(s, err);
+    if (st != NS_OK || !n) return st;
+    /* A shard rebuilt meanwhile may record another language. */
+    char lang[sizeof s->lang];
+    if ((st = ns_schema_check(s->db, s->path, lang, sizeof lang, err)) != NS_OK) return st;
+    if (strcmp(lang, s->lang)) {
+        ns_analyzer *an = NULL;
+        if ((st = ns_analyzer_new(lang, &an, err)) != NS_OK) return st;
+        ns_analyzer_free(s->an);
+        s->an = an;
+        snprintf(s->lang, sizeof s->lang, "%s", lang);
+    }
+    return NS_OK;
 }
 
 ns_status ns_searcher_open(const char *path, ns_searcher **out, ns_error *err)
@@ -367,11 +421,11 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
     s->docs.max = s->opts.doc_cache_bytes;
     ns_status st = NS_OK;
     xc_status xs = XC_OK;
-    char lang[64];
+    char *lang = s->lang;
     if (ns_stub_is_file(path)) {
         /* Every stub file is read here, never by libxapian (stub.h). */
         if ((st = open_stub(s, err)) != NS_OK) goto fail;
-        if ((st = ns_schema_check(s->db, path, lang, sizeof lang, err)) != NS_OK) goto fail;
+        if ((st = ns_schema_check(s->db, path, lang, sizeof s->lang, err)) != NS_OK) goto fail;
     } else {
         stat_stub(path, &s->stub);
         /* An index folder's XAPIANDB is read here, never by libxapian
@@ -380,7 +434,7 @@ ns_status ns_searcher_open_opts(const char *path, const ns_searcher_opts *opts, 
         char target[PATH_MAX];
         if ((st = ns_stub_folder_target(path, target, sizeof target, err)) != NS_OK) goto fail;
         if ((st = ns_index_pin_open(path, &s->pin, err)) != NS_OK) goto fail;
-        st = ns_schema_open(ns_index_pin_path(s->pin), path, &s->db, lang, sizeof lang, err);
+        st = ns_schema_open(ns_index_pin_path(s->pin), path, &s->db, lang, sizeof s->lang, err);
         if (st != NS_OK) goto fail;
         /* An empty XAPIANDB stub opens as a database of no shard, which
          * only fails later, at the first search: find out now. */
@@ -413,6 +467,12 @@ fail:
     return err ? err->status : st;
 }
 
+void ns_searcher_set_warn(ns_searcher *s, void (*warn)(void *ctx, const char *msg), void *ctx)
+{
+    s->opts.warn = warn;
+    s->opts.warn_ctx = ctx;
+}
+
 void ns_searcher_close(ns_searcher *s)
 {
     if (!s) return;
@@ -422,6 +482,8 @@ void ns_searcher_close(ns_searcher *s)
         free(s->shards[i].dir);
     }
     free(s->shards);
+    ns_stub_free(s->lines, s->nlines);
+    free(s->stubdir);
     ns_pairs_free(&s->pairs);
     ns_unpacker_clear(&s->un);
     s->un_loaded = 0;
@@ -438,16 +500,9 @@ void ns_searcher_close(ns_searcher *s)
 ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err)
 {
     if (s->nshards) {
-        /* Each shard catches up on its own; the combination follows. */
-        if (changed) *changed = 0;
-        for (size_t i = 0; i < s->nshards; i++) {
-            int c = 0;
-            if (!s->shards[i].db) continue;
-            xc_status xs = xc_database_reopen(s->shards[i].db, &c);
-            if (xs != XC_OK) return ns_error_from_xc(err, xs, s->shards[i].name);
-            if (changed && c) *changed = 1;
-        }
-        return combine_shards(s, err);
+        /* Each shard catches up on its own (those that can't, and those
+         * that were down, are opened afresh); the combination follows. */
+        return refresh_shards(s, 0, 1, NULL, changed, err);
     }
     struct stat now;
     stat_stub(s->path, &now);
@@ -475,6 +530,7 @@ ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err)
         fresh->pairs = pw;
         s->an = fresh->an;
         s->plain = fresh->plain;
+        memcpy(s->lang, fresh->lang, sizeof s->lang);
         s->stub = fresh->stub;
         ns_index_pin *pin = s->pin;
         s->pin = fresh->pin;
@@ -1474,16 +1530,32 @@ ns_status ns_search(ns_searcher *s, const char *query, size_t len, const ns_sear
     }
     r->priv = p;
     ns_qnode_sexpr(tree, &r->parsed);
+    int afresh = 0; /* the shards were opened afresh for this query */
     for (int attempt = 0;; attempt++) {
         st = search_once(s, tree, &o, r, err);
-        if (st == NS_ERR_NETWORK && s->nshards && attempt < 3) {
-            /* A shard went down or is too slow: name it, or drop it. */
-            ns_error terr = {0};
-            ns_status ts = triage_shards(s, &terr);
-            if (ts != NS_OK) {
-                if (ts != NS_ERR_NETWORK || terr.msg[0]) *err = terr;
+        if (st != NS_OK && s->nshards) {
+            if (attempt == 3 || (st != NS_ERR_NETWORK && st != NS_ERR_NOTFOUND && st != NS_ERR_IO &&
+                                 st != NS_ERR_MODIFIED))
+                break;
+            /* A commit on a shard: catch up. A shard gone (its server
+             * restarted, its connection lost, its generation deleted by a
+             * merge or a rebuild) or too slow: open the live shards afresh
+             * and run again, once; after that, only the shards that can't
+             * reopen are, and those that still fail are dropped with a
+             * warning (allow_partial) or named in the error. */
+            int all = st != NS_ERR_MODIFIED && !afresh;
+            size_t moved = 0;
+            ns_error rerr = {0};
+            ns_status rs = refresh_shards(s, all, 0, &moved, NULL, &rerr);
+            if (rs != NS_OK) {
+                if (err) *err = rerr;
+                st = rs;
                 break;
             }
+            if (all)
+                afresh = 1;
+            else if (!moved && st != NS_ERR_MODIFIED)
+                break; /* nobody to blame: keep the search's own error */
             reset_results(r);
             continue;
         }

@@ -93,11 +93,22 @@ ns_status ns_searcher_open(const char *path, ns_searcher **out, ns_error *err);
  * returned must be freed first. */
 void ns_searcher_close(ns_searcher *s);
 
+/* From now on, send the searcher's warnings (shards skipped or dropped:
+ * ns_searcher_opts.warn) to `warn` with `ctx` (NULL: nowhere); for a caller
+ * that reports each request's warnings with its answer (nsearch --serve). */
+void ns_searcher_set_warn(ns_searcher *s, void (*warn)(void *ctx, const char *msg), void *ctx);
+
 /* Catch up with the indexer: reopen at the latest commit, and open the new
  * generation afresh (language and all) when a rebuild switched the index's
  * stub. *changed (may be NULL) is set to 1 when anything moved. On failure
  * the searcher keeps what it had open (each shard that did reopen stays
- * reopened). Statuses: those of ns_searcher_open_opts. */
+ * reopened). With a stub of shards, a shard that can't reopen (its
+ * connection closed, as when its server restarted; its generation deleted
+ * by a merge or a rebuild, which a remote reopen doesn't follow) is opened
+ * afresh from its stub line (a new connection), and so is a shard that was
+ * down (allow_partial); one that still fails is skipped with a warning
+ * under allow_partial, else the error names it ("STUB:LINE: shard TEXT:
+ * ..."). Statuses: those of ns_searcher_open_opts. */
 ns_status ns_searcher_reopen(ns_searcher *s, int *changed, ns_error *err);
 
 /* Number of articles in the index into *articles. Not rewritten as above:
@@ -181,12 +192,17 @@ typedef struct ns_results {
  * indexer committed), NS_ERR_NOTFOUND or NS_ERR_IO (a rebuild replaced the
  * generation being read), the searcher is reopened (ns_searcher_reopen) and
  * the query run again, up to three times; a reopen that fails ends the
- * retries with the search's own error. With a stub of shards, an
- * NS_ERR_NETWORK failure finds the shards that stopped answering: under
- * allow_partial they are dropped with a warning and the query runs again
- * (up to three times), else the error names the first one. Warnings go to
- * opts->warn (the query's, once) and to the searcher's warn (dropped
- * shards).
+ * retries with the search's own error. With a stub of shards, a failure
+ * with NS_ERR_MODIFIED makes the shards reopen and the query run again; one
+ * with NS_ERR_NETWORK, NS_ERR_NOTFOUND or NS_ERR_IO (a server restarted, a
+ * connection lost, a shard's generation deleted by a merge or a rebuild)
+ * opens every live shard afresh (new connections) and runs the query
+ * again, once; if it fails again, the shards that can't reopen are opened
+ * afresh once more, and those that still fail are dropped with a warning
+ * under allow_partial (the query runs again; at most three runs after the
+ * first in all), else the error names the first one ("STUB:LINE: shard
+ * TEXT: ..."). Warnings go to opts->warn (the query's, once) and to the
+ * searcher's warn (dropped shards).
  * @retval NS_ERR_QUERY     a malformed query (err->column set); or one
  *                          Xapian refuses when run (column 0)
  * @retval NS_ERR_LIMIT     a query over a documented limit: err->column set

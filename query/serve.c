@@ -22,8 +22,10 @@
  * A bad request never ends the loop; the exit status is 0 at the end of
  * input, 2 when stdin can't be read. Before each request the searcher
  * catches up with the indexer (ns_searcher_reopen: a stat and, when the
- * index changed, a reopen), so commits and rebuilds show up in the next
- * answer.
+ * index changed, a reopen; for a stub of shards, each shard's reopen, a
+ * new connection for one that can't), so commits and rebuilds show up in
+ * the next answer. A response's warnings include the searcher's (shards
+ * left out under --allow-partial) met while answering it.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -40,7 +42,7 @@
 typedef struct warnings {
     struct {
         size_t column;
-        char msg[256];
+        char msg[1024]; /* as long as a library message (status.h) */
     } w[MAX_WARNINGS];
     size_t n;
 } warnings;
@@ -52,6 +54,13 @@ static void collect_warning(void *ctx, size_t column, const char *msg)
     ws->w[ws->n].column = column;
     snprintf(ws->w[ws->n].msg, sizeof ws->w[ws->n].msg, "%s", msg);
     ws->n++;
+}
+
+/* A shard left out of this request's answer (search.h: the searcher's
+ * warnings), which stderr would say for a one-shot query. */
+static void collect_shard_warning(void *ctx, const char *msg)
+{
+    collect_warning(ctx, 0, msg);
 }
 
 static void put_id(const json_t *id)
@@ -139,11 +148,14 @@ static void answer(ns_searcher *s, const char *index, const ns_search_opts *defa
     json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
     if (!req) {
         /* Jansson names its own flag for \u0000 ("...without
-         * JSON_ALLOW_NUL"): say it in the protocol's words. */
-        const char *why = json_error_code(&je) == json_error_null_character
-                              ? "a NUL character (\\u0000) is not allowed in a request"
-                              : je.text;
-        respond_error(NULL, "request", why, je.position + 1);
+         * JSON_ALLOW_NUL"): say it in the protocol's words, and echo the
+         * id, since the request is JSON (read again, NULs allowed). */
+        int nul = json_error_code(&je) == json_error_null_character;
+        const char *why = nul ? "a NUL character (\\u0000) is not allowed in a request" : je.text;
+        json_t *all =
+            nul ? json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, NULL) : NULL;
+        respond_error(json_object_get(all, "id"), "request", why, je.position + 1);
+        json_decref(all);
         return;
     }
     if (!json_is_object(req)) {
@@ -165,6 +177,8 @@ static void answer(ns_searcher *s, const char *index, const ns_search_opts *defa
         warnings ws = {0};
         o.warn = collect_warning;
         o.warn_ctx = &ws;
+        /* The shards this request is answered without, said with it. */
+        ns_searcher_set_warn(s, collect_shard_warning, &ws);
         ns_error err = {0};
         ns_status st = ns_searcher_reopen(s, NULL, &err);
         ns_results *r = NULL;
@@ -202,6 +216,7 @@ static void answer(ns_searcher *s, const char *index, const ns_search_opts *defa
             out_check();
             ns_results_free(r);
         }
+        ns_searcher_set_warn(s, NULL, NULL);
     }
     json_decref(req);
 }

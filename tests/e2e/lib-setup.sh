@@ -91,17 +91,20 @@ stray() {
     [ "$n" = 1 ] || echo "$n generations"
 }
 
-# serve_start DB OUT [ERR]: nsearch --serve on DB in the background (pid in
-# $server), its answers into OUT, its stderr into ERR (else into OUT too);
+# serve_start DB OUT [ERR [ARGS...]]: nsearch --serve ARGS on DB in the
+# background (pid in $server), its answers into OUT, its stderr into ERR
+# (else into OUT too);
 # serve_ask REQUEST sends it a request line and waits (10 s at most) for
 # its answer; serve_stop closes its input and waits for it to end (its exit
 # status is serve_stop's). The requests go through a fifo opened read-write,
 # so a write never blocks nor kills the suite when the server is gone.
 serve_start() {
-    ss_out=$2
+    ss_db=$1 ss_out=$2 ss_err=${3:-$2}
+    shift 2
+    [ $# -gt 0 ] && shift
     rm -f "$T/serve.in" && mkfifo "$T/serve.in"
     : >"$ss_out"
-    "$NSEARCH" --db "$1" --serve <"$T/serve.in" >"$ss_out" 2>"${3:-$ss_out}" &
+    "$NSEARCH" --db "$ss_db" --serve "$@" <"$T/serve.in" >"$ss_out" 2>"$ss_err" &
     server=$!
     exec 9<>"$T/serve.in"
 }

@@ -109,6 +109,15 @@ expect "a NUL in a request: a request error saying so, then the next answer" \
     'request|a NUL character (\u0000) is not allowed in a request|1' \
     "$(jq -r '.error.kind // (.matches | length), (.error.message // empty)' "$T/r3" | tr '\n' '|' | sed 's/|$//' | awk -F'|' '{print $1 "|" $2 "|" $3}')"
 
+# ... and its id is echoed, since the request is JSON (doc/nsearch.1:
+# "echoed in the response (null when absent)"): a number, an object, a
+# string that holds the NUL itself, none.
+printf '%s\n' '{"id":4,"query":"\u0000x"}' '{"id":{"k":[5]},"query":"ra\u0000in"}' \
+    '{"id":"a\u0000b","query":"rain"}' '{"query":"\u0000"}' '{"id":9,"query":"rain"}' | serve >"$T/r4"
+expect "a NUL in a request: the id is echoed with the request error" \
+    '4 request|{"k":[5]} request|"a\u0000b" request|null request|9 1' \
+    "$(jq -c '"\(.id | tojson) \(.error.kind // (.matches | length))"' "$T/r4" | jq -r . | tr '\n' '|' | sed 's/|$//')"
+
 # Start and end.
 expect "empty input: no output, exit 0 (then answers)" "0:|1" "$(out=$(serve </dev/null); echo "$?:$out")|$(echo '{"query":"rain"}' | serve | jq '.matches | length')"
 expect_exit "a missing index: exit 2 at once" 2 "^nsearch: .*none" sh -c "echo '{\"query\":\"x\"}' | '$NSEARCH' --db '$T/none' --serve"
