@@ -147,52 +147,45 @@ static ns_status pairs_meet(ns_searcher *s, xc_database *db, int first)
     return st;
 }
 
-/* Whether db's documents all carry passage counts in their wdf (schema.h,
- * NS_META_COUNTS). A failed read is a no: the slow way is always right. */
+/* Whether db's metadata `key` is exactly `is`: the flags an index is
+ * created with, which say what every one of its documents has. A failed
+ * read is a no: the slow way is always right. */
+static int meta_is(xc_database *db, const char *key, size_t keylen, const char *is)
+{
+    char *val = NULL;
+    size_t len = 0;
+    int yes = xc_database_get_metadata(db, key, keylen, &val, &len) == XC_OK && val &&
+              len == strlen(is) && !memcmp(val, is, len);
+    xc_free(val);
+    return yes;
+}
+
+/* Every document carries passage counts in its wdf (schema.h,
+ * NS_META_COUNTS): count_fast. */
 static int has_counts(xc_database *db)
 {
-    char *val = NULL;
-    size_t len = 0;
-    int yes = xc_database_get_metadata(db, NS_KEY(NS_META_COUNTS), &val, &len) == XC_OK && val &&
-              len == 8 && !memcmp(val, "passages", 8);
-    xc_free(val);
-    return yes;
+    return meta_is(db, NS_KEY(NS_META_COUNTS), "passages");
 }
 
-/* Whether db's documents all have their passage count in NS_SLOT_PASSAGES
- * (schema.h, NS_META_PASSAGES). A failed read is a no. */
+/* Every document has its passage count in NS_SLOT_PASSAGES (schema.h,
+ * NS_META_PASSAGES): count_filtered. */
 static int has_passage_values(xc_database *db)
 {
-    char *val = NULL;
-    size_t len = 0;
-    int yes = xc_database_get_metadata(db, NS_KEY(NS_META_PASSAGES), &val, &len) == XC_OK && val &&
-              len == 1 && val[0] == '0' + NS_SLOT_PASSAGES;
-    xc_free(val);
-    return yes;
+    const char slot[2] = {'0' + NS_SLOT_PASSAGES, '\0'};
+    return meta_is(db, NS_KEY(NS_META_PASSAGES), slot);
 }
 
-/* Whether db's dated documents all have their month term (schema.h,
- * NS_META_MONTHS). A failed read is a no. */
+/* Every dated document has its month term (schema.h, NS_META_MONTHS). */
 static int has_months(xc_database *db)
 {
-    char *val = NULL;
-    size_t len = 0;
-    int yes = xc_database_get_metadata(db, NS_KEY(NS_META_MONTHS), &val, &len) == XC_OK && val &&
-              len == 1 && val[0] == '1';
-    xc_free(val);
-    return yes;
+    return meta_is(db, NS_KEY(NS_META_MONTHS), "1");
 }
 
-/* Whether db records the terms that do not begin all their forms
- * (schema.h, NS_META_FORMS). A failed read is a no. */
+/* The index records the terms that do not begin all their forms (schema.h,
+ * NS_META_FORMS). */
 static int has_forms(xc_database *db)
 {
-    char *val = NULL;
-    size_t len = 0;
-    int yes = xc_database_get_metadata(db, NS_KEY(NS_META_FORMS), &val, &len) == XC_OK && val &&
-              len == 1 && val[0] == '1';
-    xc_free(val);
-    return yes;
+    return meta_is(db, NS_KEY(NS_META_FORMS), "1");
 }
 
 /* Identity of the index folder's stub: a rebuild renames a new one in. */
