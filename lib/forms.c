@@ -5,8 +5,12 @@
  */
 #include "forms.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "analyzer.h"
+#include "schema.h"
 
 static uint32_t hash_of(const char *t, size_t len)
 {
@@ -93,6 +97,41 @@ unsigned ns_forms_common(const ns_forms *f, const char *term, size_t len)
     if (!f->nslots) return (unsigned)len;
     size_t i = find(f, term, len, hash_of(term, len));
     return f->slots[i] ? f->v[f->slots[i] - 1].common : (unsigned)len;
+}
+
+typedef struct lister {
+    xc_database *db;
+    int (*fn)(void *ctx, const char *term, size_t len, unsigned common);
+    void *ctx;
+    xc_status xs;
+} lister;
+
+static int list_key(void *ctx, const char *key, size_t len)
+{
+    lister *l = ctx;
+    size_t pl = sizeof NS_META_FORM_PREFIX - 1;
+    char *val = NULL;
+    size_t vl = 0;
+    if (len <= pl) return 0;
+    l->xs = xc_database_get_metadata(l->db, key, len, &val, &vl);
+    if (l->xs != XC_OK) return 1;
+    unsigned common = val ? (unsigned)atoi(val) : 0;
+    xc_free(val);
+    return l->fn(l->ctx, key + pl, len - pl, common);
+}
+
+xc_status ns_forms_list(xc_database *db, const char *prefix, size_t plen,
+                        int (*fn)(void *ctx, const char *term, size_t len, unsigned common),
+                        void *ctx)
+{
+    char key[sizeof NS_META_FORM_PREFIX + 2 * NS_TERM_MAX];
+    size_t pl = sizeof NS_META_FORM_PREFIX - 1;
+    if (plen > sizeof key - pl) return XC_ERR_INVALID; /* longer than any term */
+    memcpy(key, NS_META_FORM_PREFIX, pl);
+    memcpy(key + pl, prefix, plen);
+    lister l = {db, fn, ctx, XC_OK};
+    xc_status xs = xc_database_metadata_keys(db, key, pl + plen, list_key, &l);
+    return xs != XC_OK ? xs : l.xs;
 }
 
 void ns_forms_reset(ns_forms *f)

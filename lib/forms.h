@@ -26,6 +26,7 @@
 
 #include "buf.h"
 #include "status.h"
+#include "xapian-c.h"
 
 typedef struct ns_forms {
     ns_buf bytes; /* the terms' bytes, one after another */
@@ -48,6 +49,17 @@ ns_status ns_forms_note(ns_forms *f, const char *term, size_t len, unsigned comm
 ns_status ns_forms_merge(ns_forms *into, const ns_forms *from);
 /* The smallest common start noted for term, or `len` when it has none. */
 unsigned ns_forms_common(const ns_forms *f, const char *term, size_t len);
+/* The record of db (schema.h, NS_META_FORMS): call fn with each recorded
+ * term that begins with prefix[0..plen) and its shortest common start, in
+ * term order; fn returns non-zero to stop. The one reader of the record's
+ * keys (plan.c expands wildcards by it, search.c counts them).
+ * Statuses as xc_database_metadata_keys (XC_ERR_INVALID: a database that
+ * can't list its keys, a remote one, or a prefix longer than any term) and
+ * xc_database_get_metadata. */
+xc_status ns_forms_list(xc_database *db, const char *prefix, size_t plen,
+                        int (*fn)(void *ctx, const char *term, size_t len, unsigned common),
+                        void *ctx);
+
 /* Forget every entry (the memory stays for reuse). */
 void ns_forms_reset(ns_forms *f);
 void ns_forms_free(ns_forms *f);

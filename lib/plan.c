@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "dates.h"
+#include "forms.h"
 #include "schema.h"
 #include "search_int.h"
 #include "xcerr.h"
@@ -430,33 +431,22 @@ static void add_piece(plan *b, matcher *m, const char *term, size_t len, int wil
  * them) or that w begins with (prefix_query looks them up). */
 typedef struct formcands {
     plan *b;
-    xc_database *db; /* whose keys are listed */
     const char *w, *pfx;
     size_t wl;
     xc_query **alts;
     size_t na, cap;
     matcher *m;
-    char *have[NS_TERM_MAX + 8]; /* the terms added, from alts[first] on */
-    size_t first, nhave;
-    int over; /* more than cap, or a key unread: use the other way */
+    char *have[NS_TERM_MAX + 8]; /* the terms it added */
+    size_t nhave;
+    int over; /* more than cap: use the other way */
 } formcands;
 
-static int form_cand(void *ctx, const char *key, size_t len)
+static int form_cand(void *ctx, const char *t, size_t tl, unsigned common)
 {
     formcands *f = ctx;
-    size_t kl = sizeof NS_META_FORM_PREFIX - 1;
-    const char *t = key + kl;
-    size_t tl = len - kl;
-    if (len <= kl || (tl >= f->wl && !memcmp(t, f->w, f->wl))) return 0;
+    size_t c = common;
+    if (tl >= f->wl && !memcmp(t, f->w, f->wl)) return 0;
     if (tl >= 2 && tl < f->wl && !memcmp(t, f->w, tl)) return 0;
-    char *val = NULL;
-    size_t vl = 0;
-    if (xc_database_get_metadata(f->db, key, len, &val, &vl) != XC_OK || !val) {
-        xc_free(val);
-        return f->over = 1; /* can't tell: the other way */
-    }
-    size_t c = (size_t)atoi(val);
-    xc_free(val);
     if (c >= f->wl || c > tl || memcmp(t, f->w, c)) return 0;
     char term[NS_TERM_MAX + 16];
     int n = snprintf(term, sizeof term, "%s%.*s", f->pfx, (int)tl, t);
@@ -511,15 +501,10 @@ static xc_query *prefix_query(plan *b, const char *pfx, const char *plain_term, 
         (unsigned char)word[0] < 0x80 && ns_analyzer_keeps_first(b->an)) {
         formcands f = {0};
         f.b = b, f.w = word, f.pfx = pfx, f.wl = strlen(word), f.alts = alts, f.na = na;
-        f.cap = sizeof alts / sizeof alts[0], f.m = m, f.first = na;
-        char key[sizeof NS_META_FORM_PREFIX]; /* the prefix and word[0] */
-        memcpy(key, NS_META_FORM_PREFIX, sizeof key - 1);
-        key[sizeof key - 1] = word[0];
+        f.cap = sizeof alts / sizeof alts[0], f.m = m;
         xs = XC_OK;
-        for (size_t i = 0; i < b->nform_dbs && xs == XC_OK && !f.over; i++) {
-            f.db = b->form_dbs[i];
-            xs = xc_database_metadata_keys(f.db, key, sizeof key, form_cand, &f);
-        }
+        for (size_t i = 0; i < b->nform_dbs && xs == XC_OK && !f.over; i++)
+            xs = ns_forms_list(b->form_dbs[i], word, 1, form_cand, &f);
         for (size_t i = 0; i < f.nhave; i++)
             free(f.have[i]);
         na = f.na;

@@ -1098,25 +1098,16 @@ static int cmp_termoff(const void *a, const void *b, void *base)
     return strcmp((const char *)base + *(const size_t *)a, (const char *)base + *(const size_t *)b);
 }
 
-typedef struct formkeys {
-    xc_database *db;
+/* The record's entries under a prefix, as a set (ns_forms_list). */
+typedef struct noted {
     ns_forms f;
-    xc_status xs;
     int nomem;
-} formkeys;
+} noted;
 
-static int formkey_add(void *ctx, const char *key, size_t len)
+static int form_note(void *ctx, const char *term, size_t len, unsigned common)
 {
-    formkeys *k = ctx;
-    size_t pl = sizeof NS_META_FORM_PREFIX - 1;
-    char *val = NULL;
-    size_t vl = 0;
-    if (len <= pl) return 0;
-    k->xs = xc_database_get_metadata(k->db, key, len, &val, &vl);
-    if (k->xs != XC_OK) return 1;
-    unsigned common = val ? (unsigned)atoi(val) : 0;
-    xc_free(val);
-    if (ns_forms_note(&k->f, key + pl, len - pl, common) != NS_OK) return k->nomem = 1;
+    noted *n = ctx;
+    if (ns_forms_note(&n->f, term, len, common) != NS_OK) return n->nomem = 1;
     return 0;
 }
 
@@ -1206,12 +1197,8 @@ static ns_status count_prefix(ns_searcher *s, plan *b, const ns_search_opts *o, 
     if (xs != XC_OK) return ns_error_from_xc(err, xs, s->path);
     if (last >= COUNT_PREFIX_MAX_DOCID) return NS_DONE;
     /* The exceptions among the terms that begin with P. */
-    formkeys fk = {.db = s->db, .xs = XC_OK};
-    char key[sizeof NS_META_FORM_PREFIX + NS_TERM_MAX + 8];
-    size_t kl = (size_t)snprintf(key, sizeof key, "%s%s", NS_META_FORM_PREFIX, m->word);
-    if (kl >= sizeof key) return NS_DONE;
-    xs = xc_database_metadata_keys(s->db, key, kl, formkey_add, &fk);
-    if (xs == XC_OK) xs = fk.xs;
+    noted fk = {0};
+    xs = ns_forms_list(s->db, m->word, plen, form_note, &fk);
     if (xs == XC_ERR_INVALID) {
         ns_forms_free(&fk.f);
         return NS_DONE; /* a database that can't list them */
@@ -1422,34 +1409,24 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
         r->total_exact = 1;
         return b.st;
     }
-    const char *term = o->count_all && s->counts && !relaxed ? count_fast_term(&b, top) : NULL;
-    if (o->count_all && s->npvalues && !relaxed && count_filtered_applies(&b, top)) {
-        ns_status cs = count_filtered(s, q, o, r, err);
+    /* A count the index answers without reading every candidate, when one
+     * applies (NS_DONE: none does). */
+    ns_status cs = NS_DONE;
+    const char *term;
+    if (o->count_all && !relaxed) {
+        if (s->npvalues && count_filtered_applies(&b, top))
+            cs = count_filtered(s, q, o, r, err);
+        else if (count_prefix_applies(s, &b, top))
+            cs = count_prefix(s, &b, o, r, err);
+        else if (s->counts && (term = count_fast_term(&b, top)))
+            cs = count_fast(s, term, o, r, err);
+    }
+    if (cs != NS_DONE) {
         xc_query_free(q);
         plan_clear(&b);
         free(b.toks);
         free(kids);
         return cs;
-    }
-    if (o->count_all && !relaxed && count_prefix_applies(s, &b, top)) {
-        ns_status cs = count_prefix(s, &b, o, r, err);
-        if (cs != NS_DONE) {
-            xc_query_free(q);
-            plan_clear(&b);
-            free(b.toks);
-            free(kids);
-            return cs;
-        }
-    }
-    if (term) {
-        ns_status cs = count_fast(s, term, o, r, err);
-        if (cs != NS_DONE) {
-            xc_query_free(q);
-            plan_clear(&b);
-            free(b.toks);
-            free(kids);
-            return cs;
-        }
     }
     xc_enquire *e = NULL;
     ns_status st = NS_OK;
