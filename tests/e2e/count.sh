@@ -33,6 +33,14 @@ listed() {
     shift
     search "$db" --vimgrep -n 100000 "$@" | grep -cE '^[^:]+\.txt:[0-9]+:[0-9]+:'
 }
+# per_1_2_5 FN DB ARGS...: FN (count or listed) on DB with --per-article 1,
+# 2 and 5, the three numbers on one line.
+per_1_2_5() {
+    p_fn=$1
+    p_db=$2
+    shift 2
+    for pa in 1 2 5; do "$p_fn" "$p_db" --per-article $pa "$@"; done | paste -sd ' '
+}
 
 # a: 3 passages hold it; b: 1 (the lead stands in); c: 1; d, e: none.
 expect "--count kiwi, --per-article 1: one per article (a, b, c)" 3 "$(count "$T/idx" --per-article 1 --count kiwi)"
@@ -81,7 +89,7 @@ expect "after an update: --count kiwi" 5 "$(count "$T/idx" --count kiwi)"
 # a 4 and c 2 in range (b gone, f later): 2, 4 and 6 with 1, 2 and 5 an
 # article, counted and listed.
 expect "after an update: --count $range, --per-article 1, 2, 5, and the listings" "2 4 6 2 4 6" \
-    "$(for pa in 1 2 5; do count "$T/idx" --per-article $pa --count "$range"; done | paste -sd ' ') $(for pa in 1 2 5; do listed "$T/idx" --per-article $pa "$range"; done | paste -sd ' ')"
+    "$(per_1_2_5 count "$T/idx" --count "$range") $(per_1_2_5 listed "$T/idx" "$range")"
 
 # On the sample corpus: every word of a few titles, count against listing.
 "$NSEARCH_INDEX" --db "$T/sample" "$TOP/corpus" 2>"$T/err" || { not_ok "index the sample corpus"; cat "$T/err"; }
@@ -120,9 +128,9 @@ printf 'Market notes\nDate: 2024-07-02\n\nOne walnut.\n\nTwo walnuts.\n\nThree w
 for case in 'walnu*|2 4 5' 'walnu* -pecan|1 2 2' 'walnu* -"pecan story"|1 2 2' 'title:walnut|1 2 5' '=walnut|2 3 3'; do
     q=${case%%|*}
     want=${case#*|}
-    got=$(for pa in 1 2 5; do count "$T/walnut-idx" --per-article $pa --count "$q"; done | paste -sd ' ')
+    got=$(per_1_2_5 count "$T/walnut-idx" --count "$q")
     expect "--count '$q', --per-article 1, 2, 5 (hand-counted)" "$want" "$got"
-    got=$(for pa in 1 2 5; do listed "$T/walnut-idx" --per-article $pa "$q"; done | paste -sd ' ')
+    got=$(per_1_2_5 listed "$T/walnut-idx" "$q")
     expect "the listing of '$q' agrees" "$want" "$got"
 done
 
@@ -166,9 +174,9 @@ eval "set -- $cases"
 for case in "$@"; do
     q=${case%%|*}
     want=${case#*|}
-    got=$(for pa in 1 2 5; do count "$T/prefix-idx" --per-article $pa --count "$q"; done | paste -sd ' ')
+    got=$(per_1_2_5 count "$T/prefix-idx" --count "$q")
     expect "--count '$q' alone, --per-article 1, 2, 5 (hand-counted)" "$want" "$got"
-    got=$(for pa in 1 2 5; do listed "$T/prefix-idx" --per-article $pa "$q"; done | paste -sd ' ')
+    got=$(per_1_2_5 listed "$T/prefix-idx" "$q")
     expect "the listing of '$q' agrees" "$want" "$got"
 done
 
@@ -180,7 +188,7 @@ printf 'auto prefix-s1\nauto prefix-s2\n' >"$T/prefix.stub"
 for case in "$@"; do
     q=${case%%|*}
     want=${case#*|}
-    got=$(for pa in 1 2 5; do count "$T/prefix.stub" --per-article $pa --count "$q"; done | paste -sd ' ')
+    got=$(per_1_2_5 count "$T/prefix.stub" --count "$q")
     expect "--count '$q' over two shards, --per-article 1, 2, 5 (hand-counted)" "$want" "$got"
 done
 
