@@ -54,7 +54,7 @@ unsigned ns_forms_common(const ns_forms *f, const char *term, size_t len);
  * term order; fn returns non-zero to stop. The one reader of the record's
  * keys (plan.c expands wildcards by it, search.c counts them).
  * Statuses as xc_database_metadata_keys (XC_ERR_INVALID: a database that
- * can't list its keys, a remote one, or a prefix longer than any term) and
+ * can't list its keys, or a prefix longer than any term) and
  * xc_database_get_metadata. */
 xc_status ns_forms_list(xc_database *db, const char *prefix, size_t plen,
                         int (*fn)(void *ctx, const char *term, size_t len, unsigned common),

@@ -116,9 +116,10 @@ struct ns_searcher {
     int counts;     /* every shard has NS_META_COUNTS: see count_fast */
     int npvalues;   /* every shard has NS_META_PASSAGES: see count_filtered */
     int months;     /* every shard has NS_META_MONTHS: date filters by month terms */
-    int forms;      /* the index, or every live shard, is local and has NS_META_FORMS:
-                     * wildcards expand by their forms (plan.c, prefix_query);
-                     * count_prefix needs one index */
+    int forms;      /* the index, or every live shard (local or remote: its keys are
+                     * listed over the remote protocol too), has NS_META_FORMS:
+                     * wildcards expand by their forms (plan.c, prefix_query)
+                     * and count (count_prefix) */
     ns_pairs pairs; /* the common words every shard pairs (schema.h, NS_META_PAIRS) */
     doc_cache docs; /* of s->db as it is now */
     ns_unpacker un; /* the shards' record dictionaries, read at the first packed record */
@@ -292,7 +293,7 @@ static ns_status combine_shards(ns_searcher *s, ns_error *err)
         if (!has_counts(s->shards[i].db)) s->counts = 0;
         if (!has_passage_values(s->shards[i].db)) s->npvalues = 0;
         if (!has_months(s->shards[i].db)) s->months = 0;
-        if (!s->shards[i].dir || !has_forms(s->shards[i].db)) s->forms = 0;
+        if (!has_forms(s->shards[i].db)) s->forms = 0;
         if (pairs_meet(s, s->shards[i].db, first) != NS_OK)
             return ns_error_set(err, NS_ERR_NOMEM, "out of memory");
         first = 0;
@@ -1058,9 +1059,9 @@ static ns_status count_fast(ns_searcher *s, const char *term, const ns_search_op
  * counts the usual way. */
 #define COUNT_PREFIX_MAX_DOCID (64u << 20)
 
-static int count_prefix_applies(const ns_searcher *s, const plan *b, const ns_qnode *top)
+static int count_prefix_applies(const plan *b, const ns_qnode *top)
 {
-    if (!s->forms || s->nshards || top->kind != NS_Q_WILDCARD || top->field != NS_FIELD_ANY ||
+    if (!b->forms || !b->nform_dbs || top->kind != NS_Q_WILDCARD || top->field != NS_FIELD_ANY ||
         b->nm != 1 || b->has_not || b->nnear || b->has_source)
         return 0;
     const matcher *m = &b->m[0];
@@ -1196,9 +1197,12 @@ static ns_status count_prefix(ns_searcher *s, plan *b, const ns_search_opts *o, 
     xc_status xs = xc_database_lastdocid(s->db, &last);
     if (xs != XC_OK) return ns_error_from_xc(err, xs, s->path);
     if (last >= COUNT_PREFIX_MAX_DOCID) return NS_DONE;
-    /* The exceptions among the terms that begin with P. */
+    /* The exceptions among the terms that begin with P: of the index, or
+     * of every shard (a term is sure only if it is in each of them, as
+     * ns_forms_note keeps the smallest start). */
     noted fk = {0};
-    xs = ns_forms_list(s->db, m->word, plen, form_note, &fk);
+    for (size_t i = 0; i < b->nform_dbs && xs == XC_OK && !fk.nomem; i++)
+        xs = ns_forms_list(b->form_dbs[i], m->word, plen, form_note, &fk);
     if (xs == XC_ERR_INVALID) {
         ns_forms_free(&fk.f);
         return NS_DONE; /* a database that can't list them */
@@ -1416,7 +1420,7 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
     if (o->count_all && !relaxed) {
         if (s->npvalues && count_filtered_applies(&b, top))
             cs = count_filtered(s, q, o, r, err);
-        else if (count_prefix_applies(s, &b, top))
+        else if (count_prefix_applies(&b, top))
             cs = count_prefix(s, &b, o, r, err);
         else if (s->counts && (term = count_fast_term(&b, top)))
             cs = count_fast(s, term, o, r, err);

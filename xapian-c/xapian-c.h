@@ -209,8 +209,10 @@ xc_status xc_database_allterms(xc_database *db, const char *prefix, size_t prefi
                                void *ctx);
 
 /* Call `fn` for each user metadata key beginning with `prefix` (len may be
- * 0), in sorted order. Stops early when `fn` returns non-zero. Only local
- * databases can list their keys: a remote shard gives XC_ERR_INVALID.
+ * 0), in sorted order. Stops early when `fn` returns non-zero. Local and
+ * remote databases list their own keys; a database combined from several
+ * lists its first one's only (libxapian 1.4), and one that can't list them
+ * gives XC_ERR_INVALID.
  * Statuses: XC_ERR_INVALID, XC_ERR_MODIFIED, XC_ERR_CORRUPT, XC_ERR_NOMEM. */
 xc_status xc_database_metadata_keys(xc_database *db, const char *prefix, size_t prefixlen,
                                     int (*fn)(void *ctx, const char *key, size_t len), void *ctx);

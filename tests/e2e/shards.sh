@@ -115,6 +115,29 @@ compare "remote shards answer like a single index (order, scores, snippets, meta
     "$T/single" "$T/stub" "Umerov meeting" '"security guarantees"' "rates OR inflation" \
     "flood -storm" "title:ceasefire" "date:2025-12 Zelenskyy"
 
+# Wildcards through remote shards read each shard's record of forms over
+# the remote protocol (query-syntax.md, Wildcards): `dy*` finds "dying"
+# (stem "die"), `story*` "story" ("stori"), `possibili*` "possibility"
+# ("possibl"), as in one index; `deja*` not "déjà". Hand-made: the article
+# each finds (w1..w4), its --count, and the same over the stub.
+w=$T/wild
+mkdir -p "$w"
+printf 'Autumn\nDate: 2024-08-11\n\nLeaves were dying.\n\nA possibility.\n' >"$w/w1.txt"
+printf 'Town\nDate: 2024-08-10\n\nA good story.\n\nLive music.\n' >"$w/w2.txt"
+printf 'Travel\nDate: 2024-08-08\n\nUn d\303\251j\303\240 vu.\n' >"$w/w3.txt"
+printf 'Memory\nDate: 2024-08-09\n\nSome deja vu, dyed hair.\n' >"$w/w4.txt"
+for k in 1 2; do "$NSEARCH_INDEX" --db "$T/wild$k" --shard-of "$k/2" "$w"; done
+set -- $(serve "$T/wild1") && wport1=$1 && pids="$pids $2 port:$1"
+set -- $(serve "$T/wild2") && wport2=$1 && pids="$pids $2 port:$1"
+printf 'remote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "${wport1:-0}" "${wport2:-0}" >"$T/wild.stub"
+for case in 'dy*|w1.txt w4.txt|2' 'story*|w2.txt|1' 'possibili*|w1.txt|1' 'deja*|w4.txt|1' 'dyi*|w1.txt|1'; do
+    q=${case%%|*} rest=${case#*|}
+    want=${rest%%|*} n=${rest#*|}
+    got=$("$NSEARCH" --db "$T/wild.stub" --files -n 10 "$q" 2>&1 | sed 's|.*/||' | sort | paste -sd ' ')
+    got="$got|$("$NSEARCH" --db "$T/wild.stub" --count "$q" 2>&1)"
+    expect "two remote shards: '$q' finds, and --count counts, what one index does" "$want|$n" "$got"
+done
+
 # A local shard's records are read with the copy of its own dictionary
 # beside its tables (lib/schema.h, NS_ZDICT_FILE): another index's copy
 # there leaves them unreadable, which the search says.
