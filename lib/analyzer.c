@@ -1338,6 +1338,60 @@ static int suffix_only(const char *lang)
     return 0;
 }
 
+/* The digits at s[i..len): how many, counting to max + 1 at most (more
+ * than max shows as max + 1). */
+static size_t digits_at(const char *s, size_t i, size_t len, size_t max)
+{
+    size_t n = 0;
+    while (i + n < len && n <= max && s[i + n] >= '0' && s[i + n] <= '9')
+        n++;
+    return n;
+}
+
+size_t ns_number_start(const char *s, size_t len, char *out, size_t cap)
+{
+    if (cap <= len) return 0;
+    size_t d0 = digits_at(s, 0, len, 4), i = d0;
+    if (d0 == 0 || i == len) return 0;
+    if (s[i] == '-') { /* an ISO date cut short: YYYY-M(M), YYYY-MM-(D) */
+        size_t m = digits_at(s, i + 1, len, 2);
+        if (d0 != 4 || m == 0 || m > 2) return 0;
+        i += 1 + m;
+        if (i < len) {
+            size_t d = digits_at(s, i + 1, len, 2);
+            if (m != 2 || s[i] != '-' || d > 1 || i + 1 + d != len) return 0;
+        }
+        memcpy(out, s, len);
+        out[len] = '\0';
+        return len;
+    }
+    /* Thousands commas (dropped) or clock colons (kept), the last group
+     * cut short. */
+    char sep = s[i];
+    size_t group;
+    if (sep == ',' && d0 <= 3)
+        group = 3;
+    else if (sep == ':' && d0 <= 2)
+        group = 2;
+    else
+        return 0;
+    memcpy(out, s, d0);
+    size_t o = d0;
+    for (;;) {
+        if (i == len) return 0; /* every group whole: one word already */
+        size_t g = digits_at(s, i + 1, len, group);
+        if (s[i] != sep || g == 0 || g > group) return 0;
+        if (sep == ':') out[o++] = ':';
+        memcpy(out + o, s + i + 1, g);
+        o += g;
+        i += 1 + g;
+        if (g < group) break;
+    }
+    if (i != len) return 0;
+    out[o] = '\0';
+    return o;
+}
+
 int ns_analyzer_keeps_first(const ns_analyzer *an)
 {
     return !an->stemmer || suffix_only(an->lang);

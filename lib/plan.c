@@ -567,6 +567,28 @@ static size_t leaf_parts(const plan *b, size_t *part, size_t *joined)
     return np;
 }
 
+/* A wildcard cut inside a number (`1,23*`, `06:5*`, `2025-12*`): the
+ * analyzer reads the cut number as parts ("1" "23"), the whole one as one
+ * word ("1234", "06:50", "2025-12-06"). The start of that word
+ * (ns_number_start) becomes the leaf's joined form, as an alternative
+ * spanning its parts like the one the analyzer gives a compound, so that
+ * the wildcard finds the numbers it begins as well as its parts in a row. */
+static void number_joined(plan *b, const ns_qnode *n)
+{
+    size_t part[NS_QUERY_MAX_TERMS], joined;
+    size_t np = leaf_parts(b, part, &joined);
+    if (np < 2 || joined != SIZE_MAX || b->ntoks == MAX_TOKS) return;
+    struct tokcopy *c = &b->toks[b->ntoks];
+    size_t len = ns_number_start(n->text, n->len, c->term, sizeof c->term);
+    if (!len) return;
+    memcpy(c->exact, c->term, len + 1);
+    c->pos = b->toks[part[0]].pos;
+    c->flags = NS_TOK_ALT;
+    c->start = b->toks[part[0]].start;
+    c->end = b->toks[part[np - 1]].end;
+    b->ntoks++;
+}
+
 /* An exact word (`=word`) or a wildcard (`pre*`). Exact forms are not
  * indexed (index.c): Xapian retrieves by stem, and the passage check keeps
  * the forms as typed. A compound (`=28-point`, `28-p*`) is its parts in a
@@ -576,6 +598,7 @@ static xc_query *exact_query(plan *b, const ns_qnode *n, int in_not)
 {
     if (!analyze_leaf(b, n)) return NULL;
     int wild = n->kind == NS_Q_WILDCARD;
+    if (wild) number_joined(b, n);
     const char *pfx = n->field == NS_FIELD_TITLE    ? NS_PREFIX_TITLE
                       : n->field == NS_FIELD_SOURCE ? NS_PREFIX_SOURCE
                                                     : "";
@@ -610,6 +633,7 @@ static xc_query *exact_query(plan *b, const ns_qnode *n, int in_not)
     if (wild && b->st == NS_OK) {
         b->ntoks = 0;
         ns_analyze(b->plain, n->text, n->len, copy_token, b, NULL);
+        number_joined(b, n);
         size_t pj, ppart[NS_QUERY_MAX_TERMS];
         if (leaf_parts(b, ppart, &pj) == np) {
             plain[np - 1] = xstrdup(b, b->toks[ppart[np - 1]].term);

@@ -65,6 +65,7 @@ class Vocab:
         self.phrases, self.compounds, self.abbrevs, self.title_words = [], set(), set(), set()
         self.sources, self.dates = set(), set()
         self.unbegun = set()
+        self.numbers = set()  # "1,234", "06:50", "2025-12-06" as written
         for a in corpus.articles:
             seen = set()
             for p in a["passages"]:
@@ -83,6 +84,8 @@ class Vocab:
                             self.unbegun.add(t[4])
                     if "acr" in t[3] or (w.isupper() and w.isalpha() and 2 <= len(w) <= 5):
                         self.abbrevs.add(w)
+                    if w[:1].isdigit() and any(c in w for c in ",:-") and len(self.numbers) < 400:
+                        self.numbers.add(w)
                 for t in toks:
                     if "alt" in t[3] and b[t[1]:t[2]].count(b"-") and len(self.compounds) < 400:
                         self.compounds.add(b[t[1]:t[2]].decode("utf-8", "replace"))
@@ -113,6 +116,7 @@ class Vocab:
                 setattr(self, name, [surf[t] for t in words] or ["news"])
         self.compounds = sorted(self.compounds) or ["de-escalation"]
         self.unbegun = sorted(self.unbegun) or ["happi"]
+        self.numbers = sorted(self.numbers) or ["1,234", "06:50", "2025-12-06"]
         self.abbrevs = sorted(self.abbrevs) or ["US"]
         self.title_words = sorted(self.title_words) or ["news"]
         self.sources = sorted(self.sources) or ["Reuters"]
@@ -133,6 +137,11 @@ class Vocab:
         if r < 0.55:
             return ("exact", self.word().lower(), None)
         if r < 0.63:
+            if rnd.random() < 0.3:
+                # A wildcard cut inside a number ("1,23*" of "1,234"),
+                # mostly before its end.
+                n = rnd.choice(self.numbers)
+                return ("wild", n[: rnd.randint(2, max(2, len(n) - 1))], None)
             w = self.word().lower()
             w = "".join(c for c in w if c.isalpha())
             if len(w) >= 3:

@@ -14,6 +14,7 @@ those (a superset of the articles that can match; see Corpus.candidates).
 Copyright (C) 2026 the nsearch authors. GPL-2.0-or-later.
 """
 import json
+import re
 import subprocess
 from itertools import product
 
@@ -123,6 +124,24 @@ class Text:
 
 
 # ---------------------------------------------------------------- leaves
+# doc/query-syntax.md, Wildcards: a wildcard cut inside a number finds the
+# numbers it begins as one word: thousands commas don't count, a clock's
+# colons and a date's hyphens do. The cuts the text's analyzer reads as
+# parts ("1,23" of "1,234"), each with the start of the word it makes.
+NUMBER_CUTS = [
+    (re.compile(r"\d{1,3}(,\d{3})*,\d{1,2}"), lambda s: s.replace(",", "")),
+    (re.compile(r"\d{1,2}(:\d{2})*:\d"), lambda s: s),
+    (re.compile(r"\d{4}-\d{1,2}|\d{4}-\d{2}-\d?"), lambda s: s),
+]
+
+
+def number_start(text):
+    for rx, start in NUMBER_CUTS:
+        if rx.fullmatch(text):
+            return start(text)
+    return None
+
+
 class Leaf:
     """A compiled leaf: a sequence of query positions, each accepting some
     terms, plus (word leaves) joined forms that match the whole leaf."""
@@ -151,6 +170,8 @@ class Leaf:
             for t in toks:
                 if "alt" in t[3] and "acr" not in t[3] and (t[1], t[2]) == (nonalt[0][1], nonalt[-1][2]):
                     self.jexact = t[5]
+            if self.kind == "wild" and self.jexact is None:
+                self.jexact = number_start(text)
         # Joined forms (alts whose span differs from their primary's) match
         # the whole of a word leaf, as one text token; not in phrases.
         if self.kind == "word":

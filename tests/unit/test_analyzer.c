@@ -1122,6 +1122,111 @@ static void test_query_equals_document(void **state)
     ns_analyzer_free(an);
 }
 
+/* ns_number_start: a table written by hand from the rules in analyzer.h,
+ * then every cut of generated numbers against the analyzer itself: where
+ * the analyzer reads the cut as parts, the start is given and is the
+ * beginning of the whole number's exact form; where it reads one word (or
+ * the cut is no number's start), none is. */
+static void test_number_start(void **state)
+{
+    (void)state;
+    static const char *table[][2] = {
+        {"1,2", "12"},
+        {"1,23", "123"},
+        {"12,3", "123"},
+        {"123,45", "12345"},
+        {"1,234,5", "12345"},
+        {"1,234,56", "123456"},
+        {"06:5", "06:5"},
+        {"6:5", "6:5"},
+        {"06:50:4", "06:50:4"},
+        {"2025-1", "2025-1"},
+        {"2025-12", "2025-12"},
+        {"2025-12-", "2025-12-"},
+        {"2025-12-0", "2025-12-0"},
+        /* no number's start, or a whole number (one word already) */
+        {"1,234", ""},
+        {"1,234,567", ""},
+        {"1,2345", ""},
+        {"1234,5", ""},
+        {"1,", ""},
+        {",12", ""},
+        {"06:50", ""},
+        {"123:4", ""},
+        {"06:5:4", ""},
+        {"06:", ""},
+        {"2025-12-06", ""},
+        {"2025-1-0", ""},
+        {"2025-123", ""},
+        {"202-12", ""},
+        {"20251-2", ""},
+        {"2025-", ""},
+        {"1.5", ""},
+        {"1,2a", ""},
+        {"a1,2", ""},
+        {"1,2.3", ""},
+        {"1:2,3", ""},
+        {"12", ""},
+        {"", ""},
+    };
+    char out[64];
+    for (size_t k = 0; k < sizeof table / sizeof table[0]; k++) {
+        size_t n = ns_number_start(table[k][0], strlen(table[k][0]), out, sizeof out);
+        if (n != strlen(table[k][1]) || (n && strcmp(out, table[k][1])))
+            fail_msg("ns_number_start(\"%s\"): got \"%s\" (%zu), want \"%s\"", table[k][0],
+                     n ? out : "", n, table[k][1]);
+    }
+    assert_int_equal(ns_number_start("1,23", 4, out, 4), 0); /* no room for the NUL */
+
+    ns_analyzer *an = new_an("english");
+    srand(7);
+    size_t cuts = 0, given = 0;
+    for (int round = 0; round < 3000; round++) {
+        char num[64];
+        int kind = round % 3, o = 0;
+        if (kind == 0) { /* thousands: 1-3 digits, then 1-3 groups */
+            o += snprintf(num + o, sizeof num - o, "%d", 1 + rand() % 999);
+            for (int g = 1 + rand() % 3; g > 0; g--)
+                o += snprintf(num + o, sizeof num - o, ",%03d", rand() % 1000);
+        } else if (kind == 1) { /* clock */
+            o += snprintf(num + o, sizeof num - o, "%02d:%02d", rand() % 24, rand() % 60);
+            if (rand() % 2) o += snprintf(num + o, sizeof num - o, ":%02d", rand() % 60);
+        } else {
+            o += snprintf(num + o, sizeof num - o, "%04d-%02d-%02d", 1900 + rand() % 200,
+                          1 + rand() % 12, 1 + rand() % 28);
+        }
+        rec whole = {0};
+        run(an, num, (size_t)o, &whole);
+        assert_int_equal(whole.n, 1);
+        for (int cut = 1; cut < o; cut++) {
+            rec r = {0};
+            run(an, num, (size_t)cut, &r);
+            size_t parts = 0;
+            for (size_t t = 0; t < r.n; t++)
+                parts += !(r.t[t].flags & NS_TOK_ALT);
+            size_t n = ns_number_start(num, (size_t)cut, out, sizeof out);
+            /* A cut just after a separator ("1," "06:") the analyzer
+             * reads as the digits before it: one word, no start. */
+            int sep_last =
+                num[cut - 1] == ',' || num[cut - 1] == ':' || (num[cut - 1] == '-' && cut != 8);
+            if (parts >= 2 && !sep_last) {
+                if (!n || strncmp(whole.t[0].exact, out, n))
+                    fail_msg("%.*s of %s: start \"%s\", exact form %s", cut, num, num,
+                             n ? out : "(none)", whole.t[0].exact);
+                given++;
+            } else if (n) {
+                fail_msg("%.*s of %s: read as %zu word(s), yet start \"%s\"", cut, num, num, parts,
+                         out);
+            }
+            cuts++;
+            rec_free(&r);
+        }
+        rec_free(&whole);
+    }
+    assert_true(given > 3000 && given < cuts);
+    ns_analyzer_free(an);
+}
+
 /* ---------------------------------------------------------------- main */
 
 static int teardown_all(void **state)
@@ -1173,6 +1278,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_interest),
         cmocka_unit_test(test_interest_same),
         cmocka_unit_test(test_query_equals_document),
+        cmocka_unit_test(test_number_start),
     };
     size_t nfixed = sizeof fixed / sizeof fixed[0];
     struct CMUnitTest *tests = calloc(nfixed + ncases, sizeof *tests);
