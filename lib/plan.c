@@ -258,8 +258,9 @@ static void fill_seq(plan *b, matcher *m, int phrase)
             }
             int same_span = prim && prim->start == t->start && prim->end == t->end;
             if (same_span && (t->flags & NS_TOK_ACRONYM) && last != (size_t)-1 &&
-                prim->end - prim->start <= 2) {
-                /* A short all-capitals query word (US, UK, EU, IT) means the
+                strlen(prim->exact) <= 2) {
+                /* A short all-capitals query word (US, UK, EU, IT; EU's, as
+                 * its exact form drops the possessive) means the
                  * abbreviation, not the common word it spells: search only
                  * the dotted form, which the indexer writes for "U.S.",
                  * "U.S" and "US" alike. */

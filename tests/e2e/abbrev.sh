@@ -42,7 +42,7 @@ for q in eu Eu =EU; do
     expect "$q: EU, Eu and eu, not E.U. or E.U (lower or title case: no dotted form)" \
         "eu-caps.txt eu-lower.txt eu-title.txt" "$(files "$q")"
 done
-for q in EU E.U. E.U e.u.; do
+for q in EU E.U. E.U e.u. "EU's" "EU’s"; do
     expect "$q: E.U., E.U and EU, not Eu or eu (two capitals or dots: the abbreviation only)" \
         "eu-caps.txt eu-dot.txt eu-dots.txt" "$(files "$q")"
 done

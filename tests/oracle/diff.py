@@ -148,7 +148,10 @@ class Vocab:
                 return ("wild", w[: rnd.randint(2, min(6, len(w)))], None)
             return ("word", self.word(), None)
         if r < 0.70:
-            return ("word", rnd.choice(self.abbrevs + ["US", "U.S.", "us", "U.S"]), None)
+            w = rnd.choice(self.abbrevs + ["US", "U.S.", "us", "U.S"])
+            if rnd.random() < 0.2 and w[-1].isalpha():
+                w += rnd.choice(["'s", "\u2019s"])  # a possessive: "EU's"
+            return ("word", w, None)
         if r < 0.76:
             return self.compound()
         return self.phrase()

@@ -156,6 +156,9 @@ class Leaf:
         idx = {t[0]: i for i, t in enumerate(nonalt)}
         for t in nonalt:
             src = text.encode()[t[1]:t[2]]
+            for pos in (b"'s", "\u2019s".encode()):  # a possessive changes nothing
+                if src.endswith(pos) and len(src) > len(pos):
+                    src = src[: -len(pos)]
             caps2 = len(src) == 2 and src.isalpha() and src.isupper() and src.isascii()
             same = [u for u in toks if "alt" in u[3] and u[0] == t[0] and (u[1], u[2]) == (t[1], t[2])]
             if caps2:
