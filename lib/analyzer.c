@@ -81,7 +81,8 @@
  * letters joined by dots, without a trailing dot ("u.s"), flagged
  * NS_TOK_ACRONYM and never stemmed. A dot right after the last letter belongs
  * to the abbreviation (offsets include it): we do not try to tell whether it
- * also ends the sentence. An all-capitals ASCII word of 2 to 5 letters
+ * also ends the sentence; so does a possessive "'s" after it ("U.K.'s" is
+ * "u.k", as "UK's" is "uk"). An all-capitals ASCII word of 2 to 5 letters
  * ("US", "NATO", "EU", after dropping a possessive "'s") gives its normal
  * token plus an NS_TOK_ALT | NS_TOK_ACRONYM token with the dotted form
  * ("u.s", "n.a.t.o", "e.u"). By design, the queries `US` and `U.S.` find
@@ -484,6 +485,12 @@ static int scan_acronym(ns_analyzer *an, const unsigned char *s, size_t i, size_
     }
     if (j < len && s[j] == '.') {
         j++; /* the final dot belongs to the abbreviation */
+    }
+    /* A possessive "'s" after it ("U.K.'s") is dropped, as after a word. */
+    ch a = peek(s, j, len);
+    if (a.kind == K_APOS && j + a.n < len && s[j + a.n] == 's' &&
+        peek(s, j + a.n + 1, len).kind != K_WORD) {
+        j += a.n + 1;
     }
     w->end = j;
     w->kind = W_ACRONYM;

@@ -1404,8 +1404,20 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
         relaxed = 1;
     }
     xc_query *q = plan_build(&b, top);
+    if (b.st == NS_OK && !q) {
+        /* Nothing searchable: every word is punctuation (`...`, `"—"`),
+         * which the parser can't tell (qparse.c refuses only operators,
+         * parentheses and empty quotes). Refused the same way, at the
+         * first word. */
+        const ns_qnode *k = tree;
+        while (k->nkids)
+            k = k->kids[0];
+        b.st = ns_error_set(err, NS_ERR_QUERY,
+                            "nothing to search for: the query's words are only punctuation");
+        err->column = k->offset + 1;
+    }
     if (b.st != NS_OK || !q) {
-        /* An error, or nothing searchable: no results. */
+        /* An error. */
         xc_query_free(q);
         plan_clear(&b);
         free(b.toks);

@@ -23,6 +23,10 @@ done
 for w in nato-dots:N.A.T.O. nato-dot:N.A.T.O nato-caps:NATO nato-title:Nato nato-lower:nato; do
     printf 'Alliance\n\nThe %s allies met.\n' "${w#*:}" >"$C/${w%%:*}.txt"
 done
+# A possessive after either spelling (and one that is no abbreviation).
+printf 'Plan\n\nThe UK\047s plan was read.\n' >"$C/uk-caps.txt"
+printf 'Plan\n\nThe U.K.\047s plan was read.\n' >"$C/uk-dots.txt"
+printf 'Plan\n\nThe Uk\342\200\231s plan was read.\n' >"$C/uk-title.txt"
 build_index "index" "$T/idx" "$C"
 
 # files QUERY: the files of a whole --json answer, sorted (or "BROKEN
@@ -53,6 +57,10 @@ for q in nato Nato; do
 done
 expect "NATO: every spelling (three to five capitals: the word and its dotted form)" \
     "nato-caps.txt nato-dot.txt nato-dots.txt nato-lower.txt nato-title.txt" "$(files NATO)"
+for q in "U.K.'s" "U.K.’s" U.K. "UK's" UK; do
+    expect "$q: U.K.'s and UK's, not Uk's (a possessive changes nothing)" \
+        "uk-caps.txt uk-dots.txt" "$(files "$q")"
+done
 for q in N.A.T.O. n.a.t.o.; do
     expect "$q: N.A.T.O., N.A.T.O and NATO, not Nato or nato" \
         "nato-caps.txt nato-dot.txt nato-dots.txt" "$(files "$q")"

@@ -234,6 +234,15 @@ refused "exit 2: bad --sort" "nsearch: --sort: relevance or date, not size" sear
 refused "exit 2: bad --color" "nsearch: --color: auto, always or never, not sometimes" search "$DB" --color=sometimes zebra
 refused "exit 2: missing index" "nsearch: no index at $T/none: run nsearch-index --db $T/none FOLDER to build one" search "$T/none" zebra
 refused "exit 2: malformed query" "nsearch: query:1: nothing to search for: the query has only operators, parentheses or empty quotes" search "$DB" '(( OR'
+# Words that are only punctuation are ignored (query-syntax.md, Words); a
+# query of nothing else is refused like one of only operators, at the
+# column of its first word; with a word beside them it answers.
+refused "exit 2: a query of punctuation only" "nsearch: query:1: nothing to search for: the query's words are only punctuation" search "$DB" '...'
+refused "exit 2: a dash in quotes, OR a comma" "nsearch: query:1: nothing to search for: the query's words are only punctuation" search "$DB" '"—" OR ,'
+refused "exit 2: title: of a dash, at the dash" "nsearch: query:7: nothing to search for: the query's words are only punctuation" search "$DB" 'title:—'
+expect "a word beside punctuation answers (exit 0, the files that hold it)" \
+    "0 $(grep -ril umerov "$C" | sed 's|.*/||' | sort | paste -sd ' ')" \
+    "$(search "$DB" --files -n 100 'Umerov ... —' >"$T/out" 2>"$T/err"; echo $?) $(sed 's|.*/||' "$T/out" | sort | paste -sd ' ')"
 search "$DB" '(( OR' 2>"$T/err"
 check "a malformed query names its column once" grep -q '^nsearch: query:[0-9]*: [a-z]' "$T/err"
 expect "…without repeating it in the message" "1 0" "$(grep -c '^nsearch: query:[0-9]*: [a-z]' "$T/err") $(grep -c 'query:[0-9]*: column' "$T/err")"
