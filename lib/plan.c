@@ -246,8 +246,10 @@ static void fill_seq(plan *b, matcher *m, int phrase)
 {
     m->kind = M_SEQ;
     size_t last = (size_t)-1;
+    int abbrev = 0; /* a part means the abbreviation only */
     for (size_t i = 0; i < b->ntoks && b->st == NS_OK; i++) {
         struct tokcopy *t = &b->toks[i];
+        if (!(t->flags & NS_TOK_ALT) && (t->flags & NS_TOK_ACRONYM)) abbrev = 1;
         if (t->flags & NS_TOK_ALT) {
             const struct tokcopy *prim = NULL;
             for (size_t k = i; k-- > 0;) {
@@ -266,6 +268,7 @@ static void fill_seq(plan *b, matcher *m, int phrase)
                  * "U.S" and "US" alike. */
                 free(m->alts[last][0]);
                 m->alts[last][0] = xstrdup(b, t->term);
+                abbrev = 1;
             } else if (same_span && last != (size_t)-1 && m->nalts[last] < MAX_ALTS) {
                 m->alts[last][m->nalts[last]++] = xstrdup(b, t->term);
             } else if (!same_span && !phrase && m->njoined < MAX_ALTS) {
@@ -287,6 +290,11 @@ static void fill_seq(plan *b, matcher *m, int phrase)
         }
         m->alts[last][m->nalts[last]++] = xstrdup(b, t->term);
     }
+    /* A compound with an abbreviation (`U.S.-China`, `US-China`) is its
+     * parts: its joined word ("uschina") has no dots and would find
+     * "us-china", where `US` and `U.S.` do not find "us". */
+    while (abbrev && m->njoined)
+        free(m->joined[--m->njoined]);
     m->idf = 0;
     for (size_t i = 0; i < m->npos; i++) {
         m->idf += idf_of(b, m->alts[i][0]);
@@ -565,6 +573,10 @@ static size_t leaf_parts(const plan *b, size_t *part, size_t *joined)
             t->start == b->toks[part[0]].start && t->end == b->toks[part[np - 1]].end)
             *joined = i;
     }
+    /* A dotted abbreviation among the parts (`=U.S.-China`): the parts
+     * only, as for a word (fill_seq). */
+    for (size_t i = 0; i < np; i++)
+        if (b->toks[part[i]].flags & NS_TOK_ACRONYM) *joined = SIZE_MAX;
     return np;
 }
 

@@ -28,10 +28,17 @@ printf 'Plan\n\nThe UK\047s plan was read.\n' >"$C/uk-caps.txt"
 printf 'Plan\n\nThe U.K.\047s plan was read.\n' >"$C/uk-dots.txt"
 printf 'Plan\n\nThe Uk\342\200\231s plan was read.\n' >"$C/uk-title.txt"
 build_index "index" "$T/idx" "$C"
+# Compounds with an abbreviation, in an index of their own.
+mkdir -p "$T/hy"
+printf 'Talks\n\nThe U.S.-China talks.\n' >"$T/hy/hy-dots.txt"
+printf 'Talks\n\nThe US-China talks.\n' >"$T/hy/hy-caps.txt"
+printf 'Talks\n\nthe us-china talks.\n' >"$T/hy/hy-lower.txt"
+build_index "index the compounds" "$T/hyidx" "$T/hy"
 
 # files QUERY: the files of a whole --json answer, sorted (or "BROKEN
 # answer: ...", which no expected list holds).
 files() { answer "$T/idx" -n 100 "$@" | sed 's|.*/||' | sort -u | tr '\n' ' ' | sed 's/ $//'; }
+hyfiles() { answer "$T/hyidx" -n 100 "$@" | sed 's|.*/||' | sort -u | tr '\n' ' ' | sed 's/ $//'; }
 expect "us: the pronoun and US in capitals, not U.S. or U.S" \
     "caps-body.txt caps-title.txt pronoun.txt shout.txt" "$(files us)"
 expect "us: finds the title \"US discusses ...\"" "caps-title.txt" "$(files title:us)"
@@ -60,6 +67,15 @@ expect "NATO: every spelling (three to five capitals: the word and its dotted fo
 for q in "U.K.'s" "U.K.’s" U.K. "UK's" UK; do
     expect "$q: U.K.'s and UK's, not Uk's (a possessive changes nothing)" \
         "uk-caps.txt uk-dots.txt" "$(files "$q")"
+done
+# A compound with an abbreviation is its parts, each by the rules above:
+# `US-China` and `U.S.-China` find "U.S.-China" and "US-China", not
+# "us-china"; `=U.S.-China` (and `U.S.-Ch*`, exact forms) the dotted one.
+for q in US-China U.S.-China '"U.S. China"'; do
+    expect "$q: U.S.-China and US-China, not us-china" "hy-caps.txt hy-dots.txt" "$(hyfiles "$q")"
+done
+for q in =U.S.-China 'U.S.-Ch*'; do
+    expect "$q: U.S.-China only" "hy-dots.txt" "$(hyfiles "$q")"
 done
 for q in N.A.T.O. n.a.t.o.; do
     expect "$q: N.A.T.O., N.A.T.O and NATO, not Nato or nato" \

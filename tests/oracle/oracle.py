@@ -154,6 +154,7 @@ class Leaf:
         self.jexact = None  # for exact/wild of a compound: its joined form's exact form
         nonalt = [t for t in toks if "alt" not in t[3]]
         idx = {t[0]: i for i, t in enumerate(nonalt)}
+        caps2_seen = False
         for t in nonalt:
             src = text.encode()[t[1]:t[2]]
             for pos in (b"'s", "\u2019s".encode()):  # a possessive changes nothing
@@ -163,13 +164,20 @@ class Leaf:
             same = [u for u in toks if "alt" in u[3] and u[0] == t[0] and (u[1], u[2]) == (t[1], t[2])]
             if caps2:
                 acc = {u[4] for u in same if "acr" in u[3]} or {t[4]}
+                caps2_seen = caps2_seen or any("acr" in u[3] for u in same)
             else:
                 acc = {t[4]} | {u[4] for u in same}
             self.steps.append(acc)
             self.exacts.append(t[5])
+        # A compound with an abbreviation (a dotted part, or two capitals
+        # that mean the abbreviation only) is its parts, not its joined
+        # form (query-syntax.md, Abbreviations and case).
+        abbrev = any("acr" in t[3] for t in nonalt)
+        if self.kind == "word" and caps2_seen:
+            abbrev = True
         # An exact word or wildcard of several parts (`=28-point`,
         # `28-p*`): its joined form is the alt (not "acr") spanning them all.
-        if self.kind in ("exact", "wild") and len(nonalt) > 1:
+        if self.kind in ("exact", "wild") and len(nonalt) > 1 and not abbrev:
             for t in toks:
                 if "alt" in t[3] and "acr" not in t[3] and (t[1], t[2]) == (nonalt[0][1], nonalt[-1][2]):
                     self.jexact = t[5]
@@ -177,7 +185,7 @@ class Leaf:
                 self.jexact = number_start(text)
         # Joined forms (alts whose span differs from their primary's) match
         # the whole of a word leaf, as one text token; not in phrases.
-        if self.kind == "word":
+        if self.kind == "word" and not abbrev:
             for t in toks:
                 if "alt" in t[3]:
                     p = [u for u in nonalt if u[0] == t[0]]
