@@ -276,6 +276,18 @@ static void json_key_str(const char *key, const char *s)
     out_json_str(s, strlen(s));
 }
 
+/* A text field (title, source, passage) as a JSON string, its unsafe
+ * characters (C0 and C1 controls, DEL, bidi overrides, U+2028/U+2029)
+ * spaces first, one per byte (quote.h), as in every other format: a
+ * reader that prints the value (`jq -r .title`) gets no control, and
+ * byte offsets into the text (spans) stay right. */
+static ns_buf flat;
+static void json_flat(const char *s, size_t n)
+{
+    ns_buf_reset(&flat);
+    if (ns_quote_flat(s, n, &flat) == NS_OK) out_json_str(flat.data, flat.len);
+}
+
 /* "path_bytes": the bytes of a path that is not valid UTF-8, as an array of
  * numbers (0-255), after "path", whose JSON string has U+FFFD for each bad
  * byte and so names no file. Absent for every valid path, so that version 1
@@ -308,18 +320,20 @@ void out_json_match(const ns_hit *h, size_t rank)
     json_path_bytes(out_path(h->path));
     printf(",\"line\":%zu,\"column\":%zu", h->line, h->column);
     json_key_str("id", h->id);
-    json_key_str("title", h->title);
+    fputs(",\"title\":", stdout);
+    json_flat(h->title, strlen(h->title));
     fputs(",\"date\":", stdout);
     if (date[0])
         out_json_str(date, strlen(date));
     else
         fputs("null", stdout);
-    json_key_str("source", h->source);
+    fputs(",\"source\":", stdout);
+    json_flat(h->source, strlen(h->source));
     json_key_str("url", h->url);
     printf(",\"score\":%.6f,\"article_score\":%.6f,\"article_rank\":%zu", h->score,
            h->article_score, h->article_rank + 1);
     fputs(",\"text\":", stdout);
-    out_json_str(h->text, h->len);
+    json_flat(h->text, h->len);
     fputs(",\"spans\":[", stdout);
     for (size_t k = 0; k < h->nspans; k++) {
         printf("%s{\"start\":%zu,\"end\":%zu}", k ? "," : "", h->spans[k].start, h->spans[k].end);
