@@ -488,7 +488,7 @@ static int scan_acronym(ns_analyzer *an, const unsigned char *s, size_t i, size_
     }
     /* A possessive "'s" after it ("U.K.'s") is dropped, as after a word. */
     ch a = peek(s, j, len);
-    if (a.kind == K_APOS && j + a.n < len && s[j + a.n] == 's' &&
+    if (a.kind == K_APOS && j + a.n < len && (s[j + a.n] == 's' || s[j + a.n] == 'S') &&
         peek(s, j + a.n + 1, len).kind != K_WORD) {
         j += a.n + 1;
     }
@@ -1345,6 +1345,19 @@ static int suffix_only(const char *lang)
     return 0;
 }
 
+size_t ns_word_chars(const char *s, size_t n)
+{
+    pthread_once(&tables_once, tables_init);
+    const unsigned char *u = (const unsigned char *)s;
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        ch c = peek(u, i, n);
+        k += c.kind == K_WORD;
+        i += c.n ? c.n : 1;
+    }
+    return k;
+}
+
 /* The digits at s[i..len): how many, counting to max + 1 at most (more
  * than max shows as max + 1). */
 static size_t digits_at(const char *s, size_t i, size_t len, size_t max)
@@ -1355,8 +1368,29 @@ static size_t digits_at(const char *s, size_t i, size_t len, size_t max)
     return n;
 }
 
-size_t ns_number_start(const char *s, size_t len, char *out, size_t cap)
+/* The hyphen at s[i] ('-', U+2010, U+2011, U+2013: K_HYPHEN): its length,
+ * 0 when there is none. */
+static size_t hyphen_at(const char *s, size_t i, size_t len)
 {
+    if (i < len && s[i] == '-') return 1;
+    if (i + 3 <= len && (unsigned char)s[i] == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
+        ((unsigned char)s[i + 2] == 0x90 || (unsigned char)s[i + 2] == 0x91 ||
+         (unsigned char)s[i + 2] == 0x93))
+        return 3;
+    return 0;
+}
+
+size_t ns_number_start(const char *in, size_t inlen, char *out, size_t cap)
+{
+    /* Hyphens as the analyzer writes them in a date: '-'. */
+    char s[NS_TERM_MAX + 1];
+    size_t len = 0;
+    for (size_t i = 0; i < inlen; len++) {
+        if (len == sizeof s) return 0;
+        size_t h = hyphen_at(in, i, inlen);
+        s[len] = h ? '-' : in[i];
+        i += h ? h : 1;
+    }
     if (cap <= len) return 0;
     size_t d0 = digits_at(s, 0, len, 4), i = d0;
     if (d0 == 0 || i == len) return 0;

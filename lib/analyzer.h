@@ -130,6 +130,10 @@ int ns_analyzer_set_interest(ns_analyzer *an, const unsigned char *first, size_t
  * word's end (the ones ns_analyzer_set_interest honours). */
 int ns_analyzer_keeps_first(const ns_analyzer *an);
 
+/* How many characters of s[0..n) the analyzer reads as word characters
+ * (letters, digits, marks): a wildcard needs two before its '*'. */
+size_t ns_word_chars(const char *s, size_t n);
+
 /* The start of a number that s[0..len) is cut inside, as the one word
  * the analyzer makes of the whole number ("Numbers" above): "1,23" of
  * "1,234" is "123" (the thousands comma dropped), "06:5" of "06:50" is
@@ -138,9 +142,10 @@ int ns_analyzer_keeps_first(const ns_analyzer *an);
  *  - 1 to 3 digits, then ",ddd" groups, then "," and 1 or 2 digits;
  *  - 1 or 2 digits, then ":dd" groups, then ":" and 1 digit;
  *  - 4 digits, "-", 1 or 2 digits; or 4 digits, "-", 2 digits, "-" and 0
- *    to 2 digits.
+ *    or 1 digit (the hyphens as in a date: '-', U+2010, U+2011 or U+2013,
+ *    written '-').
  * (A number the analyzer keeps whole, "1,234" or "3.1", is not cut.)
- * Writes it NUL-terminated to out (cap bytes, at least len + 1) and
+ * Writes it NUL-terminated to out (cap bytes, more than its length) and
  * returns its length; 0 when s is none of those. A wildcard on such a
  * start (`1,23*`) finds the numbers it begins (plan.c). */
 size_t ns_number_start(const char *s, size_t len, char *out, size_t cap);

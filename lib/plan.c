@@ -580,21 +580,61 @@ static size_t leaf_parts(const plan *b, size_t *part, size_t *joined)
     return np;
 }
 
-/* A wildcard cut inside a number (`1,23*`, `06:5*`, `2025-12*`): the
- * analyzer reads the cut number as parts ("1" "23"), the whole one as one
- * word ("1234", "06:50", "2025-12-06"). The start of that word
- * (ns_number_start) becomes the leaf's joined form, as an alternative
- * spanning its parts like the one the analyzer gives a compound, so that
- * the wildcard finds the numbers it begins as well as its parts in a row. */
-static void number_joined(plan *b, const ns_qnode *n)
+/* A wildcard on a number (plan.c's part of query-syntax.md, Wildcards).
+ * Cut inside one (`1,23*`, `06:5*`, `2025-12*`), the analyzer reads it as
+ * parts ("1" "23") where the whole number is one word ("1234", "06:50",
+ * "2025-12-06"): the start of that word (ns_number_start) becomes the
+ * leaf's joined form, an alternative spanning its parts like the one the
+ * analyzer gives a compound, so that the wildcard finds the numbers it
+ * begins as well as its parts in a row. Whole (`06:50*`, `2025-12-06*`),
+ * it is one word, and its parts in a row are read too, as for a cut one:
+ * "06:50pm" is "06" "50pm" in a text. `an` analyzed the leaf into b->toks. */
+static void number_leaf(plan *b, ns_analyzer *an, const ns_qnode *n)
 {
     size_t part[NS_QUERY_MAX_TERMS], joined;
     size_t np = leaf_parts(b, part, &joined);
-    if (np < 2 || joined != SIZE_MAX || b->ntoks == MAX_TOKS) return;
-    struct tokcopy *c = &b->toks[b->ntoks];
-    size_t len = ns_number_start(n->text, n->len, c->term, sizeof c->term);
+    if (np == 0 || joined != SIZE_MAX || b->ntoks == MAX_TOKS) return;
+    size_t from = b->toks[part[0]].start, to = b->toks[part[np - 1]].end;
+    const char *s = n->text + from;
+    char start[NS_TERM_MAX + 1];
+    size_t len;
+    if (np >= 2) {
+        len = ns_number_start(s, n->len - from, start, sizeof start);
+    } else {
+        /* Whole: a number with separators whose cut is a number's start. */
+        size_t w = to - from;
+        if (w < 3 || (!memchr(s, ',', w) && !memchr(s, ':', w) && !memchr(s + 1, '-', w - 1) &&
+                      !memmem(s, w, "\xe2\x80", 2)))
+            return;
+        if (!ns_number_start(s, to - from - 1, start, sizeof start)) return;
+        len = strlen(b->toks[part[0]].exact);
+        memcpy(start, b->toks[part[0]].exact, len + 1);
+        /* Its parts: the leaf again with the separators as spaces. */
+        char text[NS_QUERY_MAX_BYTES + 1];
+        if (n->len > NS_QUERY_MAX_BYTES) return;
+        memcpy(text, n->text, n->len);
+        for (size_t i = from; i < to; i++) {
+            unsigned char c = (unsigned char)text[i];
+            if (c == ',' || c == ':' || c == '-') text[i] = ' ';
+            if (c == 0xe2 && i + 2 < to && (unsigned char)text[i + 1] == 0x80 &&
+                ((unsigned char)text[i + 2] == 0x90 || (unsigned char)text[i + 2] == 0x91 ||
+                 (unsigned char)text[i + 2] == 0x93))
+                memset(text + i, ' ', 3);
+        }
+        struct tokcopy whole = b->toks[part[0]];
+        b->ntoks = 0;
+        ns_analyze(an, text, n->len, copy_token, b, NULL);
+        np = leaf_parts(b, part, &joined);
+        if (np < 2 || joined != SIZE_MAX || b->ntoks == MAX_TOKS) {
+            b->ntoks = 0; /* not parts after all: the word as it was */
+            b->toks[b->ntoks++] = whole;
+            return;
+        }
+    }
     if (!len) return;
-    memcpy(c->exact, c->term, len + 1);
+    struct tokcopy *c = &b->toks[b->ntoks];
+    memcpy(c->term, start, len + 1);
+    memcpy(c->exact, start, len + 1);
     c->pos = b->toks[part[0]].pos;
     c->flags = NS_TOK_ALT;
     c->start = b->toks[part[0]].start;
@@ -611,7 +651,7 @@ static xc_query *exact_query(plan *b, const ns_qnode *n, int in_not)
 {
     if (!analyze_leaf(b, n)) return NULL;
     int wild = n->kind == NS_Q_WILDCARD;
-    if (wild) number_joined(b, n);
+    if (wild) number_leaf(b, b->an, n);
     const char *pfx = n->field == NS_FIELD_TITLE    ? NS_PREFIX_TITLE
                       : n->field == NS_FIELD_SOURCE ? NS_PREFIX_SOURCE
                                                     : "";
@@ -646,7 +686,7 @@ static xc_query *exact_query(plan *b, const ns_qnode *n, int in_not)
     if (wild && b->st == NS_OK) {
         b->ntoks = 0;
         ns_analyze(b->plain, n->text, n->len, copy_token, b, NULL);
-        number_joined(b, n);
+        number_leaf(b, b->plain, n);
         size_t pj, ppart[NS_QUERY_MAX_TERMS];
         if (leaf_parts(b, ppart, &pj) == np) {
             plain[np - 1] = xstrdup(b, b->toks[ppart[np - 1]].term);

@@ -27,12 +27,12 @@
  * All positions are byte offsets; columns are offsets + 1.
  */
 #include "qparse.h"
+#include "analyzer.h"
 #include "buf.h"
 #include "dates.h"
 #include "utf8.h"
 
 #include <assert.h>
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -260,30 +260,6 @@ static size_t word_end(const parser *p, size_t i)
     while (i < p->len && p->q[i] != '(' && p->q[i] != ')' && !space_len(p, i) && !quote_len(p, i))
         i++;
     return i;
-}
-
-static size_t count_chars(const char *s, size_t n)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return k;
-}
-
-/* The length of a wildcard's prefix without the punctuation it ends in,
- * which the analyzer drops ("1," "a." "o'" are one character): ASCII
- * punctuation and the quotes U+2018, U+2019. */
-static size_t prefix_len(const char *s, size_t n)
-{
-    for (;;) {
-        if (n > 0 && (unsigned char)s[n - 1] < 0x80 && ispunct((unsigned char)s[n - 1]))
-            n--;
-        else if (n >= 3 && !memcmp(s + n - 3, "\xe2\x80", 2) &&
-                 (s[n - 1] == '\x98' || s[n - 1] == '\x99'))
-            n -= 3;
-        else
-            return n;
-    }
 }
 
 static bool is_alpha(char c)
@@ -756,7 +732,7 @@ static size_t lex_word(parser *p, size_t s, size_t e, lex_mode mode, lex_mode *n
         }
         while (t_len > 0 && p->q[t_off + t_len - 1] == '*')
             t_len--;
-        if (count_chars(p->q + t_off, prefix_len(p->q + t_off, t_len)) < 2) {
+        if (ns_word_chars(p->q + t_off, t_len) < 2) {
             fail(p, s, "%s: a wildcard needs at least 2 letters or digits before the '*'",
                  excerpt(p, s, n, ex, sizeof ex));
             return e;

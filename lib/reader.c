@@ -1697,6 +1697,12 @@ static ns_status read_text(ns_reader *r, const ns_article **out)
     }
     r->art.line = 1;
     r->art.title_line = title_ln != SIZE_MAX && title_len > 0 ? r->lines[title_ln].no : 0;
+    if (r->npb == 0) {
+        /* Indexed (its id, title and date count), but no query lists an
+         * article without a passage: say so, at its last line. */
+        warn(r, r->lines[m - 1].no,
+             "no text after the title and headers: indexed, but no search can list it");
+    }
     st = article_finish(r, fields[3], fields[0], fields[1], fields[2]);
     if (st != NS_OK) {
         return st;

@@ -1412,8 +1412,14 @@ static ns_status search_once(ns_searcher *s, const ns_qnode *tree, const ns_sear
         const ns_qnode *k = tree;
         while (k->nkids)
             k = k->kids[0];
-        b.st = ns_error_set(err, NS_ERR_QUERY,
-                            "nothing to search for: the query's words are only punctuation");
+        int excludes = 0;
+        for (size_t i = 0; tree->kind == NS_Q_AND && i < tree->nkids; i++)
+            excludes |= tree->kids[i]->kind == NS_Q_NOT;
+        b.st = ns_error_set(err, NS_ERR_QUERY, "%s",
+                            excludes ? "nothing to search for: add a word that must match; "
+                                       "the query only excludes"
+                                     : "nothing to search for: the query's words are only "
+                                       "punctuation");
         err->column = k->offset + 1;
     }
     if (b.st != NS_OK || !q) {

@@ -239,6 +239,7 @@ refused "exit 2: malformed query" "nsearch: query:1: nothing to search for: the 
 # column of its first word; with a word beside them it answers.
 refused "exit 2: a query of punctuation only" "nsearch: query:1: nothing to search for: the query's words are only punctuation" search "$DB" '...'
 refused "exit 2: a dash in quotes, OR a comma" "nsearch: query:1: nothing to search for: the query's words are only punctuation" search "$DB" '"—" OR ,'
+refused "exit 2: punctuation and an exclusion: add a word that must match" "nsearch: query:1: nothing to search for: add a word that must match; the query only excludes" search "$DB" '... -zebra'
 refused "exit 2: title: of a dash, at the dash" "nsearch: query:7: nothing to search for: the query's words are only punctuation" search "$DB" 'title:—'
 expect "a word beside punctuation answers (exit 0, the files that hold it)" \
     "0 $(grep -ril umerov "$C" | sed 's|.*/||' | sort | paste -sd ' ')" \

@@ -30,13 +30,20 @@ mkdir -p "$T/n"
 for f in "n1|They paid 1,234 dollars." "n2|Twelve: 12 of them." "n3|Sales of 125 units." \
     "n4|A crowd of 12,000 came." "n5|At 06:50 the train left." "n6|At 06:05 it came back." \
     "n7|On 2025-12-06 it snowed." "n8|On 2025-11-30 it rained." "n9|In 2025-12 sales rose." \
-    "n10|Scores were 1,2 and 3." "n11|Page 1 23 of the book."; do
+    "n10|Scores were 1,2 and 3." "n11|Page 1 23 of the book." "n12|It ran until 06:50pm then." \
+    "n13|Signed 2025-12-06T10:00 here." "n14|Dated 2025$(printf '\342\200\220')12$(printf '\342\200\220')06 too."; do
     printf 'Numbers\n\n%s\n' "${f#*|}" >"$T/n/${f%%|*}.txt"
 done
 "$NSEARCH_INDEX" --db "$T/nidx" "$T/n" >"$T/out" 2>&1 || { not_ok "index the number files"; cat "$T/out"; }
-# ("12" of "2025-12" is a word too.)
-for case in '1,23*|n1 n11' '1,2*|n1 n10 n11 n2 n3 n4 n9' '12,0*|n4' '06:5*|n5' '06:0*|n6' \
-    '2025-12*|n7 n9' '2025-1*|n7 n8 n9' '2025-12-0*|n7' '2025-12-06*|n7' '1,234*|n1'; do
+# ("12" of "2025-12" is a word too; "2025-12-06T10:00" is the words 2025, 12,
+# 06t10 and 00, "06:50pm" 06 and 50pm; n14's hyphens are U+2010, which a
+# date's hyphens may be, in a text and in a query; a currency sign before
+# a number is no part of it.)
+h=$(printf '\342\200\220')
+for case in '1,23*|n1 n11' '1,2*|n1 n10 n11 n13 n2 n3 n4 n9' '12,0*|n13 n4' '06:5*|n12 n5' \
+    '06:0*|n6' '2025-12*|n13 n14 n7 n9' '2025-1*|n13 n14 n7 n8 n9' '2025-12-0*|n13 n14 n7' \
+    '2025-12-06*|n13 n14 n7' '1,234*|n1' '06:50*|n12 n5' "2025${h}12*|n13 n14 n7 n9" \
+    '$1,23*|n1 n11' '€12,0*|n13 n4'; do
     q=${case%%|*}
     want=${case#*|}
     got=$("$NSEARCH" --db "$T/nidx" --files -n 20 "$q" 2>&1 | sed 's|.*/||; s|\.txt$||' | sort | paste -sd ' ')
@@ -45,6 +52,6 @@ done
 expect_none "'1,234,5*': no number begins so (1,234 is whole)" \
     "$("$NSEARCH" --db "$T/nidx" --files -n 20 '1,234,5*' 2>&1)" \
     sh -c '"$1" --db "$2" --files "1,234*" | grep -q n1.txt' - "$NSEARCH" "$T/nidx"
-expect "--count 2025-12*: two passages" 2 "$("$NSEARCH" --db "$T/nidx" --count '2025-12*')"
+expect "--count 2025-12*: four passages (n7, n9, n13, n14)" 4 "$("$NSEARCH" --db "$T/nidx" --count '2025-12*')"
 expect "1,23* highlights the whole number at its byte column" "n1.txt:3:11:They paid 1,234 dollars." \
     "$("$NSEARCH" --db "$T/nidx" --vimgrep '1,23*' | grep n1.txt | sed 's|.*/||')"

@@ -141,9 +141,11 @@ class Vocab:
                 # A wildcard cut inside a number ("1,23*" of "1,234"),
                 # mostly before its end.
                 n = rnd.choice(self.numbers)
-                c = n[: rnd.randint(2, max(2, len(n) - 1))]
+                c = n if rnd.random() < 0.25 else n[: rnd.randint(2, max(2, len(n) - 1))]
                 if sum(ch.isdigit() for ch in c) < 2:  # "1,*" is refused
                     c = n[: len(c) + 1]
+                if rnd.random() < 0.15:
+                    c = "$" + c  # "$1,2*" is "1,2*"
                 return ("wild", c, None)
             w = self.word().lower()
             w = "".join(c for c in w if c.isalpha())

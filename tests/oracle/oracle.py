@@ -135,10 +135,25 @@ NUMBER_CUTS = [
 ]
 
 
+HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2013": "-"})
+# A whole number with separators: one word, whose parts in a row are read
+# too ("06:50*" finds "06:50pm", which a text holds as "06" "50pm").
+NUMBER_WHOLE = re.compile(r"\d{1,3}(,\d{3})+|\d{1,2}(:\d{2})+|\d{4}-\d{2}-\d{2}")
+
+
 def number_start(text):
+    text = text.translate(HYPHENS)
     for rx, start in NUMBER_CUTS:
         if rx.fullmatch(text):
             return start(text)
+    return None
+
+
+def number_parts(text):
+    """The parts of a whole number with separators, or None."""
+    text = text.translate(HYPHENS)
+    if NUMBER_WHOLE.fullmatch(text):
+        return re.split(r"[,:-]", text)
     return None
 
 
@@ -182,7 +197,14 @@ class Leaf:
                 if "alt" in t[3] and "acr" not in t[3] and (t[1], t[2]) == (nonalt[0][1], nonalt[-1][2]):
                     self.jexact = t[5]
             if self.kind == "wild" and self.jexact is None:
-                self.jexact = number_start(text)
+                # (from the first word: "$1,2*" is "1,2*")
+                self.jexact = number_start(text.encode()[nonalt[0][1]:].decode())
+        if self.kind == "wild" and len(nonalt) == 1:
+            t = nonalt[0]
+            parts = number_parts(text.encode()[t[1]:t[2]].decode())
+            if parts:
+                self.exacts = parts
+                self.jexact = t[5]
         # Joined forms (alts whose span differs from their primary's) match
         # the whole of a word leaf, as one text token; not in phrases.
         if self.kind == "word" and not abbrev:

@@ -626,6 +626,10 @@ static void test_text_variants(void **state)
     assert_null(a->passages);
     next_done(r);
     ns_reader_close(r);
+    /* Which is said: no search lists an article without a passage. */
+    assert_int_equal(w.n, 1);
+    assert_true(has_warning(&w, "variant3.txt:1: no text after the title and headers"));
+    warns_free(&w);
 
     /* A paragraph that opens with "(Adds ...)" is no agency tag; a
      * copyright sentence in the body is no footer. */
