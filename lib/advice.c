@@ -19,6 +19,11 @@ static void quoted(const char *s, int quote_shell, char *out, size_t n)
     ns_buf_free(&b);
 }
 
+void ns_advice_word(const char *s, char *out, size_t n)
+{
+    quoted(s, 1, out, n);
+}
+
 /* Does INDEX/XAPIANDB exist and name nothing (no line but blanks and #)? */
 static int empty_stub(const char *index)
 {

@@ -63,7 +63,7 @@ advised() { # DB MESSAGE: does MESSAGE name DB and the way out?
     case "$2" in
     "nsearch: no index at $1: run nsearch-index --db $1 FOLDER to build one") return 0 ;;
     "nsearch: index $1 is damaged ("*"): see what is wrong with nsearch-index --db $1 --check, rebuild it with nsearch-index --db $1 --rebuild") ;;
-    "nsearch: $1: index schema "*": rebuild it with nsearch-index --rebuild") ;;
+    "nsearch: $1: index schema "*": rebuild it with nsearch-index --db $1 --rebuild") ;;
     *) return 1 ;;
     esac
     case "$2" in *"(xc_"* | *"Can't make an Enquire"*) return 1 ;; esac
@@ -197,4 +197,7 @@ for v in zcopy-garbage zcopy-other; do
     "$NSEARCH_INDEX" --db "$v" --check >"$T/out" 2>&1
     expect "$v: --check names the copy (exit 4)" "4 1" \
         "$? $(grep -c "$v/$gen/$zfile is not the records' dictionary (nsearch.zdict)" "$T/out")"
+    expect "$v: --check counts the problem and names the index in its advice (the last line)" \
+        "nsearch-index: $v: 1 problem found; rebuild with nsearch-index --db $v --rebuild" \
+        "$(tail -n 1 "$T/out")"
 done
