@@ -19,7 +19,9 @@
  * `index` (a folder or a Xapian database, not a shard stub), as:
  *   NS_ERR_NOTFOUND   "no index at INDEX: run nsearch-index --db INDEX FOLDER
  *                     to build one", or, when INDEX/XAPIANDB exists (a stub
- *                     naming a missing or garbled generation), as damaged:
+ *                     naming a missing or garbled generation) or is missing
+ *                     beside a generation that went live
+ *                     (ns_index_stub_lost, index.h), as damaged:
  *   NS_ERR_CORRUPT, NS_ERR_IO, NS_ERR_INVALID, NS_ERR_OTHER
  *                     "index INDEX is damaged (DETAIL): see what is wrong with
  *                     nsearch-index --db INDEX --check, rebuild it with

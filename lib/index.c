@@ -644,6 +644,19 @@ static int live_state(const char *path, unsigned *gen, char *why, size_t size)
         snprintf(why, size, "%s is not a stub file", buf);
         return LIVE_UNKNOWN;
     }
+    unsigned g;
+    if (!ns_index_stub_lost(path, &g)) return LIVE_NONE;
+    snprintf(why, size, "%s/XAPIANDB is missing, but gen-%u was live", path, g);
+    return LIVE_UNKNOWN;
+}
+
+int ns_index_stub_lost(const char *path, unsigned *gen)
+{
+    char buf[PATH_MAX];
+    struct stat sb;
+    *gen = 0;
+    snprintf(buf, sizeof buf, "%s/XAPIANDB", path);
+    if (lstat(buf, &sb) == 0 || errno != ENOENT) return 0;
     /* No stub: generations that went live (a readers' lock) and are not
      * pending mean the stub was lost. */
     unsigned pend[PENDING_MAX];
@@ -657,11 +670,11 @@ static int live_state(const char *path, unsigned *gen, char *why, size_t size)
         snprintf(buf, sizeof buf, "%s/gen-%u", path, g);
         if (stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode)) {
             lost = 1;
-            snprintf(why, size, "%s/XAPIANDB is missing, but gen-%u was live", path, g);
+            *gen = g;
         }
     }
     if (d) closedir(d);
-    return lost ? LIVE_UNKNOWN : LIVE_NONE;
+    return lost;
 }
 
 static int cmp_part_names(const void *a, const void *b)
