@@ -237,9 +237,11 @@ int report_check(const char *db)
         return EXIT_INDEX;
     }
     if (problems) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "%zu problem%s found; rebuild with nsearch-index --rebuild",
-                 problems, problems == 1 ? "" : "s");
+        char word[1024], msg[1200];
+        ns_advice_word(db, word, sizeof word);
+        snprintf(msg, sizeof msg,
+                 "%zu problem%s found; rebuild with nsearch-index --db %s --rebuild", problems,
+                 problems == 1 ? "" : "s", word);
         report_path(db, msg);
         return EXIT_INDEX;
     }

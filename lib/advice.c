@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "index.h"
 #include "quote.h"
 
 /* s into out[0..n) as a shell word (quote_shell) or as a path
@@ -17,6 +18,11 @@ static void quoted(const char *s, int quote_shell, char *out, size_t n)
     ns_status st = quote_shell ? ns_quote_shell(s, strlen(s), &b) : ns_quote_path(s, strlen(s), &b);
     snprintf(out, n, "%.*s", st == NS_OK ? (int)b.len : 0, st == NS_OK ? b.data : "");
     ns_buf_free(&b);
+}
+
+void ns_advice_word(const char *s, char *out, size_t n)
+{
+    quoted(s, 1, out, n);
 }
 
 /* Does INDEX/XAPIANDB exist and name nothing (no line but blanks and #)? */
@@ -81,6 +87,17 @@ void ns_error_advise_index(ns_error *err, const char *index)
                          "%.500s): see what is wrong with nsearch-index --db %s --check, rebuild "
                          "it with nsearch-index --db %s --rebuild",
                          shown, stub, detail, word, word);
+            break;
+        }
+        unsigned gen;
+        if (ns_index_stub_lost(index, &gen)) {
+            /* No stub beside a generation that went live: the indexer
+             * refuses it as damaged (index.h), and so is it reported. */
+            ns_error_set(err, NS_ERR_CORRUPT,
+                         "index %s is damaged (%s is missing, but gen-%u was live): see what is "
+                         "wrong with nsearch-index --db %s --check, rebuild it with "
+                         "nsearch-index --db %s --rebuild",
+                         shown, stub, gen, word, word);
             break;
         }
         ns_error_set(err, NS_ERR_NOTFOUND,

@@ -11,13 +11,17 @@
 #ifndef NS_ADVICE_H
 #define NS_ADVICE_H
 
+#include <stddef.h>
+
 #include "status.h"
 
 /* Rewrite err (may be NULL), an error met opening or reading the index at
  * `index` (a folder or a Xapian database, not a shard stub), as:
  *   NS_ERR_NOTFOUND   "no index at INDEX: run nsearch-index --db INDEX FOLDER
  *                     to build one", or, when INDEX/XAPIANDB exists (a stub
- *                     naming a missing or garbled generation), as damaged:
+ *                     naming a missing or garbled generation) or is missing
+ *                     beside a generation that went live
+ *                     (ns_index_stub_lost, index.h), as damaged:
  *   NS_ERR_CORRUPT, NS_ERR_IO, NS_ERR_INVALID, NS_ERR_OTHER
  *                     "index INDEX is damaged (DETAIL): see what is wrong with
  *                     nsearch-index --db INDEX --check, rebuild it with
@@ -32,5 +36,12 @@
  * schema.h), whatever its status. INDEX is
  * shell-quoted when it needs to be. Thread-safe; reads INDEX/XAPIANDB. */
 void ns_error_advise_index(ns_error *err, const char *index);
+
+/* s as a shell word (quote.h: bare, '...' or $'...'), for a command that a
+ * message suggests: "nsearch-index --db WORD --rebuild" given back as
+ * printed acts on the index `s` names, whatever the default index is. Into
+ * out[0..n) (n > 0); cut, and then no longer exact, only past n bytes, far
+ * beyond any path; empty when out of memory. Thread-safe. */
+void ns_advice_word(const char *s, char *out, size_t n);
 
 #endif

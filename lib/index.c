@@ -71,6 +71,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "advice.h"
 #include "analyzer.h"
 #include "dates.h"
 #include "document.h"
@@ -643,6 +644,19 @@ static int live_state(const char *path, unsigned *gen, char *why, size_t size)
         snprintf(why, size, "%s is not a stub file", buf);
         return LIVE_UNKNOWN;
     }
+    unsigned g;
+    if (!ns_index_stub_lost(path, &g)) return LIVE_NONE;
+    snprintf(why, size, "%s/XAPIANDB is missing, but gen-%u was live", path, g);
+    return LIVE_UNKNOWN;
+}
+
+int ns_index_stub_lost(const char *path, unsigned *gen)
+{
+    char buf[PATH_MAX];
+    struct stat sb;
+    *gen = 0;
+    snprintf(buf, sizeof buf, "%s/XAPIANDB", path);
+    if (lstat(buf, &sb) == 0 || errno != ENOENT) return 0;
     /* No stub: generations that went live (a readers' lock) and are not
      * pending mean the stub was lost. */
     unsigned pend[PENDING_MAX];
@@ -656,11 +670,11 @@ static int live_state(const char *path, unsigned *gen, char *why, size_t size)
         snprintf(buf, sizeof buf, "%s/gen-%u", path, g);
         if (stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode)) {
             lost = 1;
-            snprintf(why, size, "%s/XAPIANDB is missing, but gen-%u was live", path, g);
+            *gen = g;
         }
     }
     if (d) closedir(d);
-    return lost ? LIVE_UNKNOWN : LIVE_NONE;
+    return lost;
 }
 
 static int cmp_part_names(const void *a, const void *b)
@@ -834,10 +848,13 @@ static ns_status write_failed(const ns_index *ix, xc_status xs, ns_error *err)
     ns_status st = ns_status_from_xc(xs);
     if (st == NS_ERR_LOCKED) st = NS_ERR_IO; /* our write.lock is held: not another writer */
     if (st == NS_ERR_CORRUPT || (!cause && strstr(m, "EOF reading block"))) {
+        char word[1024];
+        ns_advice_word(ix->path, word, sizeof word);
         return ns_error_set(err, NS_ERR_CORRUPT,
                             "%s: the index is damaged (%s): nothing was changed; see "
-                            "nsearch-index --check, then rebuild it with nsearch-index --rebuild",
-                            ix->path, m);
+                            "nsearch-index --db %s --check, then rebuild it with nsearch-index "
+                            "--db %s --rebuild",
+                            ix->path, m, word, word);
     }
     if (st == NS_ERR_NOMEM)
         return ns_error_set(err, st, "%s: out of memory; the index is unchanged", ix->path);
@@ -901,11 +918,14 @@ static ns_status probe_live(ns_index *ix, const char *gendir, ns_error *err)
     if (xs == XC_OK) xs = xc_database_probe(db);
     xc_database_close(db);
     if (xs == XC_OK || xs == XC_ERR_NOMEM) return NS_OK; /* the writer will say */
+    char word[1024];
+    ns_advice_word(ix->path, word, sizeof word);
     return ns_error_set(err, NS_ERR_CORRUPT,
                         "%s: the index is damaged (%s): nothing was changed; see "
-                        "nsearch-index --check, then rebuild it with nsearch-index --rebuild "
-                        "(give the corpus folders if it can't read them from the index)",
-                        ix->path, xc_errmsg());
+                        "nsearch-index --db %s --check, then rebuild it with nsearch-index "
+                        "--db %s --rebuild (give the corpus folders if it can't read them from "
+                        "the index)",
+                        ix->path, xc_errmsg(), word, word);
 }
 
 ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **out, ns_error *err)
@@ -934,6 +954,9 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     ix->no_sync = opts->no_sync;
     ix->part_flush = opts->part_flush;
     ns_status st = NS_OK;
+    /* The index in the commands its messages suggest (advice.h). */
+    char word[1024];
+    ns_advice_word(path, word, sizeof word);
     char *inherited_roots = NULL;
     char inherited_lang[64] = "", inherited_shard[32] = "";
     if (make_dirs(path) != 0) {
@@ -963,9 +986,10 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
          * written. A --rebuild makes a new one and switches to it. */
         st = ns_error_set(err, NS_ERR_CORRUPT,
                           "%s: the index is damaged (%s): nothing was changed; see "
-                          "nsearch-index --check, then rebuild it with nsearch-index --rebuild "
-                          "(give the corpus folders if it can't read them from the index)",
-                          path, why);
+                          "nsearch-index --db %s --check, then rebuild it with nsearch-index "
+                          "--db %s --rebuild (give the corpus folders if it can't read them "
+                          "from the index)",
+                          path, why, word, word);
         goto fail;
     }
     char gendir[PATH_MAX];
@@ -1028,8 +1052,8 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     if (!fresh && !upgrade && atoi(val) != NS_SCHEMA_VERSION) {
         st = ns_error_set(err, NS_ERR_VERSION,
                           "%s: index schema %.*s, this nsearch writes schema %d: "
-                          "run nsearch-index --rebuild",
-                          path, (int)len, val, NS_SCHEMA_VERSION);
+                          "run nsearch-index --db %s --rebuild",
+                          path, (int)len, val, NS_SCHEMA_VERSION, word);
         xc_free(val);
         goto fail;
     }
@@ -1061,10 +1085,12 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
         int same = strcmp(ns_analyzer_lang(probe), ix->lang) == 0;
         ns_analyzer_free(probe);
         if (!same) {
+            char lword[256];
+            ns_advice_word(want, lword, sizeof lword);
             st = ns_error_set(err, NS_ERR_VERSION,
-                              "%s: the index stems %s, not %s: use --rebuild to change "
-                              "the language",
-                              path, ix->lang, want);
+                              "%s: the index stems %s, not %s: use nsearch-index --db %s "
+                              "--rebuild --lang %s to change the language",
+                              path, ix->lang, want, word, lword);
             goto fail;
         }
     }
@@ -1094,9 +1120,9 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
     }
     if (!fresh && opts->shard_k && !have_k) {
         st = ns_error_set(err, NS_ERR_INVALID,
-                          "%s: this index is not sharded: use --rebuild "
-                          "to make it shard %u/%u",
-                          path, opts->shard_n, opts->shard_k);
+                          "%s: this index is not sharded: use nsearch-index --db %s --rebuild "
+                          "--shard-of %u/%u to make it shard %u/%u",
+                          path, word, opts->shard_n, opts->shard_k, opts->shard_n, opts->shard_k);
         goto fail;
     }
     ix->shard_n = have_k ? have_n : opts->shard_n;
@@ -1761,11 +1787,14 @@ static ns_status pairs_load(ns_index *ix, ns_error *err)
         st = ns_packer_load(&ix->pack, val, len);
         xc_free(val);
         val = NULL;
-        if (st == NS_ERR_CORRUPT)
+        if (st == NS_ERR_CORRUPT) {
+            char word[1024];
+            ns_advice_word(ix->path, word, sizeof word);
             return ns_error_set(err, st,
                                 "%s: the records' dictionary (%s) is damaged: run "
-                                "nsearch-index --rebuild",
-                                ix->path, NS_META_ZDICT);
+                                "nsearch-index --db %s --rebuild",
+                                ix->path, NS_META_ZDICT, word);
+        }
         if (st != NS_OK) return ns_error_set(err, st, "out of memory");
     }
     st = get_meta(ix, NS_META_PAIRS, &val, &len, err);

@@ -309,6 +309,14 @@ const char *ns_index_pin_path(const ns_index_pin *p);
 /* Release the pin (after closing the database). Accepts NULL. */
 void ns_index_pin_close(ns_index_pin *p);
 
+/* Has the index folder `path` lost its XAPIANDB: none there, beside a
+ * generation that went live (its folder and its readers' lock) that no run
+ * is making (nsearch.pending)? Then which generation is live is unknown:
+ * the index is damaged, not missing (an update refuses it, a reader
+ * reports it so, advice.h). 1 with *gen set to that generation's number,
+ * else 0 (*gen 0). Reads the folder only; thread-safe. */
+int ns_index_stub_lost(const char *path, unsigned *gen);
+
 /* What --stats prints. */
 typedef struct ns_index_info {
     unsigned schema;

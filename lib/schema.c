@@ -11,11 +11,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "advice.h"
 #include "analyzer.h"
 #include "pack.h"
 #include "stub.h"
 #include "xapian-c.h"
 #include "xcerr.h"
+
+/* " --db INDEX" for the commands suggested about the index at `path`
+ * (advice.h), so that they act on it whatever the default index is; none
+ * for a stub file of shards (stub.h), which no one command rebuilds. */
+static void db_option(const char *path, char *out, size_t n)
+{
+    char word[1024];
+    *out = '\0';
+    if (ns_stub_is_file(path)) return;
+    ns_advice_word(path, word, sizeof word);
+    snprintf(out, n, " --db %s", word);
+}
 
 ns_status ns_schema_check(struct xc_database *db, const char *path, char *lang, size_t langsize,
                           ns_error *err)
@@ -25,10 +38,12 @@ ns_status ns_schema_check(struct xc_database *db, const char *path, char *lang, 
     xc_status xs = xc_database_get_metadata(db, NS_KEY(NS_META_SCHEMA), &val, &len);
     if (xs != XC_OK) return ns_error_from_xc(err, xs, path);
     if (val && (atoi(val) < NS_SCHEMA_MIN || atoi(val) > NS_SCHEMA_VERSION)) {
+        char dbopt[1100];
+        db_option(path, dbopt, sizeof dbopt);
         ns_status st = ns_error_set(err, NS_ERR_VERSION,
                                     "%s: index schema %.*s, this nsearch reads schemas %d to %d: "
-                                    "rebuild it with nsearch-index --rebuild",
-                                    path, (int)len, val, NS_SCHEMA_MIN, NS_SCHEMA_VERSION);
+                                    "rebuild it with nsearch-index%s --rebuild",
+                                    path, (int)len, val, NS_SCHEMA_MIN, NS_SCHEMA_VERSION, dbopt);
         xc_free(val);
         return st;
     }
@@ -43,11 +58,14 @@ ns_status ns_schema_check(struct xc_database *db, const char *path, char *lang, 
     ns_analyzer *probe = NULL;
     ns_status st = ns_analyzer_new(lang, &probe, err);
     ns_analyzer_free(probe);
-    if (st == NS_ERR_INVALID)
+    if (st == NS_ERR_INVALID) {
+        char dbopt[1100];
+        db_option(path, dbopt, sizeof dbopt);
         return ns_error_set(err, st,
                             "%s: the index stems \"%s\", a language this nsearch does not know "
-                            "(known: %s): rebuild it with nsearch-index --rebuild --lang LANG",
-                            path, lang, ns_analyzer_languages());
+                            "(known: %s): rebuild it with nsearch-index%s --rebuild --lang LANG",
+                            path, lang, ns_analyzer_languages(), dbopt);
+    }
     return st;
 }
 

@@ -403,6 +403,46 @@ static void prestat_end(prestat *p)
 
 static ns_status walk_dir(walker *w, int is_root, ns_error *err);
 
+/* Would the walk reach the folder `rel` (a path relative to the root, of
+ * real names: no link on the way) by itself? Not when a name on the way is
+ * hidden (unless include_hidden) or an editor backup, or matches an
+ * exclude pattern, as a folder: the tests visit() and walk_dir() make.
+ * (A folder it can't read on the way is not foreseen: then neither the
+ * folder nor the link to it is walked, each with its warning.) */
+static int reaches(const walker *w, const char *rel)
+{
+    size_t n = strlen(rel);
+    char *path = malloc(n + 1);
+    if (!path) return 0; /* walk the link: never a folder lost */
+    memcpy(path, rel, n + 1);
+    int ok = n > 0;
+    for (char *p = path; ok && *p;) {
+        size_t len = strcspn(p, "/");
+        char save = p[len];
+        p[len] = '\0';
+        if ((p[0] == '.' && !w->include_hidden) || backup_name(p, len)) ok = 0;
+        for (size_t i = 0; ok && i < w->npats; i++) {
+            if (fnmatch(w->pats[i].text, path, FNM_PATHNAME) == 0 ||
+                fnmatch(w->pats[i].text, p, 0) == 0)
+                ok = 0;
+        }
+        p[len] = save;
+        p += len + (save != '\0');
+    }
+    free(path);
+    return ok;
+}
+
+/* The part of `real` (a resolved path) below the root's resolved path, or
+ * NULL when it is not below it (outside, or the root itself). */
+static const char *below_root(const walker *w, const char *real)
+{
+    size_t rn = strlen(w->realroot);
+    if (rn == 1 && w->realroot[0] == '/') return real[0] == '/' && real[1] ? real + 1 : NULL;
+    if (strncmp(real, w->realroot, rn) != 0 || real[rn] != '/' || !real[rn + 1]) return NULL;
+    return real + rn + 1;
+}
+
 /* Entry i of the folder being walked; ps: its stat-ahead helper, or NULL. */
 static void visit(walker *w, const entry *e, prestat *ps, size_t i)
 {
@@ -412,6 +452,7 @@ static void visit(walker *w, const entry *e, prestat *ps, size_t i)
     struct stat st, lk;
     int have = 0; /* st holds the entry's stat already */
     int looked;
+    char *real = NULL; /* a link's target, resolved */
     if (w->follow) {
         looked = 0;
     } else if (ps) {
@@ -428,7 +469,7 @@ static void visit(walker *w, const entry *e, prestat *ps, size_t i)
     } else if (looked) {
         /* A link must stay inside the corpus folder: a link to
          * /etc/passwd would put it in the index (--follow allows it). */
-        char *real = realpath(w->path, NULL);
+        real = realpath(w->path, NULL);
         size_t rn = strlen(w->realroot);
         int inside = real && strncmp(real, w->realroot, rn) == 0 &&
                      (real[rn] == '/' || real[rn] == '\0' || (rn == 1 && w->realroot[0] == '/'));
@@ -436,10 +477,8 @@ static void visit(walker *w, const entry *e, prestat *ps, size_t i)
             wwarn(w, w->path,
                   "symbolic link to %s, outside the corpus folder, skipped (--follow follows it)",
                   real);
-            free(real);
-            return;
+            goto out;
         }
-        free(real);
     }
     if (!have && stat(w->path, &st) != 0) {
         int errnum = errno;
@@ -454,39 +493,59 @@ static void visit(walker *w, const entry *e, prestat *ps, size_t i)
             wwarn(w, w->path, "%s, skipped", strerror(errnum));
             unread(w);
         }
-        return;
+        goto out;
     }
     if (S_ISDIR(st.st_mode)) {
         if (!e->is_dir && excluded(w, e->name, 1)) {
-            return;
+            goto out;
         }
         devino k = {st.st_dev, st.st_ino};
         if (on_stack(w, k)) {
             wwarn(w, w->path, "symbolic link loop, skipped");
-            return;
+            goto out;
+        }
+        /* A link to a folder that the walk reaches by its own path is
+         * skipped, whether it comes before that path or after: the files
+         * keep their real paths, the same every run, and the warning names
+         * the link (which --exclude can drop). Links are few: --follow,
+         * which looked at none, looks at folders now. */
+        int link = looked ? !have
+                          : (w->dfd >= 0 ? fstatat(w->dfd, e->name, &lk, AT_SYMLINK_NOFOLLOW)
+                                         : lstat(w->path, &lk)) == 0 &&
+                                S_ISLNK(lk.st_mode);
+        if (link && !real) real = realpath(w->path, NULL);
+        const char *own = link && real ? below_root(w, real) : NULL;
+        if (own && reaches(w, own)) {
+            wwarn(w, w->path, "symbolic link to %.*s%s, a folder walked by its own path, skipped",
+                  (int)w->rel, w->path, own);
+            goto out;
         }
         if (set_has(w, k)) {
             wwarn(w, w->path, "folder already walked through another link, skipped");
-            return;
+            goto out;
         }
         if (!set_add(w, k) || !push(w, k)) {
             w->nomem = 1;
-            return;
+            goto out;
         }
+        free(real);
+        real = NULL;
         walk_dir(w, 0, NULL);
         w->depth--;
-        return;
+        goto out;
     }
     if (ns_file_kind_of(e->name, NULL) == NS_FILE_UNKNOWN) {
-        return;
+        goto out;
     }
     if (!S_ISREG(st.st_mode)) {
         wwarn(w, w->path, "not a regular file, skipped");
-        return;
+        goto out;
     }
     if (w->fn(w->ctx, w->path, &st)) {
         w->stopped = 1;
     }
+out:
+    free(real);
 }
 
 static void free_entries(entry *ents, size_t n)

@@ -22,9 +22,15 @@
  * the root (their target, resolved, lies under the root's): a link leading
  * out of it is skipped with a warning naming it and its target, unless
  * opts.follow_links_out is set (nsearch-index --follow). Each folder is walked
- * once: a link back to a folder on the current path (a loop) or to a folder
- * already walked is skipped with a warning. Files are not de-duplicated: two
- * links to one file yield it twice, under two paths.
+ * once: a link back to a folder on the current path (a loop) is skipped with
+ * a warning; so is a link to a folder the walk reaches by its own path (its
+ * resolved path lies below the root's, with no name on the way hidden, a
+ * backup or excluded), before or after that path in walk order, the warning
+ * naming the folder ("symbolic link to ROOT/sub, a folder walked by its own
+ * path, skipped"): the real path wins, the same every walk; and a link to a
+ * folder already walked through another link (the first in walk order
+ * wins). Files are not de-duplicated: two links to one file yield it twice,
+ * under two paths.
  *
  * Problems below the root never stop the walk: an unreadable folder, a file
  * or folder that vanished between listing and visiting, a broken link or a

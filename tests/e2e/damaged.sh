@@ -2,7 +2,8 @@
 # index and says what to do (issue 13), in nsearch and in serve mode's error
 # responses: no index (missing or empty folder) -> "no index at PATH: run
 # nsearch-index --db PATH FOLDER to build one"; an empty or garbled XAPIANDB
-# stub, a stub naming a missing generation, truncated or garbled table
+# stub, none beside a generation that was live (also in --check), a stub
+# naming a missing generation, truncated or garbled table
 # files, an empty iamglass -> "index PATH is damaged (...): see what is wrong
 # with nsearch-index --db PATH --check, rebuild it with nsearch-index --db
 # PATH --rebuild"; another schema -> the --rebuild advice. Never Xapian's
@@ -63,7 +64,7 @@ advised() { # DB MESSAGE: does MESSAGE name DB and the way out?
     case "$2" in
     "nsearch: no index at $1: run nsearch-index --db $1 FOLDER to build one") return 0 ;;
     "nsearch: index $1 is damaged ("*"): see what is wrong with nsearch-index --db $1 --check, rebuild it with nsearch-index --db $1 --rebuild") ;;
-    "nsearch: $1: index schema "*": rebuild it with nsearch-index --rebuild") ;;
+    "nsearch: $1: index schema "*": rebuild it with nsearch-index --db $1 --rebuild") ;;
     *) return 1 ;;
     esac
     case "$2" in *"(xc_"* | *"Can't make an Enquire"*) return 1 ;; esac
@@ -79,6 +80,29 @@ expect "empty XAPIANDB: named as such" 1 \
 expect "a path with a space is quoted in the advice" \
     "nsearch: no index at $T/no where: run nsearch-index --db '$T/no where' FOLDER to build one" \
     "$(search "$T/no where" said 2>&1)"
+
+# XAPIANDB gone beside the generation that was live: damaged, not "no
+# index", in nsearch, serve mode and --check alike, with the detail the
+# indexer's update gives.
+variant missing-stub && rm missing-stub/XAPIANDB
+lost="index missing-stub is damaged (missing-stub/XAPIANDB is missing, but $gen was live): see what is wrong with nsearch-index --db missing-stub --check, rebuild it with nsearch-index --db missing-stub --rebuild"
+search missing-stub said >"$T/out" 2>"$T/err"
+got="$? $(wc -c <"$T/out" | tr -d ' ') $(cat "$T/err")"
+"$NSEARCH_INDEX" --db missing-stub --check >"$T/out" 2>"$T/err"
+got="$got|$? $(cat "$T/err")"
+"$NSEARCH_INDEX" --db missing-stub "$TOP/corpus" >"$T/out" 2>"$T/err"
+got="$got|$? $(cat "$T/err")"
+expect "missing-stub (XAPIANDB gone beside a live generation): damaged, in nsearch (exit 2, nothing printed), --check (exit 4) and the update (exit 4) alike: nsearch names the index and the way out" \
+    "2 0 nsearch: $lost|4 nsearch-index: $lost|4 nsearch-index: missing-stub: the index is damaged (missing-stub/XAPIANDB is missing, but $gen was live): nothing was changed; see nsearch-index --db missing-stub --check, then rebuild it with nsearch-index --db missing-stub --rebuild (give the corpus folders if it can't read them from the index)" \
+    "$got"
+# ... but a generation a first build is still making (nsearch.pending names
+# it) is no live one: still no index.
+variant first-build && rm first-build/XAPIANDB && echo "${gen#gen-}" >first-build/nsearch.pending
+search first-build said >"$T/out" 2>"$T/err"
+expect "first-build (its generation pending, no XAPIANDB yet): nsearch names the index and the way out" \
+    "2 0 $(advice_build first-build)" "$? $(wc -c <"$T/out" | tr -d ' ') $(cat "$T/err")"
+printf '%s\n' '{"id":1,"query":"said"}' | "$NSEARCH" --db missing-stub --serve >"$T/out" 2>"$T/err"
+expect "missing-stub: serve mode refuses to start, with the advice" "2 nsearch: $lost" "$? $(cat "$T/err")"
 
 # An answer to the query below, whole: the summary last, counting the
 # matches, naming the query asked (not another).
@@ -197,4 +221,7 @@ for v in zcopy-garbage zcopy-other; do
     "$NSEARCH_INDEX" --db "$v" --check >"$T/out" 2>&1
     expect "$v: --check names the copy (exit 4)" "4 1" \
         "$? $(grep -c "$v/$gen/$zfile is not the records' dictionary (nsearch.zdict)" "$T/out")"
+    expect "$v: --check counts the problem and names the index in its advice (the last line)" \
+        "nsearch-index: $v: 1 problem found; rebuild with nsearch-index --db $v --rebuild" \
+        "$(tail -n 1 "$T/out")"
 done

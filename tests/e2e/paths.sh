@@ -86,6 +86,32 @@ expect "a recorded folder turned into a link to another: one recorded, its old a
     "$F/g1|1 0|0" \
     "$(corpus "$T/i7")|$("$NSEARCH" --db "$T/i7" --count zqxgone) $("$NSEARCH" --db "$T/i7" --count zqxgtwo)|$(status "$NSEARCH_INDEX" --db "$T/i7" --check)"
 
+# A link to a sub-folder beside it, sorting before it ("alias" < "sub"):
+# the link is the one skipped, named in the warning with the folder it
+# leads to (exit 1: --exclude drops it), the articles keep their real paths,
+# and every run says the same and indexes nothing again; a change is seen
+# under the real path.
+mkdir -p "$T/sl/sub"
+printf 'S\n\nzzcommon subv1\n' >"$T/sl/sub/x.txt"
+printf 'O\n\nThe other one was said to be new.\n' >"$T/sl/sub/y.txt"
+ln -s sub "$T/sl/alias"
+skipped="nsearch-index: $T/sl/alias: symbolic link to $T/sl/sub, a folder walked by its own path, skipped"
+got=""
+for run in 1 2 3; do
+    (cd "$T" && "$NSEARCH_INDEX" --db "$T/i9" -v sl) >"$T/out" 2>"$T/err"
+    got="$got|$?:$(sed 's/ in [0-9.]* s$//' "$T/err" | tr '\n' ':')"
+done
+got="${got#*|}|$(cd / && "$NSEARCH" --db "$T/i9" --no-heading subv1)"
+expect "a link to a sub-folder sorting before it: the link skipped and named, each run; two articles, indexed once, found under their real paths" \
+    "1:$skipped:indexed 2 new, 0 changed, 0 deleted articles:|1:$skipped:indexed 0 new, 0 changed, 0 deleted articles:|1:$skipped:indexed 0 new, 0 changed, 0 deleted articles:|$T/sl/sub/x.txt:3:zzcommon subv1" \
+    "$got"
+printf 'S\n\nzzcommon subv2\n' >"$T/sl/sub/x.txt"
+touch -d '2001-01-01' "$T/sl/sub/x.txt"
+"$NSEARCH_INDEX" --db "$T/i9" -v >"$T/out" 2>"$T/err"
+expect "…a change to it: one changed article, under the real path, --check passes" \
+    "1|indexed 0 new, 1 changed, 0 deleted articles|$T/sl/sub/x.txt:3:zzcommon subv2|0" \
+    "$?|$(sed -n 's/ in [0-9.]* s$//p' "$T/err")|$(cd / && "$NSEARCH" --db "$T/i9" --no-heading subv2)|$(status "$NSEARCH_INDEX" --db "$T/i9" --check)"
+
 # ---- --rebuild with folders: an index of exactly those --------------------
 mkdir -p "$F/d1" "$F/d2"
 printf 'T\nthe zqxdone report\n' >"$F/d1/a.txt"

@@ -146,6 +146,24 @@ expect "--rebuild of a shard keeps its assignment" "$n1" "$("$NSEARCH_INDEX" --d
 expect "--rebuild with a conflicting --shard-of is a usage error" 2 $?
 check "... that says which shard the index is" grep -q "^nsearch-index: $T/s1: this index is shard 1/2, not 2/2" "$T/err"
 expect "... and changes nothing" "$n1" "$("$NSEARCH_INDEX" --db "$T/s1" --stats --json | jq .articles)"
+# Another --lang or a --shard-of for an unsharded index: refused, saying
+# which command changes it; that command, run as printed, does.
+"$NSEARCH_INDEX" --db "$T/fr" --lang german "$C" 2>"$T/err"
+rc=$?
+cmd=$(sed -n 's/^nsearch-index: .*: the index stems french, not german: use \(nsearch-index.*\) to change the language$/\1/p' "$T/err")
+expect "another --lang: refused (exit 4), naming the command" "4 nsearch-index --db $T/fr --rebuild --lang german" "$rc $cmd"
+mkdir -p "$T/advbin" && ln -sf "$NSEARCH_INDEX" "$T/advbin/nsearch-index"
+NSEARCH_DB="$T/db" PATH="$T/advbin:$PATH" sh -c "$cmd" 2>"$T/err"
+expect "... which rebuilds that index in that language" "0 german 120" \
+    "$? $("$NSEARCH_INDEX" --db "$T/fr" --stats --json | jq -r '.lang, .articles' | tr '\n' ' ' | sed 's/ $//')"
+"$NSEARCH_INDEX" --db "$T/fr" --shard-of 1/2 "$C" 2>"$T/err"
+rc=$?
+cmd=$(sed -n 's/^nsearch-index: .*: this index is not sharded: use \(nsearch-index.*\) to make it shard 1\/2$/\1/p' "$T/err")
+expect "--shard-of for an unsharded index: refused (exit 2), naming the command" \
+    "2 nsearch-index --db $T/fr --rebuild --shard-of 1/2" "$rc $cmd"
+NSEARCH_DB="$T/db" PATH="$T/advbin:$PATH" sh -c "$cmd" 2>"$T/err"
+expect "... which makes that index shard 1/2 (the articles of shard 1/2 above)" "0 $n1" \
+    "$? $("$NSEARCH_INDEX" --db "$T/fr" --stats --json | jq .articles)"
 # A recorded folder gone: --rebuild can't make the whole index, so it
 # commits nothing (it used to switch to an index without that folder).
 mkdir -p "$T/two/a" "$T/two/b"
@@ -193,12 +211,36 @@ for stub in 'auto gen-9' '' 'hello world' missing; do
     expect "XAPIANDB ${stub:-empty}: an update, with folders or without, exits 4 and deletes nothing" \
         "4 4 $before" "$rc1 $rc2 $(ls "$T/ds" | tr '\n' ' ')"
     check "... saying the index is damaged and to --rebuild" \
-        sh -c "[ \$(grep -c '^nsearch-index: $T/ds: the index is damaged (.*): nothing was changed; see nsearch-index --check, then rebuild it with nsearch-index --rebuild' '$T/err') = 2 ]"
+        sh -c "[ \$(grep -c '^nsearch-index: $T/ds: the index is damaged (.*): nothing was changed; see nsearch-index --db $T/ds --check, then rebuild it with nsearch-index --db $T/ds --rebuild' '$T/err') = 2 ]"
     "$NSEARCH_INDEX" --db "$T/ds" --rebuild 2>"$T/err"
     expect "XAPIANDB ${stub:-empty}: --rebuild without folders rebuilds from the recorded ones; only the new generation is left" \
         "0:120:auto gen-$((n + 1)):XAPIANDB gen-$((n + 1)) gen-$((n + 1)).readers write.lock" \
         "$?:$("$NSEARCH_INDEX" --db "$T/ds" --stats --json | jq .articles):$(cat "$T/ds/XAPIANDB"):$(ls "$T/ds" | tr '\n' ' ' | sed 's/ $//')"
 done
+# The advice names the index it is about: with another index the default
+# (NSEARCH_DB here), the commands the message suggests, run as they are
+# printed (a path with a space and a quote, quoted for the shell), check and
+# rebuild the damaged index, not the default one.
+D="$T/it's d"
+rm -rf "$D" && cp -rp "$T/db" "$D" && echo 'hello world' >"$D/XAPIANDB"
+mkdir -p "$T/advbin" && ln -sf "$NSEARCH_INDEX" "$T/advbin/nsearch-index"
+rm -rf "$T/dflt" && cp -rp "$T/db" "$T/dflt"
+dgen=$(cat "$T/dflt/XAPIANDB")
+"$NSEARCH_INDEX" --db "$D" 2>"$T/err"
+msg=$(sed -n "s/^nsearch-index: .*: the index is damaged (.*): nothing was changed; see //p" "$T/err")
+checkcmd=$(echo "$msg" | sed -n 's/^\(nsearch-index .*\), then rebuild it with .*/\1/p')
+rebuildcmd=$(echo "$msg" | sed -n 's/.*, then rebuild it with \(nsearch-index.* --rebuild\)\( (.*\)\{0,1\}$/\1/p')
+expect "a damaged index elsewhere: the advice's commands name it with --db, quoted for the shell" \
+    "nsearch-index --db '$T/it'\\''s d' --check|nsearch-index --db '$T/it'\\''s d' --rebuild" \
+    "$checkcmd|$rebuildcmd"
+NSEARCH_DB="$T/dflt" PATH="$T/advbin:$PATH" sh -c "$checkcmd" >/dev/null 2>"$T/err2"
+rc1=$?
+NSEARCH_DB="$T/dflt" PATH="$T/advbin:$PATH" sh -c "$rebuildcmd" >/dev/null 2>>"$T/err2"
+rc2=$?
+expect "... run as printed, they check (exit 4) and rebuild (exit 0) that index, not the default" \
+    "4 0 120 $dgen" \
+    "$rc1 $rc2 $("$NSEARCH_INDEX" --db "$D" --stats --json | jq .articles) $(cat "$T/dflt/XAPIANDB")"
+
 # No generation reads either: --rebuild without folders can't know them.
 rm -rf "$T/ds" && cp -rp "$T/db" "$T/ds"
 echo junk >"$T/ds/XAPIANDB"

@@ -318,8 +318,8 @@ check "schema 99: nsearch says --rebuild" grep -q -- "--rebuild" "$T/err"
 # --stats and --check read through the same checked open as the searcher.
 for opt in --stats --check; do
     "$NSEARCH_INDEX" --db "$S" $opt >"$T/out" 2>"$T/err"
-    expect "schema 99: nsearch-index $opt exits 4 with one message naming the schema and --rebuild" \
-        "4 0 1" "$? $(wc -c <"$T/out" | tr -d ' ') $(grep -c "^nsearch-index: $S: index schema 99.*--rebuild" "$T/err")"
+    expect "schema 99: nsearch-index $opt exits 4 with one message naming the schema and --rebuild of this index" \
+        "4 0 1" "$? $(wc -c <"$T/out" | tr -d ' ') $(grep -c "^nsearch-index: $S: index schema 99, .*: rebuild it with nsearch-index --db $S --rebuild$" "$T/err")"
 done
 "$NSEARCH_INDEX" --db "$S" "$SC" >/dev/null 2>"$T/err"
 expect "schema 99: nsearch-index exits 4" 4 $?

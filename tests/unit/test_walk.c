@@ -290,7 +290,7 @@ static void test_links(void **state)
     touch("real/r.txt");
     touch("a.txt");
     link_to("a.txt", "alias.txt");
-    link_to("real", "zlink"); /* walked after "real/": skipped as seen */
+    link_to("real", "zlink"); /* "real" is walked by its own path: skipped */
     link_to(".", "loop");     /* the root itself */
     link_to("..", "real/up"); /* back to the root */
     link_to("nowhere.txt", "broken.txt");
@@ -305,7 +305,8 @@ static void test_links(void **state)
     assert_true(has_warning(&s, w));
     snprintf(w, sizeof w, "%s: symbolic link loop, skipped", at("real/up"));
     assert_true(has_warning(&s, w));
-    snprintf(w, sizeof w, "%s: folder already walked through another link, skipped", at("zlink"));
+    snprintf(w, sizeof w, "%s: symbolic link to %s, a folder walked by its own path, skipped",
+             at("zlink"), at("real"));
     assert_true(has_warning(&s, w));
     snprintf(w, sizeof w, "%s: broken symbolic link, skipped", at("broken.txt"));
     assert_true(has_warning(&s, w));
@@ -325,6 +326,58 @@ static void test_links(void **state)
     snprintf(w, sizeof w, "%s/r.txt", lroot);
     assert_string_equal(s.path[0], w);
     seen_free(&s);
+}
+
+/* A link to a folder that the walk reaches by its own path is the one
+ * skipped, whichever comes first in name order: the files come out under
+ * their real paths, and the warning names the link and the real folder. A
+ * link to a folder the walk does not reach itself (hidden, excluded, or a
+ * link leading there from inside) is walked, the first of two such links
+ * only. With --follow alike. */
+static void test_links_to_walked_folders(void **state)
+{
+    (void)state;
+    mkdirs("sub");
+    touch("sub/x.txt");
+    link_to("sub", "alias"); /* "alias" < "sub" */
+    mkdirs("a");
+    link_to("../z/inner", "a/deep"); /* a folder deeper, later in the walk */
+    mkdirs("z");
+    mkdirs("z/inner");
+    touch("z/inner/i.txt");
+    mkdirs(".hid");
+    touch(".hid/h.txt");
+    link_to(".hid", "b-hid"); /* its own path is hidden: walked through the link */
+    link_to(".hid", "c-hid"); /* ... once */
+    mkdirs("ex");
+    touch("ex/e.txt");
+    link_to("ex", "b-ex"); /* its own path is excluded: walked through the link */
+    static const char *const pats[] = {"ex"};
+    for (int follow = 0; follow < 2; follow++) {
+        ns_walk_opts opts;
+        memset(&opts, 0, sizeof opts);
+        opts.exclude = pats;
+        opts.nexclude = 1;
+        opts.follow_links_out = follow;
+        seen s = {0};
+        ns_error err;
+        assert_int_equal(walk(root, &s, &opts, &err), NS_OK);
+        static const char *const want[] = {"b-ex/e.txt", "b-hid/h.txt", "sub/x.txt",
+                                           "z/inner/i.txt"};
+        expect(&s, want, sizeof want / sizeof want[0]);
+        char w[4400];
+        snprintf(w, sizeof w, "%s: symbolic link to %s, a folder walked by its own path, skipped",
+                 at("alias"), at("sub"));
+        assert_true(has_warning(&s, w));
+        snprintf(w, sizeof w, "%s: symbolic link to %s, a folder walked by its own path, skipped",
+                 at("a/deep"), at("z/inner"));
+        assert_true(has_warning(&s, w));
+        snprintf(w, sizeof w, "%s: folder already walked through another link, skipped",
+                 at("c-hid"));
+        assert_true(has_warning(&s, w));
+        assert_int_equal(s.nwarn, 3);
+        seen_free(&s);
+    }
 }
 
 static void test_excludes(void **state)
@@ -580,6 +633,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_basic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_root_forms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_links, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_links_to_walked_folders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_excludes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vanished, setup, teardown),
