@@ -54,8 +54,8 @@ g3=$(sed -n 's/^auto //p' "$idx3/XAPIANDB")
 python3 -c 'import os,sys
 p=sys.argv[1]; f=open(p,"r+b"); n=os.path.getsize(p); f.seek(n//2); f.write(b"\xde\xad\xbe\xef"*(n//8))' "$idx3/$g3/postlist.glass"
 HOME="$T/home3" PATH="$T/bin:$PATH" sh -c "$(echo "$weekly" | cut -d' ' -f6-)" >"$T/out" 2>&1
-expect "the weekly --check line: exit 4 on a table damaged inside, naming the index" "4 1" \
-    "$? $(grep -c "^nsearch-index: $idx3: " "$T/out")"
+expect "the weekly --check line: exit 4 on a table damaged inside, naming the index and its --rebuild" "4 1" \
+    "$? $(grep -c "^nsearch-index: $idx3: .*nsearch-index --db $idx3 --rebuild" "$T/out")"
 
 # The README shows the same line, and the README's copy (what a user takes)
 # runs as well: an index of its own.
