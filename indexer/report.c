@@ -234,6 +234,15 @@ int report_check(const char *db)
     if (ns_index_verify(db, check_problem, (void *)db, &problems, &err) != NS_OK) {
         if (err.status == NS_ERR_NOTFOUND) ns_error_advise_index(&err, db);
         report_error(db, err.msg);
+        if ((err.status == NS_ERR_CORRUPT || err.status == NS_ERR_IO) &&
+            !strstr(err.msg, "--rebuild")) {
+            /* A table too damaged to go through (libxapian stops at it). */
+            char word[1024], msg[1200];
+            ns_advice_word(db, word, sizeof word);
+            snprintf(msg, sizeof msg,
+                     "the check stopped there; rebuild with nsearch-index --db %s --rebuild", word);
+            report_path(db, msg);
+        }
         return EXIT_INDEX;
     }
     if (problems) {
