@@ -285,6 +285,7 @@ static const char *fatal_db = "the index";
  * of the run was committed, so say so and exit as any write failure does. */
 static void on_fatal(const char *what)
 {
+    ns_index_fatal_cleanup(); /* what the run wrote, given back */
     ns_buf b = {0};
     ns_buf_str(&b, what);
     ns_buf_str(&b, "; the index is unchanged");

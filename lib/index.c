@@ -44,9 +44,10 @@
  * transaction, committed when the run closes: libxapian's periodic flushes
  * (which bound memory) then write postings out without committing them, so a
  * kill or a failure at any moment leaves the index exactly as the previous
- * run left it, and a file's articles are never committed apart from its
- * bookkeeping. A file without bookkeeping has its articles removed before
- * it is added again (an index damaged by an older nsearch heals).
+ * run left it (a failure, its size too: "A failed in-place run"), and a
+ * file's articles are never committed apart from its bookkeeping. A file
+ * without bookkeeping has its articles removed before it is added again (an
+ * index damaged by an older nsearch heals).
  *
  * The documents and metadata written here are nsearch's schema, named and
  * documented once in schema.h: terms and their prefixes, value slots, the
@@ -117,6 +118,9 @@ struct ns_index {
     pthread_mutex_t forms_mu;
     ns_forms forms;
     int forms_nomem; /* a builder's could not be merged: the run fails */
+    /* An in-place run: the live generation as it found it, given back when
+     * the run fails (see "A failed in-place run" below). */
+    struct live_files *found;
 };
 
 struct ns_index_part {
@@ -908,6 +912,159 @@ static void read_inherited_newest(const char *path, char *lang, size_t langsize,
     free(gens);
 }
 
+/* A failed in-place run
+ * ---------------------
+ * An in-place run writes into the live generation's Xapian (glass) tables
+ * inside one transaction. libxapian never writes over a block of the
+ * committed revision's tree; it writes into the blocks that revision left
+ * free and past the end of each table file, so a failed run leaves the
+ * committed revision intact but the files grown, by as much as the disk
+ * had room for (and gen-N/v.tmp, the version file of a commit that failed
+ * while writing it). Nothing ever shrinks them, so a full disk would stay
+ * full and every later run would fail.
+ *
+ * So an in-place run notes, once it holds Xapian's lock, each table file's
+ * size and inode and the version file iamglass (its inode, size, mtime and
+ * bytes), and when it ends without committing (ns_index_abort, after the
+ * database is closed) it cuts every table file back to its noted size and
+ * deletes v.tmp. That is safe because:
+ *   - the version file names everything the committed revision uses: each
+ *     table's root block and freelist, and its first never-used block, all
+ *     written before the run began, so inside the noted sizes (a table file
+ *     only grows); an older revision a reader still has open used blocks
+ *     older still;
+ *   - the only block of that revision the run may change in place, the
+ *     freelist's last block, gains entries and a pointer past the
+ *     freelist's recorded end, which libxapian (and xapian-check) never
+ *     follow; the next writer overwrites them;
+ *   - nothing else writes: the run holds the index's write.lock;
+ *   - the version file is unchanged. When it is not, something committed
+ *     (libxapian, after a commit fails, commits the old revision again
+ *     under a new number when it can), and nothing is cut.
+ * Each step leaves a sound index, so a kill -9 in the middle only leaves
+ * some of the space unreturned. When libxapian ends the process from inside
+ * a commit (std::terminate, xapian-c.h), the program's fatal handler gives
+ * the space back (ns_index_fatal_cleanup) before it exits: nothing writes
+ * after that. A run killed (kill -9, a power cut) leaves the files grown,
+ * sound, their free blocks reused by the next runs. */
+#define GLASS_VERSION_MAX 4096 /* libxapian reads 256 bytes of it */
+
+static const char *const glass_tables[] = {"postlist", "termlist", "docdata",
+                                           "position", "spelling", "synonym"};
+#define NTABLES (sizeof glass_tables / sizeof *glass_tables)
+
+struct live_files {
+    char dir[PATH_MAX];
+    struct {
+        int present;
+        dev_t dev;
+        ino_t ino;
+        off_t size;
+    } table[NTABLES];
+    struct stat version;
+    size_t version_len;
+    char version_bytes[GLASS_VERSION_MAX];
+};
+
+/* The in-place run in progress, for ns_index_fatal_cleanup. */
+static _Atomic(struct live_files *) fatal_found;
+
+/* The bytes of `path` (a regular file of at most `size` bytes) into buf,
+ * their number into *len; -1 when it can't be read whole. */
+static int read_small(const char *path, char *buf, size_t size, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    size_t n = 0;
+    ssize_t r = 0;
+    while (n < size && (r = read(fd, buf + n, size - n)) > 0)
+        n += (size_t)r;
+    char extra;
+    int whole = r >= 0 && n < size && read(fd, &extra, 1) == 0;
+    close(fd);
+    *len = n;
+    return whole ? 0 : -1;
+}
+
+/* The live generation `gendir` as an in-place run finds it, once it holds
+ * Xapian's lock; NULL when it can't be noted (nothing is given back then).
+ * A v.tmp left by a run killed while committing goes. */
+static struct live_files *live_files_note(const char *gendir)
+{
+    struct live_files *f = calloc(1, sizeof *f);
+    if (!f) return NULL;
+    char buf[PATH_MAX];
+    snprintf(f->dir, sizeof f->dir, "%s", gendir);
+    snprintf(buf, sizeof buf, "%s/iamglass", gendir);
+    if (lstat(buf, &f->version) != 0 || !S_ISREG(f->version.st_mode) ||
+        read_small(buf, f->version_bytes, sizeof f->version_bytes, &f->version_len) != 0) {
+        free(f);
+        return NULL;
+    }
+    for (size_t i = 0; i < NTABLES; i++) {
+        struct stat st;
+        snprintf(buf, sizeof buf, "%s/%s.glass", gendir, glass_tables[i]);
+        if (lstat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
+            f->table[i].present = 1;
+            f->table[i].dev = st.st_dev;
+            f->table[i].ino = st.st_ino;
+            f->table[i].size = st.st_size;
+        }
+    }
+    snprintf(buf, sizeof buf, "%s/v.tmp", gendir);
+    struct stat st;
+    if (lstat(buf, &st) == 0 && S_ISREG(st.st_mode)) unlink(buf);
+    atomic_store(&fatal_found, f);
+    return f;
+}
+
+/* Give back what a run that did not commit wrote (f: as it found the live
+ * generation), once nothing writes the generation any more. Best effort:
+ * what can't be cut stays, unused. */
+static void live_files_give_back(const struct live_files *f)
+{
+    char buf[PATH_MAX], now[GLASS_VERSION_MAX];
+    size_t len = 0;
+    struct stat st;
+    snprintf(buf, sizeof buf, "%s/iamglass", f->dir);
+    int same = lstat(buf, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == f->version.st_dev &&
+               st.st_ino == f->version.st_ino && st.st_size == f->version.st_size &&
+               st.st_mtim.tv_sec == f->version.st_mtim.tv_sec &&
+               st.st_mtim.tv_nsec == f->version.st_mtim.tv_nsec &&
+               read_small(buf, now, sizeof now, &len) == 0 && len == f->version_len &&
+               memcmp(now, f->version_bytes, len) == 0;
+    for (size_t i = 0; same && i < NTABLES; i++) {
+        if (!f->table[i].present) continue;
+        snprintf(buf, sizeof buf, "%s/%s.glass", f->dir, glass_tables[i]);
+        if (lstat(buf, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == f->table[i].dev &&
+            st.st_ino == f->table[i].ino && st.st_size > f->table[i].size &&
+            truncate(buf, f->table[i].size) != 0) {
+            /* it stays as it is: unused blocks */
+        }
+    }
+    snprintf(buf, sizeof buf, "%s/v.tmp", f->dir);
+    if (same && lstat(buf, &st) == 0 && S_ISREG(st.st_mode)) unlink(buf);
+}
+
+/* Done with f (accepts NULL): given back first when `give_back` (the run's
+ * database is closed without a commit), then freed. */
+static void live_files_drop(struct live_files *f, int give_back)
+{
+    if (!f) return;
+    struct live_files *was = f;
+    atomic_compare_exchange_strong(&fatal_found, &was, NULL);
+    if (give_back) live_files_give_back(f);
+    free(f);
+}
+
+void ns_index_fatal_cleanup(void)
+{
+    /* The process ends in the caller's handler, without another write:
+     * as good as closed. Not freed: the heap is left as it is. */
+    struct live_files *f = atomic_exchange(&fatal_found, NULL);
+    if (f) live_files_give_back(f);
+}
+
 /* A quick look at the live generation before an incremental run writes
  * into it (xc_database_probe): a damaged index is refused rather than
  * updated and reported as fine. */
@@ -1033,6 +1190,7 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
         goto fail;
     }
     if (!ix->building) {
+        ix->found = live_files_note(gendir);
         /* The whole run is one transaction: see the top of this file. */
         xs = xc_writable_begin_transaction(ix->w, 1);
         if (xs != XC_OK) {
@@ -1204,6 +1362,7 @@ static void release(ns_index *ix)
     pthread_mutex_destroy(&ix->forms_mu);
     ns_forms_free(&ix->forms);
     free(ix->inherited_roots);
+    live_files_drop(ix->found, 0); /* committed, or given back by ns_index_abort */
     if (ix->lock_fd >= 0) {
         close(ix->lock_fd); /* releases the flock */
     }
@@ -1221,7 +1380,11 @@ void ns_index_abort(ns_index *ix)
          * instead (a fresh build's parts are deleted anyway). */
         if (!ix->txn) xc_writable_begin_transaction(ix->w, 0);
         xc_writable_close(ix->w);
+        ix->w = NULL;
     }
+    /* An in-place run's writes into the live generation, given back. */
+    live_files_drop(ix->found, 1);
+    ix->found = NULL;
     /* A fresh build's generation (pending, never live) goes. */
     if (ix->building && ix->path) pending_drop(ix->path, ix->gen, !ix->no_sync);
     release(ix);
@@ -2021,9 +2184,14 @@ ns_status ns_index_grow(ns_index *ix, ns_error *err)
      * again on the new generation): the live generation stays as it is. */
     xc_status xs = xc_writable_cancel_transaction(ix->w);
     ix->txn = 0;
-    if (xs == XC_OK) xs = xc_writable_close_checked(ix->w);
-    ix->w = NULL;
-    if (xs != XC_OK) return write_failed(ix, xs, err);
+    if (xs == XC_OK) {
+        xs = xc_writable_close_checked(ix->w);
+        ix->w = NULL;
+        /* The live generation is only read from now on. */
+        live_files_drop(ix->found, 1);
+        ix->found = NULL;
+    }
+    if (xs != XC_OK) return write_failed(ix, xs, err); /* ns_index_abort closes w */
     snprintf(dir, sizeof dir, "%s/gen-%u", ix->path, ix->live_gen);
     if ((xs = xc_database_open_glass(dir, &ix->live_db)) != XC_OK)
         return ns_error_from_xc(err, xs, dir);

@@ -118,10 +118,21 @@ ns_status ns_index_open(const char *path, const ns_index_opts *opts, ns_index **
  *         parts */
 ns_status ns_index_close(ns_index *ix, ns_error *err);
 
-/* Close without committing: discards this session's work (and a fresh
- * build's new generation), releases the lock and frees `ix`. Accepts
- * NULL. */
+/* Close without committing: discards this session's work (a fresh
+ * build's new generation; what an incremental run wrote into the live
+ * generation, whose table files are cut back to their sizes before the run:
+ * index.c, "A failed in-place run"), releases the lock and frees `ix`.
+ * Accepts NULL. */
 void ns_index_abort(ns_index *ix);
+
+/* For the program's fatal handler (ns_backend_set_fatal_handler), when
+ * libxapian ends the process from inside an in-place run's commit: gives
+ * back what the run wrote into the live generation, as ns_index_abort does,
+ * when nothing was committed. The caller must then end the process without
+ * touching the index. Does nothing when no in-place run is open; safe to
+ * call from any thread (the one in-place run of the process: the last
+ * opened). */
+void ns_index_fatal_cleanup(void);
 
 /* Whether the article with id `id` from `relpath` (its path relative to its
  * corpus folder, so every machine computes the same) belongs in this index:

@@ -24,8 +24,16 @@
  *   FAULTFS_LOG    1: print each failure on stderr as "faultfs: CALL PATH"
  *   FAULTFS_KILL   1: at the Nth call, kill the process with SIGKILL instead
  *                  (a crash at an exact point: tests/e2e/crash.sh)
+ *   FAULTFS_SPACE  a small disk: the bytes the files under FAULTFS_PATH may
+ *                  take in all, each file taking its size rounded up to
+ *                  4096-byte blocks, as a file system allocates them. A
+ *                  write or pwrite that would need more blocks than are
+ *                  left fails with ENOSPC; one within a file's blocks goes
+ *                  through; a file cut shorter or deleted makes room. This
+ *                  is apart from FAULTFS_N, which counts the calls as ever
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -49,6 +57,7 @@ static int fail_errno = ENOSPC;
 static int persist, logging, killing;
 static atomic_long calls;
 static const char *count_file;
+static long long space = -1; /* FAULTFS_SPACE; -1: no limit */
 
 static void report(void)
 {
@@ -100,6 +109,8 @@ __attribute__((constructor)) static void init(void)
     killing = kl && *kl == '1';
     const char *l = getenv("FAULTFS_LOG");
     logging = l && *l == '1';
+    const char *sp = getenv("FAULTFS_SPACE");
+    if (sp && *sp) space = atoll(sp);
     count_file = getenv("FAULTFS_COUNT");
     if (count_file && !*count_file) count_file = NULL;
     atexit(report);
@@ -154,6 +165,63 @@ static int fault(unsigned op, const char *what, const char *path)
     return 0;
 }
 
+#define SPACE_BLOCK 4096LL
+static long long blocks(long long size)
+{
+    return (size + SPACE_BLOCK - 1) / SPACE_BLOCK * SPACE_BLOCK;
+}
+
+/* The space the regular files under `path` take (FAULTFS_SPACE). */
+static long long tree_size(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    long long total = 0;
+    struct dirent *e;
+    char buf[4096];
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        snprintf(buf, sizeof buf, "%s/%s", path, e->d_name);
+        struct stat st;
+        if (lstat(buf, &st) != 0) continue;
+        if (S_ISDIR(st.st_mode)) total += tree_size(buf);
+        else if (S_ISREG(st.st_mode)) total += blocks(st.st_size);
+    }
+    closedir(d);
+    return total;
+}
+
+/* Non-zero (errno ENOSPC) when writing n bytes to fd at `off` (-1: where
+ * the descriptor stands) would take the files under the root past
+ * FAULTFS_SPACE. */
+static int no_space(int fd, off_t off, size_t n)
+{
+    if (space < 0) return 0;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+    if (off < 0) {
+        int fl = fcntl(fd, F_GETFL);
+        off = fl >= 0 && (fl & O_APPEND) ? st.st_size : lseek(fd, 0, SEEK_CUR);
+        if (off < 0) return 0;
+    }
+    long long grow = blocks((long long)off + (long long)n) - blocks(st.st_size);
+    if (grow <= 0) return 0;
+    char top[4096];
+    snprintf(top, sizeof top, "%.*s", (int)rootlen, root);
+    if (tree_size(top) + grow <= space) return 0;
+    if (logging) {
+        char msg[100];
+        int m = snprintf(msg, sizeof msg, "faultfs: no space for %lld more bytes\n", grow);
+        ssize_t (*real_write)(int, const void *, size_t) =
+            (ssize_t(*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+        if (real_write(2, msg, (size_t)m) < 0) {
+            /* nothing to do */
+        }
+    }
+    errno = ENOSPC;
+    return 1;
+}
+
 #define REAL(name) static __typeof__(&name) real_##name; if (!real_##name) real_##name = (__typeof__(&name))dlsym(RTLD_NEXT, #name)
 
 /* Each interposed call is one of a few shapes, and each shape is defined
@@ -197,7 +265,7 @@ static int at_under(int dirfd, const char *path)
     ssize_t name(int fd, const void *buf, size_t n, off_t off)                                     \
     {                                                                                              \
         REAL(name);                                                                                \
-        if (fd_under(fd) && fault(OP_PWRITE, "pwrite", "")) return -1;                             \
+        if (fd_under(fd) && (fault(OP_PWRITE, "pwrite", "") || no_space(fd, off, n))) return -1;   \
         return real_##name(fd, buf, n, off);                                                       \
     }
 
@@ -232,7 +300,7 @@ static int at_under(int dirfd, const char *path)
 ssize_t write(int fd, const void *buf, size_t n)
 {
     REAL(write);
-    if (fd > 2 && fd_under(fd) && fault(OP_WRITE, "write", "")) return -1;
+    if (fd > 2 && fd_under(fd) && (fault(OP_WRITE, "write", "") || no_space(fd, -1, n))) return -1;
     return real_write(fd, buf, n);
 }
 
