@@ -227,6 +227,15 @@ static void check_problem(void *ctx, const char *msg)
     report_path((const char *)ctx, msg);
 }
 
+/* "WHAT; rebuild with nsearch-index --db DB --rebuild", about db. */
+static void report_rebuild(const char *db, const char *what)
+{
+    char word[1024], msg[1400];
+    ns_advice_word(db, word, sizeof word);
+    snprintf(msg, sizeof msg, "%s; rebuild with nsearch-index --db %s --rebuild", what, word);
+    report_path(db, msg);
+}
+
 int report_check(const char *db)
 {
     size_t problems = 0;
@@ -237,21 +246,14 @@ int report_check(const char *db)
         if ((err.status == NS_ERR_CORRUPT || err.status == NS_ERR_IO) &&
             !strstr(err.msg, "--rebuild")) {
             /* A table too damaged to go through (libxapian stops at it). */
-            char word[1024], msg[1200];
-            ns_advice_word(db, word, sizeof word);
-            snprintf(msg, sizeof msg,
-                     "the check stopped there; rebuild with nsearch-index --db %s --rebuild", word);
-            report_path(db, msg);
+            report_rebuild(db, "the check stopped there");
         }
         return EXIT_INDEX;
     }
     if (problems) {
-        char word[1024], msg[1200];
-        ns_advice_word(db, word, sizeof word);
-        snprintf(msg, sizeof msg,
-                 "%zu problem%s found; rebuild with nsearch-index --db %s --rebuild", problems,
-                 problems == 1 ? "" : "s", word);
-        report_path(db, msg);
+        char what[64];
+        snprintf(what, sizeof what, "%zu problem%s found", problems, problems == 1 ? "" : "s");
+        report_rebuild(db, what);
         return EXIT_INDEX;
     }
     return 0;

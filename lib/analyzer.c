@@ -1433,6 +1433,23 @@ size_t ns_number_start(const char *in, size_t inlen, char *out, size_t cap)
     return o;
 }
 
+int ns_number_parts(const char *s, size_t len, char *out)
+{
+    char start[NS_TERM_MAX + 1];
+    if (len < 2 || !ns_number_start(s, len - 1, start, sizeof start)) return 0;
+    for (size_t i = 0; i < len;) {
+        size_t h = hyphen_at(s, i, len);
+        if (h || s[i] == ',' || s[i] == ':') {
+            memset(out + i, ' ', h ? h : 1);
+            i += h ? h : 1;
+        } else {
+            out[i] = s[i];
+            i++;
+        }
+    }
+    return 1;
+}
+
 int ns_analyzer_keeps_first(const ns_analyzer *an)
 {
     return !an->stemmer || suffix_only(an->lang);

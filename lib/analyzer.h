@@ -149,6 +149,11 @@ size_t ns_word_chars(const char *s, size_t n);
  * returns its length; 0 when s is none of those. A wildcard on such a
  * start (`1,23*`) finds the numbers it begins (plan.c). */
 size_t ns_number_start(const char *s, size_t len, char *out, size_t cap);
+/* Whether s[0..len) is a whole number with separators, one word ("1,234",
+ * "06:50", "2025-12-06": its cut s[0..len-1) is a number's start); if so,
+ * out[0..len) gets s with each separator (',' ':' and the date hyphens) as
+ * spaces, one per byte, which the analyzer reads as the number's parts. */
+int ns_number_parts(const char *s, size_t len, char *out);
 
 /* Counters since the analyzer was created. */
 ns_analyzer_stats ns_analyzer_get_stats(const ns_analyzer *an);

@@ -601,35 +601,24 @@ static void number_leaf(plan *b, ns_analyzer *an, const ns_qnode *n)
     if (np >= 2) {
         len = ns_number_start(s, n->len - from, start, sizeof start);
     } else {
-        /* Whole: a number with separators whose cut is a number's start. */
-        size_t w = to - from;
-        if (w < 3 || (!memchr(s, ',', w) && !memchr(s, ':', w) && !memchr(s + 1, '-', w - 1) &&
-                      !memmem(s, w, "\xe2\x80", 2)))
-            return;
-        if (!ns_number_start(s, to - from - 1, start, sizeof start)) return;
-        len = strlen(b->toks[part[0]].exact);
-        memcpy(start, b->toks[part[0]].exact, len + 1);
-        /* Its parts: the leaf again with the separators as spaces. */
+        /* Whole: its parts are the leaf again with the separators as
+         * spaces (ns_number_parts). */
         char text[NS_QUERY_MAX_BYTES + 1];
         if (n->len > NS_QUERY_MAX_BYTES) return;
         memcpy(text, n->text, n->len);
-        for (size_t i = from; i < to; i++) {
-            unsigned char c = (unsigned char)text[i];
-            if (c == ',' || c == ':' || c == '-') text[i] = ' ';
-            if (c == 0xe2 && i + 2 < to && (unsigned char)text[i + 1] == 0x80 &&
-                ((unsigned char)text[i + 2] == 0x90 || (unsigned char)text[i + 2] == 0x91 ||
-                 (unsigned char)text[i + 2] == 0x93))
-                memset(text + i, ' ', 3);
-        }
+        if (!ns_number_parts(s, to - from, text + from)) return;
         struct tokcopy whole = b->toks[part[0]];
         b->ntoks = 0;
         ns_analyze(an, text, n->len, copy_token, b, NULL);
         np = leaf_parts(b, part, &joined);
-        if (np < 2 || joined != SIZE_MAX || b->ntoks == MAX_TOKS) {
+        if (np >= 2 && joined == SIZE_MAX && b->ntoks < MAX_TOKS) {
+            whole.flags = NS_TOK_ALT; /* the joined form: the word itself */
+            b->toks[b->ntoks++] = whole;
+        } else {
             b->ntoks = 0; /* not parts after all: the word as it was */
             b->toks[b->ntoks++] = whole;
-            return;
         }
+        return;
     }
     if (!len) return;
     struct tokcopy *c = &b->toks[b->ntoks];
@@ -637,8 +626,8 @@ static void number_leaf(plan *b, ns_analyzer *an, const ns_qnode *n)
     memcpy(c->exact, start, len + 1);
     c->pos = b->toks[part[0]].pos;
     c->flags = NS_TOK_ALT;
-    c->start = b->toks[part[0]].start;
-    c->end = b->toks[part[np - 1]].end;
+    c->start = from;
+    c->end = to;
     b->ntoks++;
 }
 
