@@ -470,9 +470,7 @@ static void visit(walker *w, const entry *e, prestat *ps, size_t i)
         /* A link must stay inside the corpus folder: a link to
          * /etc/passwd would put it in the index (--follow allows it). */
         real = realpath(w->path, NULL);
-        size_t rn = strlen(w->realroot);
-        int inside = real && strncmp(real, w->realroot, rn) == 0 &&
-                     (real[rn] == '/' || real[rn] == '\0' || (rn == 1 && w->realroot[0] == '/'));
+        int inside = real && (below_root(w, real) || strcmp(real, w->realroot) == 0);
         if (real && !inside) {
             wwarn(w, w->path,
                   "symbolic link to %s, outside the corpus folder, skipped (--follow follows it)",
