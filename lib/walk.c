@@ -116,9 +116,8 @@ static int backup_name(const char *name, size_t n)
            (strcmp(name + n - 4, ".swp") == 0 || strcmp(name + n - 4, ".swo") == 0);
 }
 
-static int excluded(const walker *w, const char *name, int is_dir)
+static int excluded_at(const walker *w, const char *rel, const char *name, int is_dir)
 {
-    const char *rel = w->path + w->rel;
     for (size_t i = 0; i < w->npats; i++) {
         if (w->pats[i].dir_only && !is_dir) {
             continue;
@@ -129,6 +128,11 @@ static int excluded(const walker *w, const char *name, int is_dir)
         }
     }
     return 0;
+}
+
+static int excluded(const walker *w, const char *name, int is_dir)
+{
+    return excluded_at(w, w->path + w->rel, name, is_dir);
 }
 
 /* ---- folders already walked ---- */
@@ -420,12 +424,9 @@ static int reaches(const walker *w, const char *rel)
         size_t len = strcspn(p, "/");
         char save = p[len];
         p[len] = '\0';
-        if ((p[0] == '.' && !w->include_hidden) || backup_name(p, len)) ok = 0;
-        for (size_t i = 0; ok && i < w->npats; i++) {
-            if (fnmatch(w->pats[i].text, path, FNM_PATHNAME) == 0 ||
-                fnmatch(w->pats[i].text, p, 0) == 0)
-                ok = 0;
-        }
+        if ((p[0] == '.' && !w->include_hidden) || backup_name(p, len) ||
+            excluded_at(w, path, p, 1))
+            ok = 0;
         p[len] = save;
         p += len + (save != '\0');
     }

@@ -282,8 +282,9 @@ static void json_key_str(const char *key, const char *s)
  * reader that prints the value (`jq -r .title`) gets no control, and
  * byte offsets into the text (spans) stay right. */
 static ns_buf flat;
-static void json_flat(const char *s, size_t n)
+static void json_key_flat(const char *key, const char *s, size_t n)
 {
+    printf(",\"%s\":", key);
     ns_buf_reset(&flat);
     if (ns_quote_flat(s, n, &flat) == NS_OK) out_json_str(flat.data, flat.len);
 }
@@ -320,20 +321,17 @@ void out_json_match(const ns_hit *h, size_t rank)
     json_path_bytes(out_path(h->path));
     printf(",\"line\":%zu,\"column\":%zu", h->line, h->column);
     json_key_str("id", h->id);
-    fputs(",\"title\":", stdout);
-    json_flat(h->title, strlen(h->title));
+    json_key_flat("title", h->title, strlen(h->title));
     fputs(",\"date\":", stdout);
     if (date[0])
         out_json_str(date, strlen(date));
     else
         fputs("null", stdout);
-    fputs(",\"source\":", stdout);
-    json_flat(h->source, strlen(h->source));
+    json_key_flat("source", h->source, strlen(h->source));
     json_key_str("url", h->url);
     printf(",\"score\":%.6f,\"article_score\":%.6f,\"article_rank\":%zu", h->score,
            h->article_score, h->article_rank + 1);
-    fputs(",\"text\":", stdout);
-    json_flat(h->text, h->len);
+    json_key_flat("text", h->text, h->len);
     fputs(",\"spans\":[", stdout);
     for (size_t k = 0; k < h->nspans; k++) {
         printf("%s{\"start\":%zu,\"end\":%zu}", k ? "," : "", h->spans[k].start, h->spans[k].end);
